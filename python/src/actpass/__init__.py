@@ -1,0 +1,3 @@
+"""ActPass Python client."""
+
+__version__ = "0.1.0"
