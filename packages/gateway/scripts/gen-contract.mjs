@@ -1,0 +1,23 @@
+// Turns packages/contract/openapi.yaml into a TypeScript module holding the contract as data, so the
+// gateway validates requests against the very document the SDKs are generated from, without reading
+// YAML at run time.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const source = resolve(here, '../../contract/openapi.yaml');
+const target = resolve(here, '../src/generated/contract.ts');
+
+const document = parse(readFileSync(source, 'utf8'));
+const text = [
+  '// Generated from packages/contract/openapi.yaml by scripts/gen-contract.mjs. Do not edit: run `pnpm gen`.',
+  '',
+  `export const contractVersion = ${JSON.stringify(document.info.version)};`,
+  '',
+  `export const contract = ${JSON.stringify(document, null, 2)};`,
+  '',
+].join('\n');
+mkdirSync(dirname(target), { recursive: true });
+writeFileSync(target, text);

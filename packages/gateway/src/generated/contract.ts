@@ -1,0 +1,3414 @@
+// Generated from packages/contract/openapi.yaml by scripts/gen-contract.mjs. Do not edit: run `pnpm gen`.
+
+export const contractVersion = "1.0.0";
+
+export const contract = {
+  "openapi": "3.1.0",
+  "info": {
+    "title": "ActPass API",
+    "version": "1.0.0",
+    "summary": "Decide before an AI agent acts; seal every decision in a tamper-evident ledger.",
+    "description": "ActPass sits between AI agents and the tools they call. Before a state-changing or outbound action\nruns, the agent asks for a decision (`allow`, `deny`, `require_approval`, `require_tool_reapproval`,\n`warn`). Every decision carries a typed reason code and is sealed into a per-tenant, hash-chained\nevidence ledger.\n\n**Tenancy.** An API key maps, server-side, to exactly one tenant and a set of roles (`agent`,\n`approver`, `admin`). The `x-actpass-tenant` header and any `tenant_id` in a body are hints only: a\nmismatch is `403 auth.tenant_mismatch`. A foreign object id answers `404`, never `403`.\n\n**Errors** share one shape, `{error: {code, message, request_id, details?}}`. Unknown fields in a\nrequest body are rejected with `400 request.invalid` naming the field.\n\n**Idempotency.** Every POST accepts `Idempotency-Key`. The same key with the same body within 24 h\nreturns the stored response; the same key with another body is `409 request.idempotency_conflict`.\n\n**Reason codes.** Policy rules choose their own reason codes, so `reason_code` is an open string.\nThe fixed catalogue is the `FixedReasonCode` schema.\n",
+    "license": {
+      "name": "Apache-2.0",
+      "identifier": "Apache-2.0"
+    },
+    "contact": {
+      "name": "ActPass",
+      "email": "security@actpass.org"
+    }
+  },
+  "servers": [
+    {
+      "url": "http://127.0.0.1:8787",
+      "description": "Embedded gateway started by `actpass dev`"
+    }
+  ],
+  "security": [
+    {
+      "bearerAuth": []
+    }
+  ],
+  "tags": [
+    {
+      "name": "actions",
+      "description": "Decide one action before it runs."
+    },
+    {
+      "name": "passports",
+      "description": "Short-lived, goal-scoped, single-use Ed25519 action passports."
+    },
+    {
+      "name": "approvals",
+      "description": "Human approval of held actions."
+    },
+    {
+      "name": "evidence",
+      "description": "The per-tenant hash-chained evidence ledger."
+    },
+    {
+      "name": "tools",
+      "description": "Approved tool definitions and drift detection."
+    },
+    {
+      "name": "credentials",
+      "description": "The envelope-encrypted credential vault."
+    },
+    {
+      "name": "policy",
+      "description": "The tenant's policy."
+    },
+    {
+      "name": "keys",
+      "description": "Public keys for passports and evidence exports."
+    },
+    {
+      "name": "health",
+      "description": "Liveness."
+    }
+  ],
+  "paths": {
+    "/api/v1/actions/preflight": {
+      "post": {
+        "operationId": "preflight",
+        "tags": [
+          "actions"
+        ],
+        "summary": "Decide one action",
+        "description": "Pipeline, first failure wins: authenticate key, validate request, approval (when\n`approval_request_id` is given) or else passport (when given, or required in `strict`), tool\ndrift, policy, record the decision in the ledger, respond.\n",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          },
+          {
+            "$ref": "#/components/parameters/TenantHint"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/PreflightRequest"
+              },
+              "examples": {
+                "refund": {
+                  "summary": "A $49.00 refund",
+                  "value": {
+                    "goal": "resolve_refund_request",
+                    "tool": "stripe.refund.create",
+                    "resource": "stripe:charge:ch_123",
+                    "args": {
+                      "amount": 4900,
+                      "currency": "usd"
+                    },
+                    "mode": "enforce",
+                    "agent_id": "support_agent"
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The decision. Every decision, whatever its value, is answered with 200.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Decision"
+                },
+                "examples": {
+                  "allow": {
+                    "summary": "Allowed",
+                    "value": {
+                      "decision": "allow",
+                      "reason_code": "refund.small_in_scope",
+                      "risk_tier": "low",
+                      "mode": "enforce",
+                      "enforced": true,
+                      "source": "gateway",
+                      "explain": {
+                        "summary": "Refunds up to $100.00 are allowed.",
+                        "matched_rules": [
+                          "refund-small"
+                        ],
+                        "next_steps": []
+                      },
+                      "evidence_event_id": "ev_01J9Z8Q4M5N6P7R8S9T0V1W2X3",
+                      "action_hash": "9f2c1d0b7a6e5f4c3b2a19080706050403020100ffeeddccbbaa998877665544",
+                      "policy": {
+                        "id": "refunds",
+                        "version": 1,
+                        "hash": "3b1f0e2d4c5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0"
+                      },
+                      "request_id": "req_01J9Z8Q4M5N6P7R8S9T0V1W2X3",
+                      "decided_at": "2026-11-23T18:00:00.000Z"
+                    }
+                  },
+                  "require_approval": {
+                    "summary": "Held for approval",
+                    "value": {
+                      "decision": "require_approval",
+                      "reason_code": "refund.medium_needs_approval",
+                      "risk_tier": "medium",
+                      "mode": "enforce",
+                      "enforced": true,
+                      "source": "gateway",
+                      "explain": {
+                        "summary": "Refunds over $100.00 up to $500.00 need a human approval.",
+                        "matched_rules": [
+                          "refund-medium"
+                        ],
+                        "next_steps": [
+                          "Ask an approver to approve apr_01J9Z8Q4M5N6P7R8S9T0V1W2X3",
+                          "then re-run preflight with approval_request_id."
+                        ]
+                      },
+                      "evidence_event_id": "ev_01J9Z8Q4M5N6P7R8S9T0V1W2X4",
+                      "approval_request_id": "apr_01J9Z8Q4M5N6P7R8S9T0V1W2X3",
+                      "action_hash": "1f2c1d0b7a6e5f4c3b2a19080706050403020100ffeeddccbbaa998877665544",
+                      "policy": {
+                        "id": "refunds",
+                        "version": 1,
+                        "hash": "3b1f0e2d4c5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0"
+                      },
+                      "request_id": "req_01J9Z8Q4M5N6P7R8S9T0V1W2X4",
+                      "decided_at": "2026-11-23T18:00:01.000Z"
+                    }
+                  },
+                  "monitor_deny": {
+                    "summary": "Observed in monitor mode",
+                    "value": {
+                      "decision": "deny",
+                      "would_decision": "deny",
+                      "reason_code": "refund.large_denied",
+                      "risk_tier": "high",
+                      "mode": "monitor",
+                      "enforced": false,
+                      "source": "gateway",
+                      "explain": {
+                        "summary": "Refunds over $500.00 are denied.",
+                        "matched_rules": [
+                          "refund-large"
+                        ],
+                        "next_steps": []
+                      },
+                      "evidence_event_id": "ev_01J9Z8Q4M5N6P7R8S9T0V1W2X5",
+                      "action_hash": "2f2c1d0b7a6e5f4c3b2a19080706050403020100ffeeddccbbaa998877665544",
+                      "policy": {
+                        "id": "refunds",
+                        "version": 1,
+                        "hash": "3b1f0e2d4c5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0"
+                      },
+                      "request_id": "req_01J9Z8Q4M5N6P7R8S9T0V1W2X5",
+                      "decided_at": "2026-11-23T18:00:02.000Z"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/api/v1/passports": {
+      "post": {
+        "operationId": "issuePassport",
+        "tags": [
+          "passports"
+        ],
+        "summary": "Issue a passport",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          },
+          {
+            "$ref": "#/components/parameters/TenantHint"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/IssuePassportRequest"
+              },
+              "examples": {
+                "refund": {
+                  "value": {
+                    "audience": "mcp://stripe-production",
+                    "goal": "resolve_refund_request",
+                    "allowed_tools": [
+                      "stripe.refund.create"
+                    ],
+                    "allowed_resources": [
+                      "stripe:charge:ch_123"
+                    ],
+                    "resource_constraints": {
+                      "max_amount": 10000,
+                      "currency": "usd"
+                    },
+                    "ttl_seconds": 300
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "The signed passport.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/IssuedPassport"
+                },
+                "examples": {
+                  "issued": {
+                    "value": {
+                      "token": "eyJhbGciOiJFZERTQSIsImtpZCI6ImsxIiwidHlwIjoiYWN0cGFzcy1wYXNzcG9ydCtqd3QifQ.eyJqdGkiOiJhcF8xIn0.c2lnbmF0dXJl",
+                      "jti": "ap_01J9Z8Q4M5N6P7R8S9T0V1W2X3",
+                      "expires_at": "2026-11-23T18:05:00.000Z",
+                      "claims": {
+                        "iss": "actpass-gateway",
+                        "aud": "mcp://stripe-production",
+                        "tenant_id": "acme",
+                        "agent_id": "support_agent",
+                        "user_id": null,
+                        "goal": "resolve_refund_request",
+                        "allowed_tools": [
+                          "stripe.refund.create"
+                        ],
+                        "allowed_resources": [
+                          "stripe:charge:ch_123"
+                        ],
+                        "resource_constraints": {
+                          "max_amount": 10000,
+                          "currency": "usd"
+                        },
+                        "risk_tier": "medium",
+                        "approval_hash": null,
+                        "iat": 1795284000,
+                        "nbf": 1795284000,
+                        "exp": 1795284300,
+                        "jti": "ap_01J9Z8Q4M5N6P7R8S9T0V1W2X3"
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/api/v1/passports/verify": {
+      "post": {
+        "operationId": "verifyPassport",
+        "tags": [
+          "passports"
+        ],
+        "summary": "Verify a passport without consuming it",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          },
+          {
+            "$ref": "#/components/parameters/TenantHint"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/VerifyPassportRequest"
+              },
+              "examples": {
+                "verify": {
+                  "value": {
+                    "token": "eyJhbGciOiJFZERTQSIsImtpZCI6ImsxIiwidHlwIjoiYWN0cGFzcy1wYXNzcG9ydCtqd3QifQ.eyJqdGkiOiJhcF8xIn0.c2lnbmF0dXJl",
+                    "audience": "mcp://stripe-production"
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The verification result. An invalid token is a 200 with `valid` false and a reason code.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/PassportVerification"
+                },
+                "examples": {
+                  "invalid": {
+                    "value": {
+                      "valid": false,
+                      "reason_code": "passport.expired",
+                      "message": "The passport expired at 2026-11-23T18:05:00.000Z."
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/api/v1/passports/{jti}/revoke": {
+      "post": {
+        "operationId": "revokePassport",
+        "tags": [
+          "passports"
+        ],
+        "summary": "Revoke a passport",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/Jti"
+          },
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          },
+          {
+            "$ref": "#/components/parameters/TenantHint"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/RevokePassportRequest"
+              },
+              "examples": {
+                "ended": {
+                  "value": {
+                    "reason": "session ended"
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The passport is revoked (revoking twice is not an error).",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/PassportRevocation"
+                },
+                "examples": {
+                  "revoked": {
+                    "value": {
+                      "jti": "ap_01J9Z8Q4M5N6P7R8S9T0V1W2X3",
+                      "revoked": true,
+                      "reason": "session ended",
+                      "revoked_at": "2026-11-23T18:01:00.000Z"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/api/v1/approvals": {
+      "get": {
+        "operationId": "listApprovals",
+        "tags": [
+          "approvals"
+        ],
+        "summary": "List approval requests",
+        "description": "Needs the `approver` role.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/TenantHint"
+          },
+          {
+            "name": "status",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "$ref": "#/components/schemas/ApprovalStatus"
+            }
+          },
+          {
+            "name": "limit",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 500,
+              "default": 100
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Approval requests, newest first.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ApprovalList"
+                },
+                "examples": {
+                  "pending": {
+                    "value": {
+                      "items": [
+                        {
+                          "id": "apr_01J9Z8Q4M5N6P7R8S9T0V1W2X3",
+                          "status": "pending",
+                          "action": {
+                            "tenant_id": "acme",
+                            "agent_id": "support_agent",
+                            "user_id": null,
+                            "goal": "resolve_refund_request",
+                            "tool": "stripe.refund.create",
+                            "resource": "stripe:charge:ch_456",
+                            "args": {
+                              "amount": 25000,
+                              "currency": "usd"
+                            }
+                          },
+                          "action_hash": "1f2c1d0b7a6e5f4c3b2a19080706050403020100ffeeddccbbaa998877665544",
+                          "reason_code": "refund.medium_needs_approval",
+                          "risk_tier": "medium",
+                          "created_at": "2026-11-23T18:00:01.000Z",
+                          "expires_at": "2026-11-24T18:00:01.000Z"
+                        }
+                      ]
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/api/v1/approvals/{id}": {
+      "get": {
+        "operationId": "getApproval",
+        "tags": [
+          "approvals"
+        ],
+        "summary": "Read one approval request",
+        "description": "Agents may read the approval requests their own decisions created; approvers may read any of the tenant's.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/ApprovalId"
+          },
+          {
+            "$ref": "#/components/parameters/TenantHint"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The approval request.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ApprovalRequest"
+                },
+                "examples": {
+                  "approved": {
+                    "value": {
+                      "id": "apr_01J9Z8Q4M5N6P7R8S9T0V1W2X3",
+                      "status": "approved",
+                      "action": {
+                        "tenant_id": "acme",
+                        "agent_id": "support_agent",
+                        "user_id": null,
+                        "goal": "resolve_refund_request",
+                        "tool": "stripe.refund.create",
+                        "resource": "stripe:charge:ch_456",
+                        "args": {
+                          "amount": 25000,
+                          "currency": "usd"
+                        }
+                      },
+                      "action_hash": "1f2c1d0b7a6e5f4c3b2a19080706050403020100ffeeddccbbaa998877665544",
+                      "reason_code": "refund.medium_needs_approval",
+                      "risk_tier": "medium",
+                      "created_at": "2026-11-23T18:00:01.000Z",
+                      "expires_at": "2026-11-24T18:00:01.000Z",
+                      "decided_by": "key_approver",
+                      "decided_at": "2026-11-23T18:02:00.000Z",
+                      "note": "Customer confirmed by phone."
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/api/v1/approvals/{id}/approve": {
+      "post": {
+        "operationId": "approveApproval",
+        "tags": [
+          "approvals"
+        ],
+        "summary": "Approve a pending request",
+        "description": "Needs the `approver` role. Only a `pending` request can be approved (`409` otherwise).",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/ApprovalId"
+          },
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          },
+          {
+            "$ref": "#/components/parameters/TenantHint"
+          }
+        ],
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ApprovalDecisionRequest"
+              },
+              "examples": {
+                "note": {
+                  "value": {
+                    "note": "Customer confirmed by phone."
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The approval request after the decision.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ApprovalRequest"
+                },
+                "examples": {
+                  "approved": {
+                    "value": {
+                      "id": "apr_01J9Z8Q4M5N6P7R8S9T0V1W2X3",
+                      "status": "approved",
+                      "action": {
+                        "tenant_id": "acme",
+                        "agent_id": "support_agent",
+                        "user_id": null,
+                        "goal": "resolve_refund_request",
+                        "tool": "stripe.refund.create",
+                        "resource": "stripe:charge:ch_456",
+                        "args": {
+                          "amount": 25000,
+                          "currency": "usd"
+                        }
+                      },
+                      "action_hash": "1f2c1d0b7a6e5f4c3b2a19080706050403020100ffeeddccbbaa998877665544",
+                      "reason_code": "refund.medium_needs_approval",
+                      "risk_tier": "medium",
+                      "created_at": "2026-11-23T18:00:01.000Z",
+                      "expires_at": "2026-11-24T18:00:01.000Z",
+                      "decided_by": "key_approver",
+                      "decided_at": "2026-11-23T18:02:00.000Z",
+                      "note": "Customer confirmed by phone."
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/api/v1/approvals/{id}/deny": {
+      "post": {
+        "operationId": "denyApproval",
+        "tags": [
+          "approvals"
+        ],
+        "summary": "Deny a pending request",
+        "description": "Needs the `approver` role. Only a `pending` request can be denied (`409` otherwise).",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/ApprovalId"
+          },
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          },
+          {
+            "$ref": "#/components/parameters/TenantHint"
+          }
+        ],
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ApprovalDecisionRequest"
+              },
+              "examples": {
+                "note": {
+                  "value": {
+                    "note": "Refund already issued by hand."
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The approval request after the decision.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ApprovalRequest"
+                },
+                "examples": {
+                  "denied": {
+                    "value": {
+                      "id": "apr_01J9Z8Q4M5N6P7R8S9T0V1W2X3",
+                      "status": "denied",
+                      "action": {
+                        "tenant_id": "acme",
+                        "agent_id": "support_agent",
+                        "user_id": null,
+                        "goal": "resolve_refund_request",
+                        "tool": "stripe.refund.create",
+                        "resource": "stripe:charge:ch_456",
+                        "args": {
+                          "amount": 25000,
+                          "currency": "usd"
+                        }
+                      },
+                      "action_hash": "1f2c1d0b7a6e5f4c3b2a19080706050403020100ffeeddccbbaa998877665544",
+                      "reason_code": "refund.medium_needs_approval",
+                      "risk_tier": "medium",
+                      "created_at": "2026-11-23T18:00:01.000Z",
+                      "expires_at": "2026-11-24T18:00:01.000Z",
+                      "decided_by": "key_approver",
+                      "decided_at": "2026-11-23T18:02:00.000Z",
+                      "note": "Refund already issued by hand."
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/api/v1/evidence": {
+      "post": {
+        "operationId": "recordEvidence",
+        "tags": [
+          "evidence"
+        ],
+        "summary": "Record a custom evidence event",
+        "description": "Appends an event of the given type to the tenant's ledger. Types the gateway writes itself\n(`decision`, `approval.*`, `passport.*`, `tool.approved`, `credential.*`, `policy.updated`) are\nreserved and rejected here, so an agent cannot forge them. Never put secret values in `data`.\n",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          },
+          {
+            "$ref": "#/components/parameters/TenantHint"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/RecordEvidenceRequest"
+              },
+              "examples": {
+                "outcome": {
+                  "value": {
+                    "type": "action.outcome",
+                    "data": {
+                      "evidence_event_id": "ev_01J9Z8Q4M5N6P7R8S9T0V1W2X3",
+                      "tool": "stripe.refund.create",
+                      "outcome": "ok",
+                      "duration_ms": 182,
+                      "result_sha256": "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8"
+                    }
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "The recorded event.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/EvidenceEvent"
+                },
+                "examples": {
+                  "recorded": {
+                    "value": {
+                      "v": 1,
+                      "seq": 2,
+                      "id": "ev_01J9Z8Q4M5N6P7R8S9T0V1W2X4",
+                      "tenant_id": "acme",
+                      "type": "action.outcome",
+                      "at": "2026-11-23T18:00:00.200Z",
+                      "data": {
+                        "evidence_event_id": "ev_01J9Z8Q4M5N6P7R8S9T0V1W2X3",
+                        "tool": "stripe.refund.create",
+                        "outcome": "ok",
+                        "duration_ms": 182,
+                        "result_sha256": "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8"
+                      },
+                      "prev_hash": "7c4a8d09ca3762af61e59520943dc26494f8941b7c4a8d09ca3762af61e59520",
+                      "hash": "8d969eef6ecad3c29a3a629280e686cf0c3f5d5a86aff3ca12020c923adc6c92"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      },
+      "get": {
+        "operationId": "listEvidence",
+        "tags": [
+          "evidence"
+        ],
+        "summary": "Page through the tenant's ledger",
+        "description": "Needs the `admin` role.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/TenantHint"
+          },
+          {
+            "name": "after_seq",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "integer",
+              "minimum": 0,
+              "default": 0
+            }
+          },
+          {
+            "name": "limit",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 1000,
+              "default": 100
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "A page of events in `seq` order.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/EvidencePage"
+                },
+                "examples": {
+                  "page": {
+                    "value": {
+                      "events": [
+                        {
+                          "v": 1,
+                          "seq": 1,
+                          "id": "ev_01J9Z8Q4M5N6P7R8S9T0V1W2X3",
+                          "tenant_id": "acme",
+                          "type": "policy.updated",
+                          "at": "2026-11-23T17:59:00.000Z",
+                          "data": {
+                            "policy_id": "refunds",
+                            "version": 1,
+                            "hash": "3b1f0e2d4c5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0"
+                          },
+                          "prev_hash": "0000000000000000000000000000000000000000000000000000000000000000",
+                          "hash": "7c4a8d09ca3762af61e59520943dc26494f8941b7c4a8d09ca3762af61e59520"
+                        }
+                      ],
+                      "next_after_seq": null
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/api/v1/evidence/verify": {
+      "get": {
+        "operationId": "verifyEvidence",
+        "tags": [
+          "evidence"
+        ],
+        "summary": "Re-verify the tenant's chain",
+        "description": "Needs the `admin` role.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/TenantHint"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The result of recomputing every hash and link.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ChainVerification"
+                },
+                "examples": {
+                  "ok": {
+                    "value": {
+                      "ok": true,
+                      "count": 42,
+                      "head": {
+                        "seq": 42,
+                        "hash": "8d969eef6ecad3c29a3a629280e686cf0c3f5d5a86aff3ca12020c923adc6c92"
+                      }
+                    }
+                  },
+                  "broken": {
+                    "value": {
+                      "ok": false,
+                      "count": 42,
+                      "head": {
+                        "seq": 42,
+                        "hash": "8d969eef6ecad3c29a3a629280e686cf0c3f5d5a86aff3ca12020c923adc6c92"
+                      },
+                      "first_broken_seq": 17,
+                      "reason": "hash_mismatch"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/api/v1/evidence/export": {
+      "get": {
+        "operationId": "exportEvidence",
+        "tags": [
+          "evidence"
+        ],
+        "summary": "Signed export of the tenant's ledger",
+        "description": "Needs the `admin` role. The signature is Ed25519 over the RFC 8785 canonical form of the export\nwithout `signature`; it verifies offline with the JWKS alone.\n",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/TenantHint"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The signed export.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/EvidenceExport"
+                },
+                "examples": {
+                  "export": {
+                    "value": {
+                      "format": "actpass.evidence-export/v1",
+                      "tenant_id": "acme",
+                      "events": [
+                        {
+                          "v": 1,
+                          "seq": 1,
+                          "id": "ev_01J9Z8Q4M5N6P7R8S9T0V1W2X3",
+                          "tenant_id": "acme",
+                          "type": "policy.updated",
+                          "at": "2026-11-23T17:59:00.000Z",
+                          "data": {
+                            "policy_id": "refunds",
+                            "version": 1,
+                            "hash": "3b1f0e2d4c5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0"
+                          },
+                          "prev_hash": "0000000000000000000000000000000000000000000000000000000000000000",
+                          "hash": "7c4a8d09ca3762af61e59520943dc26494f8941b7c4a8d09ca3762af61e59520"
+                        }
+                      ],
+                      "head": {
+                        "seq": 1,
+                        "hash": "7c4a8d09ca3762af61e59520943dc26494f8941b7c4a8d09ca3762af61e59520"
+                      },
+                      "exported_at": "2026-11-23T18:10:00.000Z",
+                      "signature": {
+                        "alg": "EdDSA",
+                        "kid": "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs",
+                        "sig": "c2lnbmF0dXJlLWJ5dGVzLWJhc2U2NHVybC1lbmNvZGVkLWV4YW1wbGUtb25seS1ub3QtcmVhbA"
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/api/v1/tools": {
+      "get": {
+        "operationId": "listTools",
+        "tags": [
+          "tools"
+        ],
+        "summary": "List approved tool definitions",
+        "description": "Needs the `admin` role.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/TenantHint"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Every approved tool definition with its hash.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ToolList"
+                },
+                "examples": {
+                  "tools": {
+                    "value": {
+                      "items": [
+                        {
+                          "name": "stripe.refund.create",
+                          "hash": "4e07408562bedb8b60ce05c1decfe3ad16b72230967de01f640b7e4729b49fce",
+                          "approved_at": "2026-11-23T17:58:00.000Z",
+                          "definition": {
+                            "name": "stripe.refund.create",
+                            "description": "Refund a charge.",
+                            "input_schema": {
+                              "type": "object",
+                              "properties": {
+                                "charge": {
+                                  "type": "string"
+                                },
+                                "amount": {
+                                  "type": "integer"
+                                }
+                              },
+                              "required": [
+                                "charge",
+                                "amount"
+                              ]
+                            }
+                          }
+                        }
+                      ]
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/api/v1/tools/{name}": {
+      "put": {
+        "operationId": "approveTool",
+        "tags": [
+          "tools"
+        ],
+        "summary": "Approve a tool definition",
+        "description": "Needs the `admin` role. The definition's hash is the SHA-256 of its RFC 8785 canonical form. A\npreflight carrying a different definition (or hash) is `require_tool_reapproval` /\n`tool.drifted`. The body's `name` must equal the path's.\n",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/ToolName"
+          },
+          {
+            "$ref": "#/components/parameters/TenantHint"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ToolDefinition"
+              },
+              "examples": {
+                "refund": {
+                  "value": {
+                    "name": "stripe.refund.create",
+                    "description": "Refund a charge.",
+                    "input_schema": {
+                      "type": "object",
+                      "properties": {
+                        "charge": {
+                          "type": "string"
+                        },
+                        "amount": {
+                          "type": "integer"
+                        }
+                      },
+                      "required": [
+                        "charge",
+                        "amount"
+                      ]
+                    }
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The approved tool.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ApprovedTool"
+                },
+                "examples": {
+                  "approved": {
+                    "value": {
+                      "name": "stripe.refund.create",
+                      "hash": "4e07408562bedb8b60ce05c1decfe3ad16b72230967de01f640b7e4729b49fce",
+                      "approved_at": "2026-11-23T17:58:00.000Z",
+                      "definition": {
+                        "name": "stripe.refund.create",
+                        "description": "Refund a charge.",
+                        "input_schema": {
+                          "type": "object",
+                          "properties": {
+                            "charge": {
+                              "type": "string"
+                            },
+                            "amount": {
+                              "type": "integer"
+                            }
+                          },
+                          "required": [
+                            "charge",
+                            "amount"
+                          ]
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/api/v1/credentials": {
+      "get": {
+        "operationId": "listCredentials",
+        "tags": [
+          "credentials"
+        ],
+        "summary": "List credential metadata",
+        "description": "Needs the `admin` role. Secret values are never returned.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/TenantHint"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Metadata of every stored credential.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CredentialList"
+                },
+                "examples": {
+                  "credentials": {
+                    "value": {
+                      "items": [
+                        {
+                          "name": "stripe_restricted_key",
+                          "bound_tools": [
+                            "stripe.refund.create"
+                          ],
+                          "version": 1,
+                          "lease_ttl_seconds": 60,
+                          "created_at": "2026-11-23T17:57:00.000Z",
+                          "updated_at": "2026-11-23T17:57:00.000Z"
+                        }
+                      ]
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/api/v1/credentials/{name}": {
+      "put": {
+        "operationId": "putCredential",
+        "tags": [
+          "credentials"
+        ],
+        "summary": "Store a credential in the vault",
+        "description": "Needs the `admin` role. Envelope-encrypted with AES-256-GCM under `ACTPASS_VAULT_KEY`; without a\nconfigured key the gateway refuses with `vault.no_key`. Storing again makes a new version.\n",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/CredentialName"
+          },
+          {
+            "$ref": "#/components/parameters/TenantHint"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/PutCredentialRequest"
+              },
+              "examples": {
+                "stripe": {
+                  "value": {
+                    "value": "rk_test_51ExampleOnly",
+                    "bound_tools": [
+                      "stripe.refund.create"
+                    ],
+                    "lease_ttl_seconds": 60
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The credential's metadata (never its value).",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CredentialMetadata"
+                },
+                "examples": {
+                  "stored": {
+                    "value": {
+                      "name": "stripe_restricted_key",
+                      "bound_tools": [
+                        "stripe.refund.create"
+                      ],
+                      "version": 1,
+                      "lease_ttl_seconds": 60,
+                      "created_at": "2026-11-23T17:57:00.000Z",
+                      "updated_at": "2026-11-23T17:57:00.000Z"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      },
+      "delete": {
+        "operationId": "deleteCredential",
+        "tags": [
+          "credentials"
+        ],
+        "summary": "Delete a credential",
+        "description": "Needs the `admin` role.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/CredentialName"
+          },
+          {
+            "$ref": "#/components/parameters/TenantHint"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The credential was deleted.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CredentialDeletion"
+                },
+                "examples": {
+                  "deleted": {
+                    "value": {
+                      "name": "stripe_restricted_key",
+                      "deleted": true
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/api/v1/policy": {
+      "get": {
+        "operationId": "getPolicy",
+        "tags": [
+          "policy"
+        ],
+        "summary": "Read the tenant's policy",
+        "description": "Needs the `admin` role.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/TenantHint"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The policy in force and its hash.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/PolicyDocument"
+                },
+                "examples": {
+                  "refunds": {
+                    "value": {
+                      "hash": "3b1f0e2d4c5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0",
+                      "updated_at": "2026-11-23T17:59:00.000Z",
+                      "policy": {
+                        "id": "refunds",
+                        "version": 1,
+                        "default": {
+                          "decision": "deny",
+                          "reason": "policy.no_match",
+                          "risk_tier": "high"
+                        },
+                        "rules": [
+                          {
+                            "id": "refund-small",
+                            "description": "Refunds up to $100.00 are allowed.",
+                            "when": [
+                              {
+                                "path": "tool",
+                                "operator": "==",
+                                "value": "stripe.refund.create"
+                              },
+                              {
+                                "path": "args.amount",
+                                "operator": "<=",
+                                "value": 10000
+                              }
+                            ],
+                            "decision": "allow",
+                            "reason": "refund.small_in_scope",
+                            "risk_tier": "low"
+                          }
+                        ]
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      },
+      "put": {
+        "operationId": "putPolicy",
+        "tags": [
+          "policy"
+        ],
+        "summary": "Replace the tenant's policy",
+        "description": "Needs the `admin` role. The policy is validated as a whole; a `400` lists every problem in\n`error.details` with its rule id and path.\n",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/TenantHint"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Policy"
+              },
+              "examples": {
+                "refunds": {
+                  "value": {
+                    "id": "refunds",
+                    "version": 2,
+                    "rules": [
+                      {
+                        "id": "refund-small",
+                        "when": [
+                          {
+                            "path": "tool",
+                            "operator": "==",
+                            "value": "stripe.refund.create"
+                          },
+                          {
+                            "path": "args.amount",
+                            "operator": "<=",
+                            "value": 10000
+                          }
+                        ],
+                        "decision": "allow",
+                        "reason": "refund.small_in_scope",
+                        "risk_tier": "low"
+                      }
+                    ]
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The policy now in force and its hash.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/PolicyDocument"
+                },
+                "examples": {
+                  "refunds": {
+                    "value": {
+                      "hash": "5b1f0e2d4c5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0",
+                      "updated_at": "2026-11-23T18:20:00.000Z",
+                      "policy": {
+                        "id": "refunds",
+                        "version": 2,
+                        "rules": [
+                          {
+                            "id": "refund-small",
+                            "when": [
+                              {
+                                "path": "tool",
+                                "operator": "==",
+                                "value": "stripe.refund.create"
+                              },
+                              {
+                                "path": "args.amount",
+                                "operator": "<=",
+                                "value": 10000
+                              }
+                            ],
+                            "decision": "allow",
+                            "reason": "refund.small_in_scope",
+                            "risk_tier": "low"
+                          }
+                        ]
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/.well-known/jwks.json": {
+      "get": {
+        "operationId": "getJwks",
+        "tags": [
+          "keys"
+        ],
+        "summary": "Public keys for passports and evidence exports",
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "Every signing key that is not retired.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Jwks"
+                },
+                "examples": {
+                  "keys": {
+                    "value": {
+                      "keys": [
+                        {
+                          "kty": "OKP",
+                          "crv": "Ed25519",
+                          "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo",
+                          "kid": "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k",
+                          "alg": "EdDSA",
+                          "use": "sig"
+                        }
+                      ]
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/healthz": {
+      "get": {
+        "operationId": "health",
+        "tags": [
+          "health"
+        ],
+        "summary": "Liveness",
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "The gateway is up.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Health"
+                },
+                "examples": {
+                  "ok": {
+                    "value": {
+                      "status": "ok"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    }
+  },
+  "components": {
+    "securitySchemes": {
+      "bearerAuth": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "An ActPass API key. It resolves, server-side, to one tenant and a set of roles."
+      }
+    },
+    "headers": {
+      "XRequestId": {
+        "description": "The request's id; quote it when reporting a problem.",
+        "required": true,
+        "schema": {
+          "type": "string",
+          "minLength": 1
+        }
+      }
+    },
+    "parameters": {
+      "IdempotencyKey": {
+        "name": "Idempotency-Key",
+        "in": "header",
+        "required": false,
+        "description": "Makes a POST safe to retry. The same key with the same body within 24 h returns the stored\nresponse; with another body it is a `409 request.idempotency_conflict`.\n",
+        "schema": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 255
+        }
+      },
+      "TenantHint": {
+        "name": "x-actpass-tenant",
+        "in": "header",
+        "required": false,
+        "description": "A hint only. The tenant comes from the API key; a different value is `403 auth.tenant_mismatch`.",
+        "schema": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 128
+        }
+      },
+      "Jti": {
+        "name": "jti",
+        "in": "path",
+        "required": true,
+        "schema": {
+          "type": "string",
+          "pattern": "^ap_[A-Za-z0-9_-]{1,64}$"
+        }
+      },
+      "ApprovalId": {
+        "name": "id",
+        "in": "path",
+        "required": true,
+        "schema": {
+          "type": "string",
+          "pattern": "^apr_[A-Za-z0-9_-]{1,64}$"
+        }
+      },
+      "ToolName": {
+        "name": "name",
+        "in": "path",
+        "required": true,
+        "schema": {
+          "$ref": "#/components/schemas/ToolNameString"
+        }
+      },
+      "CredentialName": {
+        "name": "name",
+        "in": "path",
+        "required": true,
+        "schema": {
+          "type": "string",
+          "pattern": "^[A-Za-z0-9_.-]{1,128}$"
+        }
+      }
+    },
+    "responses": {
+      "BadRequest": {
+        "description": "The request is invalid; `error.message` names the field and the fix.",
+        "headers": {
+          "x-request-id": {
+            "$ref": "#/components/headers/XRequestId"
+          }
+        },
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            },
+            "examples": {
+              "unknown_field": {
+                "value": {
+                  "error": {
+                    "code": "request.invalid",
+                    "message": "body.amount: unknown field; move it into `args`.",
+                    "request_id": "req_01J9Z8Q4M5N6P7R8S9T0V1W2X3",
+                    "details": [
+                      {
+                        "path": "body.amount",
+                        "message": "unknown field"
+                      }
+                    ]
+                  }
+                }
+              }
+            }
+          }
+        }
+      },
+      "Unauthorized": {
+        "description": "The API key is missing or not known.",
+        "headers": {
+          "x-request-id": {
+            "$ref": "#/components/headers/XRequestId"
+          }
+        },
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            },
+            "examples": {
+              "missing": {
+                "value": {
+                  "error": {
+                    "code": "auth.missing_key",
+                    "message": "Send the API key as `Authorization: Bearer <key>`.",
+                    "request_id": "req_01J9Z8Q4M5N6P7R8S9T0V1W2X3"
+                  }
+                }
+              }
+            }
+          }
+        }
+      },
+      "Forbidden": {
+        "description": "The key lacks the role for this operation, or a tenant hint does not match the key's tenant.",
+        "headers": {
+          "x-request-id": {
+            "$ref": "#/components/headers/XRequestId"
+          }
+        },
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            },
+            "examples": {
+              "forbidden": {
+                "value": {
+                  "error": {
+                    "code": "auth.forbidden",
+                    "message": "This operation needs the approver role.",
+                    "request_id": "req_01J9Z8Q4M5N6P7R8S9T0V1W2X3"
+                  }
+                }
+              }
+            }
+          }
+        }
+      },
+      "NotFound": {
+        "description": "No such object in the key's tenant (a foreign id answers the same).",
+        "headers": {
+          "x-request-id": {
+            "$ref": "#/components/headers/XRequestId"
+          }
+        },
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            },
+            "examples": {
+              "missing": {
+                "value": {
+                  "error": {
+                    "code": "request.not_found",
+                    "message": "No approval request apr_01J9Z8Q4M5N6P7R8S9T0V1W2X3.",
+                    "request_id": "req_01J9Z8Q4M5N6P7R8S9T0V1W2X3"
+                  }
+                }
+              }
+            }
+          }
+        }
+      },
+      "Conflict": {
+        "description": "The idempotency key was used with another body, or the object is not in a state that allows this.",
+        "headers": {
+          "x-request-id": {
+            "$ref": "#/components/headers/XRequestId"
+          }
+        },
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            },
+            "examples": {
+              "idempotency": {
+                "value": {
+                  "error": {
+                    "code": "request.idempotency_conflict",
+                    "message": "This Idempotency-Key was used with a different body; use a new key.",
+                    "request_id": "req_01J9Z8Q4M5N6P7R8S9T0V1W2X3"
+                  }
+                }
+              }
+            }
+          }
+        }
+      },
+      "Unavailable": {
+        "description": "A store the gateway needs is unavailable; nothing was decided or recorded. Retry later.",
+        "headers": {
+          "x-request-id": {
+            "$ref": "#/components/headers/XRequestId"
+          }
+        },
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            },
+            "examples": {
+              "store": {
+                "value": {
+                  "error": {
+                    "code": "server.unavailable",
+                    "message": "The evidence store is unavailable; nothing was decided. Retry later.",
+                    "request_id": "req_01J9Z8Q4M5N6P7R8S9T0V1W2X3"
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "schemas": {
+      "DecisionValue": {
+        "type": "string",
+        "enum": [
+          "allow",
+          "deny",
+          "require_approval",
+          "require_tool_reapproval",
+          "warn"
+        ]
+      },
+      "Mode": {
+        "type": "string",
+        "description": "`enforce` (default): the real decision. `strict`: as enforce, a passport is required and an\nunregistered tool is `require_tool_reapproval`. `warn`: `warn` in place of any non-allow (the\nreal one in `would_decision`). `monitor`: the real decision with `enforced: false`.\n",
+        "enum": [
+          "enforce",
+          "monitor",
+          "warn",
+          "strict"
+        ]
+      },
+      "RiskTier": {
+        "type": "string",
+        "enum": [
+          "low",
+          "medium",
+          "high",
+          "critical"
+        ]
+      },
+      "ReasonCode": {
+        "type": "string",
+        "description": "A dotted, lower-case reason. Policy rules choose their own (for example\n`refund.small_in_scope`); the fixed ones are listed in `FixedReasonCode`.\n",
+        "pattern": "^[a-z][a-z0-9_]*(\\.[a-z0-9_]+)+$",
+        "maxLength": 128
+      },
+      "FixedReasonCode": {
+        "type": "string",
+        "description": "The reason codes ActPass itself assigns. `client.*` codes are made by the SDKs when they cannot\nget a valid decision (they never come from the gateway). `request.not_found`,\n`server.unavailable` and `server.internal` are error codes only.\n",
+        "enum": [
+          "policy.no_match",
+          "passport.missing",
+          "passport.malformed",
+          "passport.bad_signature",
+          "passport.unknown_key",
+          "passport.wrong_issuer",
+          "passport.wrong_audience",
+          "passport.tenant_mismatch",
+          "passport.not_yet_valid",
+          "passport.expired",
+          "passport.revoked",
+          "passport.replayed",
+          "passport.tool_not_allowed",
+          "passport.resource_not_allowed",
+          "passport.constraint_violated",
+          "tool.drifted",
+          "tool.unregistered",
+          "approval.pending",
+          "approval.granted",
+          "approval.denied",
+          "approval.expired",
+          "approval.mismatch",
+          "auth.missing_key",
+          "auth.invalid_key",
+          "auth.forbidden",
+          "auth.tenant_mismatch",
+          "request.invalid",
+          "request.idempotency_conflict",
+          "request.not_found",
+          "vault.no_key",
+          "server.unavailable",
+          "server.internal",
+          "client.unreachable",
+          "client.timeout",
+          "client.http_error",
+          "client.invalid_response",
+          "client.misconfigured"
+        ]
+      },
+      "Sha256Hex": {
+        "type": "string",
+        "pattern": "^[0-9a-f]{64}$"
+      },
+      "Timestamp": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "ToolNameString": {
+        "type": "string",
+        "pattern": "^[A-Za-z0-9_.:/-]{1,256}$"
+      },
+      "JsonObject": {
+        "type": "object",
+        "additionalProperties": true
+      },
+      "PreflightRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "goal",
+          "tool"
+        ],
+        "properties": {
+          "goal": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 512,
+            "description": "What the agent is trying to achieve, e.g. `resolve_refund_request`."
+          },
+          "tool": {
+            "$ref": "#/components/schemas/ToolNameString"
+          },
+          "resource": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 1024,
+            "description": "What the action touches, e.g. `stripe:charge:ch_123`."
+          },
+          "args": {
+            "$ref": "#/components/schemas/JsonObject"
+          },
+          "mode": {
+            "$ref": "#/components/schemas/Mode"
+          },
+          "agent_id": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 256
+          },
+          "user_id": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 256
+          },
+          "tenant_id": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 128,
+            "description": "A hint only; a value other than the key's tenant is `403 auth.tenant_mismatch`."
+          },
+          "passport": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 8192,
+            "description": "A compact passport token."
+          },
+          "approval_request_id": {
+            "type": "string",
+            "pattern": "^apr_[A-Za-z0-9_-]{1,64}$"
+          },
+          "tool_definition": {
+            "$ref": "#/components/schemas/ToolDefinition"
+          },
+          "tool_hash": {
+            "$ref": "#/components/schemas/Sha256Hex"
+          },
+          "context": {
+            "$ref": "#/components/schemas/JsonObject"
+          }
+        }
+      },
+      "Explain": {
+        "type": "object",
+        "required": [
+          "summary",
+          "matched_rules",
+          "next_steps"
+        ],
+        "properties": {
+          "summary": {
+            "type": "string"
+          },
+          "matched_rules": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "next_steps": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          }
+        }
+      },
+      "PolicyRef": {
+        "type": "object",
+        "required": [
+          "id",
+          "version",
+          "hash"
+        ],
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "version": {
+            "type": "integer"
+          },
+          "hash": {
+            "$ref": "#/components/schemas/Sha256Hex"
+          }
+        }
+      },
+      "CredentialLease": {
+        "type": "object",
+        "description": "A short-lived credential from the vault, bound to the tool. Never log it.",
+        "required": [
+          "name",
+          "value",
+          "expires_at"
+        ],
+        "properties": {
+          "name": {
+            "type": "string"
+          },
+          "value": {
+            "type": "string"
+          },
+          "expires_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          }
+        }
+      },
+      "Decision": {
+        "type": "object",
+        "required": [
+          "decision",
+          "reason_code",
+          "risk_tier",
+          "mode",
+          "enforced",
+          "source",
+          "explain",
+          "evidence_event_id",
+          "action_hash",
+          "policy",
+          "request_id",
+          "decided_at"
+        ],
+        "properties": {
+          "decision": {
+            "$ref": "#/components/schemas/DecisionValue"
+          },
+          "reason_code": {
+            "$ref": "#/components/schemas/ReasonCode"
+          },
+          "risk_tier": {
+            "$ref": "#/components/schemas/RiskTier"
+          },
+          "mode": {
+            "$ref": "#/components/schemas/Mode"
+          },
+          "enforced": {
+            "type": "boolean",
+            "description": "False only in `monitor`."
+          },
+          "source": {
+            "type": "string",
+            "enum": [
+              "gateway"
+            ],
+            "description": "Who made the decision. The SDKs' own fail-closed decisions say `client`."
+          },
+          "would_decision": {
+            "$ref": "#/components/schemas/DecisionValue"
+          },
+          "explain": {
+            "$ref": "#/components/schemas/Explain"
+          },
+          "evidence_event_id": {
+            "type": "string",
+            "pattern": "^ev_[A-Za-z0-9_-]+$"
+          },
+          "approval_request_id": {
+            "type": "string",
+            "pattern": "^apr_[A-Za-z0-9_-]+$"
+          },
+          "action_hash": {
+            "$ref": "#/components/schemas/Sha256Hex"
+          },
+          "policy": {
+            "$ref": "#/components/schemas/PolicyRef"
+          },
+          "credential": {
+            "$ref": "#/components/schemas/CredentialLease"
+          },
+          "request_id": {
+            "type": "string"
+          },
+          "decided_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          }
+        }
+      },
+      "CanonicalAction": {
+        "type": "object",
+        "description": "The action whose RFC 8785 canonical form is hashed into `action_hash`.",
+        "required": [
+          "tenant_id",
+          "agent_id",
+          "user_id",
+          "goal",
+          "tool",
+          "resource",
+          "args"
+        ],
+        "properties": {
+          "tenant_id": {
+            "type": "string"
+          },
+          "agent_id": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "user_id": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "goal": {
+            "type": "string"
+          },
+          "tool": {
+            "type": "string"
+          },
+          "resource": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "args": {
+            "$ref": "#/components/schemas/JsonObject"
+          }
+        }
+      },
+      "IssuePassportRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "audience",
+          "goal",
+          "allowed_tools"
+        ],
+        "properties": {
+          "audience": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 512
+          },
+          "goal": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 512
+          },
+          "allowed_tools": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 100,
+            "description": "Exact names or globs where `*` matches any run of characters.",
+            "items": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 256
+            }
+          },
+          "allowed_resources": {
+            "type": "array",
+            "maxItems": 100,
+            "items": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 1024
+            }
+          },
+          "resource_constraints": {
+            "type": "object",
+            "description": "`max_<field>` / `min_<field>` bound a numeric arg; any other key must equal the arg (an array means one of).",
+            "additionalProperties": true
+          },
+          "risk_tier": {
+            "$ref": "#/components/schemas/RiskTier"
+          },
+          "agent_id": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 256
+          },
+          "user_id": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 256
+          },
+          "tenant_id": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 128,
+            "description": "A hint only."
+          },
+          "action_hash": {
+            "$ref": "#/components/schemas/Sha256Hex"
+          },
+          "ttl_seconds": {
+            "type": "integer",
+            "description": "Default 300; clamped to [1, 3600]."
+          }
+        }
+      },
+      "PassportClaims": {
+        "type": "object",
+        "required": [
+          "iss",
+          "aud",
+          "tenant_id",
+          "agent_id",
+          "user_id",
+          "goal",
+          "allowed_tools",
+          "allowed_resources",
+          "resource_constraints",
+          "risk_tier",
+          "approval_hash",
+          "iat",
+          "nbf",
+          "exp",
+          "jti"
+        ],
+        "properties": {
+          "iss": {
+            "type": "string"
+          },
+          "aud": {
+            "type": "string"
+          },
+          "tenant_id": {
+            "type": "string"
+          },
+          "agent_id": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "user_id": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "goal": {
+            "type": "string"
+          },
+          "allowed_tools": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "allowed_resources": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "resource_constraints": {
+            "$ref": "#/components/schemas/JsonObject"
+          },
+          "risk_tier": {
+            "$ref": "#/components/schemas/RiskTier"
+          },
+          "approval_hash": {
+            "oneOf": [
+              {
+                "$ref": "#/components/schemas/Sha256Hex"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "action_hash": {
+            "$ref": "#/components/schemas/Sha256Hex"
+          },
+          "iat": {
+            "type": "integer"
+          },
+          "nbf": {
+            "type": "integer"
+          },
+          "exp": {
+            "type": "integer"
+          },
+          "jti": {
+            "type": "string",
+            "pattern": "^ap_[A-Za-z0-9_-]+$"
+          }
+        }
+      },
+      "IssuedPassport": {
+        "type": "object",
+        "required": [
+          "token",
+          "jti",
+          "expires_at",
+          "claims"
+        ],
+        "properties": {
+          "token": {
+            "type": "string"
+          },
+          "jti": {
+            "type": "string",
+            "pattern": "^ap_[A-Za-z0-9_-]+$"
+          },
+          "expires_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "claims": {
+            "$ref": "#/components/schemas/PassportClaims"
+          }
+        }
+      },
+      "VerifyPassportRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "token"
+        ],
+        "properties": {
+          "token": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 8192
+          },
+          "audience": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 512,
+            "description": "When given, the token's `aud` must equal it."
+          },
+          "tool": {
+            "$ref": "#/components/schemas/ToolNameString"
+          },
+          "resource": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 1024
+          },
+          "args": {
+            "$ref": "#/components/schemas/JsonObject"
+          },
+          "tenant_id": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 128,
+            "description": "A hint only."
+          }
+        }
+      },
+      "PassportVerification": {
+        "type": "object",
+        "required": [
+          "valid"
+        ],
+        "properties": {
+          "valid": {
+            "type": "boolean"
+          },
+          "reason_code": {
+            "$ref": "#/components/schemas/ReasonCode"
+          },
+          "message": {
+            "type": "string"
+          },
+          "claims": {
+            "$ref": "#/components/schemas/PassportClaims"
+          }
+        }
+      },
+      "RevokePassportRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "reason"
+        ],
+        "properties": {
+          "reason": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 512
+          }
+        }
+      },
+      "PassportRevocation": {
+        "type": "object",
+        "required": [
+          "jti",
+          "revoked",
+          "reason",
+          "revoked_at"
+        ],
+        "properties": {
+          "jti": {
+            "type": "string"
+          },
+          "revoked": {
+            "type": "boolean"
+          },
+          "reason": {
+            "type": "string"
+          },
+          "revoked_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          }
+        }
+      },
+      "ApprovalStatus": {
+        "type": "string",
+        "enum": [
+          "pending",
+          "approved",
+          "denied",
+          "expired",
+          "used"
+        ]
+      },
+      "ApprovalRequest": {
+        "type": "object",
+        "required": [
+          "id",
+          "status",
+          "action",
+          "action_hash",
+          "reason_code",
+          "created_at",
+          "expires_at"
+        ],
+        "properties": {
+          "id": {
+            "type": "string",
+            "pattern": "^apr_[A-Za-z0-9_-]+$"
+          },
+          "status": {
+            "$ref": "#/components/schemas/ApprovalStatus"
+          },
+          "action": {
+            "$ref": "#/components/schemas/CanonicalAction"
+          },
+          "action_hash": {
+            "$ref": "#/components/schemas/Sha256Hex"
+          },
+          "reason_code": {
+            "$ref": "#/components/schemas/ReasonCode"
+          },
+          "risk_tier": {
+            "$ref": "#/components/schemas/RiskTier"
+          },
+          "created_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "expires_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "decided_by": {
+            "type": "string"
+          },
+          "decided_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "note": {
+            "type": "string"
+          }
+        }
+      },
+      "ApprovalList": {
+        "type": "object",
+        "required": [
+          "items"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ApprovalRequest"
+            }
+          }
+        }
+      },
+      "ApprovalDecisionRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+          "note": {
+            "type": "string",
+            "maxLength": 2048
+          }
+        }
+      },
+      "RecordEvidenceRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "type",
+          "data"
+        ],
+        "properties": {
+          "type": {
+            "type": "string",
+            "pattern": "^[a-z][a-z0-9_]*(\\.[a-z0-9_]+)*$",
+            "maxLength": 128,
+            "description": "Free-form, except the types the gateway writes itself."
+          },
+          "data": {
+            "$ref": "#/components/schemas/JsonObject"
+          }
+        }
+      },
+      "EvidenceEvent": {
+        "type": "object",
+        "required": [
+          "v",
+          "seq",
+          "id",
+          "tenant_id",
+          "type",
+          "at",
+          "data",
+          "prev_hash",
+          "hash"
+        ],
+        "properties": {
+          "v": {
+            "type": "integer",
+            "const": 1
+          },
+          "seq": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "id": {
+            "type": "string",
+            "pattern": "^ev_[A-Za-z0-9_-]+$"
+          },
+          "tenant_id": {
+            "type": "string"
+          },
+          "type": {
+            "type": "string"
+          },
+          "at": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "data": {
+            "$ref": "#/components/schemas/JsonObject"
+          },
+          "prev_hash": {
+            "$ref": "#/components/schemas/Sha256Hex"
+          },
+          "hash": {
+            "$ref": "#/components/schemas/Sha256Hex"
+          }
+        }
+      },
+      "EvidencePage": {
+        "type": "object",
+        "required": [
+          "events",
+          "next_after_seq"
+        ],
+        "properties": {
+          "events": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/EvidenceEvent"
+            }
+          },
+          "next_after_seq": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "description": "Pass as `after_seq` for the next page; null at the end."
+          }
+        }
+      },
+      "ChainHead": {
+        "type": "object",
+        "required": [
+          "seq",
+          "hash"
+        ],
+        "properties": {
+          "seq": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "hash": {
+            "$ref": "#/components/schemas/Sha256Hex"
+          }
+        }
+      },
+      "ChainVerification": {
+        "type": "object",
+        "required": [
+          "ok",
+          "count",
+          "head"
+        ],
+        "properties": {
+          "ok": {
+            "type": "boolean"
+          },
+          "count": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "head": {
+            "oneOf": [
+              {
+                "$ref": "#/components/schemas/ChainHead"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "first_broken_seq": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "reason": {
+            "type": "string"
+          }
+        }
+      },
+      "ExportSignature": {
+        "type": "object",
+        "required": [
+          "alg",
+          "kid",
+          "sig"
+        ],
+        "properties": {
+          "alg": {
+            "type": "string",
+            "enum": [
+              "EdDSA",
+              "Ed25519"
+            ]
+          },
+          "kid": {
+            "type": "string"
+          },
+          "sig": {
+            "type": "string",
+            "description": "base64url Ed25519 signature over the canonical form of the export without `signature`."
+          }
+        }
+      },
+      "EvidenceExport": {
+        "type": "object",
+        "required": [
+          "format",
+          "tenant_id",
+          "events",
+          "head",
+          "exported_at",
+          "signature"
+        ],
+        "properties": {
+          "format": {
+            "type": "string",
+            "const": "actpass.evidence-export/v1"
+          },
+          "tenant_id": {
+            "type": "string"
+          },
+          "events": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/EvidenceEvent"
+            }
+          },
+          "head": {
+            "$ref": "#/components/schemas/ChainHead"
+          },
+          "exported_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "signature": {
+            "$ref": "#/components/schemas/ExportSignature"
+          }
+        }
+      },
+      "ToolDefinition": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "name",
+          "description",
+          "input_schema"
+        ],
+        "properties": {
+          "name": {
+            "$ref": "#/components/schemas/ToolNameString"
+          },
+          "description": {
+            "type": "string",
+            "maxLength": 8192
+          },
+          "input_schema": {
+            "$ref": "#/components/schemas/JsonObject"
+          },
+          "output_schema": {
+            "$ref": "#/components/schemas/JsonObject"
+          },
+          "annotations": {
+            "$ref": "#/components/schemas/JsonObject"
+          }
+        }
+      },
+      "ApprovedTool": {
+        "type": "object",
+        "required": [
+          "name",
+          "hash",
+          "definition",
+          "approved_at"
+        ],
+        "properties": {
+          "name": {
+            "type": "string"
+          },
+          "hash": {
+            "$ref": "#/components/schemas/Sha256Hex"
+          },
+          "definition": {
+            "$ref": "#/components/schemas/ToolDefinition"
+          },
+          "approved_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          }
+        }
+      },
+      "ToolList": {
+        "type": "object",
+        "required": [
+          "items"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ApprovedTool"
+            }
+          }
+        }
+      },
+      "PutCredentialRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "value",
+          "bound_tools"
+        ],
+        "properties": {
+          "value": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 16384,
+            "writeOnly": true,
+            "description": "The secret. It is encrypted at rest and never returned by these endpoints."
+          },
+          "bound_tools": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 100,
+            "description": "Tools (exact names or globs) whose `allow` decisions carry a lease of this credential.",
+            "items": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 256
+            }
+          },
+          "lease_ttl_seconds": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 3600,
+            "default": 60
+          }
+        }
+      },
+      "CredentialMetadata": {
+        "type": "object",
+        "required": [
+          "name",
+          "bound_tools",
+          "version",
+          "lease_ttl_seconds",
+          "created_at",
+          "updated_at"
+        ],
+        "properties": {
+          "name": {
+            "type": "string"
+          },
+          "bound_tools": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "version": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "lease_ttl_seconds": {
+            "type": "integer"
+          },
+          "created_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "updated_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          }
+        }
+      },
+      "CredentialList": {
+        "type": "object",
+        "required": [
+          "items"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/CredentialMetadata"
+            }
+          }
+        }
+      },
+      "CredentialDeletion": {
+        "type": "object",
+        "required": [
+          "name",
+          "deleted"
+        ],
+        "properties": {
+          "name": {
+            "type": "string"
+          },
+          "deleted": {
+            "type": "boolean"
+          }
+        }
+      },
+      "ConditionOperator": {
+        "type": "string",
+        "enum": [
+          "==",
+          "!=",
+          ">",
+          ">=",
+          "<",
+          "<=",
+          "in",
+          "not_in",
+          "contains",
+          "starts_with",
+          "ends_with",
+          "glob",
+          "exists",
+          "missing"
+        ]
+      },
+      "Condition": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "path",
+          "operator"
+        ],
+        "properties": {
+          "path": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 256,
+            "description": "Dotted, rooted at tool, resource, goal, agent_id, user_id, mode, args, context or passport."
+          },
+          "operator": {
+            "$ref": "#/components/schemas/ConditionOperator"
+          },
+          "value": {
+            "description": "Any JSON value; numbers must be safe integers. Not used by `exists` and `missing`."
+          }
+        }
+      },
+      "PolicyRule": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "id",
+          "decision",
+          "reason"
+        ],
+        "properties": {
+          "id": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 128
+          },
+          "description": {
+            "type": "string",
+            "maxLength": 1024
+          },
+          "when": {
+            "type": "array",
+            "description": "Every condition must hold.",
+            "items": {
+              "$ref": "#/components/schemas/Condition"
+            }
+          },
+          "any": {
+            "type": "array",
+            "description": "At least one condition must hold.",
+            "items": {
+              "$ref": "#/components/schemas/Condition"
+            }
+          },
+          "decision": {
+            "$ref": "#/components/schemas/DecisionValue"
+          },
+          "reason": {
+            "$ref": "#/components/schemas/ReasonCode"
+          },
+          "risk_tier": {
+            "$ref": "#/components/schemas/RiskTier"
+          }
+        }
+      },
+      "PolicyDefault": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "decision",
+          "reason"
+        ],
+        "properties": {
+          "decision": {
+            "$ref": "#/components/schemas/DecisionValue"
+          },
+          "reason": {
+            "$ref": "#/components/schemas/ReasonCode"
+          },
+          "risk_tier": {
+            "$ref": "#/components/schemas/RiskTier"
+          }
+        }
+      },
+      "Policy": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "id",
+          "version",
+          "rules"
+        ],
+        "description": "Rules are evaluated in order; the first rule whose conditions all hold wins. No match gives `default` (itself `deny` / `policy.no_match` when absent).",
+        "properties": {
+          "id": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 128
+          },
+          "version": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 9007199254740991
+          },
+          "default": {
+            "$ref": "#/components/schemas/PolicyDefault"
+          },
+          "rules": {
+            "type": "array",
+            "maxItems": 100000,
+            "items": {
+              "$ref": "#/components/schemas/PolicyRule"
+            }
+          }
+        }
+      },
+      "PolicyDocument": {
+        "type": "object",
+        "required": [
+          "policy",
+          "hash",
+          "updated_at"
+        ],
+        "properties": {
+          "policy": {
+            "$ref": "#/components/schemas/Policy"
+          },
+          "hash": {
+            "$ref": "#/components/schemas/Sha256Hex"
+          },
+          "updated_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          }
+        }
+      },
+      "Jwk": {
+        "type": "object",
+        "required": [
+          "kty",
+          "crv",
+          "x",
+          "kid"
+        ],
+        "properties": {
+          "kty": {
+            "type": "string",
+            "const": "OKP"
+          },
+          "crv": {
+            "type": "string",
+            "const": "Ed25519"
+          },
+          "x": {
+            "type": "string"
+          },
+          "kid": {
+            "type": "string"
+          },
+          "alg": {
+            "type": "string"
+          },
+          "use": {
+            "type": "string"
+          }
+        }
+      },
+      "Jwks": {
+        "type": "object",
+        "required": [
+          "keys"
+        ],
+        "properties": {
+          "keys": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Jwk"
+            }
+          }
+        }
+      },
+      "Health": {
+        "type": "object",
+        "required": [
+          "status"
+        ],
+        "properties": {
+          "status": {
+            "type": "string",
+            "enum": [
+              "ok"
+            ]
+          }
+        }
+      },
+      "ErrorDetail": {
+        "type": "object",
+        "required": [
+          "path",
+          "message"
+        ],
+        "properties": {
+          "path": {
+            "type": "string"
+          },
+          "message": {
+            "type": "string"
+          },
+          "rule_id": {
+            "type": "string"
+          }
+        }
+      },
+      "Error": {
+        "type": "object",
+        "required": [
+          "error"
+        ],
+        "properties": {
+          "error": {
+            "type": "object",
+            "required": [
+              "code",
+              "message",
+              "request_id"
+            ],
+            "properties": {
+              "code": {
+                "$ref": "#/components/schemas/FixedReasonCode"
+              },
+              "message": {
+                "type": "string"
+              },
+              "request_id": {
+                "type": "string"
+              },
+              "details": {
+                "type": "array",
+                "items": {
+                  "$ref": "#/components/schemas/ErrorDetail"
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+};

@@ -1,0 +1,443 @@
+# Generated from packages/contract/openapi.yaml by python/scripts/gen_types.py (datamodel-code-generator). Do not edit: run `pnpm gen`.
+
+from __future__ import annotations
+
+from typing import Any, Literal
+from typing_extensions import TypeAlias
+
+from typing_extensions import NotRequired, TypedDict
+
+DecisionValue: TypeAlias = Literal['allow', 'deny', 'require_approval', 'require_tool_reapproval', 'warn']
+
+
+Mode: TypeAlias = Literal['enforce', 'monitor', 'warn', 'strict']
+"""
+`enforce` (default): the real decision. `strict`: as enforce, a passport is required and an
+unregistered tool is `require_tool_reapproval`. `warn`: `warn` in place of any non-allow (the
+real one in `would_decision`). `monitor`: the real decision with `enforced: false`.
+
+"""
+
+
+RiskTier: TypeAlias = Literal['low', 'medium', 'high', 'critical']
+
+
+ReasonCode: TypeAlias = str
+"""
+A dotted, lower-case reason. Policy rules choose their own (for example
+`refund.small_in_scope`); the fixed ones are listed in `FixedReasonCode`.
+
+"""
+
+
+FixedReasonCode: TypeAlias = Literal['policy.no_match', 'passport.missing', 'passport.malformed', 'passport.bad_signature', 'passport.unknown_key', 'passport.wrong_issuer', 'passport.wrong_audience', 'passport.tenant_mismatch', 'passport.not_yet_valid', 'passport.expired', 'passport.revoked', 'passport.replayed', 'passport.tool_not_allowed', 'passport.resource_not_allowed', 'passport.constraint_violated', 'tool.drifted', 'tool.unregistered', 'approval.pending', 'approval.granted', 'approval.denied', 'approval.expired', 'approval.mismatch', 'auth.missing_key', 'auth.invalid_key', 'auth.forbidden', 'auth.tenant_mismatch', 'request.invalid', 'request.idempotency_conflict', 'request.not_found', 'vault.no_key', 'server.unavailable', 'server.internal', 'client.unreachable', 'client.timeout', 'client.http_error', 'client.invalid_response', 'client.misconfigured']
+"""
+The reason codes ActPass itself assigns. `client.*` codes are made by the SDKs when they cannot
+get a valid decision (they never come from the gateway). `request.not_found`,
+`server.unavailable` and `server.internal` are error codes only.
+
+"""
+
+
+Sha256Hex: TypeAlias = str
+
+
+Timestamp: TypeAlias = str
+
+
+ToolNameString: TypeAlias = str
+
+
+class JsonObject(TypedDict):
+    pass
+
+
+class Explain(TypedDict):
+    summary: str
+    matched_rules: list[str]
+    next_steps: list[str]
+
+
+class PolicyRef(TypedDict):
+    id: str
+    version: int
+    hash: Sha256Hex
+
+
+class CredentialLease(TypedDict):
+    name: str
+    value: str
+    expires_at: Timestamp
+
+
+class Decision(TypedDict):
+    decision: DecisionValue
+    reason_code: ReasonCode
+    risk_tier: RiskTier
+    mode: Mode
+    enforced: bool
+    """
+    False only in `monitor`.
+    """
+    source: Literal['gateway']
+    """
+    Who made the decision. The SDKs' own fail-closed decisions say `client`.
+    """
+    would_decision: NotRequired[DecisionValue]
+    explain: Explain
+    evidence_event_id: str
+    approval_request_id: NotRequired[str]
+    action_hash: Sha256Hex
+    policy: PolicyRef
+    credential: NotRequired[CredentialLease]
+    request_id: str
+    decided_at: Timestamp
+
+
+class CanonicalAction(TypedDict):
+    tenant_id: str
+    agent_id: str | None
+    user_id: str | None
+    goal: str
+    tool: str
+    resource: str | None
+    args: JsonObject
+
+
+AllowedTool: TypeAlias = str
+
+
+AllowedResource: TypeAlias = str
+
+
+class IssuePassportRequest(TypedDict, closed=True):
+    audience: str
+    goal: str
+    allowed_tools: list[AllowedTool]
+    """
+    Exact names or globs where `*` matches any run of characters.
+    """
+    allowed_resources: NotRequired[list[AllowedResource]]
+    resource_constraints: NotRequired[dict[str, Any]]
+    """
+    `max_<field>` / `min_<field>` bound a numeric arg; any other key must equal the arg (an array means one of).
+    """
+    risk_tier: NotRequired[RiskTier]
+    agent_id: NotRequired[str]
+    user_id: NotRequired[str]
+    tenant_id: NotRequired[str]
+    """
+    A hint only.
+    """
+    action_hash: NotRequired[Sha256Hex]
+    ttl_seconds: NotRequired[int]
+    """
+    Default 300; clamped to [1, 3600].
+    """
+
+
+class PassportClaims(TypedDict):
+    iss: str
+    aud: str
+    tenant_id: str
+    agent_id: str | None
+    user_id: str | None
+    goal: str
+    allowed_tools: list[str]
+    allowed_resources: list[str]
+    resource_constraints: JsonObject
+    risk_tier: RiskTier
+    approval_hash: Sha256Hex | None
+    action_hash: NotRequired[Sha256Hex]
+    iat: int
+    nbf: int
+    exp: int
+    jti: str
+
+
+class IssuedPassport(TypedDict):
+    token: str
+    jti: str
+    expires_at: Timestamp
+    claims: PassportClaims
+
+
+class VerifyPassportRequest(TypedDict, closed=True):
+    token: str
+    audience: NotRequired[str]
+    """
+    When given, the token's `aud` must equal it.
+    """
+    tool: NotRequired[ToolNameString]
+    resource: NotRequired[str]
+    args: NotRequired[JsonObject]
+    tenant_id: NotRequired[str]
+    """
+    A hint only.
+    """
+
+
+class PassportVerification(TypedDict):
+    valid: bool
+    reason_code: NotRequired[ReasonCode]
+    message: NotRequired[str]
+    claims: NotRequired[PassportClaims]
+
+
+class RevokePassportRequest(TypedDict, closed=True):
+    reason: str
+
+
+class PassportRevocation(TypedDict):
+    jti: str
+    revoked: bool
+    reason: str
+    revoked_at: Timestamp
+
+
+ApprovalStatus: TypeAlias = Literal['pending', 'approved', 'denied', 'expired', 'used']
+
+
+class ApprovalRequest(TypedDict):
+    id: str
+    status: ApprovalStatus
+    action: CanonicalAction
+    action_hash: Sha256Hex
+    reason_code: ReasonCode
+    risk_tier: NotRequired[RiskTier]
+    created_at: Timestamp
+    expires_at: Timestamp
+    decided_by: NotRequired[str]
+    decided_at: NotRequired[Timestamp]
+    note: NotRequired[str]
+
+
+class ApprovalList(TypedDict):
+    items: list[ApprovalRequest]
+
+
+class ApprovalDecisionRequest(TypedDict, closed=True):
+    note: NotRequired[str]
+
+
+class RecordEvidenceRequest(TypedDict, closed=True):
+    type: str
+    """
+    Free-form, except the types the gateway writes itself.
+    """
+    data: JsonObject
+
+
+class EvidenceEvent(TypedDict):
+    v: Literal[1]
+    seq: int
+    id: str
+    tenant_id: str
+    type: str
+    at: Timestamp
+    data: JsonObject
+    prev_hash: Sha256Hex
+    hash: Sha256Hex
+
+
+class EvidencePage(TypedDict):
+    events: list[EvidenceEvent]
+    next_after_seq: int | None
+    """
+    Pass as `after_seq` for the next page; null at the end.
+    """
+
+
+class ChainHead(TypedDict):
+    seq: int
+    hash: Sha256Hex
+
+
+class ChainVerification(TypedDict):
+    ok: bool
+    count: int
+    head: ChainHead | None
+    first_broken_seq: NotRequired[int]
+    reason: NotRequired[str]
+
+
+class ExportSignature(TypedDict):
+    alg: Literal['EdDSA', 'Ed25519']
+    kid: str
+    sig: str
+    """
+    base64url Ed25519 signature over the canonical form of the export without `signature`.
+    """
+
+
+class EvidenceExport(TypedDict):
+    format: Literal['actpass.evidence-export/v1']
+    tenant_id: str
+    events: list[EvidenceEvent]
+    head: ChainHead
+    exported_at: Timestamp
+    signature: ExportSignature
+
+
+class ToolDefinition(TypedDict, closed=True):
+    name: ToolNameString
+    description: str
+    input_schema: JsonObject
+    output_schema: NotRequired[JsonObject]
+    annotations: NotRequired[JsonObject]
+
+
+class ApprovedTool(TypedDict):
+    name: str
+    hash: Sha256Hex
+    definition: ToolDefinition
+    approved_at: Timestamp
+
+
+class ToolList(TypedDict):
+    items: list[ApprovedTool]
+
+
+BoundTool: TypeAlias = str
+
+
+class PutCredentialRequest(TypedDict, closed=True):
+    value: str
+    """
+    The secret. It is encrypted at rest and never returned by these endpoints.
+    """
+    bound_tools: list[BoundTool]
+    """
+    Tools (exact names or globs) whose `allow` decisions carry a lease of this credential.
+    """
+    lease_ttl_seconds: NotRequired[int]
+
+
+class CredentialMetadata(TypedDict):
+    name: str
+    bound_tools: list[str]
+    version: int
+    lease_ttl_seconds: int
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class CredentialList(TypedDict):
+    items: list[CredentialMetadata]
+
+
+class CredentialDeletion(TypedDict):
+    name: str
+    deleted: bool
+
+
+ConditionOperator: TypeAlias = Literal['==', '!=', '>', '>=', '<', '<=', 'in', 'not_in', 'contains', 'starts_with', 'ends_with', 'glob', 'exists', 'missing']
+
+
+class Condition(TypedDict, closed=True):
+    path: str
+    """
+    Dotted, rooted at tool, resource, goal, agent_id, user_id, mode, args, context or passport.
+    """
+    operator: ConditionOperator
+    value: NotRequired[Any]
+    """
+    Any JSON value; numbers must be safe integers. Not used by `exists` and `missing`.
+    """
+
+
+class PolicyRule(TypedDict, closed=True):
+    id: str
+    description: NotRequired[str]
+    when: NotRequired[list[Condition]]
+    """
+    Every condition must hold.
+    """
+    any: NotRequired[list[Condition]]
+    """
+    At least one condition must hold.
+    """
+    decision: DecisionValue
+    reason: ReasonCode
+    risk_tier: NotRequired[RiskTier]
+
+
+class PolicyDefault(TypedDict, closed=True):
+    decision: DecisionValue
+    reason: ReasonCode
+    risk_tier: NotRequired[RiskTier]
+
+
+class Policy(TypedDict, closed=True):
+    id: str
+    version: int
+    default: NotRequired[PolicyDefault]
+    rules: list[PolicyRule]
+
+
+class PolicyDocument(TypedDict):
+    policy: Policy
+    hash: Sha256Hex
+    updated_at: Timestamp
+
+
+class Jwk(TypedDict):
+    kty: Literal['OKP']
+    crv: Literal['Ed25519']
+    x: str
+    kid: str
+    alg: NotRequired[str]
+    use: NotRequired[str]
+
+
+class Jwks(TypedDict):
+    keys: list[Jwk]
+
+
+class Health(TypedDict):
+    status: Literal['ok']
+
+
+class ErrorDetail(TypedDict):
+    path: str
+    message: str
+    rule_id: NotRequired[str]
+
+
+class Error1(TypedDict):
+    code: FixedReasonCode
+    message: str
+    request_id: str
+    details: NotRequired[list[ErrorDetail]]
+
+
+class Error(TypedDict):
+    error: Error1
+
+
+class PreflightRequest(TypedDict, closed=True):
+    goal: str
+    """
+    What the agent is trying to achieve, e.g. `resolve_refund_request`.
+    """
+    tool: ToolNameString
+    resource: NotRequired[str]
+    """
+    What the action touches, e.g. `stripe:charge:ch_123`.
+    """
+    args: NotRequired[JsonObject]
+    mode: NotRequired[Mode]
+    agent_id: NotRequired[str]
+    user_id: NotRequired[str]
+    tenant_id: NotRequired[str]
+    """
+    A hint only; a value other than the key's tenant is `403 auth.tenant_mismatch`.
+    """
+    passport: NotRequired[str]
+    """
+    A compact passport token.
+    """
+    approval_request_id: NotRequired[str]
+    tool_definition: NotRequired[ToolDefinition]
+    tool_hash: NotRequired[Sha256Hex]
+    context: NotRequired[JsonObject]

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The README's test command: installs everything, then runs every gate and every test suite.
+# Each step runs even when an earlier one failed, so one run shows every problem; the script exits
+# non-zero when any step failed.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+root=$PWD
+
+bash scripts/setup.sh || { echo "setup failed"; exit 1; }
+command -v pnpm >/dev/null 2>&1 || export PATH="$root/.tools/node_modules/.bin:$PATH"
+
+results_dir="$root/.test-results"
+rm -rf "$results_dir" && mkdir -p "$results_dir"
+export ACTPASS_TEST_RESULTS="$results_dir"
+
+declare -a step_names=() step_status=()
+step() {
+  local name=$1; shift
+  echo
+  echo "==> $name"
+  local started=$SECONDS
+  if "$@"; then step_status+=("ok   $((SECONDS - started))s"); else step_status+=("FAIL $((SECONDS - started))s"); fi
+  step_names+=("$name")
+}
+
+py=python/.venv/bin/python
+
+step "generated files are fresh" bash scripts/check-generated.sh
+step "contract lint (redocly)" pnpm --filter @actpass/contract run lint
+step "lint + format (biome)" pnpm exec biome check .
+step "python lint (ruff)" bash -c "cd python && .venv/bin/ruff check . && .venv/bin/ruff format --check ."
+step "python types (mypy --strict)" bash -c "cd python && .venv/bin/mypy"
+step "typecheck (tsc)" pnpm exec turbo run typecheck --output-logs=errors-only
+step "build (tsup)" pnpm exec turbo run build --output-logs=errors-only
+step "typescript tests (vitest)" pnpm -r --workspace-concurrency=1 run test
+step "python tests (pytest)" bash -c "cd python && .venv/bin/pytest -q -p no:cacheprovider --junitxml='$results_dir/pytest.xml'"
+
+echo
+echo "==> summary"
+for i in "${!step_names[@]}"; do printf '  %-34s %s\n' "${step_names[$i]}" "${step_status[$i]}"; done
+node scripts/count-tests.mjs "$results_dir"
+counted=$?
+
+for s in "${step_status[@]}"; do
+  case "$s" in FAIL*) exit 1 ;; esac
+done
+exit $counted
