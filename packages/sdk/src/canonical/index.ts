@@ -1,0 +1,3 @@
+export { CanonicalJsonError, type CanonicalJsonErrorCode } from './errors.js';
+export { canonicalBytes, canonicalize } from './json.js';
+export { parseJsonStrict } from './parse.js';
