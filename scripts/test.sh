@@ -23,7 +23,20 @@ step() {
   step_names+=("$name")
 }
 
-py=python/.venv/bin/python
+# A real PostgreSQL on loopback for the multi-process store tests (installed from Debian's packages
+# when absent). Outside CI a machine without it still runs everything else; in CI it must start.
+start_postgres() {
+  pg_dir=$(mktemp -d /tmp/actpass-pg.XXXXXX)
+  local url
+  url=$(ACTPASS_PG_PORT=${ACTPASS_PG_PORT:-54329} bash scripts/postgres.sh start "$pg_dir/db") || return 1
+  export ACTPASS_TEST_DATABASE_URL="$url"
+  trap 'bash scripts/postgres.sh stop "$pg_dir/db" >/dev/null 2>&1; rm -rf "$pg_dir"' EXIT
+}
+if [ "${CI:-}" = "true" ]; then
+  step "start PostgreSQL" start_postgres
+else
+  start_postgres || echo "PostgreSQL could not start here: its suites will say so"
+fi
 
 step "generated files are fresh" bash scripts/check-generated.sh
 step "contract lint (redocly)" pnpm --filter @actpass/contract run lint
