@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { resultReporting } from '../../scripts/vitest-reporting.mjs';
 
 export default defineConfig({
   resolve: {
@@ -10,5 +11,6 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    ...resultReporting('gateway'),
   },
 });

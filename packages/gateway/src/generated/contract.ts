@@ -3268,6 +3268,10 @@ export const contract = {
             "minimum": 0,
             "maximum": 9007199254740991
           },
+          "description": {
+            "type": "string",
+            "maxLength": 4096
+          },
           "default": {
             "$ref": "#/components/schemas/PolicyDefault"
           },

@@ -678,6 +678,7 @@ export interface components {
         Policy: {
             id: string;
             version: number;
+            description?: string;
             default?: components["schemas"]["PolicyDefault"];
             rules: components["schemas"]["PolicyRule"][];
         };

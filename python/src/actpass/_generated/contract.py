@@ -371,6 +371,7 @@ class PolicyDefault(TypedDict, closed=True):
 class Policy(TypedDict, closed=True):
     id: str
     version: int
+    description: NotRequired[str]
     default: NotRequired[PolicyDefault]
     rules: list[PolicyRule]
 

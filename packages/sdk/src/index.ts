@@ -1,0 +1,35 @@
+export { ActPass, type ClientOptions } from './client.js';
+export * as constants from './constants.js';
+export type {
+  ClientDecision,
+  ClientPassportVerification,
+  ClientReasonCode,
+  PassportVerificationResult,
+  PreflightDecision,
+} from './core/decision.js';
+export { isClientDecision } from './core/decision.js';
+export {
+  ActPassError,
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  APIUserAbortError,
+  AuthenticationError,
+  BadRequestError,
+  ConflictError,
+  InternalServerError,
+  InvalidResponseError,
+  MisconfiguredError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitError,
+  UnprocessableEntityError,
+} from './core/errors.js';
+export type { ExecuteContext, GuardParams, GuardResult } from './core/guard.js';
+export type { Logger } from './core/logger.js';
+export type * from './core/types.js';
+export type { Approvals, ListApprovalsParams, WaitForApprovalOptions } from './resources/approvals.js';
+export type { Credentials } from './resources/credentials.js';
+export type { Evidence, ListEvidenceParams } from './resources/evidence.js';
+export type { PolicyResource } from './resources/policy.js';
+export type { Tools } from './resources/tools.js';

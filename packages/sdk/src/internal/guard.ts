@@ -1,0 +1,120 @@
+import type { ActPass } from '../client.js';
+import { OUTCOME_EVIDENCE_TYPE } from '../constants.js';
+import type { PreflightDecision } from '../core/decision.js';
+import { MisconfiguredError } from '../core/errors.js';
+import type { GuardParams, GuardResult } from '../core/guard.js';
+import type { Mode, PreflightParams, WithResponse } from '../core/types.js';
+import { clientDecision } from './fail-closed.js';
+import { canonicalSha256 } from './hash.js';
+import { withResponse } from './request.js';
+
+/**
+ * Whether `execute` may run (SPEC §3). The mode is the one the CALLER asked for, never the one a
+ * response claims: a response cannot talk the client into observe-only behaviour.
+ */
+export function mayExecute(mode: Mode, decision: PreflightDecision): boolean {
+  if (mode === 'monitor') return true;
+  if (decision.source !== 'gateway') return false;
+  if (mode === 'warn') return decision.decision === 'allow' || decision.decision === 'warn';
+  return decision.decision === 'allow';
+}
+
+/** `guard()`: decide (waiting for an approver if asked), maybe execute once, record the outcome. */
+export async function runGuard<T>(client: ActPass, params: GuardParams<T>): Promise<GuardResult<T>> {
+  const { execute, waitForApproval, recordOutcome, signal, ...input } = params;
+  const { log } = client._internals;
+  const mode = input.mode ?? client._internals.mode;
+  if (typeof execute !== 'function') {
+    const decision = withResponse(
+      clientDecision(new MisconfiguredError('guard() needs an execute function'), mode),
+      null,
+      null,
+    );
+    return { decision, result: undefined, error: undefined, executed: false };
+  }
+
+  let decision = await client.preflight(input, { signal });
+  if (decision.decision === 'require_approval' && decision.approval_request_id && waitForApproval) {
+    decision = await afterApproval(client, input, decision.approval_request_id, decision, params);
+  }
+  if (decision.decision === 'warn' && mode === 'warn') {
+    log.warn('warn decision: the action runs, but would not under enforce', {
+      reason_code: decision.reason_code,
+      would_decision: decision.would_decision ?? null,
+      summary: decision.explain.summary,
+      request_id: decision.request_id ?? null,
+    });
+  }
+  if (!mayExecute(mode, decision)) return { decision, result: undefined, error: undefined, executed: false };
+
+  const started = now();
+  let result: T | undefined;
+  let error: unknown;
+  let outcome: 'ok' | 'error' = 'ok';
+  try {
+    result = await execute({ credential: decision.credential, decision });
+  } catch (thrown) {
+    error = thrown;
+    outcome = 'error';
+  }
+  const durationMs = Math.round(now() - started);
+
+  // A client-made decision means the gateway just failed us and there is no ledger event to link to.
+  if ((recordOutcome ?? client._internals.recordOutcomes) && decision.source === 'gateway') {
+    try {
+      await client.recordEvidence(
+        {
+          type: OUTCOME_EVIDENCE_TYPE,
+          data: {
+            evidence_event_id: decision.evidence_event_id,
+            tool: input.tool,
+            outcome,
+            duration_ms: durationMs,
+            // A digest, never the result itself: results can hold personal data or secrets.
+            result_sha256: outcome === 'ok' ? await canonicalSha256(result) : null,
+          },
+        },
+        { signal },
+      );
+    } catch (recordError) {
+      log.warn('could not record the action outcome', {
+        evidence_event_id: decision.evidence_event_id,
+        error: recordError instanceof Error ? recordError.message : String(recordError),
+      });
+    }
+  }
+  return { decision, result, error, executed: true };
+}
+
+/**
+ * Waits for the approver, then decides again with the approval (the approval carries the delegation,
+ * so the passport is not sent again — presenting it twice would be `passport.replayed`). Still pending
+ * at the deadline, or the wait failed: the original `require_approval` stands.
+ */
+async function afterApproval<T>(
+  client: ActPass,
+  input: PreflightParams,
+  approvalId: string,
+  held: WithResponse<PreflightDecision>,
+  params: GuardParams<T>,
+): Promise<WithResponse<PreflightDecision>> {
+  try {
+    const approval = await client.approvals.waitFor(approvalId, {
+      ...params.waitForApproval!,
+      signal: params.signal,
+    });
+    if (approval.status === 'pending') return held;
+  } catch (error) {
+    client._internals.log.warn('waiting for the approval failed', {
+      approval_request_id: approvalId,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return held;
+  }
+  const { passport: _spent, ...rest } = input;
+  return client.preflight({ ...rest, approval_request_id: approvalId }, { signal: params.signal });
+}
+
+function now(): number {
+  return globalThis.performance?.now() ?? Date.now();
+}

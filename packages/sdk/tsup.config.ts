@@ -1,0 +1,14 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: { index: 'src/index.ts', canonical: 'src/canonical/index.ts' },
+  format: ['esm', 'cjs'],
+  dts: true,
+  clean: true,
+  sourcemap: true,
+  // Edge runtimes and browsers: the bundle must not assume Node (checked by test/packaging).
+  platform: 'neutral',
+  target: 'es2022',
+  treeshake: true,
+  splitting: false,
+});

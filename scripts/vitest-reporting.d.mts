@@ -1,0 +1,1 @@
+export function resultReporting(packageName: string): Record<string, unknown>;
