@@ -1,0 +1,44 @@
+export * from './constants.js';
+export {
+  LedgerChainBrokenError,
+  LedgerCorruptError,
+  type LedgerCorruptionKind,
+  LedgerInputError,
+} from './errors.js';
+export {
+  type AppendInput,
+  canonicalEventText,
+  checkAppendInput,
+  hashEvent,
+  type LedgerEvent,
+  type LedgerHead,
+  newEventId,
+  nextEvent,
+  sealEvent,
+  type UnsealedEvent,
+} from './event.js';
+export {
+  type EvidenceExport,
+  type ExportFailureReason,
+  exportEvidence,
+  type VerifyExportResult,
+  verifyExport,
+} from './export.js';
+export {
+  FileLedgerStore,
+  type FileLedgerStoreOptions,
+  parseLedgerFile,
+  type TornTailRepair,
+} from './file-store.js';
+export { LEDGER_LOCK_FILE, LedgerLockedError } from './lock.js';
+export { MemoryLedgerStore } from './memory-store.js';
+export type { LedgerStore, LedgerStoreOptions, ListOptions } from './store.js';
+export {
+  type ChainBreak,
+  type ChainBreakReason,
+  ChainVerifier,
+  type VerifyChainOptions,
+  type VerifyChainResult,
+  verifyChain,
+  verifyStoredChain,
+} from './verify.js';

@@ -1,0 +1,70 @@
+import { canonicalize } from '@actpass/sdk/canonical';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { canonicalEventText, hashEvent, type LedgerEvent } from '../../src/ledger/index.js';
+
+const hex64 = fc.stringMatching(/^[0-9a-f]{64}$/);
+const event = fc.record({
+  v: fc.constant(1 as const),
+  seq: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+  id: fc.string(),
+  tenant_id: fc.string({ unit: 'binary' }),
+  type: fc.string(),
+  at: fc.string(),
+  data: fc.dictionary(fc.string({ unit: 'binary' }), fc.jsonValue() as fc.Arbitrary<never>),
+  prev_hash: hex64,
+  hash: hex64,
+});
+
+describe('canonicalEventText', () => {
+  it('equals JCS of the event without hash, for any event', () => {
+    fc.assert(
+      fc.property(event, (e) => {
+        const { hash: _h, ...rest } = e;
+        const text = (() => {
+          try {
+            return canonicalize(rest);
+          } catch (error) {
+            return error instanceof Error ? error.name : 'error';
+          }
+        })();
+        const fast = (() => {
+          try {
+            return canonicalEventText(e as LedgerEvent);
+          } catch (error) {
+            return error instanceof Error ? error.name : 'error';
+          }
+        })();
+        expect(fast).toBe(text);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('takes the general path for anything that is not exactly an event envelope', () => {
+    const base = { v: 1, seq: 1, id: 'ev_1', tenant_id: 't', type: 'x', at: 'now', data: {}, prev_hash: '0' };
+    for (const odd of [
+      { ...base, extra: true },
+      { ...base, seq: '1' },
+      { ...base, v: undefined },
+    ]) {
+      const { ...rest } = odd as Record<string, unknown>;
+      const expected = (() => {
+        try {
+          return canonicalize(rest);
+        } catch {
+          return 'throws';
+        }
+      })();
+      const got = (() => {
+        try {
+          return canonicalEventText(odd as never);
+        } catch {
+          return 'throws';
+        }
+      })();
+      expect(got).toBe(expected);
+    }
+    expect(hashEvent({ ...base, hash: 'x' } as never)).toBe(hashEvent(base as never));
+  });
+});
