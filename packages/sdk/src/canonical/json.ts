@@ -73,13 +73,15 @@ function serializeContainer(value: object, path: PathSegment[], ancestors: Set<o
 }
 
 function serializeArray(value: readonly unknown[], path: PathSegment[], ancestors: Set<object>): string {
-  const parts: string[] = [];
+  // Plain concatenation: hashing the ledger canonicalizes every event, so this loop is hot.
+  let out = '[';
   for (let index = 0; index < value.length; index++) {
+    if (index > 0) out += ',';
     path.push(index);
-    parts.push(serialize(value[index], path, ancestors));
+    out += serialize(value[index], path, ancestors);
     path.pop();
   }
-  return `[${parts.join(',')}]`;
+  return `${out}]`;
 }
 
 function serializeObject(value: object, path: PathSegment[], ancestors: Set<object>): string {
@@ -95,11 +97,13 @@ function serializeObject(value: object, path: PathSegment[], ancestors: Set<obje
   // Array#sort without a comparator orders by UTF-16 code units, which is what JCS requires.
   // localeCompare would not be.
   const keys = Object.keys(record).sort();
-  const parts: string[] = [];
-  for (const key of keys) {
+  let out = '{';
+  for (let index = 0; index < keys.length; index++) {
+    const key = keys[index] as string;
+    if (index > 0) out += ',';
     path.push(key);
-    parts.push(`${serializeString(key, path)}:${serialize(record[key], path, ancestors)}`);
+    out += `${serializeString(key, path)}:${serialize(record[key], path, ancestors)}`;
     path.pop();
   }
-  return `{${parts.join(',')}}`;
+  return `${out}}`;
 }
