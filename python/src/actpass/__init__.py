@@ -1,3 +1,83 @@
-"""ActPass Python client."""
+"""ActPass Python client: decide before an AI agent acts, fail closed, keep the evidence.
 
-__version__ = "0.1.0"
+>>> from actpass import ActPassClient
+>>> client = ActPassClient(tenant_id="acme", agent_id="support_agent")
+>>> d = client.preflight(goal="resolve_refund_request", tool="stripe.refund.create", args={"amount": 4900})
+>>> d["decision"], d["reason_code"]
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ._client import ActPassClient, AsyncActPassClient
+from ._exceptions import (
+    ActPassError,
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    InvalidResponseError,
+    MisconfiguredError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    UnprocessableEntityError,
+)
+from ._guard import ExecuteContext, GuardResult, WaitForApproval
+from ._response import APIResult, request_id_of
+from ._types import PreflightInput
+from ._version import __version__
+
+if TYPE_CHECKING:
+    from ._verify_export import ExportVerification
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APIResult",
+    "APITimeoutError",
+    "ActPassClient",
+    "ActPassError",
+    "AsyncActPassClient",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "ExecuteContext",
+    "ExportVerification",
+    "GuardResult",
+    "InternalServerError",
+    "InvalidResponseError",
+    "MisconfiguredError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "PreflightInput",
+    "RateLimitError",
+    "UnprocessableEntityError",
+    "WaitForApproval",
+    "__version__",
+    "request_id_of",
+    "verify_export",
+]
+
+
+def verify_export(export: Any, jwks: Any, *, known_head: Any = None) -> ExportVerification:
+    """Verify a signed evidence export offline with a JWKS: ``ok``, ``first_broken_seq``, ``reason``,
+    ``head``. See :func:`actpass._verify_export.verify_export`.
+
+    Imported on first use so ``import actpass`` does not load ``cryptography``.
+    """
+    from ._verify_export import verify_export as _verify
+
+    return _verify(export, jwks, known_head=known_head)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "ExportVerification":
+        from ._verify_export import ExportVerification
+
+        return ExportVerification
+    raise AttributeError(f"module 'actpass' has no attribute {name!r}")

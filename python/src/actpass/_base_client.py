@@ -1,0 +1,310 @@
+"""The one request-building core shared by ``ActPassClient`` and ``AsyncActPassClient``.
+
+Every call is written once, as a generator ("flow") that yields the I/O it needs (:class:`Send` a
+request, :class:`Sleep`, :class:`Call` the user's function) and receives the answers. URL, headers,
+the idempotency key, retry decisions, response checks and fail-closed decisions all live here; the two
+clients only run the flows, one with blocking I/O and one with ``await``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import random as _random
+import time
+import uuid
+from collections.abc import Generator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, TypeVar, Union, cast
+from urllib.parse import quote
+
+import httpx
+
+from ._canonical import CanonicalJsonError, parse_json_strict
+from ._constants import (
+    API_PREFIX,
+    APPROVAL_POLL_INTERVAL_S,
+    DEFAULT_BASE_URL,
+    DEFAULT_MODE,
+    ENV_API_KEY,
+    ENV_BASE_URL,
+    IDEMPOTENCY_HEADER,
+    LOGGER_NAME,
+    MODES,
+    REQUEST_ID_HEADER,
+    SDK_HEADER,
+    TENANT_HEADER,
+)
+from ._decisions import client_decision, client_verification, reason_for_error
+from ._exceptions import (
+    ActPassError,
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    InvalidResponseError,
+    MisconfiguredError,
+    error_class_for_status,
+)
+from ._response import APIResult, CredentialLeaseDict
+from ._retry import backoff_ms, is_retryable_status, retry_wait_ms
+from ._validation import check_response
+from ._version import __version__
+
+if TYPE_CHECKING:
+    from ._generated.contract import ApprovalRequest, Decision, PassportVerification
+
+__all__ = ["Call", "CallOutcome", "ClientCore", "Flow", "RequestOptions", "Send", "Sleep", "path_segment"]
+
+T = TypeVar("T")
+# A library stays quiet unless the application configures logging.
+logging.getLogger(LOGGER_NAME).addHandler(logging.NullHandler())
+USER_AGENT = f"actpass-python/{__version__}"
+SDK_HEADER_VALUE = f"python/{__version__}"  # the TypeScript client sends typescript/<version>
+
+
+@dataclass(frozen=True)
+class RequestOptions:
+    """One logical call. ``schema`` names the generated type the 2xx body must match."""
+
+    method: str
+    path: str
+    schema: str
+    body: Mapping[str, Any] | None = None
+    params: Mapping[str, Any] | None = None
+    api_path: bool = True  # False for paths outside /api/v1 (the JWKS)
+
+
+@dataclass(frozen=True)
+class Send:
+    request: httpx.Request
+
+
+@dataclass(frozen=True)
+class Sleep:
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Call:
+    """Run the user's function once with ``argument``; the answer is a :class:`CallOutcome`."""
+
+    fn: Callable[[Any], Any]
+    argument: Any
+
+
+@dataclass
+class CallOutcome:
+    value: Any = None
+    error: BaseException | None = field(default=None)
+
+
+Step = Union[Send, Sleep, Call]
+# The reply to a Send is an httpx.Response or the httpx.RequestError the attempt raised.
+Flow = Generator[Step, Any, T]
+
+
+def path_segment(value: str) -> str:
+    """Percent-encode one path segment: tool names may hold ``/`` and ids come from callers."""
+    return quote(str(value), safe="")
+
+
+class ClientCore:
+    """Configuration plus every flow. Holds no connection: the clients own the httpx pools."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None,
+        tenant_id: str | None,
+        agent_id: str | None,
+        base_url: str | None,
+        mode: str,
+        timeout: float,
+        max_retries: int,
+        random: Callable[[], float] | None,
+        logger: logging.Logger | None,
+    ) -> None:
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+        if not timeout > 0:
+            raise ValueError("timeout must be a positive number of seconds")
+        if max_retries < 0:
+            raise ValueError("max_retries must be 0 or more")
+        self._api_key = api_key if api_key is not None else os.environ.get(ENV_API_KEY)
+        self.base_url = (base_url or os.environ.get(ENV_BASE_URL) or DEFAULT_BASE_URL).rstrip("/")
+        self.tenant_id = tenant_id
+        self.agent_id = agent_id
+        self.mode = mode
+        self.max_retries = max_retries
+        self.timeout = httpx.Timeout(timeout)
+        self.random = random if random is not None else _random.random
+        self.log = logger if logger is not None else logging.getLogger(LOGGER_NAME)
+        self._key_problem, self._url_problem = _misconfiguration(self._api_key, self.base_url)
+
+    # -- requests -------------------------------------------------------------------------------
+
+    def build_request(self, options: RequestOptions, idempotency_key: str | None) -> httpx.Request:
+        if self._url_problem:
+            raise MisconfiguredError(self._url_problem)
+        headers = {"Accept": "application/json", "User-Agent": USER_AGENT, SDK_HEADER: SDK_HEADER_VALUE}
+        if options.api_path:
+            if self._key_problem:
+                raise MisconfiguredError(self._key_problem)
+            headers["Authorization"] = f"Bearer {self._api_key}"
+            if self.tenant_id:
+                headers[TENANT_HEADER] = self.tenant_id
+        if idempotency_key:
+            headers[IDEMPOTENCY_HEADER] = idempotency_key
+        content = None
+        if options.body is not None:
+            try:
+                content = json.dumps(options.body, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+            except (TypeError, ValueError) as exc:
+                # Name the type, never the value: it may be a secret.
+                raise MisconfiguredError(f"the request body is not JSON: {type(exc).__name__}") from None
+            headers["Content-Type"] = "application/json"
+        params = {k: v for k, v in (options.params or {}).items() if v is not None}
+        url = self.base_url + (API_PREFIX if options.api_path else "") + options.path
+        return httpx.Request(
+            options.method,
+            url,
+            params=params,
+            headers=headers,
+            content=content.encode("utf-8") if content is not None else None,
+            extensions={"timeout": self.timeout.as_dict()},
+        )
+
+    def request_flow(self, options: RequestOptions) -> Flow[APIResult]:
+        """Send with retries; return the checked body or raise an :class:`ActPassError`."""
+        # One key per logical call, reused by every retry, so the gateway answers a retry of a call
+        # it already handled with the stored response instead of acting twice.
+        idempotency_key = f"idem_{uuid.uuid4()}" if options.method == "POST" else None
+        request = self.build_request(options, idempotency_key)
+        retry_index = 0
+        while True:
+            reply = yield Send(request)
+            can_retry = retry_index < self.max_retries
+            if isinstance(reply, httpx.Response):
+                if reply.is_success:
+                    return self._parse_success(reply, options.schema)
+                if not (can_retry and is_retryable_status(reply.status_code)):
+                    raise self._status_error(reply)
+                wait_ms = retry_wait_ms(retry_index, reply.headers, random=self.random())
+                cause = f"HTTP {reply.status_code} (request id {reply.headers.get(REQUEST_ID_HEADER)})"
+            else:
+                error = _transport_error(reply)
+                if not (can_retry and isinstance(error, APIConnectionError)):
+                    raise error
+                wait_ms = backoff_ms(retry_index, self.random())
+                cause = error.message
+            self.log.info(
+                "actpass: retrying %s %s in %d ms (retry %d of %d) after %s",
+                options.method, options.path, wait_ms, retry_index + 1, self.max_retries, cause,
+            )  # fmt: skip
+            yield Sleep(wait_ms / 1000)
+            retry_index += 1
+
+    def _parse_success(self, response: httpx.Response, schema: str) -> APIResult:
+        request_id = response.headers.get(REQUEST_ID_HEADER)
+        status = response.status_code
+        try:
+            body = parse_json_strict(response.content)
+        except CanonicalJsonError as exc:
+            raise InvalidResponseError(
+                f"HTTP {status}: the body is not JSON ({exc.code})",
+                request_id=request_id, status=status, response=response,
+            ) from None  # fmt: skip
+        problem = check_response(schema, body)
+        if problem:
+            raise InvalidResponseError(
+                f"HTTP {status}: the body is not a valid {schema}: {problem}",
+                request_id=request_id, status=status, response=response,
+            )  # fmt: skip
+        if schema == "Decision" and "credential" in body:
+            body["credential"] = CredentialLeaseDict(body["credential"])
+        return APIResult(body, request_id=request_id, http_response=response)
+
+    def _status_error(self, response: httpx.Response) -> APIError:
+        status = response.status_code
+        request_id = response.headers.get(REQUEST_ID_HEADER)
+        code = message = None
+        try:
+            body: Any = parse_json_strict(response.content)
+        except CanonicalJsonError:
+            body = response.text
+        error = body.get("error") if isinstance(body, dict) else None
+        if isinstance(error, dict):
+            code = error.get("code") if isinstance(error.get("code"), str) else None
+            message = error.get("message") if isinstance(error.get("message"), str) else None
+            if request_id is None and isinstance(error.get("request_id"), str):
+                request_id = error["request_id"]
+        text = f"HTTP {status}" + (f" {code}" if code else "") + (f": {message}" if message else "")
+        return error_class_for_status(status)(
+            text, status=status, code=code, request_id=request_id, body=body, response=response
+        )
+
+    # -- calls that never raise -------------------------------------------------------------------
+
+    def decision_flow(self, options: RequestOptions, mode: str) -> Flow[Decision]:
+        """Preflight: a gateway decision, or a client-made fail-closed ``deny``; never raises."""
+        try:
+            if mode not in MODES:
+                raise MisconfiguredError(f"mode must be one of {', '.join(MODES)}")
+            return cast("Decision", (yield from self.request_flow(options)))
+        except Exception as error:  # anything at all, even a bug: never an allow, never a raise
+            self.log.warning(
+                "actpass: preflight failed closed (%s): %s", reason_for_error(error), _describe(error)
+            )
+            return client_decision(error, mode=mode if mode in MODES else DEFAULT_MODE)
+
+    def verification_flow(self, options: RequestOptions) -> Flow[PassportVerification]:
+        try:
+            return cast("PassportVerification", (yield from self.request_flow(options)))
+        except Exception as error:  # never raises, whatever went wrong
+            self.log.warning("actpass: passport verification failed closed: %s", _describe(error))
+            return client_verification(error)
+
+    def approval_wait_flow(
+        self, approval_id: str, timeout_s: float, poll_interval_s: float = APPROVAL_POLL_INTERVAL_S
+    ) -> Flow[ApprovalRequest]:
+        """Poll until the request leaves ``pending`` or ``timeout_s`` passes; return the last state read."""
+        options = RequestOptions("GET", f"/approvals/{path_segment(approval_id)}", "ApprovalRequest")
+        started, slept = time.monotonic(), 0.0
+        while True:
+            approval = cast("ApprovalRequest", (yield from self.request_flow(options)))
+            # Count injected sleeps too, so a fake clock in tests still reaches the deadline.
+            remaining = timeout_s - max(time.monotonic() - started, slept)
+            if approval["status"] != "pending" or remaining <= 0:
+                return approval
+            pause = min(poll_interval_s, remaining)
+            yield Sleep(pause)
+            slept += pause
+
+
+def _describe(error: Exception) -> str:
+    # Our own messages are written to be safe to log; a foreign exception's text might not be.
+    return str(error) if isinstance(error, ActPassError) else f"unexpected {type(error).__name__}"
+
+
+def _transport_error(error: BaseException) -> ActPassError:
+    if isinstance(error, httpx.TimeoutException):
+        return APITimeoutError(f"the request timed out ({type(error).__name__})")
+    if isinstance(error, httpx.DecodingError):
+        return InvalidResponseError("the response body could not be decoded")
+    return APIConnectionError(f"no response from the gateway ({type(error).__name__})")
+
+
+def _misconfiguration(api_key: str | None, base_url: str) -> tuple[str | None, str | None]:
+    key_problem = url_problem = None
+    if not api_key:
+        key_problem = f"no API key: pass api_key= or set {ENV_API_KEY}"
+    elif any(ch.isspace() or ord(ch) < 0x20 for ch in api_key):
+        key_problem = "the API key contains whitespace or control characters"
+    try:
+        url = httpx.URL(base_url)
+        if url.scheme not in ("http", "https") or not url.host:
+            url_problem = f"the base URL must be http(s)://host[:port]: pass base_url= or set {ENV_BASE_URL}"
+    except httpx.InvalidURL:
+        url_problem = f"the base URL is not a valid URL: pass base_url= or set {ENV_BASE_URL}"
+    return key_problem, url_problem

@@ -1,0 +1,445 @@
+"""``ActPassClient`` (blocking) and ``AsyncActPassClient`` (asyncio): they run the shared flows of
+:mod:`._base_client`; the only difference between them is how a step's I/O is performed."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import logging
+import time
+from collections.abc import Awaitable, Mapping, Sequence
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Callable, TypeVar, cast
+
+import httpx
+from typing_extensions import Self, Unpack
+
+from . import _endpoints as ep
+from ._base_client import Call, CallOutcome, ClientCore, Flow, Send, Sleep
+from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_MODE, DEFAULT_TIMEOUT_S
+from ._guard import ExecuteContext, GuardResult, WaitForApproval, guard_flow
+from ._resources import (
+    Approvals,
+    AsyncApprovals,
+    AsyncCredentials,
+    AsyncEvidence,
+    AsyncPolicy,
+    AsyncTools,
+    Credentials,
+    Evidence,
+    Policy,
+    Tools,
+)
+from ._types import PreflightInput
+
+if TYPE_CHECKING:
+    from ._generated.contract import (
+        Decision,
+        EvidenceEvent,
+        IssuedPassport,
+        Jwks,
+        PassportRevocation,
+        PassportVerification,
+    )
+
+__all__ = ["ActPassClient", "AsyncActPassClient"]
+
+T = TypeVar("T")
+
+
+class _ClientBase:
+    """Construction shared by both clients; see :class:`ActPassClient` for the arguments."""
+
+    def __init__(
+        self,
+        api_key: str | None,
+        *,
+        tenant_id: str | None,
+        agent_id: str | None,
+        base_url: str | None,
+        mode: str,
+        timeout: float,
+        max_retries: int,
+        random: Callable[[], float] | None,
+        logger: logging.Logger | None,
+    ) -> None:
+        self._core = ClientCore(
+            api_key=api_key,
+            tenant_id=tenant_id,
+            agent_id=agent_id,
+            base_url=base_url,
+            mode=mode,
+            timeout=timeout,
+            max_retries=max_retries,
+            random=random,
+            logger=logger,
+        )
+        self._preflight = functools.partial(
+            ep.preflight, default_mode=self._core.mode, default_agent_id=self._core.agent_id
+        )
+
+    @property
+    def base_url(self) -> str:
+        return self._core.base_url
+
+    @property
+    def mode(self) -> str:
+        return self._core.mode
+
+    def __repr__(self) -> str:
+        # Never the API key.
+        return f"{type(self).__name__}(base_url={self._core.base_url!r}, mode={self._core.mode!r})"
+
+
+class ActPassClient(_ClientBase):
+    """Blocking ActPass client.
+
+    ``api_key`` falls back to ``ACTPASS_API_KEY`` and ``base_url`` to ``ACTPASS_BASE_URL``, then
+    ``http://127.0.0.1:8787``. A missing key or a bad URL does not raise here: ``preflight``/``guard``
+    then fail closed with ``client.misconfigured`` and the other methods raise ``MisconfiguredError``.
+    ``transport``/``http_client`` swap the httpx layer (tests, proxies); ``sleep`` and ``random`` make
+    retry timing deterministic.
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        tenant_id: str | None = None,
+        agent_id: str | None = None,
+        base_url: str | None = None,
+        mode: str = DEFAULT_MODE,
+        timeout: float = DEFAULT_TIMEOUT_S,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        transport: httpx.BaseTransport | None = None,
+        http_client: httpx.Client | None = None,
+        sleep: Callable[[float], None] | None = None,
+        random: Callable[[], float] | None = None,
+        logger: logging.Logger | None = None,
+    ) -> None:
+        super().__init__(
+            api_key,
+            tenant_id=tenant_id,
+            agent_id=agent_id,
+            base_url=base_url,
+            mode=mode,
+            timeout=timeout,
+            max_retries=max_retries,
+            random=random,
+            logger=logger,
+        )
+        self._owns_http = http_client is None
+        self._http = (
+            http_client
+            if http_client is not None
+            else httpx.Client(transport=transport, follow_redirects=False)
+        )
+        self._sleep = sleep if sleep is not None else time.sleep
+        self.approvals = Approvals(self._core, self._run)
+        self.tools = Tools(self._core, self._run)
+        self.credentials = Credentials(self._core, self._run)
+        self.evidence = Evidence(self._core, self._run)
+        self.policy = Policy(self._core, self._run)
+
+    # -- I/O ----------------------------------------------------------------------------------------
+
+    def _run(self, flow: Flow[T]) -> T:
+        reply: Any = None
+        while True:
+            try:
+                step = flow.send(reply)
+            except StopIteration as done:
+                return cast(T, done.value)
+            if isinstance(step, Send):
+                try:
+                    reply = self._http.send(step.request)
+                except httpx.RequestError as error:
+                    reply = error
+            elif isinstance(step, Sleep):
+                reply = self._sleep(step.seconds)
+            else:
+                reply = _call_sync(step)
+
+    def close(self) -> None:
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    # -- API ----------------------------------------------------------------------------------------
+
+    def preflight(self, **params: Unpack[PreflightInput]) -> Decision:
+        """Ask for a decision. Never raises for transport or response problems: fails closed instead."""
+        options, mode = self._preflight(params)
+        return self._run(self._core.decision_flow(options, mode))
+
+    def guard(
+        self,
+        *,
+        execute_fn: Callable[[ExecuteContext], Any],
+        wait_for_approval: WaitForApproval | None = None,
+        record_outcome: bool = True,
+        **params: Unpack[PreflightInput],
+    ) -> GuardResult:
+        """Decide, then run ``execute_fn`` at most once when the mode allows it. Never raises."""
+        flow = guard_flow(
+            self._core,
+            self._preflight,
+            params,
+            execute_fn,
+            wait_for_approval=wait_for_approval,
+            record_outcome=record_outcome,
+        )
+        return self._run(flow)
+
+    def issue_passport(
+        self,
+        *,
+        audience: str,
+        goal: str,
+        allowed_tools: Sequence[str],
+        allowed_resources: Sequence[str] | None = None,
+        resource_constraints: Mapping[str, Any] | None = None,
+        ttl_seconds: int | None = None,
+        risk_tier: str | None = None,
+        agent_id: str | None = None,
+        user_id: str | None = None,
+        action_hash: str | None = None,
+    ) -> IssuedPassport:
+        options = ep.issue_passport(
+            audience=audience,
+            goal=goal,
+            allowed_tools=allowed_tools,
+            allowed_resources=allowed_resources,
+            resource_constraints=resource_constraints,
+            ttl_seconds=ttl_seconds,
+            risk_tier=risk_tier,
+            agent_id=agent_id if agent_id is not None else self._core.agent_id,
+            user_id=user_id,
+            action_hash=action_hash,
+        )
+        return cast("IssuedPassport", self._run(self._core.request_flow(options)))
+
+    def verify_passport(
+        self,
+        *,
+        token: str,
+        audience: str | None = None,
+        tool: str | None = None,
+        resource: str | None = None,
+        args: Mapping[str, Any] | None = None,
+    ) -> PassportVerification:
+        """Check a token without consuming it. Never raises: fails closed with ``valid: False``."""
+        options = ep.verify_passport(token=token, audience=audience, tool=tool, resource=resource, args=args)
+        return self._run(self._core.verification_flow(options))
+
+    def revoke_passport(self, jti: str, reason: str) -> PassportRevocation:
+        return cast("PassportRevocation", self._run(self._core.request_flow(ep.revoke_passport(jti, reason))))
+
+    def record_evidence(self, *, type: str, data: Mapping[str, Any]) -> EvidenceEvent:
+        return cast("EvidenceEvent", self._run(self._core.request_flow(ep.record_evidence(type, data))))
+
+    def jwks(self) -> Jwks:
+        """The gateway's public keys, for :func:`actpass.verify_export`."""
+        return cast("Jwks", self._run(self._core.request_flow(ep.jwks())))
+
+
+class AsyncActPassClient(_ClientBase):
+    """The asyncio twin of :class:`ActPassClient`: same arguments, same results, ``await`` each call.
+
+    ``execute_fn`` may be a plain or an ``async`` function; ``sleep`` may return an awaitable.
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        tenant_id: str | None = None,
+        agent_id: str | None = None,
+        base_url: str | None = None,
+        mode: str = DEFAULT_MODE,
+        timeout: float = DEFAULT_TIMEOUT_S,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        transport: httpx.AsyncBaseTransport | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        sleep: Callable[[float], Awaitable[None] | None] | None = None,
+        random: Callable[[], float] | None = None,
+        logger: logging.Logger | None = None,
+    ) -> None:
+        super().__init__(
+            api_key,
+            tenant_id=tenant_id,
+            agent_id=agent_id,
+            base_url=base_url,
+            mode=mode,
+            timeout=timeout,
+            max_retries=max_retries,
+            random=random,
+            logger=logger,
+        )
+        self._owns_http = http_client is None
+        self._http = (
+            http_client
+            if http_client is not None
+            else httpx.AsyncClient(transport=transport, follow_redirects=False)
+        )
+        self._sleep = sleep
+        self.approvals = AsyncApprovals(self._core, self._run)
+        self.tools = AsyncTools(self._core, self._run)
+        self.credentials = AsyncCredentials(self._core, self._run)
+        self.evidence = AsyncEvidence(self._core, self._run)
+        self.policy = AsyncPolicy(self._core, self._run)
+
+    # -- I/O ----------------------------------------------------------------------------------------
+
+    async def _run(self, flow: Flow[T]) -> T:
+        reply: Any = None
+        while True:
+            try:
+                step = flow.send(reply)
+            except StopIteration as done:
+                return cast(T, done.value)
+            if isinstance(step, Send):
+                try:
+                    reply = await self._http.send(step.request)
+                except httpx.RequestError as error:
+                    reply = error
+            elif isinstance(step, Sleep):
+                await self._pause(step.seconds)
+                reply = None
+            else:
+                reply = await _call_async(step)
+
+    async def _pause(self, seconds: float) -> None:
+        if self._sleep is None:
+            import asyncio
+
+            await asyncio.sleep(seconds)
+            return
+        pending = self._sleep(seconds)
+        if inspect.isawaitable(pending):
+            await pending
+
+    async def aclose(self) -> None:
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    # -- API ----------------------------------------------------------------------------------------
+
+    async def preflight(self, **params: Unpack[PreflightInput]) -> Decision:
+        """Ask for a decision. Never raises for transport or response problems: fails closed instead."""
+        options, mode = self._preflight(params)
+        return await self._run(self._core.decision_flow(options, mode))
+
+    async def guard(
+        self,
+        *,
+        execute_fn: Callable[[ExecuteContext], Any],
+        wait_for_approval: WaitForApproval | None = None,
+        record_outcome: bool = True,
+        **params: Unpack[PreflightInput],
+    ) -> GuardResult:
+        """Decide, then run ``execute_fn`` (sync or async) at most once when the mode allows it."""
+        flow = guard_flow(
+            self._core,
+            self._preflight,
+            params,
+            execute_fn,
+            wait_for_approval=wait_for_approval,
+            record_outcome=record_outcome,
+        )
+        return await self._run(flow)
+
+    async def issue_passport(
+        self,
+        *,
+        audience: str,
+        goal: str,
+        allowed_tools: Sequence[str],
+        allowed_resources: Sequence[str] | None = None,
+        resource_constraints: Mapping[str, Any] | None = None,
+        ttl_seconds: int | None = None,
+        risk_tier: str | None = None,
+        agent_id: str | None = None,
+        user_id: str | None = None,
+        action_hash: str | None = None,
+    ) -> IssuedPassport:
+        options = ep.issue_passport(
+            audience=audience,
+            goal=goal,
+            allowed_tools=allowed_tools,
+            allowed_resources=allowed_resources,
+            resource_constraints=resource_constraints,
+            ttl_seconds=ttl_seconds,
+            risk_tier=risk_tier,
+            agent_id=agent_id if agent_id is not None else self._core.agent_id,
+            user_id=user_id,
+            action_hash=action_hash,
+        )
+        return cast("IssuedPassport", await self._run(self._core.request_flow(options)))
+
+    async def verify_passport(
+        self,
+        *,
+        token: str,
+        audience: str | None = None,
+        tool: str | None = None,
+        resource: str | None = None,
+        args: Mapping[str, Any] | None = None,
+    ) -> PassportVerification:
+        """Check a token without consuming it. Never raises: fails closed with ``valid: False``."""
+        options = ep.verify_passport(token=token, audience=audience, tool=tool, resource=resource, args=args)
+        return await self._run(self._core.verification_flow(options))
+
+    async def revoke_passport(self, jti: str, reason: str) -> PassportRevocation:
+        flow = self._core.request_flow(ep.revoke_passport(jti, reason))
+        return cast("PassportRevocation", await self._run(flow))
+
+    async def record_evidence(self, *, type: str, data: Mapping[str, Any]) -> EvidenceEvent:
+        flow = self._core.request_flow(ep.record_evidence(type, data))
+        return cast("EvidenceEvent", await self._run(flow))
+
+    async def jwks(self) -> Jwks:
+        """The gateway's public keys, for :func:`actpass.verify_export`."""
+        return cast("Jwks", await self._run(self._core.request_flow(ep.jwks())))
+
+
+_COROUTINE_IN_SYNC = "execute_fn returned an awaitable; use AsyncActPassClient for async functions"
+
+
+def _call_sync(step: Call) -> CallOutcome:
+    try:
+        value = step.fn(step.argument)
+    except Exception as error:  # the caller's failure is reported, never re-raised
+        return CallOutcome(error=error)
+    if inspect.isawaitable(value):
+        # Never started, so nothing ran: report it rather than leave a coroutine un-awaited.
+        close = getattr(value, "close", None)
+        if close:
+            close()
+        return CallOutcome(error=TypeError(_COROUTINE_IN_SYNC))
+    return CallOutcome(value=value)
+
+
+async def _call_async(step: Call) -> CallOutcome:
+    try:
+        value = step.fn(step.argument)
+        if inspect.isawaitable(value):
+            value = await value
+    except Exception as error:  # the caller's failure is reported, never re-raised
+        return CallOutcome(error=error)
+    return CallOutcome(value=value)

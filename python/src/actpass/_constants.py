@@ -1,0 +1,43 @@
+"""Every default of the client in one place (SPEC §11). Nothing in the request path hard-codes a number."""
+
+from __future__ import annotations
+
+DEFAULT_BASE_URL = "http://127.0.0.1:8787"
+API_PREFIX = "/api/v1"
+JWKS_PATH = "/.well-known/jwks.json"
+
+ENV_API_KEY = "ACTPASS_API_KEY"
+ENV_BASE_URL = "ACTPASS_BASE_URL"
+
+DEFAULT_MODE = "enforce"
+MODES = ("enforce", "monitor", "warn", "strict")
+
+# Per attempt, applied to each of connect, read, write and pool acquisition (httpx semantics).
+DEFAULT_TIMEOUT_S = 10.0
+DEFAULT_MAX_RETRIES = 2
+
+# Backoff before retry n (0-based): min(BACKOFF_BASE_MS * 2**n, BACKOFF_CAP_MS), minus up to
+# BACKOFF_JITTER of itself, floored to whole milliseconds (as the TypeScript client does).
+BACKOFF_BASE_MS = 500
+BACKOFF_CAP_MS = 8_000
+BACKOFF_JITTER = 0.25
+# A server-sent retry-after-ms / Retry-After is honoured only within [0, RETRY_AFTER_CAP_MS].
+RETRY_AFTER_CAP_MS = 60_000
+RETRYABLE_STATUSES = frozenset({408, 409, 429})
+RETRYABLE_STATUS_FLOOR = 500  # every 5xx
+
+# approvals.wait_for()
+DEFAULT_APPROVAL_WAIT_S = 300.0
+APPROVAL_POLL_INTERVAL_S = 1.0
+
+REQUEST_ID_HEADER = "x-request-id"
+TENANT_HEADER = "x-actpass-tenant"
+SDK_HEADER = "x-actpass-sdk"
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+# What a client-made (fail-closed) decision reports.
+CLIENT_DECISION = "deny"
+CLIENT_RISK_TIER = "high"
+CLIENT_SOURCE = "client"
+
+LOGGER_NAME = "actpass"

@@ -1,0 +1,140 @@
+"""``guard()``: decide, then run the caller's function only when the mode's table allows (SPEC §3)."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Callable
+
+from typing_extensions import TypedDict
+
+from ._base_client import Call, CallOutcome, ClientCore, Flow, RequestOptions
+from ._canonical import CanonicalJsonError, canonical_bytes
+from ._constants import DEFAULT_APPROVAL_WAIT_S
+from ._exceptions import ActPassError
+
+if TYPE_CHECKING:
+    from ._generated.contract import CredentialLease, Decision
+
+__all__ = ["ExecuteContext", "GuardResult", "WaitForApproval", "guard_flow", "should_execute"]
+
+
+class ExecuteContext(TypedDict):
+    """What ``execute_fn`` receives."""
+
+    credential: CredentialLease | None
+    decision: Decision
+
+
+class GuardResult(TypedDict):
+    decision: Decision
+    result: Any
+    error: BaseException | None
+    executed: bool
+
+
+class WaitForApproval(TypedDict, total=False):
+    timeout_s: float
+
+
+def should_execute(decision: Mapping[str, Any], mode: str) -> bool:
+    """enforce/strict run on ``allow``; warn also on ``warn``; monitor always (observe only)."""
+    if mode == "monitor":
+        return True
+    if decision.get("source") != "gateway":  # a client-made decision never lets an action through
+        return False
+    if decision["decision"] == "allow":
+        return True
+    return mode == "warn" and decision["decision"] == "warn"
+
+
+def guard_flow(
+    core: ClientCore,
+    preflight: Callable[[Mapping[str, Any]], tuple[RequestOptions, str]],
+    params: Mapping[str, Any],
+    execute_fn: Callable[[ExecuteContext], Any],
+    *,
+    wait_for_approval: WaitForApproval | None,
+    record_outcome: bool,
+) -> Flow[GuardResult]:
+    options, mode = preflight(params)
+    decision = yield from core.decision_flow(options, mode)
+    approval_id = decision.get("approval_request_id")
+    if (
+        wait_for_approval is not None
+        and mode != "monitor"
+        and decision["decision"] == "require_approval"
+        and approval_id
+    ):
+        timeout_s = wait_for_approval.get("timeout_s", DEFAULT_APPROVAL_WAIT_S)
+        decision = yield from _rerun_once_approved(core, preflight, params, decision, approval_id, timeout_s)
+    if not should_execute(decision, mode):
+        return GuardResult(decision=decision, result=None, error=None, executed=False)
+    if decision["decision"] == "warn" or (mode == "monitor" and decision["decision"] != "allow"):
+        core.log.warning(
+            "actpass: running %s although the decision is %s (%s) in %s mode",
+            params.get("tool"), decision["decision"], decision["reason_code"], mode,
+        )  # fmt: skip
+    context = ExecuteContext(credential=decision.get("credential"), decision=decision)
+    started = time.monotonic()
+    # Executed exactly once: a Call step is never retried, whatever it raises.
+    outcome: CallOutcome = yield Call(execute_fn, context)
+    duration_ms = round((time.monotonic() - started) * 1000)
+    # A client-made decision means the gateway just failed us: there is no ledger event to link to.
+    if record_outcome and decision.get("source") == "gateway":
+        yield from _record_outcome(core, decision, params, outcome, duration_ms)
+    return GuardResult(decision=decision, result=outcome.value, error=outcome.error, executed=True)
+
+
+def _rerun_once_approved(
+    core: ClientCore,
+    preflight: Callable[[Mapping[str, Any]], tuple[RequestOptions, str]],
+    params: Mapping[str, Any],
+    held: Decision,
+    approval_id: str,
+    timeout_s: float,
+) -> Flow[Decision]:
+    try:
+        approval = yield from core.approval_wait_flow(approval_id, timeout_s)
+    except ActPassError as error:
+        core.log.warning("actpass: could not read approval %s: %s", approval_id, error)
+        return held
+    if approval["status"] == "pending":
+        return held
+    # The approval carries the delegation verified when it was requested; sending the (already used)
+    # passport again would be `passport.replayed`. A denied or expired approval gets its own answer.
+    rerun = {key: value for key, value in params.items() if key != "passport"}
+    options, mode = preflight({**rerun, "approval_request_id": approval_id})
+    return (yield from core.decision_flow(options, mode))
+
+
+def _record_outcome(
+    core: ClientCore,
+    decision: Decision,
+    params: Mapping[str, Any],
+    outcome: CallOutcome,
+    duration_ms: int,
+) -> Flow[None]:
+    data = {
+        "evidence_event_id": decision.get("evidence_event_id"),
+        "tool": params.get("tool"),
+        "outcome": "ok" if outcome.error is None else "error",
+        "duration_ms": duration_ms,
+        "result_sha256": result_sha256(outcome.value) if outcome.error is None else None,
+    }
+    options = RequestOptions(
+        "POST", "/evidence", "EvidenceEvent", body={"type": "action.outcome", "data": data}
+    )
+    try:
+        yield from core.request_flow(options)
+    except ActPassError as error:
+        core.log.warning("actpass: could not record the outcome of %s: %s", params.get("tool"), error)
+
+
+def result_sha256(result: Any) -> str | None:
+    """Hex SHA-256 of the result's canonical JSON; None when it has no JSON form. Never the result itself."""
+    try:
+        return hashlib.sha256(canonical_bytes(result)).hexdigest()
+    except CanonicalJsonError:
+        return None
