@@ -236,3 +236,26 @@ async def test_denied_approval_gets_the_gateways_answer(
 async def test_unknown_arguments_are_a_type_error(make_client: MakeClient) -> None:
     with pytest.raises(TypeError, match="amount"):
         await call(make_client().preflight(goal="g", tool="t", amount=5))
+
+
+async def test_async_execute_on_the_sync_client_reports_not_executed(
+    make_client: MakeClient, gateway: FakeGateway, kind: str
+) -> None:
+    gateway.on("POST", PREFLIGHT, decision_body())
+    gateway.on("POST", EVIDENCE, event_body())
+    started: list[bool] = []
+
+    async def execute(ctx: Any) -> str:
+        started.append(True)
+        return "refunded"
+
+    out = await call(make_client().guard(**ACTION, execute_fn=execute))
+    if kind == "sync":
+        # The coroutine was never awaited, so nothing ran and nothing may claim it did.
+        assert out["executed"] is False
+        assert isinstance(out["error"], TypeError)
+        assert gateway.calls("POST", EVIDENCE) == []
+    else:
+        assert out["executed"] is True
+        assert out["result"] == "refunded"
+    assert started == ([] if kind == "sync" else [True])

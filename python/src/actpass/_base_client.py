@@ -97,6 +97,8 @@ class Call:
 class CallOutcome:
     value: Any = None
     error: BaseException | None = field(default=None)
+    # False when the function could not be started at all (an async function given to the sync client).
+    ran: bool = True
 
 
 Step = Union[Send, Sleep, Call]

@@ -431,7 +431,7 @@ def _call_sync(step: Call) -> CallOutcome:
         close = getattr(value, "close", None)
         if close:
             close()
-        return CallOutcome(error=TypeError(_COROUTINE_IN_SYNC))
+        return CallOutcome(error=TypeError(_COROUTINE_IN_SYNC), ran=False)
     return CallOutcome(value=value)
 
 

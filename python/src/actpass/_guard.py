@@ -81,6 +81,8 @@ def guard_flow(
     # Executed exactly once: a Call step is never retried, whatever it raises.
     outcome: CallOutcome = yield Call(execute_fn, context)
     duration_ms = round((time.monotonic() - started) * 1000)
+    if not outcome.ran:
+        return GuardResult(decision=decision, result=None, error=outcome.error, executed=False)
     # A client-made decision means the gateway just failed us: there is no ledger event to link to.
     if record_outcome and decision.get("source") == "gateway":
         yield from _record_outcome(core, decision, params, outcome, duration_ms)
