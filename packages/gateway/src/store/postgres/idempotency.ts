@@ -1,0 +1,86 @@
+/**
+ * Idempotency records in PostgreSQL. `begin` is insert-if-absent in one statement: a new key inserts,
+ * an expired one is taken over by the upsert's guarded UPDATE, and a live one matches nothing, so
+ * exactly one request per key runs whichever process it reached. Losers read the winner's record.
+ */
+
+import { StoreUnavailableError } from '../errors.js';
+import type { IdempotencyBegin, IdempotencyStore, StoredResponse } from '../types.js';
+import { IDEMPOTENCY_SWEEP_EVERY, RACE_RETRY_ATTEMPTS } from './constants.js';
+import type { Pool } from './pool.js';
+
+interface Row {
+  fingerprint: string;
+  response: string | null;
+  expires_at_ms: string;
+}
+
+export class PostgresIdempotencyStore implements IdempotencyStore {
+  #begins = 0;
+
+  constructor(private readonly pool: Pool) {}
+
+  async begin(
+    scope: string,
+    key: string,
+    fingerprint: string,
+    nowMs: number,
+    expiresAtMs: number,
+  ): Promise<IdempotencyBegin> {
+    this.#sweepNowAndThen(nowMs);
+    // The loop only repeats when the record vanished (released) between the two statements.
+    for (let attempt = 0; attempt < RACE_RETRY_ATTEMPTS; attempt++) {
+      const taken = await this.pool.query(
+        `INSERT INTO actpass_idempotency (scope, key, fingerprint, response, expires_at_ms)
+         VALUES ($1, $2, $3, NULL, $5)
+         ON CONFLICT (scope, key) DO UPDATE
+           SET fingerprint = excluded.fingerprint, response = NULL, expires_at_ms = excluded.expires_at_ms
+           WHERE actpass_idempotency.expires_at_ms <= $4`,
+        [scope, key, fingerprint, nowMs, expiresAtMs],
+      );
+      if (taken.rowCount === 1) return { started: true };
+      const { rows } = await this.pool.query<Row>(
+        'SELECT fingerprint, response, expires_at_ms FROM actpass_idempotency WHERE scope = $1 AND key = $2',
+        [scope, key],
+      );
+      const row = rows[0];
+      if (!row) continue;
+      const record = { fingerprint: row.fingerprint, expires_at_ms: Number(row.expires_at_ms) };
+      return {
+        started: false,
+        record:
+          row.response === null
+            ? record
+            : { ...record, response: JSON.parse(row.response) as StoredResponse },
+      };
+    }
+    throw new StoreUnavailableError('idempotency', {
+      cause: new Error(`idempotency key ${key}: kept losing races with concurrent releases`),
+    });
+  }
+
+  async complete(scope: string, key: string, response: StoredResponse): Promise<void> {
+    // Stored as JSON text so any body (even one holding a NUL character) survives a text column.
+    await this.pool.query('UPDATE actpass_idempotency SET response = $3 WHERE scope = $1 AND key = $2', [
+      scope,
+      key,
+      JSON.stringify({ status: response.status, body: response.body }),
+    ]);
+  }
+
+  async release(scope: string, key: string): Promise<void> {
+    await this.pool.query('DELETE FROM actpass_idempotency WHERE scope = $1 AND key = $2', [scope, key]);
+  }
+
+  /**
+   * Drops expired records now and then so the table does not keep every key forever. Best effort and
+   * off the request path: a failed sweep changes no answer, the next one catches up.
+   */
+  #sweepNowAndThen(nowMs: number): void {
+    this.#begins += 1;
+    if (this.#begins % IDEMPOTENCY_SWEEP_EVERY !== 0) return;
+    this.pool
+      .query('DELETE FROM actpass_idempotency WHERE expires_at_ms <= $1', [nowMs])
+      .catch(() => undefined);
+  }
+}

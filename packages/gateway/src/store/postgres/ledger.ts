@@ -1,0 +1,175 @@
+/**
+ * Ledger events in PostgreSQL, for several gateway processes sharing one chain per tenant.
+ *
+ * An append is one transaction: take the tenant's advisory lock (so appends for one tenant run one at
+ * a time across every process, while other tenants proceed), read the head, seal the next event with
+ * the ledger's own code, insert it, COMMIT, and only then resolve. The (tenant_id, seq) primary key
+ * is a second line of defence: even a bug in the locking could not store two events at one seq.
+ *
+ * Group commit: appends for one tenant that arrive while that tenant's transaction is running wait
+ * and then go together in the next transaction (one lock, one COMMIT, one fsync), and each resolves
+ * only after that COMMIT. A tenant's chain is serial, so without this its throughput would be one
+ * event per commit latency; an idle tenant's first append still goes at once.
+ *
+ * The event is stored as the JSON text that is handed out, never as jsonb, so what is read back is
+ * byte for byte what was hashed.
+ */
+import { GENESIS_HASH, LEDGER_LIST_DEFAULT_LIMIT, LEDGER_LIST_MAX_LIMIT } from '../../ledger/constants.js';
+import type { AppendInput } from '../../ledger/event.js';
+import {
+  checkAppendInput,
+  deepFreeze,
+  type LedgerEvent,
+  type LedgerHead,
+  newEventId,
+  nextEvent,
+} from '../../ledger/event.js';
+import type { LedgerStore, LedgerStoreOptions, ListOptions } from '../../ledger/store.js';
+import { LEDGER_APPEND_BATCH_MAX, LEDGER_LOCK_NAMESPACE, LEDGER_STREAM_PAGE } from './constants.js';
+import { type Pool, type PoolClient, withTransaction } from './pool.js';
+
+interface PendingAppend {
+  input: AppendInput;
+  resolve(event: LedgerEvent): void;
+  reject(error: unknown): void;
+}
+
+export class PostgresLedgerStore implements LedgerStore {
+  readonly #clock: () => Date;
+  readonly #newId: () => string;
+  /** Appends waiting for their tenant's next transaction; a tenant is present while one is running. */
+  readonly #waiting = new Map<string, PendingAppend[]>();
+
+  constructor(
+    private readonly pool: Pool,
+    options: LedgerStoreOptions = {},
+  ) {
+    this.#clock = options.clock ?? (() => new Date());
+    this.#newId = options.newId ?? newEventId;
+  }
+
+  async append(tenantId: string, input: AppendInput): Promise<LedgerEvent> {
+    // Refuse bad input before it can share a transaction with anybody else's event.
+    checkAppendInput(input);
+    // Sealed later, in the batch: copy now so a caller mutating its object afterwards changes nothing.
+    const snapshot: AppendInput = { ...input, data: structuredClone(input.data) };
+    return new Promise((resolve, reject) => {
+      const waiting = this.#waiting.get(tenantId);
+      if (waiting) {
+        waiting.push({ input: snapshot, resolve, reject });
+        return;
+      }
+      this.#waiting.set(tenantId, []);
+      void this.#drain(tenantId, [{ input: snapshot, resolve, reject }]);
+    });
+  }
+
+  /** Writes `batch`, then whatever queued meanwhile, until the tenant has nothing waiting. */
+  async #drain(tenantId: string, first: PendingAppend[]): Promise<void> {
+    let batch = first;
+    while (batch.length > 0) {
+      try {
+        const sealed = await withTransaction(this.pool, (client) => this.#write(client, tenantId, batch));
+        // Only now, after COMMIT, does anybody learn of their event.
+        for (const [pending, outcome] of sealed) {
+          if (outcome.ok) pending.resolve(outcome.event);
+          else pending.reject(outcome.error);
+        }
+      } catch (error) {
+        for (const pending of batch) pending.reject(error);
+      }
+      const waiting = this.#waiting.get(tenantId) ?? [];
+      batch = waiting.splice(0, LEDGER_APPEND_BATCH_MAX);
+    }
+    this.#waiting.delete(tenantId);
+  }
+
+  async #write(
+    client: PoolClient,
+    tenantId: string,
+    batch: PendingAppend[],
+  ): Promise<Array<[PendingAppend, { ok: true; event: LedgerEvent } | { ok: false; error: unknown }]>> {
+    await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LEDGER_LOCK_NAMESPACE, tenantId]);
+    const { rows } = await client.query<{ seq: string; hash: string }>(
+      'SELECT seq, hash FROM actpass_ledger_events WHERE tenant_id = $1 ORDER BY seq DESC LIMIT 1',
+      [tenantId],
+    );
+    let head: LedgerHead = rows[0] ? { seq: Number(rows[0].seq), hash: rows[0].hash } : genesis();
+    const outcomes: Array<[PendingAppend, { ok: true; event: LedgerEvent } | { ok: false; error: unknown }]> =
+      [];
+    const values: unknown[] = [];
+    for (const pending of batch) {
+      try {
+        const event = nextEvent(tenantId, pending.input, head, this.#clock().toISOString(), this.#newId());
+        values.push(tenantId, event.seq, event.id, event.hash, JSON.stringify(event));
+        head = { seq: event.seq, hash: event.hash };
+        outcomes.push([pending, { ok: true, event }]);
+      } catch (error) {
+        // Content that cannot be sealed fails alone, as it would in the memory store.
+        outcomes.push([pending, { ok: false, error }]);
+      }
+    }
+    const rowCount = values.length / 5;
+    if (rowCount > 0) {
+      const placeholders = Array.from({ length: rowCount }, (_, row) => {
+        const base = row * 5;
+        return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5})`;
+      });
+      await client.query(
+        `INSERT INTO actpass_ledger_events (tenant_id, seq, id, hash, event) VALUES ${placeholders.join(', ')}`,
+        values,
+      );
+    }
+    return outcomes;
+  }
+
+  async list(tenantId: string, options: ListOptions = {}): Promise<LedgerEvent[]> {
+    const window = listBounds(options);
+    if (!window) return [];
+    return this.#page(tenantId, window.afterSeq, window.limit);
+  }
+
+  async head(tenantId: string): Promise<LedgerHead> {
+    const { rows } = await this.pool.query<{ seq: string; hash: string }>(
+      'SELECT seq, hash FROM actpass_ledger_events WHERE tenant_id = $1 ORDER BY seq DESC LIMIT 1',
+      [tenantId],
+    );
+    return rows[0] ? { seq: Number(rows[0].seq), hash: rows[0].hash } : genesis();
+  }
+
+  /** Streams the chain a page at a time, so verifying or exporting a long chain holds one page. */
+  async *events(tenantId: string): AsyncIterable<LedgerEvent> {
+    let afterSeq = 0;
+    for (;;) {
+      const page = await this.#page(tenantId, afterSeq, LEDGER_STREAM_PAGE);
+      yield* page;
+      const last = page.at(-1);
+      if (!last || page.length < LEDGER_STREAM_PAGE) return;
+      afterSeq = last.seq;
+    }
+  }
+
+  async #page(tenantId: string, afterSeq: number, limit: number): Promise<LedgerEvent[]> {
+    const { rows } = await this.pool.query<{ event: string }>(
+      'SELECT event FROM actpass_ledger_events WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3',
+      [tenantId, afterSeq, limit],
+    );
+    return rows.map((row) => deepFreeze(JSON.parse(row.event) as LedgerEvent));
+  }
+}
+
+function genesis(): LedgerHead {
+  return { seq: 0, hash: GENESIS_HASH };
+}
+
+/** The same window the memory and file stores serve (`listWindow`): seq in (afterSeq, afterSeq + limit]. */
+function listBounds(options: ListOptions): { afterSeq: number; limit: number } | null {
+  // Clamped to a safe integer so an absurd cursor is an empty page, not a bigint overflow (a 503).
+  const afterSeq = Math.min(Number.MAX_SAFE_INTEGER, Math.max(0, Math.floor(options.afterSeq ?? 0)));
+  const limit = Math.min(
+    LEDGER_LIST_MAX_LIMIT,
+    Math.max(1, Math.floor(options.limit ?? LEDGER_LIST_DEFAULT_LIMIT)),
+  );
+  if (!Number.isFinite(afterSeq) || !Number.isFinite(limit)) return null;
+  return { afterSeq, limit };
+}
