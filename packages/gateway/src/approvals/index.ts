@@ -1,0 +1,8 @@
+export {
+  ApprovalService,
+  type ApprovalViewer,
+  type NewApproval,
+  newApprovalId,
+  publicApproval,
+  type RerunLookup,
+} from './service.js';

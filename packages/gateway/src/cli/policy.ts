@@ -1,0 +1,114 @@
+/** `actpass policy check` and `actpass policy test`. */
+import {
+  type CompiledPolicy,
+  compilePolicy,
+  evaluate,
+  findShadowedRules,
+  type PolicyInput,
+  type PolicyProblem,
+} from '../policy/index.js';
+import { parseCommandArgs } from './args.js';
+import { EXIT_OK, EXIT_PROBLEMS, UsageError } from './errors.js';
+import { type Output, readJsonFile } from './io.js';
+
+export function policyCheck(argv: string[], io: Output): number {
+  const { positionals } = parseCommandArgs('policy check', argv, {}, 1);
+  const file = positionals[0];
+  const compiled = compilePolicy(readJsonFile(file, 'policy file'));
+  if (!compiled.ok) {
+    io.out(`${file}: ${compiled.problems.length} problem(s)`);
+    for (const problem of compiled.problems) io.out(`  ${describeProblem(problem)}`);
+    return EXIT_PROBLEMS;
+  }
+  const shadowed = findShadowedRules(compiled.policy);
+  for (const rule of shadowed) {
+    io.out(
+      `  rule ${rule.rule_id} (rules[${rule.index}]) can never match: rule ${rule.shadowed_by} above it always wins`,
+    );
+  }
+  if (shadowed.length > 0) {
+    io.out(`${file}: ${shadowed.length} shadowed rule(s); remove or reorder them`);
+    return EXIT_PROBLEMS;
+  }
+  io.out(
+    `${file}: ok (${compiled.policy.id} v${compiled.policy.version}, ${compiled.policy.rules.length} rules)`,
+  );
+  return EXIT_OK;
+}
+
+interface PolicyCase {
+  name?: unknown;
+  policy?: unknown;
+  input?: Record<string, unknown>;
+  expect?: Record<string, unknown>;
+  expect_problems?: Array<{ rule_id: string | null; path: string; code: string }>;
+}
+
+export function policyTest(argv: string[], io: Output): number {
+  const { positionals } = parseCommandArgs('policy test', argv, {}, 2);
+  const [policyFile, casesFile] = positionals;
+  if (!casesFile) throw new UsageError('policy test: give a POLICY file and a CASES file.');
+  const compiled = compilePolicy(readJsonFile(policyFile, 'policy file'));
+  const document = readJsonFile(casesFile, 'cases file') as { cases?: unknown };
+  if (!Array.isArray(document?.cases)) {
+    throw new UsageError(`${casesFile}: expected {"cases": [{"name", "input", "expect"}]}; fix the file.`);
+  }
+  let failed = 0;
+  document.cases.forEach((raw: PolicyCase, index: number) => {
+    const name = typeof raw?.name === 'string' ? raw.name : `cases[${index}]`;
+    const problem = runCase(raw, compiled);
+    if (problem) {
+      failed += 1;
+      io.out(`FAIL ${name}: ${problem}`);
+    } else {
+      io.out(`ok   ${name}`);
+    }
+  });
+  io.out(`${document.cases.length - failed} passed, ${failed} failed`);
+  return failed === 0 ? EXIT_OK : EXIT_PROBLEMS;
+}
+
+/** A case may carry its own policy (the shared vector format); otherwise the POLICY file is tested. */
+function runCase(testCase: PolicyCase, fallback: ReturnType<typeof compilePolicy>): string | null {
+  const compiled = testCase.policy === undefined ? fallback : compilePolicy(testCase.policy);
+  if (testCase.expect_problems) {
+    if (compiled.ok) return 'expected problems, the policy loaded';
+    const got = compiled.problems.map((p) => `${p.rule_id}|${p.path}|${p.code}`).sort();
+    const want = testCase.expect_problems.map((p) => `${p.rule_id}|${p.path}|${p.code}`).sort();
+    return JSON.stringify(got) === JSON.stringify(want)
+      ? null
+      : `problems ${JSON.stringify(got)} ≠ ${JSON.stringify(want)}`;
+  }
+  if (!compiled.ok)
+    return `the policy does not load: ${describeProblem(compiled.problems[0] as PolicyProblem)}`;
+  if (!testCase.expect || !testCase.input) return 'a case needs "input" and "expect"';
+  return compareOutcome(compiled.policy, testCase.input, testCase.expect);
+}
+
+function compareOutcome(
+  policy: CompiledPolicy,
+  input: Record<string, unknown>,
+  expected: Record<string, unknown>,
+) {
+  const outcome = evaluate(policy, {
+    mode: 'enforce',
+    args: {},
+    context: {},
+    ...input,
+  } as unknown as PolicyInput);
+  const actual: Record<string, unknown> = {
+    decision: outcome.decision,
+    reason_code: outcome.reason_code,
+    risk_tier: outcome.risk_tier,
+    matched_rules: outcome.matched_rule === null ? [] : [outcome.matched_rule],
+  };
+  const differences = Object.keys(expected)
+    .filter((key) => JSON.stringify(actual[key]) !== JSON.stringify(expected[key]))
+    .map((key) => `${key} ${JSON.stringify(actual[key])}, expected ${JSON.stringify(expected[key])}`);
+  return differences.length === 0 ? null : differences.join('; ');
+}
+
+function describeProblem(problem: PolicyProblem): string {
+  const rule = problem.rule_id === null ? '' : ` (rule ${problem.rule_id})`;
+  return `${problem.path}${rule}: ${problem.message} [${problem.code}]`;
+}

@@ -1,0 +1,50 @@
+/** `actpass tools lock` and `actpass tools check`: pin tool definitions, fail CI on drift. */
+import { writeFileSync } from 'node:fs';
+import { checkTools, lockTools, readLock, ToolListingError } from '../tools/index.js';
+import { parseCommandArgs } from './args.js';
+import { EXIT_OK, EXIT_PROBLEMS, UsageError } from './errors.js';
+import { type Output, readJsonFile } from './io.js';
+
+const DEFAULT_LOCK = 'actpass.lock';
+
+export function toolsLock(argv: string[], io: Output): number {
+  const { positionals, flags } = parseCommandArgs('tools lock', argv, { out: { type: 'string' } }, 1);
+  const listingFile = positionals[0];
+  const out = typeof flags.out === 'string' ? flags.out : DEFAULT_LOCK;
+  const lock = naming(listingFile, () => lockTools(readJsonFile(listingFile, 'tool listing')));
+  writeFileSync(out, `${JSON.stringify(lock, null, 2)}\n`);
+  io.out(`${out}: locked ${Object.keys(lock.tools).length} tool(s)`);
+  return EXIT_OK;
+}
+
+export function toolsCheck(argv: string[], io: Output): number {
+  const { positionals, flags } = parseCommandArgs('tools check', argv, { lock: { type: 'string' } }, 1);
+  const listingFile = positionals[0];
+  const lockFile = typeof flags.lock === 'string' ? flags.lock : DEFAULT_LOCK;
+  const listing = readJsonFile(listingFile, 'tool listing');
+  const lock = naming(lockFile, () => readLock(readJsonFile(lockFile, 'lock file')));
+  const result = naming(listingFile, () => checkTools(lock, listing));
+  for (const tool of result.drifted) {
+    io.out(`drifted: ${tool.name} (locked ${tool.locked.slice(0, 12)}…, now ${tool.current.slice(0, 12)}…)`);
+  }
+  for (const name of result.added) io.out(`added:   ${name} (not in ${lockFile})`);
+  for (const name of result.removed) io.out(`removed: ${name} (in ${lockFile}, not in the listing)`);
+  if (result.ok) {
+    io.out(`${listingFile}: matches ${lockFile}`);
+    return EXIT_OK;
+  }
+  io.out(
+    `${listingFile}: differs from ${lockFile}; review the changes, then run \`actpass tools lock\` to accept them`,
+  );
+  return EXIT_PROBLEMS;
+}
+
+/** Reports a listing or lock problem against the file it came from. */
+function naming<T>(file: string | undefined, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (!(error instanceof ToolListingError)) throw error;
+    throw new UsageError(`${file}: ${error.message}`);
+  }
+}

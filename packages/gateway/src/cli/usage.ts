@@ -1,0 +1,18 @@
+export const USAGE = `actpass: the ActPass gateway CLI
+
+Usage:
+  actpass dev [--host 127.0.0.1] [--port 8787] [--dir ./.actpass] [--json]
+      Serve a local gateway with dev keys, a file ledger and the refunds pack.
+  actpass policy check FILE
+      Validate a policy; report every problem and every rule that can never match.
+  actpass policy test POLICY CASES
+      Run decision cases ({"cases": [{name, input, expect}]}) against a policy.
+  actpass ledger verify EXPORT --jwks FILE
+      Verify a signed evidence export offline with a JWKS.
+  actpass tools lock FILE [--out actpass.lock]
+      Pin the hash of every tool in a listing (array or MCP tools/list result).
+  actpass tools check FILE [--lock actpass.lock]
+      Fail when a tool drifted from the lock, or was added or removed.
+  actpass help | --help | --version
+
+Exit codes: 0 ok, 1 the check found problems, 2 usage error (bad flag, missing or unreadable file).`;

@@ -1,0 +1,151 @@
+/**
+ * A ready-to-use gateway for examples, tests and `actpass dev`: two tenants, one key per role for
+ * each, the refunds pack as starter policy, and a working vault. With `dir`, state (ledger, keyset,
+ * dev keys, vault key) persists under it; without, everything lives in memory.
+ *
+ * Dev keys are random per state directory (never fixed strings a copied example could leak into
+ * production); they are printed by the CLI and kept in `<dir>/dev-keys.json` (mode 0600).
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { VAULT_KEY_ENV } from '../constants.js';
+import { createGateway, type Gateway } from '../index.js';
+import { Keyset } from '../passport/index.js';
+import { createFileStores, stateFiles } from '../store/index.js';
+import type { GatewayStores } from '../store/types.js';
+import type { GatewayConfig } from './types.js';
+
+export interface DevKeys {
+  tenantId: string;
+  agent: string;
+  approver: string;
+  admin: string;
+}
+
+export interface DevGatewayOptions {
+  /** Persist state here (file ledger and stores, keyset.json, dev-keys.json, vault.key). */
+  dir?: string;
+  /** Default `["acme", "globex"]`: a second tenant makes isolation easy to try. */
+  tenants?: string[];
+  /** A policy object or pack name for every tenant; default the refunds pack. */
+  policy?: unknown;
+  /** Agent id the agent keys are bound to; default none (the key may act as any agent). */
+  agentId?: string;
+  clock?: () => number;
+  env?: Record<string, string | undefined>;
+  stores?: Partial<GatewayStores>;
+  logger?: GatewayConfig['logger'];
+}
+
+export interface DevGateway {
+  gateway: Gateway;
+  /** Keys of the first tenant. */
+  keys: DevKeys;
+  /** Keys of every tenant, first one first. */
+  tenants: DevKeys[];
+  /** Where the vault key came from: the environment, `<dir>/vault.key`, or generated for this process. */
+  vaultKeySource: 'env' | 'file' | 'generated';
+  vaultKeyFile?: string;
+}
+
+const DEFAULT_TENANTS = ['acme', 'globex'];
+const SECRET_FILE_MODE = 0o600;
+const KEY_RANDOM_BYTES = 24;
+
+export function createDevGateway(options: DevGatewayOptions = {}): DevGateway {
+  const env = options.env ?? process.env;
+  const tenantIds = options.tenants ?? DEFAULT_TENANTS;
+  const files = options.dir ? stateFiles(options.dir) : undefined;
+  if (options.dir) mkdirSync(options.dir, { recursive: true, mode: 0o700 });
+
+  const tenants = files ? loadOrCreate(files.devKeys, () => newKeys(tenantIds)) : newKeys(tenantIds);
+  const keyset = files
+    ? Keyset.fromJSON(
+        readFileSync(
+          ensureFile(files.keyset, () => JSON.stringify(Keyset.generate().toJSON())),
+          'utf8',
+        ),
+      )
+    : Keyset.generate();
+  const vault = resolveVaultKey(env, files?.vaultKey);
+
+  const gateway = createGateway({
+    tenants: tenants.map((keys) => ({ id: keys.tenantId, policy: options.policy ?? 'refunds' })),
+    apiKeys: tenants.flatMap((keys) => [
+      {
+        key: keys.agent,
+        tenantId: keys.tenantId,
+        roles: ['agent' as const],
+        name: `${keys.tenantId}_agent`,
+        ...(options.agentId ? { agentId: options.agentId } : {}),
+      },
+      {
+        key: keys.approver,
+        tenantId: keys.tenantId,
+        roles: ['approver' as const],
+        name: `${keys.tenantId}_approver`,
+      },
+      { key: keys.admin, tenantId: keys.tenantId, roles: ['admin' as const], name: `${keys.tenantId}_admin` },
+    ]),
+    keyset,
+    stores: {
+      ...(options.dir ? createFileStores(options.dir, { nowMs: options.clock }) : {}),
+      ...options.stores,
+    },
+    vaultKey: vault.key,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+  return {
+    gateway,
+    keys: tenants[0] as DevKeys,
+    tenants,
+    vaultKeySource: vault.source,
+    ...(vault.file ? { vaultKeyFile: vault.file } : {}),
+  };
+}
+
+function newKeys(tenantIds: string[]): DevKeys[] {
+  const key = (tenantId: string, role: string) =>
+    `ak_dev_${tenantId}_${role}_${randomBytes(KEY_RANDOM_BYTES).toString('base64url')}`;
+  return tenantIds.map((tenantId) => ({
+    tenantId,
+    agent: key(tenantId, 'agent'),
+    approver: key(tenantId, 'approver'),
+    admin: key(tenantId, 'admin'),
+  }));
+}
+
+function resolveVaultKey(
+  env: Record<string, string | undefined>,
+  file: string | undefined,
+): { key: string; source: DevGateway['vaultKeySource']; file?: string } {
+  const fromEnv = env[VAULT_KEY_ENV];
+  if (fromEnv && fromEnv.trim() !== '') return { key: fromEnv, source: 'env' };
+  const generate = () => randomBytes(32).toString('base64');
+  if (!file) return { key: generate(), source: 'generated' };
+  const existed = existsSync(file);
+  const key = readFileSync(ensureFile(file, generate), 'utf8').trim();
+  return { key, source: existed ? 'file' : 'generated', file };
+}
+
+function loadOrCreate<T>(file: string, create: () => T): T {
+  return JSON.parse(
+    readFileSync(
+      ensureFile(file, () => `${JSON.stringify(create(), null, 2)}\n`),
+      'utf8',
+    ),
+  ) as T;
+}
+
+/** Creates `file` with `content()` unless it exists (exclusive create, owner-only), then returns the path. */
+function ensureFile(file: string, content: () => string): string {
+  if (!existsSync(file)) {
+    try {
+      writeFileSync(file, content(), { flag: 'wx', mode: SECRET_FILE_MODE });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+  return file;
+}

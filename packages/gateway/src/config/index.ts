@@ -1,0 +1,3 @@
+export { buildServices, type GatewayServices } from './services.js';
+export type { GatewayConfig, GatewayLogger, TenantConfig } from './types.js';
+export { GatewayConfigError, validateConfig } from './validate.js';

@@ -1,0 +1,125 @@
+/**
+ * Wires the concepts together from a `GatewayConfig`: one object the HTTP operations call into. Nothing
+ * here knows about HTTP.
+ */
+import { ApprovalService } from '../approvals/index.js';
+import { ApiKeyRegistry } from '../auth/index.js';
+import { DEFAULT_ISSUER, DENY_ALL_POLICY, MAX_BODY_BYTES, VAULT_KEY_ENV } from '../constants.js';
+import { type DecideDeps, TenantPolicies, vaultLeaser } from '../decide/index.js';
+import { IdempotencyGuard } from '../idempotency/index.js';
+import { Keyset } from '../passport/index.js';
+import { isPackName, packSource } from '../policy/index.js';
+import { createMemoryStores, guardStores } from '../store/index.js';
+import type { GatewayStores } from '../store/types.js';
+import { ToolService } from '../tools/index.js';
+import { parseVaultKey, Vault } from '../vault/index.js';
+import type { GatewayConfig, GatewayLogger, TenantConfig } from './types.js';
+import { validateConfig } from './validate.js';
+
+export interface GatewayServices {
+  tenants: ReadonlyMap<string, TenantConfig>;
+  keys: ApiKeyRegistry;
+  keyset: Keyset;
+  issuer: string;
+  nowMs: () => number;
+  stores: GatewayStores;
+  vault: Vault;
+  policies: TenantPolicies;
+  approvals: ApprovalService;
+  tools: ToolService;
+  idempotency: IdempotencyGuard;
+  decide: DecideDeps;
+  maxBodyBytes: number;
+  logger: GatewayLogger;
+  /** Seeds every configured tenant's policy; requests wait for it. */
+  ready(): Promise<void>;
+}
+
+export function buildServices(config: GatewayConfig): GatewayServices {
+  validateConfig(config);
+  const nowMs = config.clock ?? Date.now;
+  const stores = guardStores(pickStores({ ...createMemoryStores({ nowMs }), ...config.stores }));
+  const keyset = config.keyset ?? Keyset.generate(new Date(nowMs()));
+  const issuer = config.issuer ?? DEFAULT_ISSUER;
+  const kek = parseVaultKey(
+    config.vaultKey === undefined
+      ? (config.env ?? process.env)[VAULT_KEY_ENV]
+      : (config.vaultKey ?? undefined),
+  );
+  const vault = new Vault({ kek, store: stores.vault, clock: () => new Date(nowMs()) });
+  const policies = new TenantPolicies(stores.policies, stores.ledger, nowMs, DENY_ALL_POLICY);
+  const approvals = new ApprovalService(
+    stores.approvals,
+    stores.ledger,
+    nowMs,
+    config.approvalTtlSeconds !== undefined ? config.approvalTtlSeconds * 1000 : undefined,
+  );
+  const tools = new ToolService(stores.tools, stores.ledger, nowMs);
+  const tenants = new Map(config.tenants.map((tenant) => [tenant.id, tenant]));
+
+  let seeded: Promise<void> | undefined;
+  const ready = () => {
+    seeded ??= Promise.all(
+      [...tenants.values()].map((tenant) => policies.seed(tenant.id, resolvePolicy(tenant.policy))),
+    ).then(() => undefined);
+    // A failed seed (store down at start) is retried by the next request instead of failing forever.
+    seeded.catch(() => {
+      seeded = undefined;
+    });
+    return seeded;
+  };
+
+  return {
+    tenants,
+    keys: new ApiKeyRegistry(config.apiKeys),
+    keyset,
+    issuer,
+    nowMs,
+    stores,
+    vault,
+    policies,
+    approvals,
+    tools,
+    idempotency: new IdempotencyGuard(stores.idempotency, nowMs),
+    decide: {
+      policies,
+      approvals,
+      tools,
+      ledger: stores.ledger,
+      delegation: {
+        keys: keyset,
+        jti: stores.jti,
+        issuer,
+        ...(config.passportAudiences ? { audiences: config.passportAudiences } : {}),
+      },
+      leaseCredential: vaultLeaser(vault, nowMs),
+      nowMs,
+    },
+    maxBodyBytes: config.maxBodyBytes ?? MAX_BODY_BYTES,
+    logger: config.logger ?? stderrLogger,
+    ready,
+  };
+}
+
+const STORE_NAMES = ['ledger', 'jti', 'vault', 'approvals', 'idempotency', 'tools', 'policies'] as const;
+
+/** Only the seven stores: an aggregate (e.g. PostgreSQL stores with their pool) may carry more members. */
+function pickStores(stores: GatewayStores): GatewayStores {
+  return Object.fromEntries(STORE_NAMES.map((name) => [name, stores[name]])) as unknown as GatewayStores;
+}
+
+/** A pack name stands for the pack's JSON; anything else is a policy object (validated when seeded). */
+function resolvePolicy(policy: unknown): unknown {
+  if (policy === undefined) return DENY_ALL_POLICY;
+  if (typeof policy === 'string') {
+    if (!isPackName(policy)) throw new TypeError(`unknown policy pack "${policy}"`);
+    return packSource(policy);
+  }
+  return policy;
+}
+
+const stderrLogger: GatewayLogger = {
+  error(message, fields) {
+    process.stderr.write(`${JSON.stringify({ level: 'error', message, ...fields })}\n`);
+  },
+};

@@ -1,0 +1,42 @@
+import type { ApiKeyConfig } from '../auth/index.js';
+import type { Keyset } from '../passport/index.js';
+import type { GatewayStores } from '../store/types.js';
+
+export interface TenantConfig {
+  id: string;
+  /**
+   * The policy to put in force when the tenant has none in the policy store yet: a policy object, or
+   * the name of a shipped pack (`"refunds"`). Without one the tenant denies everything.
+   */
+  policy?: unknown;
+}
+
+export interface GatewayLogger {
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface GatewayConfig {
+  tenants: TenantConfig[];
+  apiKeys: ApiKeyConfig[];
+  /** Signs passports and evidence exports. A fresh in-memory keyset when absent. */
+  keyset?: Keyset;
+  /** Any subset; the rest are in-memory. */
+  stores?: Partial<GatewayStores>;
+  /** `iss` of passports this gateway issues and accepts. Default `actpass-gateway`. */
+  issuer?: string;
+  /** When set, a passport presented at preflight must carry one of these audiences. */
+  passportAudiences?: string[];
+  /**
+   * The vault's key-encryption key, base64 of 32 bytes. Undefined reads `ACTPASS_VAULT_KEY`; null
+   * means "no key" whatever the environment says (the vault then refuses to store secrets).
+   */
+  vaultKey?: string | null;
+  /** Epoch milliseconds; injected by tests to move time. */
+  clock?: () => number;
+  /** Where `ACTPASS_VAULT_KEY` is read from; defaults to `process.env`. */
+  env?: Record<string, string | undefined>;
+  approvalTtlSeconds?: number;
+  maxBodyBytes?: number;
+  /** Unexpected errors (500s) are reported here; defaults to stderr. */
+  logger?: GatewayLogger;
+}

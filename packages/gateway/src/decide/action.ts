@@ -1,0 +1,37 @@
+import { createHash } from 'node:crypto';
+import { canonicalize } from '@actpass/sdk/canonical';
+import type { JsonObject } from '../policy/index.js';
+import type { CanonicalAction } from '../store/types.js';
+
+export interface ActionFields {
+  goal: string;
+  tool: string;
+  resource?: string;
+  args?: JsonObject;
+  user_id?: string;
+}
+
+/**
+ * SPEC §10: `{tenant_id, agent_id, user_id, goal, tool, resource, args}` with null for an absent
+ * agent, user or resource and `{}` for absent args, so "absent" hashes one way in every language.
+ */
+export function canonicalAction(
+  tenantId: string,
+  agentId: string | null,
+  fields: ActionFields,
+): CanonicalAction {
+  return {
+    tenant_id: tenantId,
+    agent_id: agentId,
+    user_id: fields.user_id ?? null,
+    goal: fields.goal,
+    tool: fields.tool,
+    resource: fields.resource ?? null,
+    args: fields.args ?? {},
+  };
+}
+
+/** Hex SHA-256 of the canonical action: what approvals and action-bound passports pin. */
+export function actionHash(action: CanonicalAction): string {
+  return createHash('sha256').update(canonicalize(action), 'utf8').digest('hex');
+}

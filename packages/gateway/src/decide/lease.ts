@@ -1,0 +1,38 @@
+/**
+ * Credential leases on `allow` (SPEC §7). The lease travels only in the response: the ledger event
+ * names the credential, never its value.
+ */
+import type { CredentialLease, Vault } from '../vault/index.js';
+import { VaultNoKeyError } from '../vault/index.js';
+import type { Verdict } from './verdict.js';
+
+export type Lease = CredentialLease;
+
+/** A lease for the tool, null when no credential is bound, or a refusal when one is bound but unusable. */
+export type LeaseCredential = (
+  tenantId: string,
+  tool: string,
+) => Promise<{ lease: Lease | null } | { refusal: Verdict }>;
+
+export function vaultLeaser(vault: Vault, nowMs: () => number): LeaseCredential {
+  return async (tenantId, tool) => {
+    try {
+      return { lease: await vault.leaseForTool(tenantId, tool, new Date(nowMs())) };
+    } catch (error) {
+      if (!(error instanceof VaultNoKeyError)) throw error;
+      // The tool needs its credential and the vault cannot open it: running it without one is not an allow.
+      return {
+        refusal: {
+          decision: 'deny',
+          reason_code: 'vault.no_key',
+          risk_tier: 'high',
+          matched_rules: [],
+          summary: `A credential is bound to ${tool} but the vault has no key to open it.`,
+          next_steps: [
+            'Start the gateway with ACTPASS_VAULT_KEY set to the key the credential was stored with.',
+          ],
+        },
+      };
+    }
+  };
+}

@@ -1,0 +1,272 @@
+/**
+ * The preflight pipeline (SPEC §3), first failure wins:
+ *   approval (when approval_request_id is given) or else passport (when given, or required in strict)
+ *   → tool drift → policy → ledger `decision` event → the Decision.
+ * Authentication and validation happen before this, in the HTTP layer. Nothing is answered before its
+ * ledger event is durable: if the append fails the caller gets 503 and no decision.
+ */
+import { createHash } from 'node:crypto';
+import type { ApprovalService } from '../approvals/index.js';
+import { effectiveAgentId, type Principal } from '../auth/index.js';
+import type { LedgerStore } from '../ledger/index.js';
+import type { PassportClaims } from '../passport/index.js';
+import { evaluate, type JsonObject } from '../policy/index.js';
+import type { ApprovalRecord, ToolDefinition } from '../store/types.js';
+import type { ToolService } from '../tools/index.js';
+import { actionHash, canonicalAction } from './action.js';
+import { type DelegationDeps, peekJti, useDelegation } from './delegation.js';
+import type { Lease, LeaseCredential } from './lease.js';
+import { decideWithApproval } from './rerun.js';
+import type { PolicyInForce, TenantPolicies } from './tenant-policies.js';
+import {
+  applyMode,
+  DEFAULT_PASSPORT_NEXT_STEP,
+  driftVerdict,
+  type Mode,
+  PASSPORT_NEXT_STEP,
+  policyVerdict,
+  refusedDelegation,
+  type Verdict,
+} from './verdict.js';
+
+export interface PreflightInput {
+  goal: string;
+  tool: string;
+  resource?: string;
+  args?: JsonObject;
+  mode?: Mode;
+  agent_id?: string;
+  user_id?: string;
+  tenant_id?: string;
+  passport?: string;
+  approval_request_id?: string;
+  tool_definition?: ToolDefinition;
+  tool_hash?: string;
+  context?: JsonObject;
+}
+
+export interface DecideDeps {
+  policies: TenantPolicies;
+  approvals: ApprovalService;
+  tools: ToolService;
+  ledger: LedgerStore;
+  delegation: DelegationDeps;
+  leaseCredential: LeaseCredential;
+  nowMs: () => number;
+}
+
+export interface DecideCall {
+  principal: Principal;
+  requestId: string;
+  idempotencyKey: string | null;
+}
+
+export interface Decision {
+  decision: Verdict['decision'];
+  reason_code: string;
+  risk_tier: Verdict['risk_tier'];
+  mode: Mode;
+  enforced: boolean;
+  source: 'gateway';
+  would_decision?: Verdict['decision'];
+  explain: { summary: string; matched_rules: string[]; next_steps: string[] };
+  evidence_event_id: string;
+  approval_request_id?: string;
+  action_hash: string;
+  policy: PolicyInForce['ref'];
+  credential?: Lease;
+  request_id: string;
+  decided_at: string;
+}
+
+/** Everything one preflight established on its way to a verdict. */
+export interface Deliberation {
+  tenantId: string;
+  mode: Mode;
+  input: PreflightInput;
+  action: ReturnType<typeof canonicalAction>;
+  actionHash: string;
+  policy: PolicyInForce;
+  delegation?: PassportClaims;
+  approval?: ApprovalRecord;
+}
+
+export async function decide(deps: DecideDeps, call: DecideCall, input: PreflightInput): Promise<Decision> {
+  const tenantId = call.principal.tenantId;
+  const agentId = effectiveAgentId(call.principal, input.agent_id);
+  const action = canonicalAction(tenantId, agentId, input);
+  const state: Deliberation = {
+    tenantId,
+    mode: input.mode ?? 'enforce',
+    input,
+    action,
+    actionHash: actionHash(action),
+    policy: await deps.policies.current(tenantId),
+  };
+
+  const verdict =
+    input.approval_request_id !== undefined
+      ? await decideWithApproval(deps, state, input.approval_request_id, {
+          delegation: () => delegationStep(deps, state),
+          toolAndPolicy: () => toolAndPolicy(deps, state),
+        })
+      : ((await delegationStep(deps, state)) ?? (await toolAndPolicy(deps, state)));
+
+  return answer(deps, call, state, verdict);
+}
+
+/** The passport step; a refusal verdict, or null to continue (with `state.delegation` set if one was used). */
+export async function delegationStep(deps: DecideDeps, state: Deliberation): Promise<Verdict | null> {
+  const token = state.input.passport;
+  const inherited = state.approval?.passport;
+  if (inherited && (token === undefined || peekJti(token) === inherited.jti)) {
+    state.delegation = inherited.claims;
+    return null;
+  }
+  if (token === undefined) {
+    if (state.mode !== 'strict') return null;
+    return refusedDelegation(
+      'passport.missing',
+      'strict mode requires a passport',
+      nextStep('passport.missing'),
+    );
+  }
+  const used = await useDelegation(
+    deps.delegation,
+    state.tenantId,
+    token,
+    Math.floor(deps.nowMs() / 1000),
+    {
+      tool: state.action.tool,
+      resource: state.action.resource,
+      args: state.action.args,
+      action_hash: state.actionHash,
+    },
+    state.action.agent_id,
+  );
+  if (!used.ok) return refusedDelegation(used.reason_code, used.message, nextStep(used.reason_code));
+  state.delegation = used.claims;
+  return null;
+}
+
+/** Tool drift, then policy. */
+export async function toolAndPolicy(deps: DecideDeps, state: Deliberation): Promise<Verdict> {
+  const drift = await deps.tools.findDrift(state.tenantId, {
+    tool: state.input.tool,
+    ...(state.input.tool_definition ? { tool_definition: state.input.tool_definition } : {}),
+    ...(state.input.tool_hash ? { tool_hash: state.input.tool_hash } : {}),
+    strict: state.mode === 'strict',
+  });
+  if (drift) return driftVerdict(drift.reason_code, drift.message, drift.next_step);
+  const { input, action } = state;
+  const outcome = evaluate(state.policy.compiled, {
+    tool: action.tool,
+    goal: action.goal,
+    mode: state.mode,
+    args: action.args,
+    context: input.context ?? {},
+    ...(action.resource !== null ? { resource: action.resource } : {}),
+    ...(action.agent_id !== null ? { agent_id: action.agent_id } : {}),
+    ...(action.user_id !== null ? { user_id: action.user_id } : {}),
+    ...(state.delegation ? { passport: state.delegation as unknown as JsonObject } : {}),
+  });
+  return policyVerdict(state.policy.compiled, outcome);
+}
+
+async function answer(
+  deps: DecideDeps,
+  call: DecideCall,
+  state: Deliberation,
+  reached: Verdict,
+): Promise<Decision> {
+  const tenantId = state.tenantId;
+  let verdict = reached;
+  let told = applyMode(verdict.decision, state.mode);
+  let credential: Lease | null = null;
+  if (told.decision === 'allow') {
+    const leased = await deps.leaseCredential(tenantId, state.action.tool);
+    if ('refusal' in leased) {
+      verdict = leased.refusal;
+      told = applyMode(verdict.decision, state.mode);
+    } else {
+      credential = leased.lease;
+    }
+  }
+  let approvalId = state.approval?.id;
+  const explain = {
+    summary: verdict.summary,
+    matched_rules: verdict.matched_rules,
+    next_steps: verdict.next_steps,
+  };
+
+  // Only an enforced hold asks a person: monitor and warn let the action run, so nobody needs to approve.
+  if (told.decision === 'require_approval' && told.enforced && approvalId === undefined) {
+    const held = await deps.approvals.request({
+      tenantId,
+      action: state.action,
+      actionHash: state.actionHash,
+      reasonCode: verdict.reason_code,
+      riskTier: verdict.risk_tier,
+      requestedByKey: call.principal.keyId,
+      requestId: call.requestId,
+      ...(state.delegation ? { passport: { jti: state.delegation.jti, claims: state.delegation } } : {}),
+    });
+    approvalId = held.id;
+    explain.next_steps = [
+      `Ask an approver to approve ${held.id}, then re-run preflight with approval_request_id.`,
+      ...explain.next_steps,
+    ];
+  }
+
+  const decidedAt = new Date(deps.nowMs()).toISOString();
+  const event = await deps.ledger.append(tenantId, {
+    type: 'decision',
+    at: decidedAt,
+    data: {
+      request_id: call.requestId,
+      decision: told.decision,
+      reason_code: verdict.reason_code,
+      risk_tier: verdict.risk_tier,
+      mode: state.mode,
+      enforced: told.enforced,
+      ...(told.would_decision !== undefined ? { would_decision: told.would_decision } : {}),
+      action_hash: state.actionHash,
+      // The action is recorded whole (args included) so an auditor can recompute action_hash from the
+      // ledger alone. Secrets belong in the vault, never in args.
+      action: state.action as unknown as JsonObject,
+      policy: { ...state.policy.ref },
+      matched_rules: verdict.matched_rules,
+      passport_jti: state.delegation?.jti ?? null,
+      approval_request_id: approvalId ?? null,
+      credential_name: credential?.name ?? null,
+      key_id: call.principal.keyId,
+      idempotency_key_sha256: call.idempotencyKey === null ? null : sha256(call.idempotencyKey),
+    },
+  });
+
+  return {
+    decision: told.decision,
+    reason_code: verdict.reason_code,
+    risk_tier: verdict.risk_tier,
+    mode: state.mode,
+    enforced: told.enforced,
+    source: 'gateway',
+    ...(told.would_decision !== undefined ? { would_decision: told.would_decision } : {}),
+    explain,
+    evidence_event_id: event.id,
+    ...(approvalId !== undefined ? { approval_request_id: approvalId } : {}),
+    action_hash: state.actionHash,
+    policy: state.policy.ref,
+    ...(credential ? { credential } : {}),
+    request_id: call.requestId,
+    decided_at: decidedAt,
+  };
+}
+
+function nextStep(reasonCode: string): string {
+  return PASSPORT_NEXT_STEP[reasonCode] ?? DEFAULT_PASSPORT_NEXT_STEP;
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}

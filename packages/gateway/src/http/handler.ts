@@ -1,0 +1,214 @@
+/**
+ * The request path, in SPEC order: route → authenticate → role and tenant hint → parse body →
+ * (Idempotency-Key) → validate → operation → respond. It only translates between HTTP and the
+ * concepts; every decision is made by the operation it calls.
+ */
+import { CanonicalJsonError, parseJsonStrict } from '@actpass/sdk/canonical';
+import { checkTenantHint, requireRole } from '../auth/index.js';
+import type { GatewayServices } from '../config/services.js';
+import {
+  HEADER_IDEMPOTENCY_KEY,
+  HEADER_IDEMPOTENT_REPLAY,
+  HEADER_REQUEST_ID,
+  HEADER_TENANT_HINT,
+  REQUEST_ID_PREFIX,
+} from '../constants.js';
+import { requestFingerprint } from '../idempotency/index.js';
+import type { StoredResponse } from '../store/types.js';
+import { HttpError, mapError } from './errors.js';
+import { randomId } from './ids.js';
+import { OPERATIONS } from './operations/index.js';
+import { type Route, Router } from './routes.js';
+import {
+  BodyTooLargeError,
+  type IncomingRequest,
+  type OperationContext,
+  type OutgoingResponse,
+} from './types.js';
+import { describeErrors, fixFor } from './validation.js';
+
+const IDEMPOTENCY_KEY_MAX = 255;
+
+export type GatewayHandler = (request: IncomingRequest) => Promise<OutgoingResponse>;
+
+export function createHandler(services: GatewayServices): GatewayHandler {
+  const router = new Router(OPERATIONS);
+
+  return async (request) => {
+    const requestId = randomId(REQUEST_ID_PREFIX);
+    let response: StoredResponse;
+    let replayed = false;
+    try {
+      const outcome = await dispatch(services, router, request, requestId);
+      response = outcome.response;
+      replayed = outcome.replayed;
+    } catch (error) {
+      response = errorResponse(services, error, requestId);
+    }
+    const headers: Record<string, string> = {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+      [HEADER_REQUEST_ID]: requestId,
+    };
+    if (replayed) headers[HEADER_IDEMPOTENT_REPLAY] = 'true';
+    return { status: response.status, headers, body: response.body };
+  };
+}
+
+async function dispatch(
+  services: GatewayServices,
+  router: Router,
+  request: IncomingRequest,
+  requestId: string,
+): Promise<{ response: StoredResponse; replayed: boolean }> {
+  const match = router.match(request.method, request.path);
+  if (match.kind === 'none') {
+    throw new HttpError(
+      404,
+      'request.not_found',
+      `No route for ${request.method} ${request.path}; check the path.`,
+    );
+  }
+  if (match.kind === 'wrong_method') {
+    throw new HttpError(
+      405,
+      'request.invalid',
+      `${request.method} is not supported here; use ${match.allowed.join(' or ')}.`,
+    );
+  }
+  const { route, params } = match;
+  await services.ready();
+
+  const principal =
+    route.spec.roles === null ? null : services.keys.authenticate(request.header('authorization'));
+  if (principal && route.spec.roles) {
+    requireRole(principal, route.spec.roles);
+    checkTenantHint(
+      principal,
+      request.header(HEADER_TENANT_HINT) ?? undefined,
+      `The ${HEADER_TENANT_HINT} header`,
+    );
+  }
+  const body = route.hasBody ? await readJsonBody(services, request, route) : undefined;
+  if (principal && isObject(body) && typeof body.tenant_id === 'string') {
+    checkTenantHint(principal, body.tenant_id, 'body.tenant_id');
+  }
+
+  const idempotencyKey = request.method === 'POST' ? request.header(HEADER_IDEMPOTENCY_KEY) : null;
+  if (
+    idempotencyKey !== null &&
+    (idempotencyKey.length === 0 || idempotencyKey.length > IDEMPOTENCY_KEY_MAX)
+  ) {
+    throw new HttpError(
+      400,
+      'request.invalid',
+      `Idempotency-Key: must be 1-${IDEMPOTENCY_KEY_MAX} characters.`,
+    );
+  }
+  const context: OperationContext = {
+    services,
+    principal,
+    body,
+    params,
+    query: Object.fromEntries(new URLSearchParams(request.query)),
+    requestId,
+    idempotencyKey,
+  };
+  const execute = () => runOperation(services, route, context);
+  if (idempotencyKey === null || principal === null) return { response: await execute(), replayed: false };
+  // Scoped to the key that sent it: another caller reusing the same Idempotency-Key gets its own answer.
+  const scope = JSON.stringify([principal.tenantId, principal.keyId]);
+  const fingerprint = requestFingerprint(request.method, request.path, body);
+  return services.idempotency.run(scope, idempotencyKey, fingerprint, execute);
+}
+
+/** Validation and the operation; failures become stored responses, so a replay repeats a 400 too. */
+async function runOperation(
+  services: GatewayServices,
+  route: Route,
+  context: OperationContext,
+): Promise<StoredResponse> {
+  try {
+    validate(route, context);
+    const result = await route.spec.run(context);
+    return { status: result.status, body: JSON.stringify(result.body) };
+  } catch (error) {
+    return errorResponse(services, error, context.requestId);
+  }
+}
+
+function validate(route: Route, context: OperationContext): void {
+  const { validators } = route;
+  const problems = [
+    ...(validators.path && !validators.path(context.params)
+      ? describeErrors('path', validators.path.errors)
+      : []),
+    ...(validators.query && !validators.query(context.query)
+      ? describeErrors('query', validators.query.errors)
+      : []),
+  ];
+  if (validators.body && context.body !== undefined && !route.spec.validatesOwnBody) {
+    if (!validators.body(context.body))
+      problems.push(...describeErrors('body', validators.body.explain(context.body)));
+  }
+  const first = problems[0];
+  if (!first) return;
+  const more = problems.length > 1 ? ` (${problems.length} problems in total, see error.details)` : '';
+  throw new HttpError(
+    400,
+    'request.invalid',
+    `${first.path}: ${first.message}; ${fixFor(first, route.operationId)}.${more}`,
+    problems,
+  );
+}
+
+async function readJsonBody(
+  services: GatewayServices,
+  request: IncomingRequest,
+  route: Route,
+): Promise<unknown> {
+  let text: string;
+  try {
+    text = await request.readBody(services.maxBodyBytes);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) {
+      throw new HttpError(400, 'request.invalid', `body: exceeds ${services.maxBodyBytes} bytes; send less.`);
+    }
+    throw error;
+  }
+  if (text.trim() === '') {
+    if (!route.bodyRequired) return undefined;
+    throw new HttpError(400, 'request.invalid', 'body: is required; send a JSON object.');
+  }
+  try {
+    return parseJsonStrict(text);
+  } catch (error) {
+    if (!(error instanceof CanonicalJsonError)) throw error;
+    const where = error.path === '$' ? 'body' : `body${error.path.slice(1)}`;
+    const problem = error.message.replace(/ at \$.*$/s, '');
+    throw new HttpError(
+      400,
+      'request.invalid',
+      `${where}: ${problem}; send strict JSON (no duplicate keys, integers within ±(2^53-1)).`,
+      [{ path: where, message: problem }],
+    );
+  }
+}
+
+function errorResponse(services: GatewayServices, error: unknown, requestId: string): StoredResponse {
+  const mapped = mapError(error, requestId);
+  if (mapped.unexpected) {
+    services.logger.error('unexpected gateway error', {
+      request_id: requestId,
+      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+    });
+  }
+  if (mapped.status === 503 && error instanceof Error && error.cause !== undefined) {
+    services.logger.error('store unavailable', { request_id: requestId, cause: String(error.cause) });
+  }
+  return { status: mapped.status, body: JSON.stringify(mapped.body) };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,79 @@
+/** Tools, credentials and policy: the admin's operations. */
+import { CREDENTIAL_LEASE_TTL_DEFAULT_SECONDS } from '../../constants.js';
+import { NotFoundError } from '../../store/errors.js';
+import { caller, type OperationSpec } from '../types.js';
+
+export const listTools: OperationSpec = {
+  roles: ['admin'],
+  async run(context) {
+    return { status: 200, body: { items: await context.services.tools.list(caller(context).tenantId) } };
+  },
+};
+
+export const approveTool: OperationSpec = {
+  roles: ['admin'],
+  async run(context) {
+    const tenantId = caller(context).tenantId;
+    const approved = await context.services.tools.approve(
+      tenantId,
+      context.params.name as string,
+      context.body,
+    );
+    return { status: 200, body: approved };
+  },
+};
+
+export const listCredentials: OperationSpec = {
+  roles: ['admin'],
+  async run(context) {
+    return { status: 200, body: { items: await context.services.vault.list(caller(context).tenantId) } };
+  },
+};
+
+export const putCredential: OperationSpec = {
+  roles: ['admin'],
+  async run(context) {
+    const { services, body } = context;
+    const tenantId = caller(context).tenantId;
+    const name = context.params.name as string;
+    const stored = await services.vault.put(tenantId, name, body.value, {
+      boundTools: body.bound_tools,
+      ttlSeconds: body.lease_ttl_seconds ?? CREDENTIAL_LEASE_TTL_DEFAULT_SECONDS,
+    });
+    await services.stores.ledger.append(tenantId, {
+      type: 'credential.stored',
+      data: { name, version: stored.version, bound_tools: stored.bound_tools },
+    });
+    return { status: 200, body: stored };
+  },
+};
+
+export const deleteCredential: OperationSpec = {
+  roles: ['admin'],
+  async run(context) {
+    const { services } = context;
+    const tenantId = caller(context).tenantId;
+    const name = context.params.name as string;
+    if (!(await services.vault.delete(tenantId, name))) throw new NotFoundError(`No credential ${name}.`);
+    await services.stores.ledger.append(tenantId, { type: 'credential.deleted', data: { name } });
+    return { status: 200, body: { name, deleted: true } };
+  },
+};
+
+export const getPolicy: OperationSpec = {
+  roles: ['admin'],
+  async run(context) {
+    const { document } = await context.services.policies.current(caller(context).tenantId);
+    return { status: 200, body: document };
+  },
+};
+
+export const putPolicy: OperationSpec = {
+  roles: ['admin'],
+  // The policy compiler reports every problem with its rule id; the schema check would stop at shape.
+  validatesOwnBody: true,
+  async run(context) {
+    const { document } = await context.services.policies.replace(caller(context).tenantId, context.body);
+    return { status: 200, body: document };
+  },
+};

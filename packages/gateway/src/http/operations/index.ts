@@ -1,0 +1,53 @@
+import type { OperationSpec } from '../types.js';
+import {
+  approveTool,
+  deleteCredential,
+  getPolicy,
+  listCredentials,
+  listTools,
+  putCredential,
+  putPolicy,
+} from './admin.js';
+import { approveApproval, denyApproval, getApproval, listApprovals } from './approvals.js';
+import { exportEvidenceOperation, listEvidence, recordEvidence, verifyEvidence } from './evidence.js';
+import { issuePassportOperation, revokePassportOperation, verifyPassportOperation } from './passports.js';
+import { preflight } from './preflight.js';
+
+const health: OperationSpec = {
+  roles: null,
+  async run() {
+    return { status: 200, body: { status: 'ok' } };
+  },
+};
+
+const jwks: OperationSpec = {
+  roles: null,
+  async run(context) {
+    return { status: 200, body: context.services.keyset.jwks() };
+  },
+};
+
+/** Keyed by the contract's operationId; the router refuses to start if one is missing. */
+export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
+  preflight,
+  issuePassport: issuePassportOperation,
+  verifyPassport: verifyPassportOperation,
+  revokePassport: revokePassportOperation,
+  listApprovals,
+  getApproval,
+  approveApproval,
+  denyApproval,
+  recordEvidence,
+  listEvidence,
+  verifyEvidence,
+  exportEvidence: exportEvidenceOperation,
+  listTools,
+  approveTool,
+  listCredentials,
+  putCredential,
+  deleteCredential,
+  getPolicy,
+  putPolicy,
+  getJwks: jwks,
+  health,
+};

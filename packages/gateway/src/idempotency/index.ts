@@ -1,0 +1,104 @@
+/**
+ * Idempotency-Key handling (SPEC §2): the same key and body within 24 h replays the stored response,
+ * so a retried preflight writes no second ledger event and burns no second passport; another body under
+ * the same key is a conflict. Concurrent requests with one key never both run: in this process the
+ * later ones wait for the first and replay its answer; a key still running elsewhere (another process
+ * sharing the store) is a 409 the client retries.
+ *
+ * Responses of 5xx are not stored (the key is released), because they mean "nothing happened; retry".
+ */
+import { createHash } from 'node:crypto';
+import { canonicalize } from '@actpass/sdk/canonical';
+import { IDEMPOTENCY_TTL_MS } from '../constants.js';
+import { StateConflictError } from '../store/errors.js';
+import type { IdempotencyRecord, IdempotencyStore, StoredResponse } from '../store/types.js';
+
+const CONFLICT = 'request.idempotency_conflict';
+
+export interface IdempotentOutcome {
+  response: StoredResponse;
+  replayed: boolean;
+}
+
+interface InFlight {
+  fingerprint: string;
+  done: Promise<StoredResponse | undefined>;
+}
+
+/** SHA-256 of the canonical request, so member order and whitespace do not make a body "different". */
+export function requestFingerprint(method: string, path: string, body: unknown): string {
+  return createHash('sha256')
+    .update(canonicalize({ method, path, body: body ?? null }), 'utf8')
+    .digest('hex');
+}
+
+export class IdempotencyGuard {
+  readonly #inFlight = new Map<string, InFlight>();
+
+  constructor(
+    private readonly store: IdempotencyStore,
+    private readonly nowMs: () => number,
+    private readonly ttlMs: number = IDEMPOTENCY_TTL_MS,
+  ) {}
+
+  async run(
+    scope: string,
+    key: string,
+    fingerprint: string,
+    execute: () => Promise<StoredResponse>,
+  ): Promise<IdempotentOutcome> {
+    const local = JSON.stringify([scope, key]);
+    // Wait for a request with this key already running here; loop because a failed one frees the key.
+    for (let running = this.#inFlight.get(local); running; running = this.#inFlight.get(local)) {
+      if (running.fingerprint !== fingerprint) throw conflictDifferentBody();
+      const response = await running.done;
+      if (response) return { response, replayed: true };
+    }
+
+    // Registered before the first await, so a concurrent twin in this process waits instead of racing.
+    let settle: (response: StoredResponse | undefined) => void = () => undefined;
+    const done = new Promise<StoredResponse | undefined>((resolve) => {
+      settle = resolve;
+    });
+    this.#inFlight.set(local, { fingerprint, done });
+    let outcome: StoredResponse | undefined;
+    try {
+      const now = this.nowMs();
+      const begun = await this.store.begin(scope, key, fingerprint, now, now + this.ttlMs);
+      if (!begun.started) return replayStored(begun.record, fingerprint);
+      try {
+        outcome = await execute();
+      } catch (error) {
+        await this.store.release(scope, key).catch(() => undefined);
+        throw error;
+      }
+      if (outcome.status >= 500) {
+        await this.store.release(scope, key);
+        return { response: outcome, replayed: false };
+      }
+      // The action has happened and is recorded; a failure to remember the response must not turn it
+      // into a 503 ("nothing happened"). A later retry would then run again, which is the lesser harm.
+      await this.store.complete(scope, key, outcome).catch(() => undefined);
+      return { response: outcome, replayed: false };
+    } finally {
+      this.#inFlight.delete(local);
+      settle(outcome !== undefined && outcome.status < 500 ? outcome : undefined);
+    }
+  }
+}
+
+function replayStored(record: IdempotencyRecord, fingerprint: string): IdempotentOutcome {
+  if (record.fingerprint !== fingerprint) throw conflictDifferentBody();
+  if (record.response) return { response: record.response, replayed: true };
+  throw new StateConflictError(
+    CONFLICT,
+    'A request with this Idempotency-Key is still in progress; retry it shortly with the same key.',
+  );
+}
+
+function conflictDifferentBody(): StateConflictError {
+  return new StateConflictError(
+    CONFLICT,
+    'This Idempotency-Key was used with a different body; use a new key.',
+  );
+}

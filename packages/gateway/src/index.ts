@@ -1,0 +1,104 @@
+/**
+ * @actpass/gateway: the embedded reference gateway. `createGateway(config)` gives a web-standard
+ * `fetch` handler (so `new ActPass({ fetch: gateway.fetch })` runs fully in-process) and `listen()`
+ * to serve the same handler on node:http.
+ */
+import { buildServices, type GatewayConfig, type GatewayServices } from './config/index.js';
+import {
+  type FetchHandler,
+  fetchAdapter,
+  type ListenOptions,
+  listenAdapter,
+  type RunningServer,
+} from './http/adapters.js';
+import { createHandler, type GatewayHandler } from './http/handler.js';
+import type { Jwks, Keyset } from './passport/index.js';
+import type { GatewayStores } from './store/types.js';
+
+export interface Gateway {
+  /** Web-standard handler with the signature of `fetch`; safe to pass around unbound. */
+  fetch: FetchHandler;
+  /** Serves the gateway on node:http (keep-alive). Port 0 picks a free port. */
+  listen(options?: ListenOptions): Promise<RunningServer>;
+  /** The transport-neutral handler both doors use. */
+  handle: GatewayHandler;
+  keyset: Keyset;
+  stores: GatewayStores;
+  jwks(): Jwks;
+  /** Closes every server started by `listen` and every store that holds files open. */
+  close(): Promise<void>;
+}
+
+export function createGateway(config: GatewayConfig): Gateway {
+  const services: GatewayServices = buildServices(config);
+  const handle = createHandler(services);
+  const servers = new Set<RunningServer>();
+  return {
+    fetch: fetchAdapter(handle),
+    handle,
+    keyset: services.keyset,
+    stores: services.stores,
+    jwks: () => services.keyset.jwks(),
+    async listen(options = {}) {
+      const running = await listenAdapter(handle, options);
+      servers.add(running);
+      const close = running.close;
+      return {
+        ...running,
+        close: async () => {
+          servers.delete(running);
+          await close();
+        },
+      };
+    },
+    async close() {
+      await Promise.all([...servers].map((server) => server.close()));
+      servers.clear();
+      for (const store of Object.values(services.stores)) {
+        const closable = store as { close?: () => Promise<void> };
+        if (typeof closable.close === 'function') await closable.close();
+      }
+      // An aggregate passed as config.stores (e.g. PostgreSQL stores owning a pool) closes itself.
+      const aggregate = config.stores as { close?: () => Promise<void> } | undefined;
+      if (typeof aggregate?.close === 'function') await aggregate.close();
+    },
+  };
+}
+
+export { publicApproval } from './approvals/index.js';
+export type { ApiKeyConfig, Principal, Role } from './auth/index.js';
+export { hashApiKey } from './auth/index.js';
+export { createDevGateway, type DevGateway, type DevGatewayOptions, type DevKeys } from './config/dev.js';
+export type { GatewayConfig, GatewayLogger, TenantConfig } from './config/index.js';
+export { GatewayConfigError } from './config/index.js';
+export * from './constants.js';
+export { actionHash, canonicalAction, type Decision, type PreflightInput } from './decide/index.js';
+export type { FetchHandler, ListenOptions, RunningServer } from './http/adapters.js';
+export type { LedgerEvent, LedgerStore } from './ledger/index.js';
+export {
+  exportEvidence,
+  FileLedgerStore,
+  MemoryLedgerStore,
+  verifyChain,
+  verifyExport,
+} from './ledger/index.js';
+export { type JtiClaimStore, Keyset, MemoryJtiClaimStore } from './passport/index.js';
+export {
+  compilePolicy,
+  evaluate,
+  findShadowedRules,
+  loadPack,
+  PACK_NAMES,
+  packSource,
+  policyHash,
+} from './policy/index.js';
+export * from './store/index.js';
+export {
+  checkTools,
+  lockTools,
+  normalizeListing,
+  type ToolCheck,
+  type ToolLock,
+  toolDefinitionHash,
+} from './tools/index.js';
+export { MemoryVaultStore, type VaultStore } from './vault/index.js';

@@ -1,0 +1,142 @@
+/**
+ * One store interface per concept, all peers: memory and file implementations live beside them and a
+ * PostgreSQL adapter would be one more peer per interface, not a special case. Every method is async
+ * and keyed by tenant, so each maps onto one SQL statement (the compare-and-set ones onto an
+ * `UPDATE … WHERE status = $expected`, the insert-if-absent ones onto `INSERT … ON CONFLICT DO NOTHING`).
+ *
+ * The ledger, passport (jti) and vault stores are defined by their concept folders and only gathered
+ * here; approvals, idempotency, tools and policies are the gateway's own.
+ */
+import type { LedgerStore } from '../ledger/index.js';
+import type { JtiClaimStore, PassportClaims } from '../passport/index.js';
+import type { JsonObject, RiskTier } from '../policy/index.js';
+import type { VaultStore } from '../vault/index.js';
+
+export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'expired' | 'used';
+
+/** The action whose canonical form is hashed into `action_hash` (SPEC §10). */
+export interface CanonicalAction {
+  tenant_id: string;
+  agent_id: string | null;
+  user_id: string | null;
+  goal: string;
+  tool: string;
+  resource: string | null;
+  args: JsonObject;
+}
+
+/** An approval request as stored: the public fields of the contract plus what the gateway needs. */
+export interface ApprovalRecord {
+  id: string;
+  tenant_id: string;
+  status: ApprovalStatus;
+  action: CanonicalAction;
+  action_hash: string;
+  reason_code: string;
+  risk_tier: RiskTier;
+  created_at: string;
+  expires_at: string;
+  decided_by?: string;
+  decided_at?: string;
+  note?: string;
+  used_at?: string;
+  /** The key that asked, so the agent that was held can poll its own request and nobody else's. */
+  requested_by_key: string;
+  /** The delegation verified when the action was held: the re-run inherits it instead of a passport. */
+  passport?: { jti: string; claims: PassportClaims };
+}
+
+export interface ApprovalListOptions {
+  status?: ApprovalStatus;
+  limit: number;
+}
+
+export interface ApprovalStore {
+  create(record: ApprovalRecord): Promise<void>;
+  get(tenantId: string, id: string): Promise<ApprovalRecord | undefined>;
+  /** Newest first. */
+  list(tenantId: string, options: ApprovalListOptions): Promise<ApprovalRecord[]>;
+  /**
+   * Compare-and-set: applies `patch` only if the record is currently `expected`; resolves the updated
+   * record, or undefined when the status had moved on (another approver, another re-run won).
+   */
+  transition(
+    tenantId: string,
+    id: string,
+    expected: ApprovalStatus,
+    patch: Partial<ApprovalRecord> & { status: ApprovalStatus },
+  ): Promise<ApprovalRecord | undefined>;
+}
+
+/** A response as it is replayed for a repeated Idempotency-Key. */
+export interface StoredResponse {
+  status: number;
+  body: string;
+}
+
+export interface IdempotencyRecord {
+  /** SHA-256 of the canonical {method, path, body}: a different body under the same key is a conflict. */
+  fingerprint: string;
+  /** Undefined while the first request is still running. */
+  response?: StoredResponse;
+  expires_at_ms: number;
+}
+
+export type IdempotencyBegin = { started: true } | { started: false; record: IdempotencyRecord };
+
+export interface IdempotencyStore {
+  /** Insert-if-absent (an expired record counts as absent): exactly one caller per key gets `started`. */
+  begin(
+    scope: string,
+    key: string,
+    fingerprint: string,
+    nowMs: number,
+    expiresAtMs: number,
+  ): Promise<IdempotencyBegin>;
+  complete(scope: string, key: string, response: StoredResponse): Promise<void>;
+  /** Forgets a started key whose request failed for a transient reason, so a retry runs again. */
+  release(scope: string, key: string): Promise<void>;
+}
+
+export interface ToolDefinition {
+  name: string;
+  description: string;
+  input_schema: JsonObject;
+  output_schema?: JsonObject;
+  annotations?: JsonObject;
+}
+
+export interface ApprovedTool {
+  name: string;
+  hash: string;
+  definition: ToolDefinition;
+  approved_at: string;
+}
+
+export interface ToolStore {
+  put(tenantId: string, tool: ApprovedTool): Promise<void>;
+  get(tenantId: string, name: string): Promise<ApprovedTool | undefined>;
+  list(tenantId: string): Promise<ApprovedTool[]>;
+}
+
+export interface PolicyDocument {
+  policy: JsonObject;
+  hash: string;
+  updated_at: string;
+}
+
+export interface PolicyStore {
+  get(tenantId: string): Promise<PolicyDocument | undefined>;
+  put(tenantId: string, document: PolicyDocument): Promise<void>;
+}
+
+/** Everything the gateway persists. Pick memory or file per concept, or bring your own peer. */
+export interface GatewayStores {
+  ledger: LedgerStore;
+  jti: JtiClaimStore;
+  vault: VaultStore;
+  approvals: ApprovalStore;
+  idempotency: IdempotencyStore;
+  tools: ToolStore;
+  policies: PolicyStore;
+}

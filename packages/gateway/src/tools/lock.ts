@@ -1,0 +1,131 @@
+/**
+ * `actpass.lock`: the hash of every tool definition a project approved, so CI fails when a tool server
+ * starts serving something else (SPEC §8). Listings are accepted as an array of definitions, an MCP
+ * `tools/list` result (`{tools: [...]}`, camelCase `inputSchema`), or a JSON-RPC response wrapping one.
+ */
+import type { JsonObject } from '../policy/index.js';
+import type { ToolDefinition } from '../store/types.js';
+import { toolDefinitionHash } from './hash.js';
+
+export const LOCK_FORMAT = 'actpass.lock/v1';
+
+export interface ToolLock {
+  format: typeof LOCK_FORMAT;
+  tools: Record<string, { hash: string }>;
+}
+
+export interface ToolCheck {
+  ok: boolean;
+  drifted: Array<{ name: string; locked: string; current: string }>;
+  added: string[];
+  removed: string[];
+}
+
+/** A listing or lock file that cannot be read; the message names the entry and the fix. */
+export class ToolListingError extends Error {
+  override readonly name = 'ToolListingError';
+}
+
+const TOOL_NAME = /^[A-Za-z0-9_.:/-]{1,256}$/;
+/** Display-only MCP members: a model never sees them, so they do not take part in the hash. */
+const DISPLAY_ONLY = new Set(['title', '_meta']);
+const FIELDS: Record<string, keyof ToolDefinition> = {
+  name: 'name',
+  description: 'description',
+  input_schema: 'input_schema',
+  inputSchema: 'input_schema',
+  output_schema: 'output_schema',
+  outputSchema: 'output_schema',
+  annotations: 'annotations',
+};
+
+export function normalizeListing(listing: unknown): ToolDefinition[] {
+  const tools = toolArray(listing);
+  const seen = new Set<string>();
+  return tools.map((raw, index) => {
+    const tool = normalizeTool(raw, `tools[${index}]`);
+    if (seen.has(tool.name))
+      throw new ToolListingError(`tools[${index}]: tool "${tool.name}" is listed twice.`);
+    seen.add(tool.name);
+    return tool;
+  });
+}
+
+export function lockTools(listing: unknown): ToolLock {
+  const tools: ToolLock['tools'] = {};
+  const definitions = normalizeListing(listing).sort((a, b) => compare(a.name, b.name));
+  for (const definition of definitions) tools[definition.name] = { hash: toolDefinitionHash(definition) };
+  return { format: LOCK_FORMAT, tools };
+}
+
+export function checkTools(lock: unknown, listing: unknown): ToolCheck {
+  const locked = readLock(lock);
+  const current = lockTools(listing).tools;
+  const drifted: ToolCheck['drifted'] = [];
+  const added: string[] = [];
+  for (const [name, { hash }] of Object.entries(current)) {
+    const pinned = locked.tools[name];
+    if (!pinned) added.push(name);
+    else if (pinned.hash !== hash) drifted.push({ name, locked: pinned.hash, current: hash });
+  }
+  const removed = Object.keys(locked.tools)
+    .filter((name) => !(name in current))
+    .sort(compare);
+  return { ok: drifted.length + added.length + removed.length === 0, drifted, added, removed };
+}
+
+export function readLock(value: unknown): ToolLock {
+  if (!isObject(value) || value.format !== LOCK_FORMAT || !isObject(value.tools)) {
+    throw new ToolListingError(`not an ${LOCK_FORMAT} file; create one with \`actpass tools lock\`.`);
+  }
+  for (const [name, entry] of Object.entries(value.tools)) {
+    if (!isObject(entry) || typeof entry.hash !== 'string' || !/^[0-9a-f]{64}$/.test(entry.hash)) {
+      throw new ToolListingError(`tools.${name}: must be {"hash": "<hex sha-256>"}; regenerate the lock.`);
+    }
+  }
+  return value as unknown as ToolLock;
+}
+
+function toolArray(listing: unknown): unknown[] {
+  if (Array.isArray(listing)) return listing;
+  if (isObject(listing) && Array.isArray(listing.tools)) return listing.tools;
+  if (isObject(listing) && isObject(listing.result) && Array.isArray(listing.result.tools))
+    return listing.result.tools;
+  throw new ToolListingError(
+    'expected an array of tool definitions or an MCP tools/list result ({"tools": [...]}).',
+  );
+}
+
+function normalizeTool(raw: unknown, where: string): ToolDefinition {
+  if (!isObject(raw)) throw new ToolListingError(`${where}: must be an object.`);
+  const tool: Partial<Record<keyof ToolDefinition, unknown>> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (DISPLAY_ONLY.has(key)) continue;
+    const field = FIELDS[key];
+    if (!field) throw new ToolListingError(`${where}.${key}: unknown field; remove it or rename it.`);
+    tool[field] = value;
+  }
+  if (typeof tool.name !== 'string' || !TOOL_NAME.test(tool.name)) {
+    throw new ToolListingError(`${where}.name: must be a tool name of letters, digits and _.:/- characters.`);
+  }
+  // MCP makes descriptions optional; an absent one hashes as the empty string so adding one is drift.
+  tool.description ??= '';
+  if (typeof tool.description !== 'string')
+    throw new ToolListingError(`${where}.description: must be a string.`);
+  for (const field of ['input_schema', 'output_schema', 'annotations'] as const) {
+    if (tool[field] !== undefined && !isObject(tool[field])) {
+      throw new ToolListingError(`${where}.${field}: must be a JSON object.`);
+    }
+  }
+  if (tool.input_schema === undefined)
+    throw new ToolListingError(`${where}.input_schema: required (MCP: inputSchema).`);
+  return tool as ToolDefinition;
+}
+
+function isObject(value: unknown): value is JsonObject & Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

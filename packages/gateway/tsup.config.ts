@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs';
+import { defineConfig } from 'tsup';
+
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
+// Runtime dependencies (ajv, ajv-formats, @actpass/sdk/canonical) stay external: tsup leaves every
+// `dependencies` entry out of the bundle, and turbo builds the SDK's dist before this package.
+export default defineConfig([
+  {
+    entry: { index: 'src/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    sourcemap: true,
+    target: 'node20',
+    platform: 'node',
+  },
+  {
+    entry: { cli: 'src/cli.ts' },
+    format: ['esm'],
+    sourcemap: true,
+    target: 'node20',
+    platform: 'node',
+    banner: { js: '#!/usr/bin/env node' },
+    define: { __ACTPASS_VERSION__: JSON.stringify(version) },
+  },
+]);
