@@ -102,3 +102,12 @@ export {
   toolDefinitionHash,
 } from './tools/index.js';
 export { MemoryVaultStore, type VaultStore } from './vault/index.js';
+export {
+  createPostgresStores,
+  DATABASE_URL_ENV,
+  loadOrCreateKeyset,
+  migrate,
+  type PostgresStoreOptions,
+  type PostgresStores,
+  saveKeyset,
+} from './store/postgres/index.js';

@@ -71,7 +71,11 @@ export async function dev(argv: string[], io: Output): Promise<number> {
     io.out(`  approver: ${keys.approver}`);
     io.out(`  admin:    ${keys.admin}`);
     io.out(`  jwks:     ${jwksUrl}`);
-    io.out(`  state:    ${dir} (ledger, keyset.json, dev-keys.json)`);
+    io.out(
+      shared
+        ? `  state:    PostgreSQL (ledger and stores); ${dir} (keyset.json, dev-keys.json)`
+        : `  state:    ${dir} (ledger, keyset.json, dev-keys.json)`,
+    );
     io.out(`Try: export ACTPASS_BASE_URL=${running.url} ACTPASS_API_KEY=${keys.agent}`);
   }
 

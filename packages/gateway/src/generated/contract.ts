@@ -2797,8 +2797,8 @@ export const contract = {
         "properties": {
           "type": {
             "type": "string",
-            "pattern": "^[a-z][a-z0-9_]*(\\.[a-z0-9_]+)*$",
-            "maxLength": 128,
+            "pattern": "^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*$",
+            "maxLength": 64,
             "description": "Free-form, except the types the gateway writes itself."
           },
           "data": {
@@ -3265,7 +3265,7 @@ export const contract = {
           },
           "version": {
             "type": "integer",
-            "minimum": 0,
+            "minimum": 1,
             "maximum": 9007199254740991
           },
           "description": {
