@@ -20,7 +20,7 @@ ensure_pnpm() {
 
 ensure_node_deps() {
   echo "setup: pnpm install --frozen-lockfile"
-  pnpm install --frozen-lockfile --reporter=silent
+  pnpm install --frozen-lockfile
 }
 
 ensure_python_venv() {
