@@ -16,7 +16,9 @@ for (const file of readdirSync(dir).sort()) {
   if (file.endsWith('.json')) {
     const report = JSON.parse(text);
     p = report.numPassedTests;
-    f = report.numFailedTests + (report.numTotalTestSuites && report.success === false && report.numFailedTests === 0 ? 1 : 0);
+    f =
+      report.numFailedTests +
+      (report.numTotalTestSuites && report.success === false && report.numFailedTests === 0 ? 1 : 0);
     s = report.numPendingTests + report.numTodoTests;
   } else if (file.endsWith('.xml')) {
     const attr = (name) => Number(text.match(new RegExp(`<testsuite [^>]*${name}="(\\d+)"`))?.[1] ?? 0);

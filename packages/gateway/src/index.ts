@@ -94,15 +94,6 @@ export {
 } from './policy/index.js';
 export * from './store/index.js';
 export {
-  checkTools,
-  lockTools,
-  normalizeListing,
-  type ToolCheck,
-  type ToolLock,
-  toolDefinitionHash,
-} from './tools/index.js';
-export { MemoryVaultStore, type VaultStore } from './vault/index.js';
-export {
   createPostgresStores,
   DATABASE_URL_ENV,
   loadOrCreateKeyset,
@@ -111,3 +102,12 @@ export {
   type PostgresStores,
   saveKeyset,
 } from './store/postgres/index.js';
+export {
+  checkTools,
+  lockTools,
+  normalizeListing,
+  type ToolCheck,
+  type ToolLock,
+  toolDefinitionHash,
+} from './tools/index.js';
+export { MemoryVaultStore, type VaultStore } from './vault/index.js';
