@@ -41,7 +41,7 @@ fi
 step "generated files are fresh" bash scripts/check-generated.sh
 step "contract lint (redocly)" pnpm --filter @actpass/contract run lint
 step "lint + format (biome)" pnpm exec biome check .
-step "python lint (ruff)" bash -c "cd python && .venv/bin/ruff check . && .venv/bin/ruff format --check ."
+step "python lint (ruff)" bash -c "cd python && .venv/bin/ruff check --config pyproject.toml . ../examples && .venv/bin/ruff format --config pyproject.toml --check . ../examples"
 step "python types (mypy --strict)" bash -c "cd python && .venv/bin/mypy"
 step "typecheck (tsc)" pnpm exec turbo run typecheck --output-logs=errors-only
 step "build (tsup)" pnpm exec turbo run build --output-logs=errors-only

@@ -8,9 +8,14 @@ accepts connections but never answers: ``client.timeout``. ``guard`` never raise
 from __future__ import annotations
 
 import socket
+import sys
+from pathlib import Path
 from typing import Any
 
 from actpass import ActPassClient
+
+# One helper serves the gateway for every Python example; it lives with the python-agent example.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "python-agent"))
 from dev_gateway import dev_gateway
 
 REFUND: dict[str, Any] = {

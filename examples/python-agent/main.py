@@ -14,8 +14,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Callable
 
-from actpass import ActPassClient, AsyncActPassClient, ExecuteContext, GuardResult
 from dev_gateway import DevGateway, dev_gateway
+
+from actpass import ActPassClient, AsyncActPassClient, ExecuteContext, GuardResult
 
 GOAL = "resolve_refund_request"
 TOOL = "stripe.refund.create"
