@@ -1,6 +1,7 @@
 /**
- * Gateway defaults in one place (STYLE: no magic numbers in the request path). Concept folders
- * (policy, passport, ledger, vault) keep their own constants; these are the assembly's.
+ * Every gateway default in one place (STYLE: one constants module per package, no magic numbers in the
+ * request path). The policy language's own vocabulary (operators, path roots, decisions) is defined
+ * with the language in `policy/constants.ts`.
  */
 
 export const API_PREFIX = '/api/v1';
@@ -55,3 +56,110 @@ export const VAULT_KEY_ENV = 'ACTPASS_VAULT_KEY';
 
 /** The contract's default lease lifetime for a credential stored without `lease_ttl_seconds`. */
 export const CREDENTIAL_LEASE_TTL_DEFAULT_SECONDS = 60;
+
+// ─── Evidence ledger (SPEC §6) ───
+
+export const LEDGER_EVENT_VERSION = 1;
+/** `prev_hash` of the first event (seq 1) of every chain. */
+export const GENESIS_HASH = '0'.repeat(64);
+export const LEDGER_EVENT_ID_PREFIX = 'ev_';
+/** 128 random bits. */
+export const LEDGER_EVENT_ID_RANDOM_BYTES = 16;
+export const LEDGER_LIST_DEFAULT_LIMIT = 100;
+export const LEDGER_LIST_MAX_LIMIT = 1000;
+export const EVIDENCE_EXPORT_FORMAT = 'actpass.evidence-export/v1';
+/** Event types: lower-case dotted words such as `approval.requested`. */
+export const LEDGER_EVENT_TYPE = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/;
+export const LEDGER_EVENT_TYPE_MAX_CHARS = 64;
+/**
+ * Top-level `data` members refused in `credential.*` events: the names a secret value would travel
+ * under. A guard against an obvious mistake, not a secret scanner; callers must never pass secrets.
+ */
+export const LEDGER_CREDENTIAL_FORBIDDEN_KEYS: readonly string[] = ['value', 'secret', 'plaintext'];
+
+// ─── Passports (SPEC §4) ───
+
+export const PASSPORT_TYP = 'actpass-passport+jwt';
+/** The algorithm we sign with; verifiers also accept the fully-specified `Ed25519` name (RFC 9864). */
+export const PASSPORT_SIGNING_ALG = 'EdDSA';
+export const PASSPORT_ACCEPTED_ALGS: readonly string[] = ['EdDSA', 'Ed25519'];
+/** The only header members a passport may carry; everything else (crit, jku, x5u, jwk, b64, …) is refused. */
+export const PASSPORT_HEADER_MEMBERS: readonly string[] = ['alg', 'kid', 'typ'];
+
+export const PASSPORT_TTL_DEFAULT_SECONDS = 300;
+export const PASSPORT_TTL_MIN_SECONDS = 1;
+export const PASSPORT_TTL_MAX_SECONDS = 3600;
+
+/** Clock-skew allowance for nbf/exp. One process issues and verifies, so skew is small; SPEC caps it at 30 s. */
+export const PASSPORT_LEEWAY_DEFAULT_SECONDS = 5;
+export const PASSPORT_LEEWAY_MAX_SECONDS = 30;
+
+/** Far above any honest passport (~1 KiB), low enough that parsing junk costs nothing. */
+export const PASSPORT_MAX_TOKEN_CHARS = 8192;
+export const PASSPORT_MAX_KID_CHARS = 128;
+export const PASSPORT_JTI_PREFIX = 'ap_';
+/** 128 random bits. */
+export const PASSPORT_JTI_RANDOM_BYTES = 16;
+
+// ─── Vault (SPEC §7) ───
+
+export const VAULT_KEY_BYTES = 32;
+export const VAULT_DATA_KEY_BYTES = 32;
+/** 96-bit GCM nonces, random per encryption: safe far beyond any vault's number of secret versions. */
+export const VAULT_IV_BYTES = 12;
+export const VAULT_TAG_BYTES = 16;
+export const VAULT_ENVELOPE_VERSION = 1;
+export const VAULT_CIPHER = 'aes-256-gcm';
+export const VAULT_LEASE_TTL_DEFAULT_SECONDS = 300;
+export const VAULT_LEASE_TTL_MIN_SECONDS = 1;
+export const VAULT_LEASE_TTL_MAX_SECONDS = 3600;
+export const VAULT_SECRET_MAX_BYTES = 64 * 1024;
+export const VAULT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+export const VAULT_KEY_HINT = `set ${VAULT_KEY_ENV} to 32 random bytes in base64, e.g. \`export ${VAULT_KEY_ENV}="$(openssl rand -base64 32)"\``;
+
+// ─── PostgreSQL stores ───
+
+/** Environment variable naming the database several gateway processes share. */
+export const DATABASE_URL_ENV = 'ACTPASS_DATABASE_URL';
+
+/**
+ * Connections per gateway process. Appends for one tenant serialise on an advisory lock anyway, so a
+ * bigger pool mostly adds waiters; a small one keeps N gateways well below `max_connections`.
+ */
+export const POOL_MAX_CONNECTIONS = 10;
+/** While the database is down a request must fail (503) quickly, not queue until the client gives up. */
+export const POOL_CONNECT_TIMEOUT_MS = 5_000;
+/** A statement stuck longer than this is treated as a failed store, which the gateway answers with 503. */
+export const POOL_QUERY_TIMEOUT_MS = 15_000;
+export const POOL_IDLE_TIMEOUT_MS = 30_000;
+
+/**
+ * Key of the session-level advisory lock held while migrating, so two processes starting at once
+ * apply each migration exactly once. Any constant works; this one reads "actpass" in ASCII.
+ */
+export const MIGRATION_LOCK_KEY = 0x61637470617373n;
+/**
+ * First key of the two-key advisory locks that serialise ledger appends per tenant (the second is
+ * `hashtext(tenant_id)`). Two-key locks live in a different space from the one-key migration lock.
+ */
+export const LEDGER_LOCK_NAMESPACE = 0x6c656467; // "ledg"
+
+/**
+ * Most events one group-commit transaction writes for a tenant; what queued beyond it goes in the
+ * next one. Bounds the statement size, not the throughput.
+ */
+export const LEDGER_APPEND_BATCH_MAX = 256;
+/** Page size when streaming a whole chain for verification or export. */
+export const LEDGER_STREAM_PAGE = 1000;
+/** Every this many passport claims a process purges expired claims and revocations. */
+export const JTI_PURGE_EVERY_CLAIMS = 1024;
+/** Every this many `begin`s a process deletes expired idempotency records, as the memory store does. */
+export const IDEMPOTENCY_SWEEP_EVERY = 1024;
+/**
+ * Optimistic retries (approval compare-and-set, idempotency insert-then-read) before reporting the
+ * store unavailable; each retry means another writer won a race, so a handful is plenty.
+ */
+export const RACE_RETRY_ATTEMPTS = 8;
+
+/** The row of the `keysets` table holding the gateway's signing keyset. */
+export const DEFAULT_KEYSET_ID = 'default';

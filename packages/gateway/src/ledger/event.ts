@@ -4,8 +4,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { canonicalize } from '@actpass/sdk/canonical';
-import { base64urlEncode, sha256Hex } from '../crypto/index.js';
-import type { JsonObject } from '../policy/types.js';
 import {
   LEDGER_CREDENTIAL_FORBIDDEN_KEYS,
   LEDGER_EVENT_ID_PREFIX,
@@ -13,7 +11,9 @@ import {
   LEDGER_EVENT_TYPE,
   LEDGER_EVENT_TYPE_MAX_CHARS,
   LEDGER_EVENT_VERSION,
-} from './constants.js';
+} from '../constants.js';
+import { base64urlEncode, sha256Hex } from '../crypto/index.js';
+import type { JsonObject } from '../policy/types.js';
 import { LedgerInputError } from './errors.js';
 
 export interface LedgerEvent {

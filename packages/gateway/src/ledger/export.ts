@@ -9,10 +9,10 @@
  */
 import { verify as cryptoVerify } from 'node:crypto';
 import { canonicalBytes } from '@actpass/sdk/canonical';
+import { EVIDENCE_EXPORT_FORMAT } from '../constants.js';
 import { base64urlDecode, base64urlEncode } from '../crypto/index.js';
 import { jwksResolver, type KeyResolver } from '../passport/jwks.js';
 import type { Jwks, Keyset } from '../passport/keyset.js';
-import { EVIDENCE_EXPORT_FORMAT } from './constants.js';
 import { LedgerChainBrokenError } from './errors.js';
 import type { LedgerEvent, LedgerHead } from './event.js';
 import { type ChainBreakReason, verifyChain } from './verify.js';

@@ -3,7 +3,7 @@
  * memory and file stores: there, `append` is one transaction that reads the head `FOR UPDATE` (or relies
  * on a unique (tenant_id, seq) constraint and retries), which is what makes several processes safe.
  */
-import { GENESIS_HASH, LEDGER_LIST_DEFAULT_LIMIT, LEDGER_LIST_MAX_LIMIT } from './constants.js';
+import { GENESIS_HASH, LEDGER_LIST_DEFAULT_LIMIT, LEDGER_LIST_MAX_LIMIT } from '../constants.js';
 import type { AppendInput, LedgerEvent, LedgerHead } from './event.js';
 
 export interface ListOptions {

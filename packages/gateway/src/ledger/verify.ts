@@ -8,7 +8,7 @@
  * head (`expectedHead`) can reveal it.
  */
 
-import { GENESIS_HASH, LEDGER_EVENT_VERSION } from './constants.js';
+import { GENESIS_HASH, LEDGER_EVENT_VERSION } from '../constants.js';
 import type { LedgerEvent, LedgerHead } from './event.js';
 import { hashEvent } from './event.js';
 import type { LedgerStore } from './store.js';

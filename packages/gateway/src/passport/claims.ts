@@ -5,16 +5,16 @@
  * cap are malformed): a token we cannot fully interpret is a token we do not honour.
  */
 import { randomBytes } from 'node:crypto';
-import { base64urlEncode } from '../crypto/index.js';
-import { RISK_TIERS } from '../policy/constants.js';
-import type { JsonValue, RiskTier } from '../policy/types.js';
 import {
   PASSPORT_JTI_PREFIX,
   PASSPORT_JTI_RANDOM_BYTES,
   PASSPORT_TTL_DEFAULT_SECONDS,
   PASSPORT_TTL_MAX_SECONDS,
   PASSPORT_TTL_MIN_SECONDS,
-} from './constants.js';
+} from '../constants.js';
+import { base64urlEncode } from '../crypto/index.js';
+import { RISK_TIERS } from '../policy/constants.js';
+import type { JsonValue, RiskTier } from '../policy/types.js';
 import type { Keyset } from './keyset.js';
 import { signToken } from './token.js';
 

@@ -1,3 +1,4 @@
+export * from '../constants.js';
 export {
   claimsProblem,
   clampTtl,
@@ -7,7 +8,6 @@ export {
   newJti,
   type PassportClaims,
 } from './claims.js';
-export * from './constants.js';
 export { jwksResolver, type KeyResolver } from './jwks.js';
 export {
   type Jwks,

@@ -10,7 +10,6 @@
  */
 import { verify as cryptoVerify } from 'node:crypto';
 import { canonicalBytes, parseJsonStrict } from '@actpass/sdk/canonical';
-import { base64urlDecode, base64urlEncode } from '../crypto/index.js';
 import {
   PASSPORT_ACCEPTED_ALGS,
   PASSPORT_HEADER_MEMBERS,
@@ -18,7 +17,8 @@ import {
   PASSPORT_MAX_TOKEN_CHARS,
   PASSPORT_SIGNING_ALG,
   PASSPORT_TYP,
-} from './constants.js';
+} from '../constants.js';
+import { base64urlDecode, base64urlEncode } from '../crypto/index.js';
 import type { KeyResolver } from './jwks.js';
 import type { Keyset } from './keyset.js';
 

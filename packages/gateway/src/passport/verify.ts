@@ -14,11 +14,12 @@
  * Verification never consumes the passport; `claimPassport` does, as a separate step at preflight, so a
  * request that fails a check never burns the token. Bad tokens never throw: the result is a union.
  */
+
+import { PASSPORT_LEEWAY_DEFAULT_SECONDS, PASSPORT_LEEWAY_MAX_SECONDS } from '../constants.js';
 import { globMatch } from '../policy/glob.js';
 import { jsonEquals, MISSING, ownValue } from '../policy/json.js';
 import type { JsonValue } from '../policy/types.js';
 import { claimsProblem, type PassportClaims } from './claims.js';
-import { PASSPORT_LEEWAY_DEFAULT_SECONDS, PASSPORT_LEEWAY_MAX_SECONDS } from './constants.js';
 import type { KeyResolver } from './jwks.js';
 import type { JtiClaimStore } from './replay.js';
 import { checkSignature, parseToken } from './token.js';

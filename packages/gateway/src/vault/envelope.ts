@@ -11,7 +11,6 @@
  */
 import { createCipheriv, createDecipheriv, randomBytes as cryptoRandomBytes } from 'node:crypto';
 import { canonicalBytes } from '@actpass/sdk/canonical';
-import { base64urlDecode, base64urlEncode, sha256Hex } from '../crypto/index.js';
 import {
   VAULT_CIPHER,
   VAULT_DATA_KEY_BYTES,
@@ -21,7 +20,8 @@ import {
   VAULT_KEY_ENV,
   VAULT_KEY_HINT,
   VAULT_TAG_BYTES,
-} from './constants.js';
+} from '../constants.js';
+import { base64urlDecode, base64urlEncode, sha256Hex } from '../crypto/index.js';
 import { VaultDecryptError, VaultKeyError } from './errors.js';
 
 /**

@@ -2,7 +2,7 @@
  * Vault errors. By construction none of them is given a secret, a key or a ciphertext: messages name
  * the credential and the problem only, so logging an error can never leak what the vault protects.
  */
-import { VAULT_KEY_HINT } from './constants.js';
+import { VAULT_KEY_HINT } from '../constants.js';
 
 /** No key-encryption key configured: the vault refuses to store (reason `vault.no_key`). */
 export class VaultNoKeyError extends Error {

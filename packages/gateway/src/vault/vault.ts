@@ -3,7 +3,7 @@
  * short leases on an allowed action. Every read API returns metadata; the only way to a plaintext is
  * `leaseForTool`, which the preflight pipeline calls after an `allow`.
  */
-import { globMatch } from '../policy/glob.js';
+
 import {
   VAULT_KEY_ENV,
   VAULT_LEASE_TTL_DEFAULT_SECONDS,
@@ -11,7 +11,8 @@ import {
   VAULT_LEASE_TTL_MIN_SECONDS,
   VAULT_NAME,
   VAULT_SECRET_MAX_BYTES,
-} from './constants.js';
+} from '../constants.js';
+import { globMatch } from '../policy/glob.js';
 import { openSecret, parseVaultKey, type RandomBytes, sealSecret, type VaultKek } from './envelope.js';
 import { VaultInputError, VaultNoKeyError } from './errors.js';
 import { type CredentialMetadata, MemoryVaultStore, type VaultRecord, type VaultStore } from './store.js';

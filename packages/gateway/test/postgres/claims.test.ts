@@ -1,6 +1,6 @@
 /** The insert-if-absent and compare-and-set stores: the ones whose answers must hold across processes. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { JTI_PURGE_EVERY_CLAIMS } from '../../src/store/postgres/constants.js';
+import { JTI_PURGE_EVERY_CLAIMS } from '../../src/constants.js';
 import {
   migrate,
   type Pool,

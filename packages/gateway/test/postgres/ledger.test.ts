@@ -1,5 +1,6 @@
 import { canonicalize } from '@actpass/sdk/canonical';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { LEDGER_LOCK_NAMESPACE } from '../../src/constants.js';
 import {
   type AppendInput,
   GENESIS_HASH,
@@ -8,7 +9,6 @@ import {
   MemoryLedgerStore,
   verifyStoredChain,
 } from '../../src/ledger/index.js';
-import { LEDGER_LOCK_NAMESPACE } from '../../src/store/postgres/constants.js';
 import { migrate, type Pool, PostgresLedgerStore } from '../../src/store/postgres/index.js';
 import { fixedSources, TENANT } from '../ledger/helpers.js';
 import { useTestDatabase } from './helpers.js';

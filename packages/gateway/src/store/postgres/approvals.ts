@@ -3,9 +3,10 @@
  * the row still has the expected status (and the version that was read), so when two approvers, or
  * two re-runs spending one approval, race across processes, exactly one of them gets the record back.
  */
+
+import { RACE_RETRY_ATTEMPTS } from '../../constants.js';
 import { StoreUnavailableError } from '../errors.js';
 import type { ApprovalListOptions, ApprovalRecord, ApprovalStatus, ApprovalStore } from '../types.js';
-import { RACE_RETRY_ATTEMPTS } from './constants.js';
 import type { Pool } from './pool.js';
 
 interface Row {

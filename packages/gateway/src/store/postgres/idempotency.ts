@@ -4,9 +4,9 @@
  * exactly one request per key runs whichever process it reached. Losers read the winner's record.
  */
 
+import { IDEMPOTENCY_SWEEP_EVERY, RACE_RETRY_ATTEMPTS } from '../../constants.js';
 import { StoreUnavailableError } from '../errors.js';
 import type { IdempotencyBegin, IdempotencyStore, StoredResponse } from '../types.js';
-import { IDEMPOTENCY_SWEEP_EVERY, RACE_RETRY_ATTEMPTS } from './constants.js';
 import type { Pool } from './pool.js';
 
 interface Row {

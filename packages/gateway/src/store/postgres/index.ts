@@ -3,10 +3,11 @@
  * (docs/scaling.md). `createPostgresStores` opens (or borrows) a pool, applies pending migrations,
  * and returns the full `GatewayStores` set.
  */
+
+import { DATABASE_URL_ENV } from '../../constants.js';
 import type { LedgerStoreOptions } from '../../ledger/store.js';
 import type { GatewayStores } from '../types.js';
 import { PostgresApprovalStore } from './approvals.js';
-import { DATABASE_URL_ENV } from './constants.js';
 import { PostgresIdempotencyStore } from './idempotency.js';
 import { PostgresJtiClaimStore } from './jti.js';
 import { PostgresLedgerStore } from './ledger.js';
@@ -16,8 +17,8 @@ import { openPool, type Pool, watchPool } from './pool.js';
 import { PostgresToolStore } from './tools.js';
 import { PostgresVaultStore } from './vault.js';
 
+export { DATABASE_URL_ENV } from '../../constants.js';
 export { PostgresApprovalStore } from './approvals.js';
-export { DATABASE_URL_ENV } from './constants.js';
 export { PostgresIdempotencyStore } from './idempotency.js';
 export { PostgresJtiClaimStore } from './jti.js';
 export { loadOrCreateKeyset, saveKeyset } from './keyset.js';

@@ -3,8 +3,9 @@
  * `INSERT … ON CONFLICT DO NOTHING`: the row count says whether this caller was first, so exactly one
  * preflight wins however many processes race for the same `jti`.
  */
+
+import { JTI_PURGE_EVERY_CLAIMS } from '../../constants.js';
 import type { JtiClaimStore } from '../../passport/replay.js';
-import { JTI_PURGE_EVERY_CLAIMS } from './constants.js';
 import type { Pool } from './pool.js';
 
 export class PostgresJtiClaimStore implements JtiClaimStore {

@@ -5,8 +5,9 @@
  *
  * The row holds private keys: protect the database (and its backups) like any other secret store.
  */
+
+import { DEFAULT_KEYSET_ID } from '../../constants.js';
 import { Keyset, type SerializedKeyset } from '../../passport/keyset.js';
-import { DEFAULT_KEYSET_ID } from './constants.js';
 import type { Pool } from './pool.js';
 
 export async function loadOrCreateKeyset(

@@ -14,7 +14,14 @@
  * The event is stored as the JSON text that is handed out, never as jsonb, so what is read back is
  * byte for byte what was hashed.
  */
-import { GENESIS_HASH, LEDGER_LIST_DEFAULT_LIMIT, LEDGER_LIST_MAX_LIMIT } from '../../ledger/constants.js';
+import {
+  GENESIS_HASH,
+  LEDGER_APPEND_BATCH_MAX,
+  LEDGER_LIST_DEFAULT_LIMIT,
+  LEDGER_LIST_MAX_LIMIT,
+  LEDGER_LOCK_NAMESPACE,
+  LEDGER_STREAM_PAGE,
+} from '../../constants.js';
 import type { AppendInput } from '../../ledger/event.js';
 import {
   checkAppendInput,
@@ -25,7 +32,6 @@ import {
   nextEvent,
 } from '../../ledger/event.js';
 import type { LedgerStore, LedgerStoreOptions, ListOptions } from '../../ledger/store.js';
-import { LEDGER_APPEND_BATCH_MAX, LEDGER_LOCK_NAMESPACE, LEDGER_STREAM_PAGE } from './constants.js';
 import { type Pool, type PoolClient, withTransaction } from './pool.js';
 
 interface PendingAppend {

@@ -9,7 +9,7 @@
  * jsonb would reorder and renormalise, and jsonb also rejects strings that JSON allows (`\u0000`, lone
  * surrogates), which would turn an odd but valid request into a store failure.
  */
-import { MIGRATION_LOCK_KEY } from './constants.js';
+import { MIGRATION_LOCK_KEY } from '../../constants.js';
 import { checkout, type Pool } from './pool.js';
 
 export interface Migration {

@@ -8,7 +8,7 @@ import {
   POOL_IDLE_TIMEOUT_MS,
   POOL_MAX_CONNECTIONS,
   POOL_QUERY_TIMEOUT_MS,
-} from './constants.js';
+} from '../../constants.js';
 
 export type { Pool, PoolClient };
 
