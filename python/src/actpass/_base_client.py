@@ -139,6 +139,9 @@ class ClientCore:
         self.agent_id = agent_id
         self.mode = mode
         self.max_retries = max_retries
+        # httpx bounds each socket operation; the clients also hold every attempt to this deadline
+        # (SPEC §11: the timeout is per attempt), so a server trickling bytes cannot stretch one.
+        self.attempt_timeout_s = timeout
         self.timeout = httpx.Timeout(timeout)
         self.random = random if random is not None else _random.random
         self.log = logger if logger is not None else logging.getLogger(LOGGER_NAME)

@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import inspect
 import logging
 import time
-from collections.abc import Awaitable, Mapping, Sequence
+from collections.abc import Awaitable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Callable, TypeVar, cast
 
@@ -152,7 +153,7 @@ class ActPassClient(_ClientBase):
                 return cast(T, done.value)
             if isinstance(step, Send):
                 try:
-                    reply = self._http.send(step.request)
+                    reply = _send_within(self._http, step.request, self._core.attempt_timeout_s)
                 except httpx.RequestError as error:
                     reply = error
             elif isinstance(step, Sleep):
@@ -307,7 +308,10 @@ class AsyncActPassClient(_ClientBase):
                 return cast(T, done.value)
             if isinstance(step, Send):
                 try:
-                    reply = await self._http.send(step.request)
+                    sending = self._http.send(step.request)
+                    reply = await asyncio.wait_for(sending, self._core.attempt_timeout_s)
+                except asyncio.TimeoutError:
+                    reply = httpx.ReadTimeout(_DEADLINE_PASSED, request=step.request)
                 except httpx.RequestError as error:
                     reply = error
             elif isinstance(step, Sleep):
@@ -416,6 +420,38 @@ class AsyncActPassClient(_ClientBase):
     async def jwks(self) -> Jwks:
         """The gateway's public keys, for :func:`actpass.verify_export`."""
         return cast("Jwks", await self._run(self._core.request_flow(ep.jwks())))
+
+
+_DEADLINE_PASSED = "the attempt did not complete within the client's timeout"
+
+
+class _DeadlineStream(httpx.SyncByteStream):
+    """Ends a response body that is still arriving when the attempt's deadline passes."""
+
+    def __init__(self, inner: httpx.SyncByteStream, deadline: float, request: httpx.Request) -> None:
+        self._inner, self._deadline, self._request = inner, deadline, request
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self._inner:
+            if time.monotonic() > self._deadline:
+                raise httpx.ReadTimeout(_DEADLINE_PASSED, request=self._request)
+            yield chunk
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+def _send_within(http: httpx.Client, request: httpx.Request, seconds: float) -> httpx.Response:
+    # Connecting and each read are bounded by httpx's own timeouts; the body is read here, chunk by
+    # chunk, so a trickling server is cut off at the deadline (at most one read timeout late).
+    deadline = time.monotonic() + seconds
+    response = http.send(request, stream=True)
+    try:
+        response.stream = _DeadlineStream(cast(httpx.SyncByteStream, response.stream), deadline, request)
+        response.read()
+    finally:
+        response.close()
+    return response
 
 
 _COROUTINE_IN_SYNC = "execute_fn returned an awaitable; use AsyncActPassClient for async functions"

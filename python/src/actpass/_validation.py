@@ -3,12 +3,14 @@
 The runtime cannot depend on jsonschema, so this reads the generated classes' annotation strings
 (``NotRequired[DecisionValue]``, ``list[str]``, ``ChainHead | None`` …) and compiles each into a small
 checker: required keys, JSON types and enum values are enforced; unknown extra keys are accepted so a
-newer gateway can add fields. String patterns and lengths are left to the gateway.
+newer gateway can add fields. The string patterns a decision's trust rests on (hashes and ids) are
+checked too, from the tables at the bottom; other patterns and lengths are left to the gateway.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 import typing
 from typing import Any, Callable, ForwardRef, Optional
 
@@ -42,7 +44,8 @@ def _object_checker(cls: type) -> _Checker:
         required = True
         if text.startswith("NotRequired[") and text.endswith("]"):
             required, text = False, text[len("NotRequired[") : -1]
-        fields.append((key, required, _compile(text)))
+        pattern = _FIELD_PATTERNS.get((cls.__name__, key))
+        fields.append((key, required, _pattern(pattern) if pattern else _compile(text)))
 
     def check(value: Any, path: str) -> str | None:
         if not isinstance(value, dict):
@@ -81,6 +84,8 @@ def _compile(text: str) -> _Checker:
 def _named(name: str) -> _Checker:
     if name == "Any":
         return lambda value, path: None
+    if name in _ALIAS_PATTERNS:
+        return _pattern(_ALIAS_PATTERNS[name])
     if name == "None":
         return _typed(type(None), "null")
     target = _BUILTINS.get(name) or getattr(_contract(), name)
@@ -126,6 +131,17 @@ def _enum(allowed: tuple[Any, ...]) -> _Checker:
     return check
 
 
+def _pattern(pattern: re.Pattern[str]) -> _Checker:
+    def check(value: Any, path: str) -> str | None:
+        if not isinstance(value, str):
+            return f"{path}: expected a string, got {_json_type(value)}"
+        if pattern.fullmatch(value) is None:
+            return f"{path}: does not match {pattern.pattern}"
+        return None
+
+    return check
+
+
 def _typed(kind: type | tuple[type, ...], label: str, *, not_bool: bool = False) -> _Checker:
     def check(value: Any, path: str) -> str | None:
         if isinstance(value, kind) and not (not_bool and isinstance(value, bool)):
@@ -167,4 +183,20 @@ _TYPE_CHECKERS: dict[Any, _Checker] = {
     int: _typed(int, "an integer", not_bool=True),
     float: _typed((int, float), "a number", not_bool=True),
     bool: _typed(bool, "a boolean"),
+}
+
+# The contract's patterns for hashes and ids (packages/contract/openapi.yaml). A decision whose
+# evidence id or hashes are malformed did not come from a gateway that sealed it: fail closed.
+_SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+_EVIDENCE_ID = re.compile(r"ev_[A-Za-z0-9_-]+")
+_APPROVAL_ID = re.compile(r"apr_[A-Za-z0-9_-]+")
+_PASSPORT_ID = re.compile(r"ap_[A-Za-z0-9_-]+")
+_REASON_CODE = re.compile(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)+")
+_ALIAS_PATTERNS: dict[str, re.Pattern[str]] = {"Sha256Hex": _SHA256_HEX, "ReasonCode": _REASON_CODE}
+_FIELD_PATTERNS: dict[tuple[str, str], re.Pattern[str]] = {
+    ("Decision", "evidence_event_id"): _EVIDENCE_ID,
+    ("Decision", "approval_request_id"): _APPROVAL_ID,
+    ("EvidenceEvent", "id"): _EVIDENCE_ID,
+    ("ApprovalRequest", "id"): _APPROVAL_ID,
+    ("IssuedPassport", "jti"): _PASSPORT_ID,
 }

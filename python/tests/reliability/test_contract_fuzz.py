@@ -67,11 +67,6 @@ CHECKS = [
     negative_data_rejection,
 ]
 
-#: Found by this suite and reported (docs/reliability.md, "Findings"): the gateway answers 400 for a path
-#: name that breaks the contract's own pattern, but the contract does not list 400 for these operations.
-#: The status check is relaxed to "documented or 400" for them alone, until the contract says so.
-KNOWN_UNDOCUMENTED_400 = {"deleteCredential"}
-
 schema = schemathesis.openapi.from_path(CONTRACT)
 # Unknown query parameters and headers are ignored by design (SPEC §2 rejects unknown *body* members);
 # unknown body members are probed by hand below, on every operation with a body, with a sharper oracle.
@@ -138,14 +133,8 @@ def test_contract(case: Any, fuzz_gateway: ServedGateway) -> None:
             headers[TENANT_HINT] = fuzz_gateway.tenant_id
         if isinstance(case.body, dict) and "tenant_id" in case.body:
             case.body["tenant_id"] = fuzz_gateway.tenant_id
-    checks = CHECKS
-    if operation_id in KNOWN_UNDOCUMENTED_400:
-        checks = [check for check in CHECKS if check is not status_code_conformance]
     try:
-        response = case.call_and_validate(base_url=fuzz_gateway.url, headers=headers, checks=checks)
-        if operation_id in KNOWN_UNDOCUMENTED_400:
-            documented = {int(code) for code in case.operation.definition.raw["responses"]}
-            assert response.status_code in documented | {400}, f"{operation_id}: HTTP {response.status_code}"
+        response = case.call_and_validate(base_url=fuzz_gateway.url, headers=headers, checks=CHECKS)
         if positive and isinstance(case.body, dict) and response.status_code not in (401, 403):
             _probe_unknown_field(fuzz_gateway, case, headers, accepted=response.status_code < 300)
     except Exception:

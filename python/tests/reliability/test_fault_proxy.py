@@ -21,10 +21,6 @@ CALLS_PER_CELL = 24 if LONG_RUN else 6
 FAULT_RATE = 0.6
 #: Per attempt: stalls and trickles end here.
 TIMEOUT_S = 0.5
-#: httpx's timeout bounds each read, not the attempt, so a 50 ms trickle (the TypeScript suite's) keeps
-#: a Python attempt alive for a minute or more (reported as a client bug; see docs/reliability.md).
-#: Here the trickle is slower than one read timeout, so each faulted attempt still ends at TIMEOUT_S.
-PYTHON_TRICKLE_INTERVAL_MS = 1_000
 
 
 def _record(goal: str, mode: str, fault: str, outcome: Any) -> dict[str, Any]:
@@ -108,7 +104,7 @@ def test_python_client_through_fault(
     calls: list[dict[str, Any]] = []
     for seed, mode in enumerate(MODES, start=1):
         passports = prepare_strict(served_gateway, CALLS_PER_CELL + 2) if mode == "strict" else None
-        fault_proxy.configure(fault, FAULT_RATE, seed, trickle_interval_ms=PYTHON_TRICKLE_INTERVAL_MS)
+        fault_proxy.configure(fault, FAULT_RATE, seed)
         calls += asyncio.run(_run_async_cell(served_gateway, fault_proxy, fault, mode, passports))
         calls += _run_sync_cell(
             served_gateway, fault_proxy, fault, mode, passports[CALLS_PER_CELL:] if passports else None

@@ -27,18 +27,8 @@ PREFLIGHT = "/api/v1/actions/preflight"
 EXAMPLES = 5_000 if LONG_RUN else 500
 
 
-def _without_patterns(node: Any) -> Any:
-    if isinstance(node, dict):
-        return {key: _without_patterns(value) for key, value in node.items() if key != "pattern"}
-    if isinstance(node, list):
-        return [_without_patterns(value) for value in node]
-    return node
-
-
-def _decision_validator(*, patterns: bool = True) -> jsonschema.protocols.Validator:
+def _decision_validator() -> jsonschema.protocols.Validator:
     document = yaml.safe_load(CONTRACT.read_text())
-    if not patterns:
-        document = _without_patterns(document)
     # The whole document as the root, so the Decision's internal $refs resolve.
     schema = {**document, "$ref": "#/components/schemas/Decision"}
     cls = jsonschema.validators.validator_for({"$schema": "https://json-schema.org/draft/2020-12/schema"})
@@ -46,11 +36,9 @@ def _decision_validator(*, patterns: bool = True) -> jsonschema.protocols.Valida
 
 
 VALIDATOR = _decision_validator()
-#: Known gap, reported: neither client checks the contract's string patterns on a Decision
-#: (``evidence_event_id`` ``^ev_…``, ``action_hash``/``policy.hash`` hex, ``approval_request_id``), so a
-#: body that breaks only a pattern still runs. The property uses this looser oracle until that is fixed;
-#: ``test_a_decision_breaking_a_pattern_fails_closed`` pins the gap (strict xfail).
-ORACLE = _decision_validator(patterns=False)
+#: The oracle is the contract's whole Decision schema, string patterns included: a body that breaks
+#: only a pattern (a malformed evidence id or hash) must fail closed too.
+ORACLE = VALIDATOR
 
 VALID_ALLOW: dict[str, Any] = {
     "decision": "allow",
@@ -135,7 +123,7 @@ def _client_options(mode: str) -> dict[str, Any]:
 
 
 GUARD_INPUT = {"goal": "g", "tool": "stripe.refund.create", "args": {"amount": 500}, "record_outcome": False}
-STATS = {"cases": 0, "executed": 0, "wrongly_run": 0, "pattern_gap": 0}
+STATS = {"cases": 0, "executed": 0, "wrongly_run": 0}
 
 
 def _json_or_none(body: bytes) -> Any:
@@ -155,8 +143,6 @@ def _check(mode: str, status: int, body: bytes, runs: list[object], outcome: Any
         return
     if runs and not _permitted(status, body, mode):
         STATS["wrongly_run"] += 1
-    if runs and not VALIDATOR.is_valid(_json_or_none(body)):
-        STATS["pattern_gap"] += 1
     assert not runs or _permitted(status, body, mode), f"ran on HTTP {status}: {body[:200]!r}"
 
 
@@ -220,12 +206,13 @@ def test_a_valid_allow_runs_so_the_properties_are_not_vacuous() -> None:
     assert outcome["executed"] and len(runs) == 1
     write_report(
         "python-guard-properties",
-        {"cases": STATS["cases"], "wrongly_run": STATS["wrongly_run"], "pattern_gap": STATS["pattern_gap"]},
+        {"cases": STATS["cases"], "wrongly_run": STATS["wrongly_run"]},
     )
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: Decision string patterns are not checked (reported)")
-@pytest.mark.parametrize("member", ["evidence_event_id", "action_hash", "approval_request_id", "policy.hash"])
+@pytest.mark.parametrize(
+    "member", ["evidence_event_id", "action_hash", "approval_request_id", "policy.hash", "reason_code"]
+)
 def test_a_decision_breaking_a_pattern_fails_closed(member: str) -> None:
     body = copy.deepcopy(VALID_ALLOW)
     if member == "policy.hash":

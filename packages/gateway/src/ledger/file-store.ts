@@ -297,6 +297,11 @@ export function parseLedgerFile(file: string, bytes: Buffer, tenantId: string): 
     } catch {
       throw new LedgerCorruptError('bad_line', file, index + 1, 'line is not JSON');
     }
+    // Lines are written as JSON.stringify(event); anything else (an edit that still parses to the
+    // same values, such as another spelling of the same number) means the file was touched.
+    if (JSON.stringify(event) !== line) {
+      throw new LedgerCorruptError('bad_line', file, index + 1, 'line is not byte for byte what was written');
+    }
     const broken = verifier.push(event);
     if (broken) {
       throw new LedgerCorruptError('broken_chain', file, index + 1, `${broken.reason}: ${broken.message}`);

@@ -1,10 +1,10 @@
 import * as z from 'zod/mini';
 import type { Schemas } from '../core/types.js';
 import type { Assert, SameShape } from './check.js';
-import { JsonObject, ReasonCode, RiskTier, Sha256Hex, Timestamp } from './common.js';
+import { ApprovalRequestId, JsonObject, ReasonCode, RiskTier, Sha256Hex, Timestamp } from './common.js';
 
 export const ApprovalRequestSchema = z.object({
-  id: z.string(),
+  id: ApprovalRequestId,
   status: z.enum(['pending', 'approved', 'denied', 'expired', 'used']),
   action: z.object({
     tenant_id: z.string(),

@@ -1,7 +1,16 @@
 import * as z from 'zod/mini';
 import type { Schemas } from '../core/types.js';
 import type { Assert, SameShape } from './check.js';
-import { DecisionValue, Mode, ReasonCode, RiskTier, Sha256Hex, Timestamp } from './common.js';
+import {
+  ApprovalRequestId,
+  DecisionValue,
+  EvidenceEventId,
+  Mode,
+  ReasonCode,
+  RiskTier,
+  Sha256Hex,
+  Timestamp,
+} from './common.js';
 
 export const ExplainSchema = z.object({
   summary: z.string(),
@@ -19,8 +28,8 @@ export const DecisionSchema = z.object({
   source: z.literal('gateway'),
   would_decision: z.optional(DecisionValue),
   explain: ExplainSchema,
-  evidence_event_id: z.string(),
-  approval_request_id: z.optional(z.string()),
+  evidence_event_id: EvidenceEventId,
+  approval_request_id: z.optional(ApprovalRequestId),
   action_hash: Sha256Hex,
   policy: z.object({ id: z.string(), version: z.number(), hash: Sha256Hex }),
   credential: z.optional(z.object({ name: z.string(), value: z.string(), expires_at: Timestamp })),

@@ -1,12 +1,12 @@
 import * as z from 'zod/mini';
 import type { Schemas } from '../core/types.js';
 import type { Assert, SameShape } from './check.js';
-import { JsonObject, Sha256Hex, Timestamp } from './common.js';
+import { EvidenceEventId, JsonObject, Sha256Hex, Timestamp } from './common.js';
 
 export const EvidenceEventSchema = z.object({
   v: z.literal(1),
   seq: z.number(),
-  id: z.string(),
+  id: EvidenceEventId,
   tenant_id: z.string(),
   type: z.string(),
   at: Timestamp,

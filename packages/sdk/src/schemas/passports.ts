@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import type { Schemas } from '../core/types.js';
 import type { Assert, SameShape } from './check.js';
-import { JsonObject, ReasonCode, RiskTier, Sha256Hex, Timestamp } from './common.js';
+import { JsonObject, PassportId, ReasonCode, RiskTier, Sha256Hex, Timestamp } from './common.js';
 
 export const PassportClaimsSchema = z.object({
   iss: z.string(),
@@ -19,12 +19,12 @@ export const PassportClaimsSchema = z.object({
   iat: z.number(),
   nbf: z.number(),
   exp: z.number(),
-  jti: z.string(),
+  jti: PassportId,
 });
 
 export const IssuedPassportSchema = z.object({
   token: z.string(),
-  jti: z.string(),
+  jti: PassportId,
   expires_at: Timestamp,
   claims: PassportClaimsSchema,
 });
