@@ -4,7 +4,8 @@
  * looked up by digest (the digest of a guess reveals nothing about stored keys), then confirmed with a
  * constant-time comparison.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import { sha256, sha256Hex } from '../crypto/hash.js';
 import { AuthError } from './errors.js';
 
 export type Role = 'agent' | 'approver' | 'admin';
@@ -40,7 +41,7 @@ const BEARER = /^Bearer[ ]+(\S+)[ ]*$/i;
 const HEX_SHA256 = /^[0-9a-f]{64}$/;
 
 export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
+  return sha256Hex(key);
 }
 
 export class ApiKeyRegistry {
@@ -71,9 +72,7 @@ export class ApiKeyRegistry {
     if (!match) {
       throw new AuthError('auth.missing_key', 'The Authorization header must be `Bearer <key>`.');
     }
-    const digest = createHash('sha256')
-      .update(match[1] as string, 'utf8')
-      .digest();
+    const digest = sha256(match[1] as string);
     const stored = this.#byDigest.get(digest.toString('hex'));
     if (!stored || !timingSafeEqual(stored.digest, digest)) {
       throw new AuthError('auth.invalid_key', 'The API key is not known; check ACTPASS_API_KEY.');

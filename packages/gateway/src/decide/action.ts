@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { canonicalize } from '@actpass/sdk/canonical';
+import { sha256Hex } from '../crypto/hash.js';
 import type { JsonObject } from '../policy/index.js';
 import type { CanonicalAction } from '../store/types.js';
 
@@ -33,5 +33,5 @@ export function canonicalAction(
 
 /** Hex SHA-256 of the canonical action: what approvals and action-bound passports pin. */
 export function actionHash(action: CanonicalAction): string {
-  return createHash('sha256').update(canonicalize(action), 'utf8').digest('hex');
+  return sha256Hex(canonicalize(action));
 }

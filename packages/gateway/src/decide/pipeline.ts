@@ -5,9 +5,9 @@
  * Authentication and validation happen before this, in the HTTP layer. Nothing is answered before its
  * ledger event is durable: if the append fails the caller gets 503 and no decision.
  */
-import { createHash } from 'node:crypto';
 import type { ApprovalService } from '../approvals/index.js';
 import { effectiveAgentId, type Principal } from '../auth/index.js';
+import { sha256Hex } from '../crypto/hash.js';
 import type { LedgerStore } from '../ledger/index.js';
 import type { PassportClaims } from '../passport/index.js';
 import { evaluate, type JsonObject } from '../policy/index.js';
@@ -240,7 +240,7 @@ async function answer(
       approval_request_id: approvalId ?? null,
       credential_name: credential?.name ?? null,
       key_id: call.principal.keyId,
-      idempotency_key_sha256: call.idempotencyKey === null ? null : sha256(call.idempotencyKey),
+      idempotency_key_sha256: call.idempotencyKey === null ? null : sha256Hex(call.idempotencyKey),
     },
   });
 
@@ -265,8 +265,4 @@ async function answer(
 
 function nextStep(reasonCode: string): string {
   return PASSPORT_NEXT_STEP[reasonCode] ?? DEFAULT_PASSPORT_NEXT_STEP;
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
 }

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { canonicalize } from '@actpass/sdk/canonical';
+import { sha256Hex } from '../crypto/hash.js';
 import type { CompiledPolicy, Policy } from './types.js';
 
 /**
@@ -8,5 +8,5 @@ import type { CompiledPolicy, Policy } from './types.js';
  */
 export function policyHash(policy: Policy | CompiledPolicy): string {
   const source = 'source' in policy ? policy.source : policy;
-  return createHash('sha256').update(canonicalize(source), 'utf8').digest('hex');
+  return sha256Hex(canonicalize(source));
 }

@@ -15,6 +15,11 @@ const encoder = new TextEncoder();
  * than what the caller meant.
  */
 export function canonicalize(value: unknown): string {
+  // Hashing every ledger event makes this hot: first try a walk that keeps no path or ancestor
+  // bookkeeping, and only when it meets something JSON cannot express run the careful walk below,
+  // which finds the same problem and names its path.
+  const fast = serializeFast(value);
+  if (fast !== undefined) return fast;
   try {
     return serialize(value, [], new Set());
   } catch (error) {
@@ -29,6 +34,57 @@ export function canonicalize(value: unknown): string {
 /** UTF-8 bytes of {@link canonicalize}; this is what hashes and signatures cover. */
 export function canonicalBytes(value: unknown): Uint8Array {
   return encoder.encode(canonicalize(value));
+}
+
+/** Canonical text, or undefined when the value holds anything the careful walk must explain. */
+function serializeFast(value: unknown): string | undefined {
+  try {
+    return fastValue(value);
+  } catch {
+    // A marker throw, or stack exhaustion from a cycle or extreme nesting: the careful walk decides.
+    return undefined;
+  }
+}
+
+const NOT_PLAIN = Symbol('not plain JSON');
+
+function fastValue(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      if (LONE_SURROGATE.test(value)) throw NOT_PLAIN;
+      return JSON.stringify(value);
+    case 'number':
+      if (!Number.isFinite(value)) throw NOT_PLAIN;
+      return String(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object': {
+      if (value === null) return 'null';
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (let index = 0; index < value.length; index++) {
+          if (index > 0) out += ',';
+          out += fastValue(value[index]);
+        }
+        return `${out}]`;
+      }
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) throw NOT_PLAIN;
+      if (Object.getOwnPropertySymbols(value).length > 0) throw NOT_PLAIN;
+      const record = value as Record<string, unknown>;
+      const keys = Object.keys(record).sort();
+      let out = '{';
+      for (let index = 0; index < keys.length; index++) {
+        const key = keys[index] as string;
+        if (index > 0) out += ',';
+        if (LONE_SURROGATE.test(key)) throw NOT_PLAIN;
+        out += `${JSON.stringify(key)}:${fastValue(record[key])}`;
+      }
+      return `${out}}`;
+    }
+    default:
+      throw NOT_PLAIN;
+  }
 }
 
 function serialize(value: unknown, path: PathSegment[], ancestors: Set<object>): string {
