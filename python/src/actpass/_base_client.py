@@ -12,8 +12,8 @@ import json
 import logging
 import os
 import random as _random
+import secrets
 import time
-import uuid
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, TypeVar, Union, cast
@@ -184,7 +184,8 @@ class ClientCore:
         """Send with retries; return the checked body or raise an :class:`ActPassError`."""
         # One key per logical call, reused by every retry, so the gateway answers a retry of a call
         # it already handled with the stored response instead of acting twice.
-        idempotency_key = f"idem_{uuid.uuid4()}" if options.method == "POST" else None
+        # 122 random bits like a UUID v4, without importing uuid (and platform) into `import actpass`.
+        idempotency_key = f"idem_{secrets.token_hex(16)}" if options.method == "POST" else None
         request = self.build_request(options, idempotency_key)
         retry_index = 0
         while True:

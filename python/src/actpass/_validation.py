@@ -9,7 +9,6 @@ checked too, from the tables at the bottom; other patterns and lengths are left 
 
 from __future__ import annotations
 
-import ast
 import re
 import typing
 from typing import Any, Callable, ForwardRef, Optional
@@ -72,6 +71,8 @@ def _compile(text: str) -> _Checker:
     if rest:
         inner = rest[:-1]
         if head == "Literal":
+            import ast  # only when the first response is checked, not with the package
+
             return _enum(ast.literal_eval(f"({inner},)"))
         if head == "list":
             return _array(_compile(inner))
