@@ -6,17 +6,18 @@ from __future__ import annotations
 import functools
 import logging
 import time
-from collections.abc import Awaitable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Callable, TypeVar, cast
 
 import httpx
-from typing_extensions import Self, TypeGuard, Unpack
+from typing_extensions import Self, Unpack
 
 from . import _endpoints as ep
-from ._base_client import Call, CallOutcome, ClientCore, Flow, Send, Sleep
+from ._base_client import ClientCore, Flow, Send, Sleep
 from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_MODE, DEFAULT_TIMEOUT_S
 from ._guard import ExecuteContext, GuardResult, WaitForApproval, guard_flow
+from ._io import DEADLINE_PASSED, call_async, call_sync, is_awaitable, send_within
 from ._resources import (
     Approvals,
     AsyncApprovals,
@@ -151,13 +152,13 @@ class ActPassClient(_ClientBase):
                 return cast(T, done.value)
             if isinstance(step, Send):
                 try:
-                    reply = _send_within(self._http, step.request, self._core.attempt_timeout_s)
+                    reply = send_within(self._http, step.request, self._core.attempt_timeout_s)
                 except httpx.RequestError as error:
                     reply = error
             elif isinstance(step, Sleep):
                 reply = self._sleep(step.seconds)
             else:
-                reply = _call_sync(step)
+                reply = call_sync(step)
 
     def close(self) -> None:
         if self._owns_http:
@@ -312,14 +313,14 @@ class AsyncActPassClient(_ClientBase):
                     sending = self._http.send(step.request)
                     reply = await asyncio.wait_for(sending, self._core.attempt_timeout_s)
                 except asyncio.TimeoutError:
-                    reply = httpx.ReadTimeout(_DEADLINE_PASSED, request=step.request)
+                    reply = httpx.ReadTimeout(DEADLINE_PASSED, request=step.request)
                 except httpx.RequestError as error:
                     reply = error
             elif isinstance(step, Sleep):
                 await self._pause(step.seconds)
                 reply = None
             else:
-                reply = await _call_async(step)
+                reply = await call_async(step)
 
     async def _pause(self, seconds: float) -> None:
         if self._sleep is None:
@@ -328,7 +329,7 @@ class AsyncActPassClient(_ClientBase):
             await asyncio.sleep(seconds)
             return
         pending = self._sleep(seconds)
-        if _is_awaitable(pending):
+        if is_awaitable(pending):
             await pending
 
     async def aclose(self) -> None:
@@ -421,67 +422,3 @@ class AsyncActPassClient(_ClientBase):
     async def jwks(self) -> Jwks:
         """The gateway's public keys, for :func:`actpass.verify_export`."""
         return cast("Jwks", await self._run(self._core.request_flow(ep.jwks())))
-
-
-def _is_awaitable(value: object) -> TypeGuard[Awaitable[Any]]:
-    # inspect.isawaitable without importing inspect (~12 ms of `import actpass`).
-    return isinstance(value, Awaitable)
-
-
-_DEADLINE_PASSED = "the attempt did not complete within the client's timeout"
-
-
-class _DeadlineStream(httpx.SyncByteStream):
-    """Ends a response body that is still arriving when the attempt's deadline passes."""
-
-    def __init__(self, inner: httpx.SyncByteStream, deadline: float, request: httpx.Request) -> None:
-        self._inner, self._deadline, self._request = inner, deadline, request
-
-    def __iter__(self) -> Iterator[bytes]:
-        for chunk in self._inner:
-            if time.monotonic() > self._deadline:
-                raise httpx.ReadTimeout(_DEADLINE_PASSED, request=self._request)
-            yield chunk
-
-    def close(self) -> None:
-        self._inner.close()
-
-
-def _send_within(http: httpx.Client, request: httpx.Request, seconds: float) -> httpx.Response:
-    # Connecting and each read are bounded by httpx's own timeouts; the body is read here, chunk by
-    # chunk, so a trickling server is cut off at the deadline (at most one read timeout late).
-    deadline = time.monotonic() + seconds
-    response = http.send(request, stream=True)
-    try:
-        response.stream = _DeadlineStream(cast(httpx.SyncByteStream, response.stream), deadline, request)
-        response.read()
-    finally:
-        response.close()
-    return response
-
-
-_COROUTINE_IN_SYNC = "execute_fn returned an awaitable; use AsyncActPassClient for async functions"
-
-
-def _call_sync(step: Call) -> CallOutcome:
-    try:
-        value = step.fn(step.argument)
-    except Exception as error:  # the caller's failure is reported, never re-raised
-        return CallOutcome(error=error)
-    if _is_awaitable(value):
-        # Never started, so nothing ran: report it rather than leave a coroutine un-awaited.
-        close = getattr(value, "close", None)
-        if close:
-            close()
-        return CallOutcome(error=TypeError(_COROUTINE_IN_SYNC), ran=False)
-    return CallOutcome(value=value)
-
-
-async def _call_async(step: Call) -> CallOutcome:
-    try:
-        value = step.fn(step.argument)
-        if _is_awaitable(value):
-            value = await value
-    except Exception as error:  # the caller's failure is reported, never re-raised
-        return CallOutcome(error=error)
-    return CallOutcome(value=value)
