@@ -1,5 +1,5 @@
 /**
- * A Tink-style signing keyset: rotation is an ordinary state change, not an incident.
+ * A signing keyset of keys with ids and one primary: rotation is an ordinary state change, not an incident.
  *
  * - exactly one `primary` key signs (the newest one, after `rotate()`);
  * - `active` keys no longer sign but still verify, so tokens and exports already in flight stay valid;
