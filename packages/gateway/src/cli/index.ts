@@ -1,5 +1,6 @@
 import { dev } from './dev.js';
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, UsageError } from './errors.js';
+import { exposure } from './exposure.js';
 import { type Output, stdio } from './io.js';
 import { ledgerVerify } from './ledger.js';
 import { policyCheck, policyTest } from './policy.js';
@@ -10,6 +11,7 @@ type Command = (argv: string[], io: Output) => number | Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
   dev,
+  exposure,
   'policy check': policyCheck,
   'policy test': policyTest,
   'ledger verify': ledgerVerify,

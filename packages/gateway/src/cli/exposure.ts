@@ -1,0 +1,104 @@
+/** `actpass exposure`: inventory every tool surface, report the trifecta and every ungated surface. */
+import { existsSync, writeFileSync } from 'node:fs';
+import {
+  BaselineError,
+  DEFAULT_RULES,
+  InventoryError,
+  mergeRules,
+  originOf,
+  RulesError,
+  readBaseline,
+  type ScannedFile,
+  scanExposure,
+  toBaseline,
+  toJson,
+  toMarkdown,
+} from '../exposure/index.js';
+import { parseCommandArgs } from './args.js';
+import { EXIT_OK, EXIT_PROBLEMS, UsageError } from './errors.js';
+import { type Output, readJsonFile } from './io.js';
+
+/** Where MCP clients keep project-level configs; scanned when no file is named. */
+const PROJECT_CONFIGS = [
+  'agents.json',
+  '.mcp.json',
+  '.claude/settings.json',
+  '.claude/settings.local.json',
+  '.cursor/mcp.json',
+  '.vscode/mcp.json',
+];
+
+const FLAGS = {
+  rules: { type: 'string' },
+  'proxy-url': { type: 'string' },
+  baseline: { type: 'string' },
+  'write-baseline': { type: 'string' },
+  'print-rules': { type: 'boolean' },
+  json: { type: 'boolean' },
+} as const;
+
+export function exposure(argv: string[], io: Output): number {
+  const { positionals, flags } = parseCommandArgs('exposure', argv, FLAGS, Number.POSITIVE_INFINITY);
+  const rules = typeof flags.rules === 'string' ? rulesFrom(flags.rules) : DEFAULT_RULES;
+  if (flags['print-rules'] === true) {
+    io.out(JSON.stringify(rules, null, 2));
+    return EXIT_OK;
+  }
+  const paths = positionals.length > 0 ? positionals : PROJECT_CONFIGS.filter((p) => existsSync(p));
+  if (paths.length === 0) {
+    throw new UsageError(
+      `exposure: no config found here (looked for ${PROJECT_CONFIGS.join(', ')}); name the files to scan, e.g. \`actpass exposure agents.json ~/.cursor/mcp.json\`.`,
+    );
+  }
+  const files: ScannedFile[] = paths.map((path) => ({ path, json: readJsonFile(path, 'config') }));
+  const accepted = typeof flags.baseline === 'string' ? baselineFrom(flags.baseline) : new Set<string>();
+  const report = naming(() =>
+    scanExposure(files, { rules, proxyOrigins: proxyOrigins(flags['proxy-url']), accepted }),
+  );
+  if (typeof flags['write-baseline'] === 'string') {
+    writeFileSync(flags['write-baseline'], `${JSON.stringify(toBaseline(report.findings), null, 2)}\n`);
+  }
+  io.out(flags.json === true ? JSON.stringify(toJson(report), null, 2) : toMarkdown(report).trimEnd());
+  // Info findings (an unclassified surface) inform; only new high and medium findings fail CI.
+  const failing = report.findings.filter((f) => f.new && f.severity !== 'info');
+  return failing.length > 0 ? EXIT_PROBLEMS : EXIT_OK;
+}
+
+function proxyOrigins(value: string | boolean | undefined): string[] {
+  if (typeof value !== 'string') return [];
+  return value.split(',').map((url) => {
+    const origin = originOf(url.trim());
+    if (!origin)
+      throw new UsageError(
+        `exposure: --proxy-url "${url.trim()}" is not a URL; give the MCP proxy's URL, e.g. http://127.0.0.1:8790/mcp.`,
+      );
+    return origin;
+  });
+}
+
+function rulesFrom(file: string) {
+  try {
+    return mergeRules(DEFAULT_RULES, readJsonFile(file, 'rules file'));
+  } catch (error) {
+    if (error instanceof RulesError) throw new UsageError(`${file}: ${error.message}`);
+    throw error;
+  }
+}
+
+function baselineFrom(file: string): Set<string> {
+  try {
+    return readBaseline(readJsonFile(file, 'baseline'));
+  } catch (error) {
+    if (error instanceof BaselineError) throw new UsageError(`${file}: ${error.message}`);
+    throw error;
+  }
+}
+
+function naming<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof InventoryError) throw new UsageError(error.message);
+    throw error;
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * MCP server entries as MCP clients write them: `{command, args, env}` for stdio, `{url, headers}`
+ * (optionally with `type`) for HTTP. Claude Desktop, Cursor and Claude Code keep them under
+ * `mcpServers`; VS Code under `servers` (`.vscode/mcp.json`) or `mcp.servers` (settings.json).
+ */
+import { basename } from 'node:path';
+import type { McpLaunch, Surface } from '../types.js';
+
+// Names, never values, of settings that look like a credential the server carries for itself.
+const CREDENTIAL_NAME =
+  /token|secret|password|passwd|api[_-]?key|private[_-]?key|credential|auth|(^|_)pat$|(^|_)key$/i;
+
+export interface ServerContext {
+  /** Origins of the ActPass MCP proxy; an HTTP server at one of them is gated. */
+  proxyOrigins: string[];
+}
+
+export function readServers(
+  source: string,
+  servers: unknown,
+  context: ServerContext,
+  problems: string[],
+  at: string,
+): Surface[] {
+  if (typeof servers !== 'object' || servers === null || Array.isArray(servers)) {
+    problems.push(`${at}: must be an object of server name → {command, args} or {url}`);
+    return [];
+  }
+  const surfaces: Surface[] = [];
+  for (const [name, raw] of Object.entries(servers)) {
+    const entry = raw as Record<string, unknown> | null;
+    const here = `${at}.${name}`;
+    if (typeof entry !== 'object' || entry === null) {
+      problems.push(`${here}: must be an object with command or url`);
+      continue;
+    }
+    const launch = launchOf(entry, here, problems);
+    if (!launch) continue;
+    surfaces.push({
+      kind: 'mcp-server',
+      name,
+      source: `${source}#${name}`,
+      capabilities: [],
+      gate: isActpassProxy(launch, context) ? 'mcp-proxy' : null,
+      ownCredentials: credentialNames(launch),
+      launch,
+    });
+  }
+  return surfaces;
+}
+
+function launchOf(entry: Record<string, unknown>, at: string, problems: string[]): McpLaunch | undefined {
+  if (typeof entry.url === 'string') {
+    return { transport: 'http', url: entry.url, headers: stringRecord(entry.headers) };
+  }
+  if (typeof entry.command === 'string' && entry.command.length > 0) {
+    const args = Array.isArray(entry.args)
+      ? entry.args.filter((a): a is string => typeof a === 'string')
+      : [];
+    return { transport: 'stdio', command: entry.command, args, env: stringRecord(entry.env) };
+  }
+  problems.push(`${at}: has neither a command nor a url`);
+  return undefined;
+}
+
+function stringRecord(value: unknown): Record<string, string> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
+  return Object.fromEntries(
+    Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string'),
+  );
+}
+
+/** A server launched through `actpass mcp …`, or reached at the proxy's URL, goes through ActPass. */
+export function isActpassProxy(launch: McpLaunch, context: ServerContext): boolean {
+  if (launch.transport === 'http') {
+    const origin = originOf(launch.url);
+    return origin !== undefined && context.proxyOrigins.includes(origin);
+  }
+  const words = [launch.command, ...launch.args];
+  const runsActpass = words.some((word) => {
+    const base = basename(word).replace(/\.(cmd|exe|js|mjs)$/i, '');
+    return (
+      base === 'actpass' ||
+      word.startsWith('@actpass/gateway') ||
+      /[/\\]gateway[/\\]dist[/\\]cli\.js$/.test(word)
+    );
+  });
+  return runsActpass && launch.args.includes('mcp');
+}
+
+export function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+function credentialNames(launch: McpLaunch): string[] {
+  const names = launch.transport === 'stdio' ? Object.keys(launch.env) : Object.keys(launch.headers);
+  const found = names.filter((name) => CREDENTIAL_NAME.test(name));
+  if (launch.transport === 'stdio') {
+    // A token passed on the command line (`--token=…`, `--api-key …`) is a credential too; its value
+    // is never kept in the report, only the flag's name.
+    for (const arg of launch.args) {
+      const flag = /^--?([A-Za-z][\w-]*)/.exec(arg)?.[1];
+      if (flag && CREDENTIAL_NAME.test(flag)) found.push(`--${flag}`);
+    }
+  }
+  return [...new Set(found)].sort();
+}
