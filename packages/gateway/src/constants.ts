@@ -11,6 +11,8 @@ export const DEFAULT_PORT = 8787;
 
 /** Request bodies above this are refused before parsing; the largest honest body (a policy) is far below. */
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** SPEC §16.1: JSON bodies nest at most this deep (the outermost object is level 1). */
+export const MAX_BODY_DEPTH = 64;
 /** Idle keep-alive sockets are closed after this; long enough for benchmark and SDK connection reuse. */
 export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 /** Slow-loris guard: a request must arrive completely within this. */

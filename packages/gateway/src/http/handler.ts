@@ -11,12 +11,14 @@ import {
   HEADER_IDEMPOTENT_REPLAY,
   HEADER_REQUEST_ID,
   HEADER_TENANT_HINT,
+  MAX_BODY_DEPTH,
   REQUEST_ID_PREFIX,
 } from '../constants.js';
 import { requestFingerprint } from '../idempotency/index.js';
 import type { StoredResponse } from '../store/types.js';
 import { HttpError, mapError } from './errors.js';
 import { randomId } from './ids.js';
+import { exceedsDepth, findUncanonical } from './json-bounds.js';
 import { OPERATIONS } from './operations/index.js';
 import { type Route, Router } from './routes.js';
 import {
@@ -180,8 +182,15 @@ async function readJsonBody(
     if (!route.bodyRequired) return undefined;
     throw new HttpError(400, 'request.invalid', 'body: is required; send a JSON object.');
   }
+  if (exceedsDepth(text, MAX_BODY_DEPTH)) {
+    const message = `nested deeper than ${MAX_BODY_DEPTH} levels, the limit for every body`;
+    throw new HttpError(400, 'request.invalid', `body: ${message}; send flatter JSON.`, [
+      { path: 'body', message },
+    ]);
+  }
+  let body: unknown;
   try {
-    return parseJsonStrict(text);
+    body = parseJsonStrict(text);
   } catch (error) {
     if (!(error instanceof CanonicalJsonError)) throw error;
     const where = error.path === '$' ? 'body' : `body${error.path.slice(1)}`;
@@ -193,6 +202,12 @@ async function readJsonBody(
       [{ path: where, message: problem }],
     );
   }
+  const uncanonical = findUncanonical(body, 'body');
+  if (uncanonical) {
+    const { fix, ...detail } = uncanonical;
+    throw new HttpError(400, 'request.invalid', `${detail.path}: ${detail.message}; ${fix}.`, [detail]);
+  }
+  return body;
 }
 
 function errorResponse(services: GatewayServices, error: unknown, requestId: string): StoredResponse {

@@ -109,31 +109,56 @@ export class FileLedgerStore implements LedgerStore {
     });
   }
 
+  /**
+   * Whatever goes wrong, every append of the batch is answered: an error nobody expected (a bug, a
+   * runtime limit) rejects each append still waiting rather than leaving its caller hanging.
+   */
   async #commit(tenantId: string): Promise<void> {
     const batch = this.#pending.get(tenantId) ?? [];
     // Appends arriving from now on start the next batch, queued behind this one.
     this.#pending.delete(tenantId);
+    const settled = new Set<PendingAppend>();
+    const answer = (append: PendingAppend, outcome: { event: LedgerEvent } | { error: unknown }): void => {
+      if (settled.has(append)) return;
+      settled.add(append);
+      if ('event' in outcome) append.resolve(outcome.event);
+      else append.reject(outcome.error);
+    };
+    try {
+      await this.#write(tenantId, batch, answer);
+    } catch (error) {
+      for (const append of batch) answer(append, { error });
+    }
+  }
+
+  async #write(
+    tenantId: string,
+    batch: readonly PendingAppend[],
+    answer: (append: PendingAppend, outcome: { event: LedgerEvent } | { error: unknown }) => void,
+  ): Promise<void> {
     let tenant: TenantFile;
     try {
       tenant = await this.#open(tenantId);
       if (tenant.failed) throw tenant.failed;
     } catch (error) {
-      for (const append of batch) append.reject(error);
+      for (const append of batch) answer(append, { error });
       return;
     }
     let head = headOf(tenant.events);
-    const accepted: Array<{ event: LedgerEvent; append: PendingAppend }> = [];
+    const accepted: Array<{ event: LedgerEvent; append: PendingAppend; line: string }> = [];
     for (const append of batch) {
       try {
         const event = nextEvent(tenantId, append.input, head, this.#clock().toISOString(), this.#newId());
-        accepted.push({ event, append });
+        // Serialised here, per event: content that cannot be written fails alone, before its seq is taken.
+        const line = `${JSON.stringify(event)}\n`;
+        accepted.push({ event, append, line });
         head = { seq: event.seq, hash: event.hash };
       } catch (error) {
-        append.reject(error); // invalid input fails alone; the rest of the batch goes on
+        answer(append, { error }); // invalid input fails alone; the rest of the batch goes on
       }
     }
     if (accepted.length === 0) return;
-    const bytes = Buffer.from(accepted.map(({ event }) => `${JSON.stringify(event)}\n`).join(''), 'utf8');
+    const bytes = Buffer.from(accepted.map(({ line }) => line).join(''), 'utf8');
     try {
       let written = 0;
       while (written < bytes.byteLength) {
@@ -148,12 +173,12 @@ export class FileLedgerStore implements LedgerStore {
         tenant.events.length + 1,
         `append failed (${(error as Error).message}); reopen the store to re-verify the file`,
       );
-      for (const { append } of accepted) append.reject(tenant.failed);
+      for (const { append } of accepted) answer(append, { error: tenant.failed });
       return;
     }
     for (const { event, append } of accepted) {
       tenant.events.push(event);
-      append.resolve(event);
+      answer(append, { event });
     }
   }
 
