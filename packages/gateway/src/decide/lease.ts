@@ -14,6 +14,21 @@ export type LeaseCredential = (
   tool: string,
 ) => Promise<{ lease: Lease | null } | { refusal: Verdict }>;
 
+/**
+ * The lease a replayed answer carries: a fresh one for the same credential, or null when that
+ * credential was deleted, unbound from the tool, or can no longer be opened. A replay never resurrects
+ * a secret the vault no longer hands out.
+ */
+export async function leaseAgain(
+  leaseCredential: LeaseCredential,
+  tenantId: string,
+  carried: { tool: string; name: string },
+): Promise<Lease | null> {
+  const leased = await leaseCredential(tenantId, carried.tool);
+  if ('refusal' in leased || leased.lease === null) return null;
+  return leased.lease.name === carried.name ? leased.lease : null;
+}
+
 export function vaultLeaser(vault: Vault, nowMs: () => number): LeaseCredential {
   return async (tenantId, tool) => {
     try {

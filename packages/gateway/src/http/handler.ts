@@ -14,6 +14,7 @@ import {
   MAX_BODY_DEPTH,
   REQUEST_ID_PREFIX,
 } from '../constants.js';
+import { leaseAgain } from '../decide/index.js';
 import { requestFingerprint } from '../idempotency/index.js';
 import type { StoredResponse } from '../store/types.js';
 import { HttpError, mapError } from './errors.js';
@@ -116,26 +117,66 @@ async function dispatch(
     requestId,
     idempotencyKey,
   };
-  const execute = () => runOperation(services, route, context);
-  if (idempotencyKey === null || principal === null) return { response: await execute(), replayed: false };
+  // What this request's own run answered, lease included; only the lease-free form is stored.
+  let sent: StoredResponse | undefined;
+  const execute = async () => {
+    const produced = await runOperation(services, route, context);
+    sent = produced.sent;
+    return produced.stored;
+  };
+  if (idempotencyKey === null || principal === null) {
+    await execute();
+    return { response: sent as StoredResponse, replayed: false };
+  }
   // Scoped to the key that sent it: another caller reusing the same Idempotency-Key gets its own answer.
   const scope = JSON.stringify([principal.tenantId, principal.keyId]);
   const fingerprint = requestFingerprint(request.method, request.path, body);
-  return services.idempotency.run(scope, idempotencyKey, fingerprint, execute);
+  const outcome = await services.idempotency.run(scope, idempotencyKey, fingerprint, execute);
+  if (!outcome.replayed) return { response: sent ?? outcome.response, replayed: false };
+  return { response: await relay(services, principal.tenantId, outcome.response), replayed: true };
 }
 
-/** Validation and the operation; failures become stored responses, so a replay repeats a 400 too. */
+/** A stored answer as it is replayed: with a fresh lease on the credential it carried, if still there. */
+async function relay(
+  services: GatewayServices,
+  tenantId: string,
+  stored: StoredResponse,
+): Promise<StoredResponse> {
+  if (!stored.credential) return { status: stored.status, body: stored.body };
+  const lease = await leaseAgain(services.decide.leaseCredential, tenantId, stored.credential);
+  if (!lease) return { status: stored.status, body: stored.body };
+  return { status: stored.status, body: withCredential(stored.body, lease) };
+}
+
+function withCredential(body: string, credential: unknown): string {
+  return JSON.stringify({ ...(JSON.parse(body) as object), credential });
+}
+
+/**
+ * Validation and the operation; failures become stored responses, so a replay repeats a 400 too.
+ * `sent` is this caller's answer; `stored` is what an idempotency record keeps (no lease value).
+ */
 async function runOperation(
   services: GatewayServices,
   route: Route,
   context: OperationContext,
-): Promise<StoredResponse> {
+): Promise<{ sent: StoredResponse; stored: StoredResponse }> {
   try {
     validate(route, context);
     const result = await route.spec.run(context);
-    return { status: result.status, body: JSON.stringify(result.body) };
+    const body = JSON.stringify(result.body);
+    if (!result.lease) {
+      const response = { status: result.status, body };
+      return { sent: response, stored: response };
+    }
+    const { tool, credential } = result.lease;
+    return {
+      sent: { status: result.status, body: JSON.stringify({ ...(result.body as object), credential }) },
+      stored: { status: result.status, body, credential: { tool, name: credential.name } },
+    };
   } catch (error) {
-    return errorResponse(services, error, context.requestId);
+    const response = errorResponse(services, error, context.requestId);
+    return { sent: response, stored: response };
   }
 }
 

@@ -38,6 +38,11 @@ export interface OperationContext {
 export interface OperationResult {
   status: number;
   body: unknown;
+  /**
+   * A credential lease for this caller only: sent as the body's `credential` member, never stored with
+   * an idempotency record (a replay leases it again from the vault).
+   */
+  lease?: { tool: string; credential: { name: string } };
 }
 
 export interface OperationSpec {

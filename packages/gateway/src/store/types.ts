@@ -71,7 +71,16 @@ export interface ApprovalStore {
 /** A response as it is replayed for a repeated Idempotency-Key. */
 export interface StoredResponse {
   status: number;
+  /** Never holds a secret: a credential lease is left out and named in `credential` instead. */
   body: string;
+  /** The credential the first answer carried; a replay leases it again if it is still there and bound. */
+  credential?: LeasedCredentialRef;
+}
+
+/** Which credential an answer carried, without its value. */
+export interface LeasedCredentialRef {
+  tool: string;
+  name: string;
 }
 
 export interface IdempotencyRecord {

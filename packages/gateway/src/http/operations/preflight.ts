@@ -9,6 +9,12 @@ export const preflight: OperationSpec = {
       { principal: caller(context), requestId: context.requestId, idempotencyKey: context.idempotencyKey },
       context.body,
     );
-    return { status: 200, body: decision };
+    // The lease travels beside the body so that an idempotency record never holds its value.
+    const { credential, ...body } = decision;
+    return {
+      status: 200,
+      body,
+      ...(credential ? { lease: { tool: context.body.tool as string, credential } } : {}),
+    };
   },
 };

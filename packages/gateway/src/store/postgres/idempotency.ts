@@ -64,7 +64,11 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
     await this.pool.query('UPDATE actpass_idempotency SET response = $3 WHERE scope = $1 AND key = $2', [
       scope,
       key,
-      JSON.stringify({ status: response.status, body: response.body }),
+      JSON.stringify({
+        status: response.status,
+        body: response.body,
+        ...(response.credential ? { credential: response.credential } : {}),
+      }),
     ]);
   }
 
