@@ -5,7 +5,8 @@
 #   2. npm tarballs of @actpass/sdk and @actpass/gateway (`pnpm pack` rewrites workspace:* ranges);
 #   3. the Python wheel and sdist (`python -m build`, which fetches hatchling into an isolated env);
 #   4. the packed SDK installs into scratch ESM and CommonJS projects and decides (fail-closed) there;
-#   5. a list of the artefacts.
+#   5. CycloneDX SBOMs of both ecosystems (scripts/sbom.sh), shipped beside the packages;
+#   6. a list of the artefacts.
 #
 # The real release is `pnpm run version` (changesets + scripts/sync-python-version.mjs), then
 # `pnpm -r publish` and `twine upload` of the files this script builds.
@@ -75,6 +76,9 @@ EOF
 smoke module "import { ActPass } from '@actpass/sdk'; import { canonicalize } from '@actpass/sdk/canonical';"
 smoke commonjs "const { ActPass } = require('@actpass/sdk'); const { canonicalize } = require('@actpass/sdk/canonical');"
 
+step "SBOMs (CycloneDX)"
+bash scripts/sbom.sh "$out/sbom"
+
 step "artefacts (version $sdk_version; nothing was published)"
-find "$out/npm" "$out/python" -maxdepth 1 -type f \( -name '*.tgz' -o -name '*.whl' -o -name '*.tar.gz' \) \
+find "$out/npm" "$out/python" "$out/sbom" -maxdepth 1 -type f \( -name '*.tgz' -o -name '*.whl' -o -name '*.tar.gz' -o -name '*.cdx.json' \) \
   -exec ls -l {} \; | awk '{ printf "  %8d  %s\n", $5, $9 }'

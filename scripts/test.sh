@@ -46,6 +46,7 @@ step "python types (mypy --strict)" bash -c "cd python && .venv/bin/mypy"
 step "typecheck (tsc)" pnpm exec turbo run typecheck --output-logs=errors-only
 step "build (tsup)" pnpm exec turbo run build --output-logs=errors-only
 step "package checks (publint, attw)" pnpm --filter @actpass/sdk run lint
+step "SBOM (CycloneDX, every runtime dependency)" bash scripts/sbom.sh
 step "typescript tests (vitest)" pnpm -r --workspace-concurrency=1 run test
 step "python tests (pytest)" bash -c "cd python && .venv/bin/pytest -q -p no:cacheprovider --junitxml='$results_dir/pytest.xml'"
 
