@@ -14,6 +14,7 @@ import {
 } from '../constants.js';
 import { base64urlEncode } from '../crypto/index.js';
 import { RISK_TIERS } from '../policy/constants.js';
+import { toolGlobProblem } from '../policy/names.js';
 import type { JsonValue, RiskTier } from '../policy/types.js';
 import type { Keyset } from './keyset.js';
 import { signToken } from './token.js';
@@ -118,7 +119,7 @@ export function issuePassport(keyset: Keyset, input: IssuePassportInput, nowSeco
     exp: now + clampTtl(input.ttl_seconds),
     jti: input.jti ?? newJti(),
   };
-  const problem = claimsProblem(claims as unknown as Record<string, unknown>);
+  const problem = claimsProblem(claims as unknown as Record<string, unknown>) ?? toolGlobsProblem(claims);
   if (problem) throw new TypeError(`cannot issue passport: ${problem}`);
   return { token: signToken(claims as unknown as Record<string, unknown>, keyset), claims };
 }
@@ -157,6 +158,18 @@ export function claimsProblem(payload: Record<string, unknown>): string | null {
     return `lifetime exceeds ${PASSPORT_TTL_MAX_SECONDS} s`;
   }
   if (typeof payload.jti !== 'string' || !JTI.test(payload.jti)) return 'jti must look like ap_…';
+  return null;
+}
+
+/**
+ * Issued passports name tools by SPEC §16.4 globs. (Verification does not refuse a token carrying
+ * another pattern as malformed: such an entry simply matches no tool.)
+ */
+function toolGlobsProblem(claims: PassportClaims): string | null {
+  for (const [i, pattern] of claims.allowed_tools.entries()) {
+    const problem = toolGlobProblem(pattern);
+    if (problem) return `allowed_tools[${i}]: ${problem}`;
+  }
   return null;
 }
 

@@ -8,7 +8,7 @@
  *   nbf, exp (± leeway)             → passport.not_yet_valid | expired
  *   revocation                      → passport.revoked
  *   replay (a non-consuming look)   → passport.replayed
- *   tool, resource                  → passport.tool_not_allowed | resource_not_allowed
+ *   tool, resource (SPEC §16.4 globs) → passport.tool_not_allowed | resource_not_allowed
  *   constraints, then action_hash   → passport.constraint_violated
  *
  * Verification never consumes the passport; `claimPassport` does, as a separate step at preflight, so a
@@ -16,8 +16,8 @@
  */
 
 import { PASSPORT_LEEWAY_DEFAULT_SECONDS, PASSPORT_LEEWAY_MAX_SECONDS } from '../constants.js';
-import { globMatch } from '../policy/glob.js';
 import { jsonEquals, MISSING, ownValue } from '../policy/json.js';
+import { resourceGlobMatch, toolGlobMatch } from '../policy/names.js';
 import type { JsonValue } from '../policy/types.js';
 import { claimsProblem, type PassportClaims } from './claims.js';
 import type { KeyResolver } from './jwks.js';
@@ -149,11 +149,11 @@ async function checkState(claims: PassportClaims, store: JtiClaimStore): Promise
 }
 
 function checkAction(claims: PassportClaims, action: PassportAction): PassportFailure | null {
-  if (!claims.allowed_tools.some((pattern) => globMatch(pattern, action.tool))) {
+  if (!claims.allowed_tools.some((pattern) => toolGlobMatch(pattern, action.tool))) {
     return failure('passport.tool_not_allowed', `tool "${action.tool}" is not allowed by this passport`);
   }
   const resource = action.resource ?? '';
-  if (!claims.allowed_resources.some((pattern) => globMatch(pattern, resource))) {
+  if (!claims.allowed_resources.some((pattern) => resourceGlobMatch(pattern, resource))) {
     return failure('passport.resource_not_allowed', 'resource is not allowed by this passport');
   }
   const violated = violatedConstraint(claims.resource_constraints, action.args ?? {});

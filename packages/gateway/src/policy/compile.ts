@@ -70,6 +70,6 @@ function compileCondition(condition: Condition): CompiledCondition {
     root: root as PathRoot,
     rootIndex: PATH_ROOTS.indexOf(root as PathRoot),
     segments: Object.freeze(segments),
-    test: bindOperator(condition.operator, condition.value),
+    test: bindOperator(condition.operator, condition.value, condition.path),
   });
 }

@@ -13,6 +13,15 @@ export { evaluate, evaluateLinear } from './evaluate.js';
 export type { GlobMatcher } from './glob.js';
 export { compileGlob, globMatch } from './glob.js';
 export { policyHash } from './hash.js';
+export {
+  compileResourceGlob,
+  compileToolGlob,
+  isToolName,
+  resourceGlobMatch,
+  TOOL_NAME_PATTERN,
+  toolGlobMatch,
+  toolGlobProblem,
+} from './names.js';
 export type { PackName } from './packs.js';
 export { isPackName, loadPack, PACK_NAMES, packSource } from './packs.js';
 export type { ShadowedRule } from './shadow.js';

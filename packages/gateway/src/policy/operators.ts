@@ -1,5 +1,6 @@
-import { compileGlob } from './glob.js';
+import { compileGlob, type GlobMatcher } from './glob.js';
 import { jsonEquals } from './json.js';
+import { compileResourceGlob, compileToolGlob } from './names.js';
 import type { JsonValue, Operator } from './types.js';
 
 /**
@@ -9,7 +10,17 @@ import type { JsonValue, Operator } from './types.js';
  */
 export type ConditionTest = (actual: unknown, present: boolean) => boolean;
 
-export function bindOperator(operator: Operator, value: JsonValue | undefined): ConditionTest {
+/**
+ * `glob` follows the name rules of what it reads (SPEC §16.4): tool-glob rules on the `tool` path,
+ * resource-glob rules on `resource`, and elsewhere `*` matches any run of characters.
+ */
+export function globFor(path: string, pattern: string): GlobMatcher {
+  if (path === 'tool') return compileToolGlob(pattern);
+  if (path === 'resource') return compileResourceGlob(pattern);
+  return compileGlob(pattern);
+}
+
+export function bindOperator(operator: Operator, value: JsonValue | undefined, path = ''): ConditionTest {
   switch (operator) {
     case 'exists':
       return (_actual, present) => present;
@@ -42,7 +53,7 @@ export function bindOperator(operator: Operator, value: JsonValue | undefined): 
     case 'ends_with':
       return (actual, present) => present && typeof actual === 'string' && actual.endsWith(value as string);
     case 'glob': {
-      const matches = compileGlob(value as string);
+      const matches = globFor(path, value as string);
       return (actual, present) => present && typeof actual === 'string' && matches(actual);
     }
   }

@@ -6,6 +6,7 @@ import {
   RISK_TIERS,
   VALUELESS_OPERATORS,
 } from './constants.js';
+import { isToolName, toolGlobProblem } from './names.js';
 import type { Condition, JsonValue, Operator, Policy, PolicyProblem, ProblemCode, Rule } from './types.js';
 import { checkWellFormed, copyJsonValue, isPlainObject, memberPath as member } from './validate-json.js';
 
@@ -136,6 +137,9 @@ class Checker {
     if (operator !== undefined && !valueless && this.problems.length === before) {
       this.operand(operator, copy.value as JsonValue, `${at}.value`, ruleId);
     }
+    if (copy.path === 'tool' && operator !== undefined && this.problems.length === before) {
+      this.toolOperand(operator, copy.value as JsonValue, `${at}.value`, ruleId);
+    }
     return Object.freeze(copy) as unknown as Condition;
   }
 
@@ -151,6 +155,35 @@ class Checker {
       typeof value !== 'string'
     ) {
       this.report(ruleId, at, 'invalid_value', `operator "${operator}" needs a number or a string value`);
+    }
+  }
+
+  /**
+   * A tool condition naming something no tool can be called (SPEC §16.4) could never hold, or could
+   * hold for the wrong tool: an invalid name or glob is a load error.
+   */
+  private toolOperand(operator: Operator, value: JsonValue, at: string, ruleId: string | null): void {
+    if (operator === 'glob' && typeof value === 'string') {
+      const problem = toolGlobProblem(value);
+      if (problem) this.report(ruleId, at, 'invalid_value', problem);
+    } else if ((operator === '==' || operator === '!=') && typeof value === 'string' && !isToolName(value)) {
+      this.report(
+        ruleId,
+        at,
+        'invalid_value',
+        `"${value}" is not a tool name (dot-separated [A-Za-z0-9_-]+)`,
+      );
+    } else if ((operator === 'in' || operator === 'not_in') && Array.isArray(value)) {
+      value.forEach((name, i) => {
+        if (typeof name === 'string' && !isToolName(name)) {
+          this.report(
+            ruleId,
+            `${at}[${i}]`,
+            'invalid_value',
+            `"${name}" is not a tool name (dot-separated [A-Za-z0-9_-]+)`,
+          );
+        }
+      });
     }
   }
 

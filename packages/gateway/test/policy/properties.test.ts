@@ -5,10 +5,12 @@ import {
   compilePolicy,
   evaluate,
   evaluateLinear,
+  isToolName,
   type JsonValue,
   OPERATORS,
   type Operator,
   type PolicyInput,
+  toolGlobProblem,
 } from '../../src/policy/index.js';
 
 // A deliberately small universe of tools, paths and values, so random rules and inputs collide often.
@@ -59,14 +61,28 @@ function valueFor(operator: Operator): fc.Arbitrary<JsonValue | undefined> {
   }
 }
 
-const condition = fc.constantFrom(...OPERATORS).chain((operator) =>
-  fc.record({
-    // Bias towards `tool ==` so the exact-tool index has buckets to get wrong.
-    path: operator === '==' ? fc.constantFrom('tool', 'tool', ...PATHS) : fc.constantFrom(...PATHS),
-    value: operator === '==' ? fc.oneof(fc.constantFrom(...TOOLS), jsonValue) : valueFor(operator),
-    operator: fc.constant(operator),
-  }),
-);
+const condition = fc
+  .constantFrom(...OPERATORS)
+  .chain((operator) =>
+    fc.record({
+      // Bias towards `tool ==` so the exact-tool index has buckets to get wrong.
+      path: operator === '==' ? fc.constantFrom('tool', 'tool', ...PATHS) : fc.constantFrom(...PATHS),
+      value: operator === '==' ? fc.oneof(fc.constantFrom(...TOOLS), jsonValue) : valueFor(operator),
+      operator: fc.constant(operator),
+    }),
+  )
+  .filter((c) => !namesNoTool(c));
+
+/** A `tool` condition on something that is not a tool name or glob is a load error (SPEC §16.4). */
+function namesNoTool(c: { path: string; operator: Operator; value: JsonValue | undefined }): boolean {
+  if (c.path !== 'tool') return false;
+  if (c.operator === 'glob') return typeof c.value === 'string' && toolGlobProblem(c.value) !== null;
+  if (c.operator === '==' || c.operator === '!=') return typeof c.value === 'string' && !isToolName(c.value);
+  if ((c.operator === 'in' || c.operator === 'not_in') && Array.isArray(c.value)) {
+    return c.value.some((name) => typeof name === 'string' && !isToolName(name));
+  }
+  return false;
+}
 
 const rule = fc.record(
   {

@@ -7,12 +7,15 @@ const VECTOR_DIR = path.resolve(import.meta.dirname, '../../../contract/vectors/
 
 interface DecisionCase {
   name: string;
+  /** `file › case` of the vector that replaces this one; a superseded case is not run. */
+  superseded_by?: string;
   policy: unknown;
   input: PolicyInput;
   expect: { decision: string; reason_code: string; risk_tier: string; matched_rules: string[] };
 }
 interface InvalidCase {
   name: string;
+  superseded_by?: string;
   policy: unknown;
   expect_problems: { rule_id: string | null; path: string; code: string }[];
 }
@@ -40,6 +43,16 @@ describe('policy vectors', () => {
   for (const { file, cases } of suites) {
     describe(file, () => {
       for (const vector of cases) {
+        if (vector.superseded_by !== undefined) {
+          it(`${vector.name} (superseded by ${vector.superseded_by})`, () => {
+            const [target, name] = vector.superseded_by!.split(' › ');
+            const replacement = suites
+              .find((suite) => suite.file === target)
+              ?.cases.find((c) => c.name === name);
+            expect(replacement, 'the superseding case exists').toBeDefined();
+          });
+          continue;
+        }
         it(vector.name, () => {
           const compiled = compilePolicy(vector.policy);
           if ('expect_problems' in vector) {

@@ -1,9 +1,19 @@
 import { decide } from '../../decide/index.js';
+import { isToolName } from '../../policy/index.js';
+import { InvalidInputError } from '../../store/errors.js';
 import { caller, type OperationSpec } from '../types.js';
 
 export const preflight: OperationSpec = {
   roles: ['agent'],
   async run(context) {
+    const tool = context.body.tool as string;
+    // SPEC §16.4: a name a glob could be tricked by (`a.b/../c`, `.b`, `a..b`) never reaches a decision.
+    if (!isToolName(tool)) {
+      const message = 'must be dot-separated segments of letters, digits, "_" and "-"';
+      throw new InvalidInputError(`body.tool: ${message}, e.g. "stripe.refund.create"; correct the value.`, [
+        { path: 'body.tool', message },
+      ]);
+    }
     const decision = await decide(
       context.services.decide,
       { principal: caller(context), requestId: context.requestId, idempotencyKey: context.idempotencyKey },
