@@ -163,5 +163,8 @@ export const IDEMPOTENCY_SWEEP_EVERY = 1024;
  */
 export const RACE_RETRY_ATTEMPTS = 8;
 
+/** The lock file naming the one gateway process that owns a state directory (store/state-lock.ts). */
+export const STATE_LOCK_FILE = 'gateway.lock';
+
 /** The row of the `keysets` table holding the gateway's signing keyset. */
 export const DEFAULT_KEYSET_ID = 'default';

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { APPROVAL_ID_PREFIX, APPROVAL_TTL_MS, ID_RANDOM_BYTES } from '../constants.js';
 import { base64urlEncode } from '../crypto/index.js';
 import type { LedgerStore } from '../ledger/index.js';
+import { KeyedQueue } from '../ledger/queue.js';
 import type { PassportClaims } from '../passport/index.js';
 import type { RiskTier } from '../policy/index.js';
 import { NotFoundError, StateConflictError } from '../store/errors.js';
@@ -58,6 +59,9 @@ export function publicApproval(record: ApprovalRecord) {
 }
 
 export class ApprovalService {
+  /** Decisions on one request run one at a time in this process (see `decide`). */
+  readonly #deciding = new KeyedQueue();
+
   constructor(
     private readonly store: ApprovalStore,
     private readonly ledger: LedgerStore,
@@ -111,40 +115,44 @@ export class ApprovalService {
     return this.store.list(tenantId, { status, limit });
   }
 
-  async decide(
+  /**
+   * A decision takes effect only together with its ledger event: the event is appended first and the
+   * request moves only once it is durable, so a failed append leaves it pending and nobody can act on
+   * an unrecorded approval. Decisions on one request are serialized here, so in one process exactly
+   * one of two racing approvers records an event; across processes sharing a database the
+   * compare-and-set still lets only one decision take effect (the loser gets 409, though its event
+   * was recorded as an attempt).
+   */
+  decide(
     viewer: ApprovalViewer,
     id: string,
     verdict: 'approved' | 'denied',
     note: string | undefined,
   ): Promise<ApprovalRecord> {
-    const current = await this.get(viewer, id);
-    if (current.status !== 'pending') throw conflict(id, current.status);
-    const decided = await this.store.transition(viewer.tenantId, id, 'pending', {
-      status: verdict,
-      decided_by: viewer.keyId,
-      decided_at: new Date(this.nowMs()).toISOString(),
-      ...(note !== undefined ? { note } : {}),
-    });
-    if (!decided) {
-      const now = await this.#current(viewer.tenantId, id);
-      throw conflict(id, now?.status ?? 'expired');
-    }
-    try {
+    return this.#deciding.run(JSON.stringify([viewer.tenantId, id]), async () => {
+      const current = await this.get(viewer, id);
+      if (current.status !== 'pending') throw conflict(id, current.status);
       await this.ledger.append(viewer.tenantId, {
         type: verdict === 'approved' ? 'approval.approved' : 'approval.denied',
         data: {
           approval_request_id: id,
-          action_hash: decided.action_hash,
+          action_hash: current.action_hash,
           decided_by: viewer.keyId,
           note: note ?? null,
         },
       });
-    } catch (error) {
-      // Unrecorded decisions must not take effect: put the request back to pending, then fail.
-      await this.store.transition(viewer.tenantId, id, verdict, { status: 'pending' }).catch(() => undefined);
-      throw error;
-    }
-    return decided;
+      const decided = await this.store.transition(viewer.tenantId, id, 'pending', {
+        status: verdict,
+        decided_by: viewer.keyId,
+        decided_at: new Date(this.nowMs()).toISOString(),
+        ...(note !== undefined ? { note } : {}),
+      });
+      if (!decided) {
+        const now = await this.#current(viewer.tenantId, id);
+        throw conflict(id, now?.status ?? 'expired');
+      }
+      return decided;
+    });
   }
 
   /** What a preflight re-run with this approval id and action hash finds. */
@@ -162,6 +170,11 @@ export class ApprovalService {
       used_at: new Date(this.nowMs()).toISOString(),
     });
     return used !== undefined;
+  }
+
+  /** used → approved: the one re-run that spent the approval could not record its decision (a 503). */
+  async unconsume(tenantId: string, id: string): Promise<void> {
+    await this.store.transition(tenantId, id, 'used', { status: 'approved', used_at: undefined });
   }
 
   async #current(tenantId: string, id: string): Promise<ApprovalRecord | undefined> {

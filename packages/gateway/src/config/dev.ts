@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { VAULT_KEY_ENV } from '../constants.js';
 import { createGateway, type Gateway } from '../index.js';
 import { Keyset } from '../passport/index.js';
-import { createFileStores, stateFiles } from '../store/index.js';
+import { createFileStores, GATEWAY_STORE_NAMES, stateFiles } from '../store/index.js';
 import type { GatewayStores } from '../store/types.js';
 import type { GatewayConfig } from './types.js';
 
@@ -89,7 +89,11 @@ export function createDevGateway(options: DevGatewayOptions = {}): DevGateway {
     ]),
     keyset,
     stores: {
-      ...(options.dir ? createFileStores(options.dir, { nowMs: options.clock }) : {}),
+      // File stores (and the directory's one-process lock) only for what was not given, so processes
+      // sharing a database may share a --dir for keys too.
+      ...(options.dir && !coversEveryStore(options.stores)
+        ? createFileStores(options.dir, { nowMs: options.clock })
+        : {}),
       ...options.stores,
     },
     vaultKey: vault.key,
@@ -103,6 +107,10 @@ export function createDevGateway(options: DevGatewayOptions = {}): DevGateway {
     vaultKeySource: vault.source,
     ...(vault.file ? { vaultKeyFile: vault.file } : {}),
   };
+}
+
+function coversEveryStore(stores: Partial<GatewayStores> | undefined): boolean {
+  return GATEWAY_STORE_NAMES.every((name) => stores?.[name] !== undefined);
 }
 
 function newKeys(tenantIds: string[]): DevKeys[] {

@@ -9,7 +9,7 @@ import { type DecideDeps, TenantPolicies, vaultLeaser } from '../decide/index.js
 import { IdempotencyGuard } from '../idempotency/index.js';
 import { Keyset } from '../passport/index.js';
 import { isPackName, packSource } from '../policy/index.js';
-import { createMemoryStores, guardStores } from '../store/index.js';
+import { createMemoryStores, GATEWAY_STORE_NAMES, guardStores } from '../store/index.js';
 import type { GatewayStores } from '../store/types.js';
 import { ToolService } from '../tools/index.js';
 import { parseVaultKey, Vault } from '../vault/index.js';
@@ -101,11 +101,11 @@ export function buildServices(config: GatewayConfig): GatewayServices {
   };
 }
 
-const STORE_NAMES = ['ledger', 'jti', 'vault', 'approvals', 'idempotency', 'tools', 'policies'] as const;
-
 /** Only the seven stores: an aggregate (e.g. PostgreSQL stores with their pool) may carry more members. */
 function pickStores(stores: GatewayStores): GatewayStores {
-  return Object.fromEntries(STORE_NAMES.map((name) => [name, stores[name]])) as unknown as GatewayStores;
+  return Object.fromEntries(
+    GATEWAY_STORE_NAMES.map((name) => [name, stores[name]]),
+  ) as unknown as GatewayStores;
 }
 
 /** A pack name stands for the pack's JSON; anything else is a policy object (validated when seeded). */

@@ -8,7 +8,7 @@
 import type { ApprovalService } from '../approvals/index.js';
 import { effectiveAgentId, type Principal } from '../auth/index.js';
 import { sha256Hex } from '../crypto/hash.js';
-import type { LedgerStore } from '../ledger/index.js';
+import type { AppendInput, LedgerEvent, LedgerStore } from '../ledger/index.js';
 import type { PassportClaims } from '../passport/index.js';
 import { evaluate, type JsonObject } from '../policy/index.js';
 import type { ApprovalRecord, ToolDefinition } from '../store/types.js';
@@ -89,6 +89,8 @@ export interface Deliberation {
   policy: PolicyInForce;
   delegation?: PassportClaims;
   approval?: ApprovalRecord;
+  /** What this preflight spent on its way (a passport's single use, an approval's one run). */
+  spent?: { jti?: string; approvalId?: string };
 }
 
 export async function decide(deps: DecideDeps, call: DecideCall, input: PreflightInput): Promise<Decision> {
@@ -146,6 +148,7 @@ export async function delegationStep(deps: DecideDeps, state: Deliberation): Pro
   );
   if (!used.ok) return refusedDelegation(used.reason_code, used.message, nextStep(used.reason_code));
   state.delegation = used.claims;
+  state.spent = { ...state.spent, jti: used.claims.jti };
   return null;
 }
 
@@ -219,7 +222,7 @@ async function answer(
   }
 
   const decidedAt = new Date(deps.nowMs()).toISOString();
-  const event = await deps.ledger.append(tenantId, {
+  const event = await recorded(deps, state, {
     type: 'decision',
     at: decidedAt,
     data: {
@@ -261,6 +264,23 @@ async function answer(
     request_id: call.requestId,
     decided_at: decidedAt,
   };
+}
+
+/**
+ * Appends the decision event. A passport or approval is spent only together with it: if the append
+ * fails, what this preflight spent is given back before the caller gets its 503, so a retry can run.
+ */
+async function recorded(deps: DecideDeps, state: Deliberation, input: AppendInput): Promise<LedgerEvent> {
+  try {
+    return await deps.ledger.append(state.tenantId, input);
+  } catch (error) {
+    const { jti, approvalId } = state.spent ?? {};
+    if (jti !== undefined) await deps.delegation.jti.release(state.tenantId, jti).catch(() => undefined);
+    if (approvalId !== undefined) {
+      await deps.approvals.unconsume(state.tenantId, approvalId).catch(() => undefined);
+    }
+    throw error;
+  }
 }
 
 function nextStep(reasonCode: string): string {

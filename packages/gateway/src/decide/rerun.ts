@@ -76,6 +76,7 @@ export async function decideWithApproval(
       [ASK_AGAIN],
     );
   }
+  state.spent = { ...state.spent, approvalId };
   const by = record.decided_by ? ` by ${record.decided_by}` : '';
   return approvalVerdict(
     'allow',

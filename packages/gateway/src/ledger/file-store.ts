@@ -39,8 +39,12 @@ interface TenantFile {
 }
 
 export interface FileLedgerStoreOptions extends LedgerStoreOptions {
-  /** Take the directory lock (default true); see lock.ts for what it does and does not guarantee. */
-  lock?: boolean;
+  /**
+   * Take the directory lock (default true); see lock.ts for what it does and does not guarantee. A
+   * lock the caller already holds (the gateway's state-directory lock) stands in for it until `close()`
+   * releases it.
+   */
+  lock?: boolean | { release(): void };
 }
 
 interface PendingAppend {
@@ -66,6 +70,7 @@ export class FileLedgerStore implements LedgerStore {
   readonly #newId: () => string;
   readonly #useLock: boolean;
   #lock: Promise<DirectoryLock> | null = null;
+  #heldLock: { release(): void } | null;
 
   constructor(
     readonly directory: string,
@@ -73,7 +78,8 @@ export class FileLedgerStore implements LedgerStore {
   ) {
     this.#clock = options.clock ?? (() => new Date());
     this.#newId = options.newId ?? newEventId;
-    this.#useLock = options.lock ?? true;
+    this.#useLock = options.lock !== false;
+    this.#heldLock = typeof options.lock === 'object' ? options.lock : null;
   }
 
   /**
@@ -237,10 +243,13 @@ export class FileLedgerStore implements LedgerStore {
     const lock = this.#lock;
     this.#lock = null;
     await (await lock?.catch(() => undefined))?.release();
+    this.#heldLock?.release();
+    this.#heldLock = null;
   }
 
   #ensureLocked(): Promise<unknown> {
     if (!this.#useLock) return Promise.resolve();
+    if (this.#heldLock) return mkdir(this.directory, { recursive: true });
     if (!this.#lock) {
       const pending = mkdir(this.directory, { recursive: true }).then(() => lockDirectory(this.directory));
       this.#lock = pending;

@@ -13,6 +13,11 @@ export interface JtiClaimStore {
    * (the passport's `exp` plus leeway), after which the token cannot verify anyway.
    */
   claim(tenantId: string, jti: string, expiresAtSeconds: number): Promise<boolean>;
+  /**
+   * Undoes a claim whose decision could not be recorded (the caller got no answer but a 503), so the
+   * passport is spent only together with the ledger event of the decision that spent it.
+   */
+  release(tenantId: string, jti: string): Promise<void>;
   /** Non-consuming: has `jti` already been claimed? (`verify` reports replays without burning tokens.) */
   isClaimed(tenantId: string, jti: string): Promise<boolean>;
   /** Revokes `jti`. Without `expiresAtSeconds` the revocation is kept until an operator removes it. */
@@ -47,6 +52,10 @@ export class MemoryJtiClaimStore implements JtiClaimStore {
     this.#claims.set(key, { expiresAt: expiresAtSeconds });
     if (++this.#claimsSincePurge >= PURGE_EVERY_CLAIMS) void this.purgeExpired(this.#nowSeconds());
     return true;
+  }
+
+  async release(tenantId: string, jti: string): Promise<void> {
+    this.#claims.delete(storeKey(tenantId, jti));
   }
 
   async isClaimed(tenantId: string, jti: string): Promise<boolean> {

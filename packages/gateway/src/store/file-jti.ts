@@ -7,6 +7,7 @@ import { Journal, LoadOnce } from './journal.js';
 
 type JtiEntry =
   | { op: 'claim'; tenant_id: string; jti: string; expires_at: number }
+  | { op: 'release'; tenant_id: string; jti: string }
   | { op: 'revoke'; tenant_id: string; jti: string; reason: string; expires_at: number | null };
 
 export class FileJtiClaimStore implements JtiClaimStore {
@@ -19,6 +20,7 @@ export class FileJtiClaimStore implements JtiClaimStore {
     this.#loaded = new LoadOnce(async () => {
       for (const entry of (await this.#journal.readAll()) as JtiEntry[]) {
         if (entry.op === 'claim') await this.#memory.claim(entry.tenant_id, entry.jti, entry.expires_at);
+        else if (entry.op === 'release') await this.#memory.release(entry.tenant_id, entry.jti);
         else
           await this.#memory.revoke(entry.tenant_id, entry.jti, entry.reason, entry.expires_at ?? undefined);
       }
@@ -37,6 +39,12 @@ export class FileJtiClaimStore implements JtiClaimStore {
     if (first)
       await this.#journal.append({ op: 'claim', tenant_id: tenantId, jti, expires_at: expiresAtSeconds });
     return first;
+  }
+
+  async release(tenantId: string, jti: string): Promise<void> {
+    await this.#loaded.ready();
+    await this.#journal.append({ op: 'release', tenant_id: tenantId, jti });
+    await this.#memory.release(tenantId, jti);
   }
 
   async isClaimed(tenantId: string, jti: string): Promise<boolean> {

@@ -30,6 +30,11 @@ export interface PutCredentialOptions {
   boundTools: string[];
   /** Lease lifetime, default 300 s, clamped to [1, 3600]. */
   ttlSeconds?: number;
+  /**
+   * Records the change (the ledger event) once the secret is sealed and before it is stored: if it
+   * throws, nothing is stored, so a credential never exists without its record.
+   */
+  record?: (stored: CredentialMetadata) => Promise<void>;
 }
 
 export interface CredentialLease {
@@ -99,6 +104,7 @@ export class Vault {
       lease_ttl_seconds: clampLeaseTtl(options.ttlSeconds),
       envelope,
     };
+    await options.record?.(metadata(record));
     await this.#store.put(record);
     return metadata(record);
   }
@@ -112,7 +118,13 @@ export class Vault {
     return (await this.#store.list(tenantId)).map(metadata);
   }
 
-  async delete(tenantId: string, name: string): Promise<boolean> {
+  /**
+   * Resolves whether a credential was removed. `record` (the ledger event) runs first, only when there
+   * is something to remove; if it throws, the credential stays.
+   */
+  async delete(tenantId: string, name: string, record?: () => Promise<void>): Promise<boolean> {
+    if (!(await this.#store.get(tenantId, name))) return false;
+    await record?.();
     return this.#store.delete(tenantId, name);
   }
 

@@ -39,10 +39,12 @@ export const putCredential: OperationSpec = {
     const stored = await services.vault.put(tenantId, name, body.value, {
       boundTools: body.bound_tools,
       ttlSeconds: body.lease_ttl_seconds ?? CREDENTIAL_LEASE_TTL_DEFAULT_SECONDS,
-    });
-    await services.stores.ledger.append(tenantId, {
-      type: 'credential.stored',
-      data: { name, version: stored.version, bound_tools: stored.bound_tools },
+      record: async (sealed) => {
+        await services.stores.ledger.append(tenantId, {
+          type: 'credential.stored',
+          data: { name, version: sealed.version, bound_tools: sealed.bound_tools },
+        });
+      },
     });
     return { status: 200, body: stored };
   },
@@ -54,8 +56,10 @@ export const deleteCredential: OperationSpec = {
     const { services } = context;
     const tenantId = caller(context).tenantId;
     const name = context.params.name as string;
-    if (!(await services.vault.delete(tenantId, name))) throw new NotFoundError(`No credential ${name}.`);
-    await services.stores.ledger.append(tenantId, { type: 'credential.deleted', data: { name } });
+    const deleted = await services.vault.delete(tenantId, name, async () => {
+      await services.stores.ledger.append(tenantId, { type: 'credential.deleted', data: { name } });
+    });
+    if (!deleted) throw new NotFoundError(`No credential ${name}.`);
     return { status: 200, body: { name, deleted: true } };
   },
 };

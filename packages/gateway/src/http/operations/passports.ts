@@ -102,12 +102,14 @@ export const revokePassportOperation: OperationSpec = {
     if (!issued) throw new NotFoundError(`No passport ${params.jti}.`);
     // Kept past any possible use: expiry plus the largest leeway a verifier may apply.
     const keepUntil = Number(issued.data.exp) + PASSPORT_LEEWAY_MAX_SECONDS;
-    await services.stores.jti.revoke(principal.tenantId, params.jti as string, body.reason, keepUntil);
     const revokedAt = new Date(services.nowMs()).toISOString();
+    // Recorded first: a revocation takes effect only together with its ledger event (a failed append
+    // is a 503 the caller retries).
     await services.stores.ledger.append(principal.tenantId, {
       type: 'passport.revoked',
       data: { jti: params.jti as string, reason: body.reason, key_id: principal.keyId },
     });
+    await services.stores.jti.revoke(principal.tenantId, params.jti as string, body.reason, keepUntil);
     return {
       status: 200,
       body: { jti: params.jti, revoked: true, reason: body.reason, revoked_at: revokedAt },

@@ -29,6 +29,13 @@ export class PostgresJtiClaimStore implements JtiClaimStore {
     return result.rowCount === 1;
   }
 
+  async release(tenantId: string, jti: string): Promise<void> {
+    await this.pool.query('DELETE FROM actpass_jti_claims WHERE tenant_id = $1 AND jti = $2', [
+      tenantId,
+      jti,
+    ]);
+  }
+
   async isClaimed(tenantId: string, jti: string): Promise<boolean> {
     const { rowCount } = await this.pool.query(
       'SELECT 1 FROM actpass_jti_claims WHERE tenant_id = $1 AND jti = $2',
