@@ -38,6 +38,14 @@ else
   start_postgres || echo "PostgreSQL could not start here: its suites will say so"
 fi
 
+# Debian's Chromium for the console's browser tests (installed when absent). In CI it must be there;
+# elsewhere the browser suites skip with a message saying how to get it.
+if [ "${CI:-}" = "true" ]; then
+  step "install Chromium" bash scripts/chromium.sh
+else
+  bash scripts/chromium.sh >/dev/null || echo "Chromium could not be installed here: the console's browser tests will say so"
+fi
+
 step "generated files are fresh" bash scripts/check-generated.sh
 step "contract lint (redocly)" pnpm --filter @actpass/contract run lint
 step "lint + format (biome)" pnpm exec biome check .

@@ -11,6 +11,8 @@ export default defineConfig([
   {
     entry: { index: 'src/index.ts' },
     format: ['esm', 'cjs'],
+    // import.meta.url (where the bundled console files are) also works in the CommonJS build.
+    shims: true,
     dts: true,
     sourcemap: true,
     target: 'node20',

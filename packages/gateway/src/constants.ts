@@ -168,3 +168,36 @@ export const STATE_LOCK_FILE = 'gateway.lock';
 
 /** The row of the `keysets` table holding the gateway's signing keyset. */
 export const DEFAULT_KEYSET_ID = 'default';
+
+// ─── Console (SPEC §14) ───
+
+/** Where the gateway serves the console; the console's own files live under `${CONSOLE_PATH}/`. */
+export const CONSOLE_PATH = '/console';
+/**
+ * The console's Content-Security-Policy: its own files only, no inline script or style, no eval,
+ * Trusted Types so no string can reach an HTML sink, and no framing.
+ */
+export const CONSOLE_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self'",
+  "connect-src 'self'",
+  "font-src 'none'",
+  "object-src 'none'",
+  "media-src 'none'",
+  "worker-src 'none'",
+  "manifest-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+  "require-trusted-types-for 'script'",
+  "trusted-types 'none'",
+].join('; ');
+/** Content types of the files the console is built from; any other file is not served. */
+export const CONSOLE_CONTENT_TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+};

@@ -3,7 +3,9 @@
  * `fetch` handler (so `new ActPass({ fetch: gateway.fetch })` runs fully in-process) and `listen()`
  * to serve the same handler on node:http.
  */
+
 import { buildServices, type GatewayConfig, type GatewayServices } from './config/index.js';
+import { withConsole } from './console/index.js';
 import {
   type FetchHandler,
   fetchAdapter,
@@ -31,7 +33,7 @@ export interface Gateway {
 
 export function createGateway(config: GatewayConfig): Gateway {
   const services: GatewayServices = buildServices(config);
-  const handle = createHandler(services);
+  const handle = withConsole(createHandler(services), config.console);
   const servers = new Set<RunningServer>();
   return {
     fetch: fetchAdapter(handle),

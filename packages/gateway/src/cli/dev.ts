@@ -4,7 +4,7 @@
  *   {"ready":true,"url":…,"tenant_id":…,"keys":{"agent":…,"approver":…,"admin":…},"jwks_url":…}
  * Everything else goes to stderr in that mode.
  */
-import { DEFAULT_HOST, DEFAULT_PORT, VAULT_KEY_ENV } from '../constants.js';
+import { CONSOLE_PATH, DEFAULT_HOST, DEFAULT_PORT, VAULT_KEY_ENV } from '../constants.js';
 import { createDevGateway } from '../index.js';
 import { createPostgresStores, DATABASE_URL_ENV } from '../store/postgres/index.js';
 import { parseCommandArgs } from './args.js';
@@ -46,6 +46,7 @@ export async function dev(argv: string[], io: Output): Promise<number> {
     throw new UsageError(`cannot listen on ${host}:${port}: ${error.code ?? error.message}${hint}.`);
   });
   const jwksUrl = `${running.url}/.well-known/jwks.json`;
+  const consoleUrl = `${running.url}${CONSOLE_PATH}/`;
 
   if (vaultKeySource === 'generated' && vaultKeyFile) {
     note(
@@ -62,6 +63,7 @@ export async function dev(argv: string[], io: Output): Promise<number> {
         tenant_id: keys.tenantId,
         keys: { agent: keys.agent, approver: keys.approver, admin: keys.admin },
         jwks_url: jwksUrl,
+        console_url: consoleUrl,
       }),
     );
   } else {
@@ -71,6 +73,7 @@ export async function dev(argv: string[], io: Output): Promise<number> {
     io.out(`  approver: ${keys.approver}`);
     io.out(`  admin:    ${keys.admin}`);
     io.out(`  jwks:     ${jwksUrl}`);
+    io.out(`  console:  ${consoleUrl} (sign in with the approver or admin key)`);
     io.out(
       shared
         ? `  state:    PostgreSQL (ledger and stores); ${dir} (keyset.json, dev-keys.json)`

@@ -39,4 +39,9 @@ export interface GatewayConfig {
   maxBodyBytes?: number;
   /** Unexpected errors (500s) are reported here; defaults to stderr. */
   logger?: GatewayLogger;
+  /**
+   * The browser console at /console: on by default from the files bundled with the gateway;
+   * `{ assetsDir }` serves another build of it; false turns it off (/console is then a 404).
+   */
+  console?: false | { assetsDir?: string };
 }

@@ -192,12 +192,16 @@ describe('actpass dev (spawned)', () => {
       child?.once('exit', (code) => reject(new Error(`exited ${code}`)));
     });
     const ready = JSON.parse(first);
-    expect(Object.keys(ready)).toEqual(['ready', 'url', 'tenant_id', 'keys', 'jwks_url']);
+    expect(Object.keys(ready)).toEqual(['ready', 'url', 'tenant_id', 'keys', 'jwks_url', 'console_url']);
     expect(ready).toMatchObject({
       ready: true,
       tenant_id: 'acme',
       jwks_url: `${ready.url}/.well-known/jwks.json`,
+      console_url: `${ready.url}/console/`,
     });
+    const page = await fetch(ready.console_url);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(Object.keys(ready.keys)).toEqual(['agent', 'approver', 'admin']);
 
     const response = await fetch(`${ready.url}/api/v1/actions/preflight`, {
