@@ -1,7 +1,15 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', canonical: 'src/canonical/index.ts' },
+  entry: {
+    index: 'src/index.ts',
+    canonical: 'src/canonical/index.ts',
+    // Framework adapters: optional subpath exports; the frameworks stay external peer dependencies.
+    ai: 'src/adapters/ai.ts',
+    'openai-agents': 'src/adapters/openai-agents.ts',
+    langchain: 'src/adapters/langchain.ts',
+    mcp: 'src/adapters/mcp.ts',
+  },
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,

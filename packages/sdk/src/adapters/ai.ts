@@ -1,0 +1,58 @@
+/**
+ * `@actpass/sdk/ai`: `guard()` around Vercel AI SDK tools. The wrapped tool keeps its schema and
+ * options; only `execute` changes, so `generateText`/`streamText` use it as before.
+ */
+import type { Tool, ToolExecutionOptions } from 'ai';
+import type { ActPass } from '../client.js';
+import { MisconfiguredError } from '../core/errors.js';
+import { guardedCall } from './guarded-call.js';
+import type { GuardToolOptions } from './options.js';
+import { type ToolNameOption, toolName } from './tool-name.js';
+
+export { blockedText, isToolBlockedError, ToolBlockedError } from './blocked.js';
+export type { GuardToolOptions, PerCall } from './options.js';
+export { isToolName, type ToolNameOption } from './tool-name.js';
+
+/** What the per-call options receive besides the input: the AI SDK's own execution options. */
+export type AiToolCall = ToolExecutionOptions;
+
+/** A tool of the AI SDK has no name of its own (its key in `tools` is the name), so `tool` is required. */
+export type AiGuardOptions<INPUT> = Omit<GuardToolOptions<INPUT, AiToolCall>, 'tool'> & { tool: string };
+
+/** Wraps one `tool({ inputSchema, execute })`: decided by ActPass before `execute` runs. */
+export function guardTool<INPUT, OUTPUT>(
+  actpass: ActPass,
+  tool: Tool<INPUT, OUTPUT>,
+  options: AiGuardOptions<INPUT>,
+): Tool<INPUT, OUTPUT | string> {
+  const name = toolName(options.tool, options.tool);
+  const execute = tool.execute;
+  if (typeof execute !== 'function') {
+    throw new MisconfiguredError(
+      `guardTool(): the AI SDK tool for "${name}" has no execute function; only tools that run here can be guarded`,
+    );
+  }
+  const guarded = (input: INPUT, call: ToolExecutionOptions) =>
+    guardedCall(actpass, options, name, input, call, () => execute(input, call) as OUTPUT, call.abortSignal);
+  return { ...tool, execute: guarded } as Tool<INPUT, OUTPUT | string>;
+}
+
+/** Options for a whole `tools` record: `tool` may map each key to an ActPass name (default: the key). */
+export type AiGuardToolsOptions = GuardToolOptions<unknown, AiToolCall> & { tool?: ToolNameOption };
+
+type GuardedTools<TOOLS extends Record<string, Tool>> = {
+  [K in keyof TOOLS]: TOOLS[K] extends Tool<infer INPUT, infer OUTPUT> ? Tool<INPUT, OUTPUT | string> : never;
+};
+
+/** Wraps every tool of a `tools` record; each key is the tool's name unless `tool` maps it. */
+export function guardTools<TOOLS extends Record<string, Tool>>(
+  actpass: ActPass,
+  tools: TOOLS,
+  options: AiGuardToolsOptions,
+): GuardedTools<TOOLS> {
+  const guarded: Record<string, Tool> = {};
+  for (const [key, tool] of Object.entries(tools)) {
+    guarded[key] = guardTool(actpass, tool, { ...options, tool: toolName(options.tool, key) });
+  }
+  return guarded as GuardedTools<TOOLS>;
+}

@@ -1,0 +1,75 @@
+import type { ActPass } from '../client.js';
+import type { PreflightParams } from '../core/types.js';
+import { blockedText, ToolBlockedError } from './blocked.js';
+import type { GuardToolOptions, PerCall } from './options.js';
+
+async function resolve<I, C, T>(value: PerCall<I, C, T>, input: I, call: C): Promise<T> {
+  return typeof value === 'function' ? (value as (input: I, call: C) => T | Promise<T>)(input, call) : value;
+}
+
+/** The input as `args`: an object is sent as it is; anything else (a string tool input) as `{ input }`. */
+function defaultArgs(input: unknown): Record<string, unknown> {
+  if (typeof input === 'object' && input !== null && !Array.isArray(input)) {
+    return input as Record<string, unknown>;
+  }
+  return { input };
+}
+
+async function preflightParams<I, C>(
+  options: GuardToolOptions<I, C>,
+  tool: string,
+  input: I,
+  call: C,
+): Promise<PreflightParams> {
+  const [goal, resource, passport, mode, agentId, userId, context] = await Promise.all([
+    resolve(options.goal, input, call),
+    options.resource?.(input, call),
+    resolve(options.passport, input, call),
+    resolve(options.mode, input, call),
+    resolve(options.agentId, input, call),
+    resolve(options.userId, input, call),
+    resolve(options.context, input, call),
+  ]);
+  const params: PreflightParams = {
+    goal,
+    tool,
+    args: options.args ? options.args(input, call) : defaultArgs(input),
+  };
+  if (resource !== undefined) params.resource = resource;
+  if (passport !== undefined) params.passport = passport;
+  if (mode !== undefined) params.mode = mode;
+  if (agentId !== undefined) params.agent_id = agentId;
+  if (userId !== undefined) params.user_id = userId;
+  if (context !== undefined) params.context = context;
+  return params;
+}
+
+/**
+ * One guarded tool call, shared by every adapter: decide, run `body` only where `guard()` allows,
+ * and otherwise hand the model the `BLOCKED` text (or throw, when asked). The body's own errors are
+ * rethrown so the framework reports them as it always does.
+ */
+export async function guardedCall<I, C, R>(
+  actpass: ActPass,
+  options: GuardToolOptions<I, C>,
+  tool: string,
+  input: I,
+  call: C,
+  body: () => R | Promise<R>,
+  signal?: AbortSignal,
+): Promise<R | string> {
+  const params = await preflightParams(options, tool, input, call);
+  const outcome = await actpass.guard<R>({
+    ...params,
+    execute: () => body(),
+    ...(options.waitForApproval ? { waitForApproval: options.waitForApproval } : {}),
+    ...(options.recordOutcome === undefined ? {} : { recordOutcome: options.recordOutcome }),
+    ...(signal ? { signal } : {}),
+  });
+  if (outcome.executed) {
+    if (outcome.error !== undefined) throw outcome.error;
+    return outcome.result as R;
+  }
+  if (options.onBlocked === 'throw') throw new ToolBlockedError(tool, outcome.decision);
+  return blockedText(outcome.decision);
+}

@@ -1,0 +1,65 @@
+/**
+ * `@actpass/sdk/langchain`: `guard()` around LangChain.js tools. `guardTool` wraps a tool made with
+ * `tool(fn, { name, schema })` (a `DynamicStructuredTool`) into one with the same name, description and
+ * schema whose function is decided by ActPass first, on the input the schema parsed.
+ */
+import type { CallbackManagerForToolRun } from '@langchain/core/callbacks/manager';
+import type { RunnableConfig } from '@langchain/core/runnables';
+import { DynamicStructuredTool, type ToolRunnableConfig } from '@langchain/core/tools';
+import type { ActPass } from '../client.js';
+import { guardedCall } from './guarded-call.js';
+import type { GuardToolOptions } from './options.js';
+import { toolName } from './tool-name.js';
+
+export { blockedText, isToolBlockedError, ToolBlockedError } from './blocked.js';
+export type { GuardToolOptions, PerCall } from './options.js';
+export { isToolName, type ToolNameOption } from './tool-name.js';
+
+/** What the per-call options receive besides the input: the run's config (`configurable`, `toolCall`). */
+export interface LangChainToolCall {
+  config: ToolRunnableConfig | undefined;
+}
+
+/** Wraps a LangChain tool; the ActPass tool name defaults to the tool's `name`. */
+export function guardTool<
+  SchemaT,
+  SchemaOutputT,
+  SchemaInputT,
+  ToolOutputT,
+  ToolEventT,
+  NameT extends string,
+>(
+  actpass: ActPass,
+  tool: DynamicStructuredTool<SchemaT, SchemaOutputT, SchemaInputT, ToolOutputT, ToolEventT, NameT>,
+  options: GuardToolOptions<SchemaOutputT, LangChainToolCall>,
+): DynamicStructuredTool<SchemaT, SchemaOutputT, SchemaInputT, ToolOutputT | string, ToolEventT, NameT> {
+  const name = toolName(options.tool, tool.name);
+  const func = (input: SchemaOutputT, runManager?: CallbackManagerForToolRun, config?: RunnableConfig) =>
+    guardedCall(
+      actpass,
+      options,
+      name,
+      input,
+      { config: config as ToolRunnableConfig | undefined },
+      () => tool.func(input, runManager, config) as Promise<ToolOutputT>,
+      config?.signal,
+    );
+  return new DynamicStructuredTool<
+    SchemaT,
+    SchemaOutputT,
+    SchemaInputT,
+    ToolOutputT | string,
+    ToolEventT,
+    NameT
+  >({
+    name: tool.name,
+    description: tool.description,
+    schema: tool.schema,
+    func,
+    returnDirect: tool.returnDirect,
+    responseFormat: tool.responseFormat,
+    verboseParsingErrors: tool.verboseParsingErrors,
+    ...(tool.metadata ? { metadata: tool.metadata } : {}),
+    ...(tool.tags ? { tags: tool.tags } : {}),
+  });
+}
