@@ -6,3 +6,4 @@ export {
   publicApproval,
   type RerunLookup,
 } from './service.js';
+export { type ApprovalDelegationView, approvalView, type DelegationStatus } from './view.js';

@@ -48,6 +48,13 @@ export async function verifyDelegation(
 
 type DelegationFailure = Extract<DelegationResult, { ok: false }>;
 
+/** Who the preflight presenting a passport acts for; a passport is bound to its goal and user. */
+export interface DelegatedParty {
+  agentId: string | null;
+  goal: string;
+  userId: string | null;
+}
+
 /** Verify, then spend. */
 export async function useDelegation(
   deps: DelegationDeps,
@@ -55,22 +62,50 @@ export async function useDelegation(
   token: string,
   nowSeconds: number,
   action: PassportAction,
-  agentId: string | null,
+  party: DelegatedParty,
 ): Promise<DelegationResult> {
   const verified = await verifyDelegation(deps, tenantId, token, nowSeconds, action);
   if (!verified.ok) return verified;
   const { claims } = verified;
   // A passport names the agent it was issued to; another agent presenting it is not that delegation.
-  if (claims.agent_id !== null && claims.agent_id !== agentId) {
-    return {
-      ok: false,
-      reason_code: 'passport.constraint_violated',
-      message: `passport was issued to agent "${claims.agent_id}"`,
+  if (claims.agent_id !== null && claims.agent_id !== party.agentId) {
+    return refused(
       claims,
-    };
+      'passport.constraint_violated',
+      `passport was issued to agent "${claims.agent_id}"`,
+    );
+  }
+  // SPEC §16.3: a passport is issued for one goal (and, when it names one, one user); checked before
+  // the claim, so a mismatch does not burn it.
+  if (claims.goal !== party.goal) {
+    return refused(claims, 'passport.goal_mismatch', 'passport was issued for another goal');
+  }
+  if (claims.user_id !== null && claims.user_id !== party.userId) {
+    return refused(claims, 'passport.user_mismatch', 'passport was issued for another user');
   }
   const claimed = await claimPassport(deps.jti, claims, deps.leewaySeconds);
   return claimed.ok ? { ok: true, claims } : claimed;
+}
+
+/**
+ * Releasing a held action uses the delegation verified when it was held: it is not verified again
+ * (it was already spent), but its revocation is re-checked (SPEC §16.3). Expiry after the hold is not:
+ * the approval has its own TTL, and the person approved what the passport allowed when it was valid.
+ */
+export async function inheritedDelegationProblem(
+  deps: DelegationDeps,
+  claims: PassportClaims,
+): Promise<DelegationFailure | null> {
+  if (!(await deps.jti.isRevoked(claims.tenant_id, claims.jti))) return null;
+  return refused(claims, 'passport.revoked', 'the passport this action was held under was revoked');
+}
+
+function refused(
+  claims: PassportClaims,
+  reason_code: PassportReasonCode,
+  message: string,
+): DelegationFailure {
+  return { ok: false, reason_code, message, claims };
 }
 
 /** The jti a token carries, read without trusting it (only to compare with one already verified). */

@@ -14,7 +14,7 @@ import { evaluate, type JsonObject } from '../policy/index.js';
 import type { ApprovalRecord, ToolDefinition } from '../store/types.js';
 import type { ToolService } from '../tools/index.js';
 import { actionHash, canonicalAction } from './action.js';
-import { type DelegationDeps, peekJti, useDelegation } from './delegation.js';
+import { type DelegationDeps, inheritedDelegationProblem, peekJti, useDelegation } from './delegation.js';
 import type { Lease, LeaseCredential } from './lease.js';
 import { decideWithApproval } from './rerun.js';
 import type { PolicyInForce, TenantPolicies } from './tenant-policies.js';
@@ -122,6 +122,9 @@ export async function delegationStep(deps: DecideDeps, state: Deliberation): Pro
   const token = state.input.passport;
   const inherited = state.approval?.passport;
   if (inherited && (token === undefined || peekJti(token) === inherited.jti)) {
+    const problem = await inheritedDelegationProblem(deps.delegation, inherited.claims);
+    if (problem)
+      return refusedDelegation(problem.reason_code, problem.message, nextStep(problem.reason_code));
     state.delegation = inherited.claims;
     return null;
   }
@@ -144,7 +147,7 @@ export async function delegationStep(deps: DecideDeps, state: Deliberation): Pro
       args: state.action.args,
       action_hash: state.actionHash,
     },
-    state.action.agent_id,
+    { agentId: state.action.agent_id, goal: state.action.goal, userId: state.action.user_id },
   );
   if (!used.ok) return refusedDelegation(used.reason_code, used.message, nextStep(used.reason_code));
   state.delegation = used.claims;

@@ -94,5 +94,8 @@ export const PASSPORT_NEXT_STEP: Record<string, string> = {
   'passport.replayed': 'A passport is single use: issue a new one for this action.',
   'passport.expired': 'Issue a new passport; this one has expired.',
   'passport.revoked': 'This passport was revoked; issue a new one if the action is still intended.',
+  'passport.goal_mismatch': 'Send the goal the passport was issued for, or issue a passport for this goal.',
+  'passport.user_mismatch':
+    'Send the user_id the passport was issued for, or issue a passport for this user.',
 };
 export const DEFAULT_PASSPORT_NEXT_STEP = 'Issue a passport that covers this tool, resource and arguments.';

@@ -2142,6 +2142,8 @@ export const contract = {
           "passport.tool_not_allowed",
           "passport.resource_not_allowed",
           "passport.constraint_violated",
+          "passport.goal_mismatch",
+          "passport.user_mismatch",
           "tool.drifted",
           "tool.unregistered",
           "approval.pending",
@@ -2763,6 +2765,53 @@ export const contract = {
           },
           "note": {
             "type": "string"
+          },
+          "delegation": {
+            "$ref": "#/components/schemas/ApprovalDelegation"
+          }
+        }
+      },
+      "ApprovalDelegation": {
+        "type": "object",
+        "description": "The passport the held action was checked against, for the approver to see. Releasing the action\nre-checks its revocation (`passport.revoked`); a passport that merely expired after the hold\ndoes not void an approval granted within the approval's own TTL.\n",
+        "required": [
+          "jti",
+          "goal",
+          "user_id",
+          "agent_id",
+          "expires_at",
+          "status"
+        ],
+        "properties": {
+          "jti": {
+            "type": "string"
+          },
+          "goal": {
+            "type": "string"
+          },
+          "user_id": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "agent_id": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "expires_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "status": {
+            "type": "string",
+            "enum": [
+              "active",
+              "expired",
+              "revoked"
+            ],
+            "description": "`revoked` blocks the release; `expired` is shown but does not."
           }
         }
       },

@@ -37,7 +37,9 @@ export type PassportReasonCode =
   | 'passport.replayed'
   | 'passport.tool_not_allowed'
   | 'passport.resource_not_allowed'
-  | 'passport.constraint_violated';
+  | 'passport.constraint_violated'
+  | 'passport.goal_mismatch'
+  | 'passport.user_mismatch';
 
 /** The action a passport is checked against (omit it to verify the token alone, e.g. /passports/verify). */
 export interface PassportAction {

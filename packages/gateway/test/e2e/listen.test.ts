@@ -76,7 +76,7 @@ describe('served over node:http with file stores', () => {
     const { call, keys } = server;
     const { body } = await call('POST', '/api/v1/passports', {
       key: keys.agent,
-      body: { audience: 'a', goal: 'g', allowed_tools: ['stripe.refund.create'] },
+      body: { audience: 'a', goal: 'resolve_refund_request', allowed_tools: ['stripe.refund.create'] },
     });
     const results = await Promise.all(
       Array.from({ length: 50 }, () =>
@@ -119,7 +119,7 @@ describe('served over node:http with file stores', () => {
     const before = await served(dir);
     const { body: issued } = await before.call('POST', '/api/v1/passports', {
       key: before.keys.agent,
-      body: { audience: 'a', goal: 'g', allowed_tools: ['stripe.refund.create'] },
+      body: { audience: 'a', goal: 'resolve_refund_request', allowed_tools: ['stripe.refund.create'] },
     });
     await before.call('POST', PREFLIGHT, {
       key: before.keys.agent,

@@ -246,7 +246,7 @@ describe('tool drift', () => {
     const t = testGateway();
     const { body: issued } = await t.call('POST', '/api/v1/passports', {
       key: t.keys.agent,
-      body: { audience: 'a', goal: 'g', allowed_tools: ['**'] },
+      body: { audience: 'a', goal: 'resolve_refund_request', allowed_tools: ['**'] },
     });
     const { body } = await t.call('POST', PREFLIGHT, {
       key: t.keys.agent,

@@ -9,7 +9,7 @@ describe('Idempotency-Key', () => {
     const t = testGateway();
     const { body: issued } = await t.call('POST', '/api/v1/passports', {
       key: t.keys.agent,
-      body: { audience: 'a', goal: 'g', allowed_tools: ['stripe.**'] },
+      body: { audience: 'a', goal: 'resolve_refund_request', allowed_tools: ['stripe.**'] },
     });
     const request = {
       key: t.keys.agent,

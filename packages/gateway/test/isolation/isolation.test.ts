@@ -14,7 +14,7 @@ describe('tenant isolation', () => {
     const approvalId: string = held.body.approval_request_id;
     const passport = await t.call('POST', '/api/v1/passports', {
       key: a.agent,
-      body: { audience: 'x', goal: 'tenant-a-goal', allowed_tools: ['**'] },
+      body: { audience: 'x', goal: 'resolve_refund_request', allowed_tools: ['**'] },
     });
     await t.call('PUT', '/api/v1/credentials/a_key', {
       key: a.admin,

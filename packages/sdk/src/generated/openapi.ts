@@ -397,7 +397,7 @@ export interface components {
          *     `server.unavailable` and `server.internal` are error codes only.
          * @enum {string}
          */
-        FixedReasonCode: "policy.no_match" | "passport.missing" | "passport.malformed" | "passport.bad_signature" | "passport.unknown_key" | "passport.wrong_issuer" | "passport.wrong_audience" | "passport.tenant_mismatch" | "passport.not_yet_valid" | "passport.expired" | "passport.revoked" | "passport.replayed" | "passport.tool_not_allowed" | "passport.resource_not_allowed" | "passport.constraint_violated" | "tool.drifted" | "tool.unregistered" | "approval.pending" | "approval.granted" | "approval.denied" | "approval.expired" | "approval.mismatch" | "auth.missing_key" | "auth.invalid_key" | "auth.forbidden" | "auth.tenant_mismatch" | "request.invalid" | "request.idempotency_conflict" | "request.not_found" | "vault.no_key" | "server.unavailable" | "server.internal" | "client.unreachable" | "client.timeout" | "client.http_error" | "client.invalid_response" | "client.misconfigured";
+        FixedReasonCode: "policy.no_match" | "passport.missing" | "passport.malformed" | "passport.bad_signature" | "passport.unknown_key" | "passport.wrong_issuer" | "passport.wrong_audience" | "passport.tenant_mismatch" | "passport.not_yet_valid" | "passport.expired" | "passport.revoked" | "passport.replayed" | "passport.tool_not_allowed" | "passport.resource_not_allowed" | "passport.constraint_violated" | "passport.goal_mismatch" | "passport.user_mismatch" | "tool.drifted" | "tool.unregistered" | "approval.pending" | "approval.granted" | "approval.denied" | "approval.expired" | "approval.mismatch" | "auth.missing_key" | "auth.invalid_key" | "auth.forbidden" | "auth.tenant_mismatch" | "request.invalid" | "request.idempotency_conflict" | "request.not_found" | "vault.no_key" | "server.unavailable" | "server.internal" | "client.unreachable" | "client.timeout" | "client.http_error" | "client.invalid_response" | "client.misconfigured";
         Sha256Hex: string;
         /** Format: date-time */
         Timestamp: string;
@@ -554,6 +554,24 @@ export interface components {
             decided_by?: string;
             decided_at?: components["schemas"]["Timestamp"];
             note?: string;
+            delegation?: components["schemas"]["ApprovalDelegation"];
+        };
+        /**
+         * @description The passport the held action was checked against, for the approver to see. Releasing the action
+         *     re-checks its revocation (`passport.revoked`); a passport that merely expired after the hold
+         *     does not void an approval granted within the approval's own TTL.
+         */
+        ApprovalDelegation: {
+            jti: string;
+            goal: string;
+            user_id: string | null;
+            agent_id: string | null;
+            expires_at: components["schemas"]["Timestamp"];
+            /**
+             * @description `revoked` blocks the release; `expired` is shown but does not.
+             * @enum {string}
+             */
+            status: "active" | "expired" | "revoked";
         };
         ApprovalList: {
             items: components["schemas"]["ApprovalRequest"][];

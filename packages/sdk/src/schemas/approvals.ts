@@ -23,6 +23,16 @@ export const ApprovalRequestSchema = z.object({
   decided_by: z.optional(z.string()),
   decided_at: z.optional(Timestamp),
   note: z.optional(z.string()),
+  delegation: z.optional(
+    z.object({
+      jti: z.string(),
+      goal: z.string(),
+      user_id: z.nullable(z.string()),
+      agent_id: z.nullable(z.string()),
+      expires_at: Timestamp,
+      status: z.enum(['active', 'expired', 'revoked']),
+    }),
+  ),
 });
 
 export const ApprovalListSchema = z.object({ items: z.array(ApprovalRequestSchema) });

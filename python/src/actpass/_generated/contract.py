@@ -30,7 +30,7 @@ A dotted, lower-case reason. Policy rules choose their own (for example
 """
 
 
-FixedReasonCode: TypeAlias = Literal['policy.no_match', 'passport.missing', 'passport.malformed', 'passport.bad_signature', 'passport.unknown_key', 'passport.wrong_issuer', 'passport.wrong_audience', 'passport.tenant_mismatch', 'passport.not_yet_valid', 'passport.expired', 'passport.revoked', 'passport.replayed', 'passport.tool_not_allowed', 'passport.resource_not_allowed', 'passport.constraint_violated', 'tool.drifted', 'tool.unregistered', 'approval.pending', 'approval.granted', 'approval.denied', 'approval.expired', 'approval.mismatch', 'auth.missing_key', 'auth.invalid_key', 'auth.forbidden', 'auth.tenant_mismatch', 'request.invalid', 'request.idempotency_conflict', 'request.not_found', 'vault.no_key', 'server.unavailable', 'server.internal', 'client.unreachable', 'client.timeout', 'client.http_error', 'client.invalid_response', 'client.misconfigured']
+FixedReasonCode: TypeAlias = Literal['policy.no_match', 'passport.missing', 'passport.malformed', 'passport.bad_signature', 'passport.unknown_key', 'passport.wrong_issuer', 'passport.wrong_audience', 'passport.tenant_mismatch', 'passport.not_yet_valid', 'passport.expired', 'passport.revoked', 'passport.replayed', 'passport.tool_not_allowed', 'passport.resource_not_allowed', 'passport.constraint_violated', 'passport.goal_mismatch', 'passport.user_mismatch', 'tool.drifted', 'tool.unregistered', 'approval.pending', 'approval.granted', 'approval.denied', 'approval.expired', 'approval.mismatch', 'auth.missing_key', 'auth.invalid_key', 'auth.forbidden', 'auth.tenant_mismatch', 'request.invalid', 'request.idempotency_conflict', 'request.not_found', 'vault.no_key', 'server.unavailable', 'server.internal', 'client.unreachable', 'client.timeout', 'client.http_error', 'client.invalid_response', 'client.misconfigured']
 """
 The reason codes ActPass itself assigns. `client.*` codes are made by the SDKs when they cannot
 get a valid decision (they never come from the gateway). `request.not_found`,
@@ -198,22 +198,16 @@ class PassportRevocation(TypedDict):
 ApprovalStatus: TypeAlias = Literal['pending', 'approved', 'denied', 'expired', 'used']
 
 
-class ApprovalRequest(TypedDict):
-    id: str
-    status: ApprovalStatus
-    action: CanonicalAction
-    action_hash: Sha256Hex
-    reason_code: ReasonCode
-    risk_tier: NotRequired[RiskTier]
-    created_at: Timestamp
+class ApprovalDelegation(TypedDict):
+    jti: str
+    goal: str
+    user_id: str | None
+    agent_id: str | None
     expires_at: Timestamp
-    decided_by: NotRequired[str]
-    decided_at: NotRequired[Timestamp]
-    note: NotRequired[str]
-
-
-class ApprovalList(TypedDict):
-    items: list[ApprovalRequest]
+    status: Literal['active', 'expired', 'revoked']
+    """
+    `revoked` blocks the release; `expired` is shown but does not.
+    """
 
 
 class ApprovalDecisionRequest(TypedDict, closed=True):
@@ -442,3 +436,22 @@ class PreflightRequest(TypedDict, closed=True):
     tool_definition: NotRequired[ToolDefinition]
     tool_hash: NotRequired[Sha256Hex]
     context: NotRequired[JsonObject]
+
+
+class ApprovalRequest(TypedDict):
+    id: str
+    status: ApprovalStatus
+    action: CanonicalAction
+    action_hash: Sha256Hex
+    reason_code: ReasonCode
+    risk_tier: NotRequired[RiskTier]
+    created_at: Timestamp
+    expires_at: Timestamp
+    decided_by: NotRequired[str]
+    decided_at: NotRequired[Timestamp]
+    note: NotRequired[str]
+    delegation: NotRequired[ApprovalDelegation]
+
+
+class ApprovalList(TypedDict):
+    items: list[ApprovalRequest]

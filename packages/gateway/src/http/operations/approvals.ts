@@ -1,6 +1,11 @@
-import { type ApprovalViewer, publicApproval } from '../../approvals/index.js';
-import type { ApprovalStatus } from '../../store/types.js';
+import { type ApprovalViewer, approvalView } from '../../approvals/index.js';
+import type { ApprovalRecord, ApprovalStatus } from '../../store/types.js';
 import { caller, type OperationContext, type OperationSpec } from '../types.js';
+
+/** The contract's `ApprovalRequest`, with the held delegation and its status now. */
+function view(context: OperationContext, record: ApprovalRecord) {
+  return approvalView(record, context.services.stores.jti, context.services.nowMs());
+}
 
 function viewer(context: OperationContext): ApprovalViewer {
   const principal = caller(context);
@@ -18,7 +23,10 @@ export const listApprovals: OperationSpec = {
     const status = context.query.status as ApprovalStatus | undefined;
     const limit = context.query.limit as number;
     const records = await context.services.approvals.list(caller(context).tenantId, status, limit);
-    return { status: 200, body: { items: records.map(publicApproval) } };
+    return {
+      status: 200,
+      body: { items: await Promise.all(records.map((record) => view(context, record))) },
+    };
   },
 };
 
@@ -26,7 +34,7 @@ export const getApproval: OperationSpec = {
   roles: ['agent', 'approver'],
   async run(context) {
     const record = await context.services.approvals.get(viewer(context), context.params.id as string);
-    return { status: 200, body: publicApproval(record) };
+    return { status: 200, body: await view(context, record) };
   },
 };
 
@@ -40,7 +48,7 @@ function decideApproval(verdict: 'approved' | 'denied'): OperationSpec {
         verdict,
         context.body?.note,
       );
-      return { status: 200, body: publicApproval(record) };
+      return { status: 200, body: await view(context, record) };
     },
   };
 }
