@@ -3213,7 +3213,8 @@ export const contract = {
           "ends_with",
           "glob",
           "exists",
-          "missing"
+          "missing",
+          "type"
         ]
       },
       "Condition": {

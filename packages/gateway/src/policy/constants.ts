@@ -25,7 +25,15 @@ export const OPERATORS: readonly Operator[] = [
   'glob',
   'exists',
   'missing',
+  'type',
 ];
+
+/**
+ * What the `type` operator can test for. `integer` is a number with no fractional part within
+ * ±(2^53−1) (JSON cannot tell `5` from `5.0`, so neither can a policy); `number` is any finite number,
+ * integers included; `object` excludes arrays and null.
+ */
+export const JSON_TYPES = ['null', 'boolean', 'number', 'integer', 'string', 'array', 'object'] as const;
 
 /** Operators that test presence only and therefore take no `value`. */
 export const VALUELESS_OPERATORS: readonly Operator[] = ['exists', 'missing'];

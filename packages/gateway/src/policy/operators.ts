@@ -52,6 +52,8 @@ export function bindOperator(operator: Operator, value: JsonValue | undefined, p
       return (actual, present) => present && typeof actual === 'string' && actual.startsWith(value as string);
     case 'ends_with':
       return (actual, present) => present && typeof actual === 'string' && actual.endsWith(value as string);
+    case 'type':
+      return (actual, present) => present && hasJsonType(actual, value as string);
     case 'glob': {
       const matches = globFor(path, value as string);
       return (actual, present) => present && typeof actual === 'string' && matches(actual);
@@ -86,4 +88,26 @@ function contains(actual: unknown, value: JsonValue): boolean {
     }
   }
   return false;
+}
+
+/** The `type` operator (SPEC §16.7): JSON types, plus `integer` so amounts can be required whole. */
+function hasJsonType(actual: unknown, type: string): boolean {
+  switch (type) {
+    case 'null':
+      return actual === null;
+    case 'boolean':
+      return typeof actual === 'boolean';
+    case 'number':
+      return typeof actual === 'number' && Number.isFinite(actual);
+    case 'integer':
+      return Number.isSafeInteger(actual);
+    case 'string':
+      return typeof actual === 'string';
+    case 'array':
+      return Array.isArray(actual);
+    case 'object':
+      return typeof actual === 'object' && actual !== null && !Array.isArray(actual);
+    default:
+      return false;
+  }
 }

@@ -19,7 +19,8 @@ export type Operator =
   | 'ends_with'
   | 'glob'
   | 'exists'
-  | 'missing';
+  | 'missing'
+  | 'type';
 
 /** The roots a condition path may start from (SPEC §5). */
 export type PathRoot =

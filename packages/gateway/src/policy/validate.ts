@@ -1,5 +1,6 @@
 import {
   DECISIONS,
+  JSON_TYPES,
   OPERATORS,
   PATH_ROOTS,
   REASON_CODE_PATTERN,
@@ -155,6 +156,8 @@ class Checker {
       typeof value !== 'string'
     ) {
       this.report(ruleId, at, 'invalid_value', `operator "${operator}" needs a number or a string value`);
+    } else if (operator === 'type' && !(JSON_TYPES as readonly JsonValue[]).includes(value)) {
+      this.report(ruleId, at, 'invalid_value', `operator "type" needs one of: ${JSON_TYPES.join(', ')}`);
     }
   }
 

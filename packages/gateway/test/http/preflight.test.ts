@@ -294,3 +294,13 @@ describe('credential leases', () => {
     expect(body.error.message).toContain('ACTPASS_VAULT_KEY');
   });
 });
+
+describe('amounts are integers', () => {
+  it('the refunds pack refuses 499.99 and a negative amount as refund.amount_invalid', async () => {
+    const { call, keys } = testGateway();
+    for (const amount of [499.99, -500]) {
+      const { body } = await call('POST', PREFLIGHT, { key: keys.agent, body: refund(amount) });
+      expect(body).toMatchObject({ decision: 'deny', reason_code: 'refund.amount_invalid' });
+    }
+  });
+});

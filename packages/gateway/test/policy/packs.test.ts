@@ -45,6 +45,20 @@ describe('prebuilt packs', () => {
     },
   );
 
+  it('every pack with an amount refuses a non-integer or negative one as its amount_invalid reason', () => {
+    for (const amount of [499.99, 10000.5, 60000.5, -500, 0.5]) {
+      expect(decide('refunds', 'stripe.refund.create', { amount }), String(amount)).toEqual([
+        'deny',
+        'refund.amount_invalid',
+        'high',
+      ]);
+    }
+    expect(decide('refunds', 'stripe.refund.create', { amount: 499 })[1]).toBe('refund.small_in_scope');
+    // Packs whose rules read args.amount are the ones this applies to; today that is refunds alone.
+    const withAmounts = PACK_NAMES.filter((name) => JSON.stringify(packSource(name)).includes('args.amount'));
+    expect(withAmounts).toEqual(['refunds']);
+  });
+
   it('knows its names and refuses others', () => {
     expect(isPackName('refunds')).toBe(true);
     expect(isPackName('toString')).toBe(false);

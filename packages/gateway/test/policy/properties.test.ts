@@ -51,6 +51,8 @@ function valueFor(operator: Operator): fc.Arbitrary<JsonValue | undefined> {
     case 'ends_with':
     case 'glob':
       return fc.constantFrom('', 'a', 'p', '*', 'p*', '*.exec', 'pay.refund', 's*l*');
+    case 'type':
+      return fc.constantFrom('null', 'boolean', 'number', 'integer', 'string', 'array', 'object');
     case '>':
     case '>=':
     case '<':

@@ -20,6 +20,7 @@ const ConditionSchema = z.object({
     'glob',
     'exists',
     'missing',
+    'type',
   ]),
   value: z.optional(z.unknown()),
 });

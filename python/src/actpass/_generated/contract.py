@@ -325,7 +325,7 @@ class CredentialDeletion(TypedDict):
     deleted: bool
 
 
-ConditionOperator: TypeAlias = Literal['==', '!=', '>', '>=', '<', '<=', 'in', 'not_in', 'contains', 'starts_with', 'ends_with', 'glob', 'exists', 'missing']
+ConditionOperator: TypeAlias = Literal['==', '!=', '>', '>=', '<', '<=', 'in', 'not_in', 'contains', 'starts_with', 'ends_with', 'glob', 'exists', 'missing', 'type']
 
 
 class Condition(TypedDict, closed=True):
