@@ -4,7 +4,11 @@
  * exactly one request per key runs whichever process it reached. Losers read the winner's record.
  */
 
-import { IDEMPOTENCY_SWEEP_EVERY, RACE_RETRY_ATTEMPTS } from '../../constants.js';
+import {
+  IDEMPOTENCY_COMPLETE_BATCH_MAX,
+  IDEMPOTENCY_SWEEP_EVERY,
+  RACE_RETRY_ATTEMPTS,
+} from '../../constants.js';
 import { StoreUnavailableError } from '../errors.js';
 import type { IdempotencyBegin, IdempotencyStore, StoredResponse } from '../types.js';
 import type { Pool } from './pool.js';
@@ -15,8 +19,18 @@ interface Row {
   expires_at_ms: string;
 }
 
+interface Completion {
+  scope: string;
+  key: string;
+  text: string;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
 export class PostgresIdempotencyStore implements IdempotencyStore {
   #begins = 0;
+  #completions: Completion[] = [];
+  #completing: Promise<void> | undefined;
 
   constructor(private readonly pool: Pool) {}
 
@@ -59,17 +73,41 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
     });
   }
 
-  async complete(scope: string, key: string, response: StoredResponse): Promise<void> {
+  /**
+   * Group commit: completions that arrive while one UPDATE is running go together in the next one (one
+   * statement, one commit for the batch), so remembering answers does not cost a commit each. Each
+   * resolves only after its batch committed.
+   */
+  complete(scope: string, key: string, response: StoredResponse): Promise<void> {
     // Stored as JSON text so any body (even one holding a NUL character) survives a text column.
-    await this.pool.query('UPDATE actpass_idempotency SET response = $3 WHERE scope = $1 AND key = $2', [
-      scope,
-      key,
-      JSON.stringify({
-        status: response.status,
-        body: response.body,
-        ...(response.credential ? { credential: response.credential } : {}),
-      }),
-    ]);
+    const text = JSON.stringify({
+      status: response.status,
+      body: response.body,
+      ...(response.credential ? { credential: response.credential } : {}),
+    });
+    return new Promise((resolve, reject) => {
+      this.#completions.push({ scope, key, text, resolve, reject });
+      this.#completing ??= this.#completeQueued();
+    });
+  }
+
+  async #completeQueued(): Promise<void> {
+    while (this.#completions.length > 0) {
+      const batch = this.#completions.splice(0, IDEMPOTENCY_COMPLETE_BATCH_MAX);
+      const rows = batch.map((_, row) => `($${row * 3 + 1}, $${row * 3 + 2}, $${row * 3 + 3})`);
+      try {
+        await this.pool.query(
+          `UPDATE actpass_idempotency AS t SET response = v.response
+           FROM (VALUES ${rows.join(', ')}) AS v(scope, key, response)
+           WHERE t.scope = v.scope AND t.key = v.key`,
+          batch.flatMap((completion) => [completion.scope, completion.key, completion.text]),
+        );
+        for (const completion of batch) completion.resolve();
+      } catch (error) {
+        for (const completion of batch) completion.reject(error);
+      }
+    }
+    this.#completing = undefined;
   }
 
   async release(scope: string, key: string): Promise<void> {
