@@ -79,6 +79,30 @@ export const LEDGER_EVENT_TYPE_MAX_CHARS = 64;
  */
 export const LEDGER_CREDENTIAL_FORBIDDEN_KEYS: readonly string[] = ['value', 'secret', 'plaintext'];
 
+// ─── Reports and simulation (SPEC §14) ───
+
+/** Window of the rollout report and the policy what-if when the caller names no `since`. */
+export const REPORT_DEFAULT_WINDOW_MS = 24 * 60 * 60 * 1000;
+export const REPORT_BUCKET_MS: Readonly<Record<'minute' | 'hour' | 'day', number>> = Object.freeze({
+  minute: 60_000,
+  hour: 3_600_000,
+  day: 86_400_000,
+});
+export const REPORT_DEFAULT_BUCKET = 'hour';
+/** A window cut into more buckets than this is refused (ask for a wider bucket). */
+export const REPORT_MAX_BUCKETS = 2000;
+export const REPORT_DEFAULT_TOP = 10;
+/** Enforce answers that stop an action from running. */
+export const BLOCKING_DECISIONS: readonly string[] = ['deny', 'require_approval', 'require_tool_reapproval'];
+/** Modes whose decisions are not blocked today: what switching to enforce would change. */
+export const OBSERVED_MODES: readonly string[] = ['monitor', 'warn'];
+/**
+ * Reason namespaces settled before the policy stage (passport, approval, tool drift, vault): the
+ * what-if holds these decisions as recorded instead of re-running a policy they never reached.
+ */
+export const PRE_POLICY_REASON_PREFIXES: readonly string[] = ['passport.', 'approval.', 'tool.', 'vault.'];
+export const SIMULATE_DEFAULT_LIMIT = 100;
+
 // ─── Passports (SPEC §4) ───
 
 export const PASSPORT_TYP = 'actpass-passport+jwt';

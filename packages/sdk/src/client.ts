@@ -24,6 +24,7 @@ import type {
   RecordEvidenceParams,
   RequestOptions,
   VerifyPassportParams,
+  WhoAmI,
   WithResponse,
 } from './core/types.js';
 import { readEnv } from './internal/env.js';
@@ -40,8 +41,10 @@ import { Credentials } from './resources/credentials.js';
 import { Evidence } from './resources/evidence.js';
 import { Passports } from './resources/passports.js';
 import { PolicyResource } from './resources/policy.js';
+import { Reports } from './resources/reports.js';
 import { Tools } from './resources/tools.js';
 import { DecisionSchema, EvidenceEventSchema, HealthSchema, JwksSchema } from './schemas/index.js';
+import { WhoAmISchema } from './schemas/reports.js';
 
 export interface ClientOptions {
   /** Falls back to `ACTPASS_API_KEY`. Without either, decisions fail closed as `client.misconfigured`. */
@@ -102,6 +105,7 @@ export class ActPass {
   readonly credentials: Credentials;
   readonly evidence: Evidence;
   readonly policy: PolicyResource;
+  readonly reports: Reports;
   /** @internal */
   readonly _internals: ClientInternals;
 
@@ -137,6 +141,7 @@ export class ActPass {
     this.credentials = new Credentials(this);
     this.evidence = new Evidence(this);
     this.policy = new PolicyResource(this);
+    this.reports = new Reports(this);
     this.#passports = new Passports(this, this.#agentId);
   }
 
@@ -217,6 +222,11 @@ export class ActPass {
   /** The public keys that verify passports and evidence exports (no API key needed by the gateway). */
   jwks(options?: RequestOptions): Promise<WithResponse<Jwks>> {
     return this.request({ method: 'GET', path: '/.well-known/jwks.json', schema: JwksSchema, options });
+  }
+
+  /** Who the API key is: its tenant, id, roles and (for an agent-bound key) agent. Any valid key. */
+  whoami(options?: RequestOptions): Promise<WithResponse<WhoAmI>> {
+    return this.request({ method: 'GET', path: '/whoami', schema: WhoAmISchema, options });
   }
 
   health(options?: RequestOptions): Promise<WithResponse<Health>> {

@@ -240,6 +240,8 @@ async function answer(
       // The action is recorded whole (args included) so an auditor can recompute action_hash from the
       // ledger alone. Secrets belong in the vault, never in args.
       action: state.action as unknown as JsonObject,
+      // Recorded so a policy what-if can re-run rules that test `context.*` (SPEC §14).
+      ...(state.input.context !== undefined ? { context: state.input.context } : {}),
       policy: { ...state.policy.ref },
       matched_rules: verdict.matched_rules,
       passport_jti: state.delegation?.jti ?? null,

@@ -81,11 +81,15 @@ export class TenantPolicies {
   }
 }
 
-function compileOrThrow(raw: unknown): CompiledPolicy {
+/**
+ * Compiles a policy or throws `InvalidInputError` listing every problem, paths rooted at `at`
+ * (`body` for PUT /policy, `body.policy` for a what-if candidate).
+ */
+export function compileOrThrow(raw: unknown, at = 'body'): CompiledPolicy {
   const result = compilePolicy(raw);
   if (result.ok) return result.policy;
   const details = result.problems.map((problem) => ({
-    path: problem.path ? `body.${problem.path}` : 'body',
+    path: problem.path ? `${at}.${problem.path}` : at,
     message: problem.message,
     ...(problem.rule_id !== null ? { rule_id: problem.rule_id } : {}),
   }));
@@ -93,7 +97,9 @@ function compileOrThrow(raw: unknown): CompiledPolicy {
   const summary = first ? `${first.path}: ${first.message}` : 'the policy is invalid';
   const more = details.length > 1 ? ` (and ${details.length - 1} more problems, see error.details)` : '';
   throw new InvalidInputError(
-    `${summary}${more}. Fix every problem listed, then PUT the policy again.`,
+    at === 'body'
+      ? `${summary}${more}. Fix every problem listed, then PUT the policy again.`
+      : `${summary}${more}. Fix every problem listed, then run the what-if again.`,
     details,
   );
 }

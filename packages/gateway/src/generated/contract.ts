@@ -63,6 +63,14 @@ export const contract = {
       "description": "Public keys for passports and evidence exports."
     },
     {
+      "name": "reports",
+      "description": "What the recorded decisions say, for the people rolling ActPass out."
+    },
+    {
+      "name": "identity",
+      "description": "Who the presented API key is."
+    },
+    {
       "name": "health",
       "description": "Liveness."
     }
@@ -973,7 +981,7 @@ export const contract = {
           "evidence"
         ],
         "summary": "Page through the tenant's ledger",
-        "description": "Needs the `admin` role.",
+        "description": "Needs the `admin` role. Without filters, every event in `seq` order. With filters (`type`,\n`tool`, `decision`, `agent_id`, `since`, `until`), only the events that pass all of them.\n",
         "parameters": [
           {
             "$ref": "#/components/parameters/TenantHint"
@@ -998,11 +1006,60 @@ export const contract = {
               "maximum": 1000,
               "default": 100
             }
+          },
+          {
+            "name": "type",
+            "in": "query",
+            "required": false,
+            "description": "Only events of this type (`decision`, `approval.approved`, …). A trailing `.*` matches a\nnamespace: `approval.*` is every `approval.…` event.\n",
+            "schema": {
+              "type": "string",
+              "pattern": "^[a-z][a-z0-9_]*(\\.[a-z0-9_]+)*(\\.\\*)?$",
+              "maxLength": 128
+            },
+            "example": "decision"
+          },
+          {
+            "name": "tool",
+            "in": "query",
+            "required": false,
+            "description": "Only events about this tool (the decision's `action.tool`, or the event's own `tool`).",
+            "schema": {
+              "$ref": "#/components/schemas/ToolNameString"
+            },
+            "example": "stripe.refund.create"
+          },
+          {
+            "name": "decision",
+            "in": "query",
+            "required": false,
+            "description": "Only decision events that answered this (the answer given, e.g. `warn` in warn mode).",
+            "schema": {
+              "$ref": "#/components/schemas/DecisionValue"
+            }
+          },
+          {
+            "name": "agent_id",
+            "in": "query",
+            "required": false,
+            "description": "Only events about this agent (the decision's `action.agent_id`, or the event's own `agent_id`).",
+            "schema": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 256
+            },
+            "example": "refund-bot"
+          },
+          {
+            "$ref": "#/components/parameters/Since"
+          },
+          {
+            "$ref": "#/components/parameters/Until"
           }
         ],
         "responses": {
           "200": {
-            "description": "A page of events in `seq` order.",
+            "description": "A page of the events that pass every filter given, in `seq` order. Filters narrow the page,\nnot the cursor: keep passing `next_after_seq` back as `after_seq` with the same filters.\n",
             "headers": {
               "x-request-id": {
                 "$ref": "#/components/headers/XRequestId"
@@ -1765,6 +1822,385 @@ export const contract = {
         }
       }
     },
+    "/api/v1/whoami": {
+      "get": {
+        "operationId": "whoami",
+        "tags": [
+          "identity"
+        ],
+        "summary": "Who the presented key is",
+        "description": "Any valid key. Answers the tenant, the key's non-secret id, its roles and, for a key bound to\none agent, that agent. Consoles and CLIs call it first to learn what the key may do.\n",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/TenantHint"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The key's identity.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/WhoAmI"
+                },
+                "examples": {
+                  "approver": {
+                    "value": {
+                      "tenant_id": "acme",
+                      "key_id": "key_3b1f0e2d4c5a",
+                      "roles": [
+                        "approver"
+                      ]
+                    }
+                  },
+                  "agent": {
+                    "value": {
+                      "tenant_id": "acme",
+                      "key_id": "refund-bot-key",
+                      "roles": [
+                        "agent"
+                      ],
+                      "agent_id": "refund-bot"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/api/v1/reports/rollout": {
+      "get": {
+        "operationId": "rolloutReport",
+        "tags": [
+          "reports"
+        ],
+        "summary": "Rollout report — what enforce would have answered",
+        "description": "Needs the `admin` or `approver` role. Counts the tenant's recorded `decision` events in a window\nby tool × reason × mode × decision, with `enforce_decision`: what `enforce` would have answered\n(for `monitor` and `warn` traffic the recorded `would_decision`, otherwise the decision itself).\nAlso the same counts in time buckets, and the actions `enforce` would block that are not blocked\ntoday (monitor and warn traffic), most frequent first. The window defaults to the last 24 hours;\nat most 2 000 buckets.\n",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/TenantHint"
+          },
+          {
+            "$ref": "#/components/parameters/Since"
+          },
+          {
+            "$ref": "#/components/parameters/Until"
+          },
+          {
+            "name": "bucket",
+            "in": "query",
+            "required": false,
+            "description": "Width of each time bucket.",
+            "schema": {
+              "$ref": "#/components/schemas/ReportBucket"
+            }
+          },
+          {
+            "name": "top",
+            "in": "query",
+            "required": false,
+            "description": "How many would-block actions to list.",
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 100,
+              "default": 10
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The report.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/RolloutReport"
+                },
+                "examples": {
+                  "monitor": {
+                    "value": {
+                      "window": {
+                        "since": "2026-11-23T00:00:00.000Z",
+                        "until": "2026-11-23T02:00:00.000Z",
+                        "bucket": "hour"
+                      },
+                      "totals": {
+                        "decisions": 3,
+                        "would_block": 2,
+                        "observed": 3,
+                        "observed_would_block": 2
+                      },
+                      "counts": [
+                        {
+                          "tool": "stripe.refund.create",
+                          "reason_code": "refund.small_in_scope",
+                          "mode": "monitor",
+                          "decision": "allow",
+                          "enforce_decision": "allow",
+                          "count": 1
+                        },
+                        {
+                          "tool": "stripe.refund.create",
+                          "reason_code": "refund.large_denied",
+                          "mode": "monitor",
+                          "decision": "deny",
+                          "enforce_decision": "deny",
+                          "count": 1
+                        },
+                        {
+                          "tool": "stripe.refund.create",
+                          "reason_code": "refund.medium_needs_approval",
+                          "mode": "warn",
+                          "decision": "warn",
+                          "enforce_decision": "require_approval",
+                          "count": 1
+                        }
+                      ],
+                      "buckets": [
+                        {
+                          "start": "2026-11-23T00:00:00.000Z",
+                          "total": 2,
+                          "would_block": 1,
+                          "by_enforce_decision": {
+                            "allow": 1,
+                            "deny": 1,
+                            "require_approval": 0,
+                            "require_tool_reapproval": 0,
+                            "warn": 0
+                          }
+                        },
+                        {
+                          "start": "2026-11-23T01:00:00.000Z",
+                          "total": 1,
+                          "would_block": 1,
+                          "by_enforce_decision": {
+                            "allow": 0,
+                            "deny": 0,
+                            "require_approval": 1,
+                            "require_tool_reapproval": 0,
+                            "warn": 0
+                          }
+                        }
+                      ],
+                      "top_would_block": [
+                        {
+                          "tool": "stripe.refund.create",
+                          "resource": "stripe:customer:cus_123",
+                          "reason_code": "refund.large_denied",
+                          "enforce_decision": "deny",
+                          "count": 1,
+                          "last_at": "2026-11-23T00:40:00.000Z",
+                          "last_event_id": "ev_01J9Z8Q4M5N6P7R8S9T0V1W2X3"
+                        },
+                        {
+                          "tool": "stripe.refund.create",
+                          "resource": "stripe:customer:cus_123",
+                          "reason_code": "refund.medium_needs_approval",
+                          "enforce_decision": "require_approval",
+                          "count": 1,
+                          "last_at": "2026-11-23T01:10:00.000Z",
+                          "last_event_id": "ev_01J9Z8Q4M5N6P7R8S9T0V1W2X4"
+                        }
+                      ]
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/api/v1/policy/simulate": {
+      "post": {
+        "operationId": "simulatePolicy",
+        "tags": [
+          "policy"
+        ],
+        "summary": "What-if — re-evaluate recorded decisions under a candidate policy",
+        "description": "Needs the `admin` role. Re-runs the policy stage of every recorded `decision` event in the window\nunder the candidate policy and reports which answers would change. Outcomes decided before the\npolicy (a refused passport, an approval re-run, a drifted or unregistered tool, a vault refusal)\nare held as recorded and counted in `summary.held`. Answers are compared as `enforce` would give\nthem (a monitor or warn decision's `would_decision`). The summary covers the whole window; the\nchanged decisions are paged with `after_seq`. Writes nothing: no ledger event, no store change;\nan `Idempotency-Key` is accepted but nothing is stored for it (a retry changes nothing either).\nThe candidate is validated like `PUT /policy` (every problem listed, under `body.policy`).\n",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/TenantHint"
+          },
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/SimulatePolicyRequest"
+              },
+              "examples": {
+                "stricter": {
+                  "value": {
+                    "since": "2026-11-23T00:00:00Z",
+                    "limit": 50,
+                    "policy": {
+                      "id": "refunds",
+                      "version": 3,
+                      "default": {
+                        "decision": "deny",
+                        "reason": "policy.no_match",
+                        "risk_tier": "high"
+                      },
+                      "rules": [
+                        {
+                          "id": "refund-small",
+                          "when": [
+                            {
+                              "path": "tool",
+                              "operator": "==",
+                              "value": "stripe.refund.create"
+                            },
+                            {
+                              "path": "args.amount",
+                              "operator": "<=",
+                              "value": 5000
+                            }
+                          ],
+                          "decision": "allow",
+                          "reason": "refund.small_in_scope",
+                          "risk_tier": "low"
+                        }
+                      ]
+                    }
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The summary of changes and one page of changed decisions.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/PolicySimulation"
+                },
+                "examples": {
+                  "stricter": {
+                    "value": {
+                      "window": {
+                        "since": "2026-11-23T00:00:00.000Z",
+                        "until": "2026-11-23T02:00:00.000Z"
+                      },
+                      "candidate": {
+                        "id": "refunds",
+                        "version": 3,
+                        "hash": "5b1f0e2d4c5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0"
+                      },
+                      "summary": {
+                        "decisions": 4,
+                        "evaluated": 3,
+                        "held": 1,
+                        "unchanged": 2,
+                        "changed": 1,
+                        "transitions": [
+                          {
+                            "from": "allow",
+                            "to": "deny",
+                            "count": 1
+                          }
+                        ]
+                      },
+                      "changes": [
+                        {
+                          "seq": 7,
+                          "event_id": "ev_01J9Z8Q4M5N6P7R8S9T0V1W2X3",
+                          "at": "2026-11-23T00:40:00.000Z",
+                          "mode": "monitor",
+                          "action_hash": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                          "action": {
+                            "tenant_id": "acme",
+                            "agent_id": "refund-bot",
+                            "user_id": null,
+                            "goal": "Refund order 123",
+                            "tool": "stripe.refund.create",
+                            "resource": "stripe:customer:cus_123",
+                            "args": {
+                              "amount": 7500
+                            }
+                          },
+                          "recorded": {
+                            "decision": "allow",
+                            "reason_code": "refund.small_in_scope",
+                            "matched_rules": [
+                              "refund-small"
+                            ]
+                          },
+                          "simulated": {
+                            "decision": "deny",
+                            "reason_code": "policy.no_match",
+                            "risk_tier": "high",
+                            "matched_rules": []
+                          }
+                        }
+                      ],
+                      "next_after_seq": null
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
     "/.well-known/jwks.json": {
       "get": {
         "operationId": "getJwks",
@@ -1886,6 +2322,28 @@ export const contract = {
           "minLength": 1,
           "maxLength": 128
         }
+      },
+      "Since": {
+        "name": "since",
+        "in": "query",
+        "required": false,
+        "description": "Only events at or after this instant (RFC 3339).",
+        "schema": {
+          "type": "string",
+          "format": "date-time"
+        },
+        "example": "2026-11-23T00:00:00Z"
+      },
+      "Until": {
+        "name": "until",
+        "in": "query",
+        "required": false,
+        "description": "Only events before this instant (RFC 3339).",
+        "schema": {
+          "type": "string",
+          "format": "date-time"
+        },
+        "example": "2026-11-24T00:00:00Z"
       },
       "Jti": {
         "name": "jti",
@@ -3353,6 +3811,492 @@ export const contract = {
           },
           "updated_at": {
             "$ref": "#/components/schemas/Timestamp"
+          }
+        }
+      },
+      "Role": {
+        "type": "string",
+        "enum": [
+          "agent",
+          "approver",
+          "admin"
+        ]
+      },
+      "WhoAmI": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "tenant_id",
+          "key_id",
+          "roles"
+        ],
+        "properties": {
+          "tenant_id": {
+            "type": "string"
+          },
+          "key_id": {
+            "type": "string",
+            "description": "The key's stable, non-secret id (never the key)."
+          },
+          "roles": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Role"
+            }
+          },
+          "agent_id": {
+            "type": "string",
+            "description": "Present when the key is bound to one agent."
+          }
+        }
+      },
+      "ReportBucket": {
+        "type": "string",
+        "enum": [
+          "minute",
+          "hour",
+          "day"
+        ],
+        "default": "hour"
+      },
+      "DecisionCounts": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "allow",
+          "deny",
+          "require_approval",
+          "require_tool_reapproval",
+          "warn"
+        ],
+        "properties": {
+          "allow": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "deny": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "require_approval": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "require_tool_reapproval": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "warn": {
+            "type": "integer",
+            "minimum": 0
+          }
+        }
+      },
+      "RolloutReport": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "window",
+          "totals",
+          "counts",
+          "buckets",
+          "top_would_block"
+        ],
+        "properties": {
+          "window": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "since",
+              "until",
+              "bucket"
+            ],
+            "properties": {
+              "since": {
+                "$ref": "#/components/schemas/Timestamp"
+              },
+              "until": {
+                "$ref": "#/components/schemas/Timestamp"
+              },
+              "bucket": {
+                "$ref": "#/components/schemas/ReportBucket"
+              }
+            }
+          },
+          "totals": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "decisions",
+              "would_block",
+              "observed",
+              "observed_would_block"
+            ],
+            "properties": {
+              "decisions": {
+                "type": "integer",
+                "minimum": 0
+              },
+              "would_block": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Decisions whose enforce answer is `deny`, `require_approval` or `require_tool_reapproval`."
+              },
+              "observed": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Decisions made in `monitor` or `warn` mode."
+              },
+              "observed_would_block": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Monitor and warn decisions that `enforce` would block — what switching would change."
+              }
+            }
+          },
+          "counts": {
+            "type": "array",
+            "description": "One row per tool × reason × mode × decision × enforce decision, most frequent first.",
+            "items": {
+              "$ref": "#/components/schemas/RolloutCount"
+            }
+          },
+          "buckets": {
+            "type": "array",
+            "description": "Every bucket of the window, oldest first, empty ones included.",
+            "items": {
+              "$ref": "#/components/schemas/RolloutBucket"
+            }
+          },
+          "top_would_block": {
+            "type": "array",
+            "description": "The monitor and warn actions enforce would block, most frequent first.",
+            "items": {
+              "$ref": "#/components/schemas/WouldBlockAction"
+            }
+          }
+        }
+      },
+      "RolloutCount": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "tool",
+          "reason_code",
+          "mode",
+          "decision",
+          "enforce_decision",
+          "count"
+        ],
+        "properties": {
+          "tool": {
+            "type": "string"
+          },
+          "reason_code": {
+            "type": "string"
+          },
+          "mode": {
+            "$ref": "#/components/schemas/Mode"
+          },
+          "decision": {
+            "$ref": "#/components/schemas/DecisionValue"
+          },
+          "enforce_decision": {
+            "$ref": "#/components/schemas/DecisionValue"
+          },
+          "count": {
+            "type": "integer",
+            "minimum": 1
+          }
+        }
+      },
+      "RolloutBucket": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "start",
+          "total",
+          "would_block",
+          "by_enforce_decision"
+        ],
+        "properties": {
+          "start": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "total": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "would_block": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "by_enforce_decision": {
+            "$ref": "#/components/schemas/DecisionCounts"
+          }
+        }
+      },
+      "WouldBlockAction": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "tool",
+          "resource",
+          "reason_code",
+          "enforce_decision",
+          "count",
+          "last_at",
+          "last_event_id"
+        ],
+        "properties": {
+          "tool": {
+            "type": "string"
+          },
+          "resource": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "reason_code": {
+            "type": "string"
+          },
+          "enforce_decision": {
+            "$ref": "#/components/schemas/DecisionValue"
+          },
+          "count": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "last_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "last_event_id": {
+            "type": "string",
+            "pattern": "^ev_[A-Za-z0-9_-]+$"
+          }
+        }
+      },
+      "SimulatePolicyRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "policy"
+        ],
+        "properties": {
+          "policy": {
+            "$ref": "#/components/schemas/Policy"
+          },
+          "since": {
+            "type": "string",
+            "format": "date-time",
+            "description": "Start of the window (inclusive); default 24 hours before `until`."
+          },
+          "until": {
+            "type": "string",
+            "format": "date-time",
+            "description": "End of the window (exclusive); default now."
+          },
+          "after_seq": {
+            "type": "integer",
+            "minimum": 0,
+            "default": 0,
+            "description": "Page cursor over the changed decisions; pass the previous page's `next_after_seq`."
+          },
+          "limit": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 1000,
+            "default": 100,
+            "description": "Changed decisions per page."
+          }
+        }
+      },
+      "SimulatedOutcome": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "decision",
+          "reason_code",
+          "matched_rules"
+        ],
+        "properties": {
+          "decision": {
+            "$ref": "#/components/schemas/DecisionValue"
+          },
+          "reason_code": {
+            "type": "string"
+          },
+          "risk_tier": {
+            "$ref": "#/components/schemas/RiskTier"
+          },
+          "matched_rules": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          }
+        }
+      },
+      "SimulatedChange": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "seq",
+          "event_id",
+          "at",
+          "mode",
+          "action_hash",
+          "action",
+          "recorded",
+          "simulated"
+        ],
+        "properties": {
+          "seq": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "event_id": {
+            "type": "string",
+            "pattern": "^ev_[A-Za-z0-9_-]+$"
+          },
+          "at": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "mode": {
+            "$ref": "#/components/schemas/Mode"
+          },
+          "action_hash": {
+            "$ref": "#/components/schemas/Sha256Hex"
+          },
+          "action": {
+            "$ref": "#/components/schemas/JsonObject"
+          },
+          "recorded": {
+            "description": "What enforce answered, or would have answered, when the decision was recorded.",
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/SimulatedOutcome"
+              }
+            ]
+          },
+          "simulated": {
+            "description": "What the candidate policy answers.",
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/SimulatedOutcome"
+              }
+            ]
+          }
+        }
+      },
+      "DecisionTransition": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "from",
+          "to",
+          "count"
+        ],
+        "properties": {
+          "from": {
+            "$ref": "#/components/schemas/DecisionValue"
+          },
+          "to": {
+            "$ref": "#/components/schemas/DecisionValue"
+          },
+          "count": {
+            "type": "integer",
+            "minimum": 1
+          }
+        }
+      },
+      "PolicySimulation": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "window",
+          "candidate",
+          "summary",
+          "changes",
+          "next_after_seq"
+        ],
+        "properties": {
+          "window": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "since",
+              "until"
+            ],
+            "properties": {
+              "since": {
+                "$ref": "#/components/schemas/Timestamp"
+              },
+              "until": {
+                "$ref": "#/components/schemas/Timestamp"
+              }
+            }
+          },
+          "candidate": {
+            "$ref": "#/components/schemas/PolicyRef"
+          },
+          "summary": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "decisions",
+              "evaluated",
+              "held",
+              "unchanged",
+              "changed",
+              "transitions"
+            ],
+            "properties": {
+              "decisions": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Recorded decisions in the window."
+              },
+              "evaluated": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Decisions whose policy stage was re-run."
+              },
+              "held": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Decisions settled before the policy (passport, approval, tool drift, vault); kept as recorded."
+              },
+              "unchanged": {
+                "type": "integer",
+                "minimum": 0
+              },
+              "changed": {
+                "type": "integer",
+                "minimum": 0
+              },
+              "transitions": {
+                "type": "array",
+                "description": "Changed decisions by recorded → simulated answer, most frequent first.",
+                "items": {
+                  "$ref": "#/components/schemas/DecisionTransition"
+                }
+              }
+            }
+          },
+          "changes": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/SimulatedChange"
+            }
+          },
+          "next_after_seq": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "description": "Pass as `after_seq` for the next page of changes; null at the end."
           }
         }
       },

@@ -124,7 +124,8 @@ async function dispatch(
     sent = produced.sent;
     return produced.stored;
   };
-  if (idempotencyKey === null || principal === null) {
+  // A pure operation writes nothing, so nothing is stored for its key either: a retry re-runs it.
+  if (idempotencyKey === null || principal === null || route.spec.pure) {
     await execute();
     return { response: sent as StoredResponse, replayed: false };
   }

@@ -50,6 +50,8 @@ export interface OperationSpec {
   roles: readonly Role[] | null;
   /** Skip contract validation of the body because the operation validates it more thoroughly itself. */
   validatesOwnBody?: boolean;
+  /** Writes nothing anywhere (a what-if): an Idempotency-Key is accepted but no response is stored. */
+  pure?: boolean;
   run(context: OperationContext): Promise<OperationResult>;
 }
 

@@ -30,6 +30,14 @@ export {
   parseLedgerFile,
   type TornTailRepair,
 } from './file-store.js';
+export {
+  type EvidenceFilter,
+  eventAgentId,
+  eventTool,
+  hasFilter,
+  matchesFilter,
+  typeMatcher,
+} from './filter.js';
 export { LEDGER_LOCK_FILE, LedgerLockedError } from './lock.js';
 export { MemoryLedgerStore } from './memory-store.js';
 export type { LedgerStore, LedgerStoreOptions, ListOptions } from './store.js';

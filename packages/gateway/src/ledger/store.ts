@@ -5,12 +5,15 @@
  */
 import { GENESIS_HASH, LEDGER_LIST_DEFAULT_LIMIT, LEDGER_LIST_MAX_LIMIT } from '../constants.js';
 import type { AppendInput, LedgerEvent, LedgerHead } from './event.js';
+import { type EvidenceFilter, hasFilter, matchesFilter } from './filter.js';
 
 export interface ListOptions {
   /** Return events with `seq > afterSeq` (default 0). */
   afterSeq?: number;
   /** Default 100, at most 1000. */
   limit?: number;
+  /** Only events passing every filter given; the page still holds up to `limit` of them. */
+  filter?: EvidenceFilter;
 }
 
 export interface LedgerStore {
@@ -47,5 +50,12 @@ export function listWindow(chain: readonly LedgerEvent[], options: ListOptions =
     Math.max(1, Math.floor(options.limit ?? LEDGER_LIST_DEFAULT_LIMIT)),
   );
   if (!Number.isFinite(afterSeq) || !Number.isFinite(limit)) return [];
-  return chain.slice(afterSeq, afterSeq + limit);
+  const filter = options.filter;
+  if (!hasFilter(filter)) return chain.slice(afterSeq, afterSeq + limit);
+  const page: LedgerEvent[] = [];
+  for (let index = afterSeq; index < chain.length && page.length < limit; index++) {
+    const event = chain[index] as LedgerEvent;
+    if (matchesFilter(event, filter)) page.push(event);
+  }
+  return page;
 }

@@ -27,6 +27,16 @@ export { isPackName, loadPack, PACK_NAMES, packSource } from './packs.js';
 export type { ShadowedRule } from './shadow.js';
 export { findShadowedRules } from './shadow.js';
 export type {
+  DecisionTransition,
+  PolicySimulation,
+  RecordedEvent,
+  SimulatedChange,
+  SimulatedOutcome,
+  SimulationPage,
+  SimulationWindow,
+} from './simulate.js';
+export { simulatePolicy } from './simulate.js';
+export type {
   CompiledPolicy,
   Condition,
   DecisionValue,

@@ -35,6 +35,12 @@ export type Jwks = Schemas['Jwks'];
 export type Health = Schemas['Health'];
 export type ErrorBody = Schemas['Error'];
 export type FixedReasonCode = Schemas['FixedReasonCode'];
+export type WhoAmI = Schemas['WhoAmI'];
+export type Role = Schemas['Role'];
+export type RolloutReport = Schemas['RolloutReport'];
+export type ReportBucket = Schemas['ReportBucket'];
+export type PolicySimulation = Schemas['PolicySimulation'];
+export type SimulatePolicyRequest = Schemas['SimulatePolicyRequest'];
 
 type IssueBody = Schemas['IssuePassportRequest'];
 

@@ -167,7 +167,8 @@ export interface paths {
         };
         /**
          * Page through the tenant's ledger
-         * @description Needs the `admin` role.
+         * @description Needs the `admin` role. Without filters, every event in `seq` order. With filters (`type`,
+         *     `tool`, `decision`, `agent_id`, `since`, `until`), only the events that pass all of them.
          */
         get: operations["listEvidence"];
         put?: never;
@@ -331,6 +332,79 @@ export interface paths {
          */
         put: operations["putPolicy"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/whoami": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who the presented key is
+         * @description Any valid key. Answers the tenant, the key's non-secret id, its roles and, for a key bound to
+         *     one agent, that agent. Consoles and CLIs call it first to learn what the key may do.
+         */
+        get: operations["whoami"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/rollout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Rollout report — what enforce would have answered
+         * @description Needs the `admin` or `approver` role. Counts the tenant's recorded `decision` events in a window
+         *     by tool × reason × mode × decision, with `enforce_decision`: what `enforce` would have answered
+         *     (for `monitor` and `warn` traffic the recorded `would_decision`, otherwise the decision itself).
+         *     Also the same counts in time buckets, and the actions `enforce` would block that are not blocked
+         *     today (monitor and warn traffic), most frequent first. The window defaults to the last 24 hours;
+         *     at most 2 000 buckets.
+         */
+        get: operations["rolloutReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/policy/simulate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What-if — re-evaluate recorded decisions under a candidate policy
+         * @description Needs the `admin` role. Re-runs the policy stage of every recorded `decision` event in the window
+         *     under the candidate policy and reports which answers would change. Outcomes decided before the
+         *     policy (a refused passport, an approval re-run, a drifted or unregistered tool, a vault refusal)
+         *     are held as recorded and counted in `summary.held`. Answers are compared as `enforce` would give
+         *     them (a monitor or warn decision's `would_decision`). The summary covers the whole window; the
+         *     changed decisions are paged with `after_seq`. Writes nothing: no ledger event, no store change;
+         *     an `Idempotency-Key` is accepted but nothing is stored for it (a retry changes nothing either).
+         *     The candidate is validated like `PUT /policy` (every problem listed, under `body.policy`).
+         */
+        post: operations["simulatePolicy"];
         delete?: never;
         options?: never;
         head?: never;
@@ -705,6 +779,141 @@ export interface components {
             hash: components["schemas"]["Sha256Hex"];
             updated_at: components["schemas"]["Timestamp"];
         };
+        /** @enum {string} */
+        Role: "agent" | "approver" | "admin";
+        WhoAmI: {
+            tenant_id: string;
+            /** @description The key's stable, non-secret id (never the key). */
+            key_id: string;
+            roles: components["schemas"]["Role"][];
+            /** @description Present when the key is bound to one agent. */
+            agent_id?: string;
+        };
+        /**
+         * @default hour
+         * @enum {string}
+         */
+        ReportBucket: "minute" | "hour" | "day";
+        DecisionCounts: {
+            allow: number;
+            deny: number;
+            require_approval: number;
+            require_tool_reapproval: number;
+            warn: number;
+        };
+        RolloutReport: {
+            window: {
+                since: components["schemas"]["Timestamp"];
+                until: components["schemas"]["Timestamp"];
+                bucket: components["schemas"]["ReportBucket"];
+            };
+            totals: {
+                decisions: number;
+                /** @description Decisions whose enforce answer is `deny`, `require_approval` or `require_tool_reapproval`. */
+                would_block: number;
+                /** @description Decisions made in `monitor` or `warn` mode. */
+                observed: number;
+                /** @description Monitor and warn decisions that `enforce` would block — what switching would change. */
+                observed_would_block: number;
+            };
+            /** @description One row per tool × reason × mode × decision × enforce decision, most frequent first. */
+            counts: components["schemas"]["RolloutCount"][];
+            /** @description Every bucket of the window, oldest first, empty ones included. */
+            buckets: components["schemas"]["RolloutBucket"][];
+            /** @description The monitor and warn actions enforce would block, most frequent first. */
+            top_would_block: components["schemas"]["WouldBlockAction"][];
+        };
+        RolloutCount: {
+            tool: string;
+            reason_code: string;
+            mode: components["schemas"]["Mode"];
+            decision: components["schemas"]["DecisionValue"];
+            enforce_decision: components["schemas"]["DecisionValue"];
+            count: number;
+        };
+        RolloutBucket: {
+            start: components["schemas"]["Timestamp"];
+            total: number;
+            would_block: number;
+            by_enforce_decision: components["schemas"]["DecisionCounts"];
+        };
+        WouldBlockAction: {
+            tool: string;
+            resource: string | null;
+            reason_code: string;
+            enforce_decision: components["schemas"]["DecisionValue"];
+            count: number;
+            last_at: components["schemas"]["Timestamp"];
+            last_event_id: string;
+        };
+        SimulatePolicyRequest: {
+            policy: components["schemas"]["Policy"];
+            /**
+             * Format: date-time
+             * @description Start of the window (inclusive); default 24 hours before `until`.
+             */
+            since?: string;
+            /**
+             * Format: date-time
+             * @description End of the window (exclusive); default now.
+             */
+            until?: string;
+            /**
+             * @description Page cursor over the changed decisions; pass the previous page's `next_after_seq`.
+             * @default 0
+             */
+            after_seq?: number;
+            /**
+             * @description Changed decisions per page.
+             * @default 100
+             */
+            limit?: number;
+        };
+        SimulatedOutcome: {
+            decision: components["schemas"]["DecisionValue"];
+            reason_code: string;
+            risk_tier?: components["schemas"]["RiskTier"];
+            matched_rules: string[];
+        };
+        SimulatedChange: {
+            seq: number;
+            event_id: string;
+            at: components["schemas"]["Timestamp"];
+            mode: components["schemas"]["Mode"];
+            action_hash: components["schemas"]["Sha256Hex"];
+            action: components["schemas"]["JsonObject"];
+            /** @description What enforce answered, or would have answered, when the decision was recorded. */
+            recorded: components["schemas"]["SimulatedOutcome"];
+            /** @description What the candidate policy answers. */
+            simulated: components["schemas"]["SimulatedOutcome"];
+        };
+        DecisionTransition: {
+            from: components["schemas"]["DecisionValue"];
+            to: components["schemas"]["DecisionValue"];
+            count: number;
+        };
+        PolicySimulation: {
+            window: {
+                since: components["schemas"]["Timestamp"];
+                until: components["schemas"]["Timestamp"];
+            };
+            candidate: components["schemas"]["PolicyRef"];
+            summary: {
+                /** @description Recorded decisions in the window. */
+                decisions: number;
+                /** @description Decisions whose policy stage was re-run. */
+                evaluated: number;
+                /** @description Decisions settled before the policy (passport, approval, tool drift, vault); kept as recorded. */
+                held: number;
+                unchanged: number;
+                changed: number;
+                /** @description Changed decisions by recorded → simulated answer, most frequent first. */
+                transitions: components["schemas"]["DecisionTransition"][];
+            };
+            changes: components["schemas"]["SimulatedChange"][];
+            /** @description Pass as `after_seq` for the next page of changes; null at the end. */
+            next_after_seq: number | null;
+        };
         Jwk: {
             /** @constant */
             kty: "OKP";
@@ -806,6 +1015,16 @@ export interface components {
         IdempotencyKey: string;
         /** @description A hint only. The tenant comes from the API key; a different value is `403 auth.tenant_mismatch`. */
         TenantHint: string;
+        /**
+         * @description Only events at or after this instant (RFC 3339).
+         * @example 2026-11-23T00:00:00Z
+         */
+        Since: string;
+        /**
+         * @description Only events before this instant (RFC 3339).
+         * @example 2026-11-24T00:00:00Z
+         */
+        Until: string;
         Jti: string;
         ApprovalId: string;
         ToolName: components["schemas"]["ToolNameString"];
@@ -1124,6 +1343,34 @@ export interface operations {
             query?: {
                 after_seq?: number;
                 limit?: number;
+                /**
+                 * @description Only events of this type (`decision`, `approval.approved`, …). A trailing `.*` matches a
+                 *     namespace: `approval.*` is every `approval.…` event.
+                 * @example decision
+                 */
+                type?: string;
+                /**
+                 * @description Only events about this tool (the decision's `action.tool`, or the event's own `tool`).
+                 * @example stripe.refund.create
+                 */
+                tool?: components["schemas"]["ToolNameString"];
+                /** @description Only decision events that answered this (the answer given, e.g. `warn` in warn mode). */
+                decision?: components["schemas"]["DecisionValue"];
+                /**
+                 * @description Only events about this agent (the decision's `action.agent_id`, or the event's own `agent_id`).
+                 * @example refund-bot
+                 */
+                agent_id?: string;
+                /**
+                 * @description Only events at or after this instant (RFC 3339).
+                 * @example 2026-11-23T00:00:00Z
+                 */
+                since?: components["parameters"]["Since"];
+                /**
+                 * @description Only events before this instant (RFC 3339).
+                 * @example 2026-11-24T00:00:00Z
+                 */
+                until?: components["parameters"]["Until"];
             };
             header?: {
                 /** @description A hint only. The tenant comes from the API key; a different value is `403 auth.tenant_mismatch`. */
@@ -1134,7 +1381,10 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of events in `seq` order. */
+            /**
+             * @description A page of the events that pass every filter given, in `seq` order. Filters narrow the page,
+             *     not the cursor: keep passing `next_after_seq` back as `after_seq` with the same filters.
+             */
             200: {
                 headers: {
                     "x-request-id": components["headers"]["XRequestId"];
@@ -1446,6 +1696,113 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PolicyDocument"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    whoami: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A hint only. The tenant comes from the API key; a different value is `403 auth.tenant_mismatch`. */
+                "x-actpass-tenant"?: components["parameters"]["TenantHint"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key's identity. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WhoAmI"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    rolloutReport: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only events at or after this instant (RFC 3339).
+                 * @example 2026-11-23T00:00:00Z
+                 */
+                since?: components["parameters"]["Since"];
+                /**
+                 * @description Only events before this instant (RFC 3339).
+                 * @example 2026-11-24T00:00:00Z
+                 */
+                until?: components["parameters"]["Until"];
+                /** @description Width of each time bucket. */
+                bucket?: components["schemas"]["ReportBucket"];
+                /** @description How many would-block actions to list. */
+                top?: number;
+            };
+            header?: {
+                /** @description A hint only. The tenant comes from the API key; a different value is `403 auth.tenant_mismatch`. */
+                "x-actpass-tenant"?: components["parameters"]["TenantHint"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RolloutReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    simulatePolicy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A hint only. The tenant comes from the API key; a different value is `403 auth.tenant_mismatch`. */
+                "x-actpass-tenant"?: components["parameters"]["TenantHint"];
+                /**
+                 * @description Makes a POST safe to retry. The same key with the same body within 24 h returns the stored
+                 *     response; with another body it is a `409 request.idempotency_conflict`.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SimulatePolicyRequest"];
+            };
+        };
+        responses: {
+            /** @description The summary of changes and one page of changed decisions. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicySimulation"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -41,6 +41,18 @@ export class Approvals {
     });
   }
 
+  /**
+   * The requests `list` returns, one at a time: `for await (const request of client.approvals.iterate({
+   * status: 'pending' }))`. The approvals list is one page (newest first, up to `limit`).
+   */
+  async *iterate(
+    params: ListApprovalsParams = {},
+    options?: RequestOptions,
+  ): AsyncGenerator<ApprovalRequest> {
+    const page: ApprovalList = await this.list(params, options);
+    yield* page.items;
+  }
+
   /** Agents may read the requests their own decisions created. */
   get(id: string, options?: RequestOptions): Promise<WithResponse<ApprovalRequest>> {
     const path = `/approvals/${encodeURIComponent(id)}`;

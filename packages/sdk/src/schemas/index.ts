@@ -14,4 +14,5 @@ export {
   PassportVerificationSchema,
 } from './passports.js';
 export { PolicyDocumentSchema } from './policy.js';
+export { PolicySimulationSchema, RolloutReportSchema, WhoAmISchema } from './reports.js';
 export { ApprovedToolSchema, ToolListSchema } from './tools.js';

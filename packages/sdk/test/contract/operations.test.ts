@@ -33,7 +33,17 @@ const calls: Record<string, (client: ActPass, body: Body) => Promise<unknown>> =
   approveApproval: (c, b) => c.approvals.approve(APR, as<'ApprovalDecisionRequest'>(b)),
   denyApproval: (c, b) => c.approvals.deny(APR, as<'ApprovalDecisionRequest'>(b)),
   recordEvidence: (c, b) => c.recordEvidence(as<'RecordEvidenceRequest'>(b)),
-  listEvidence: (c) => c.evidence.list({ after_seq: 0, limit: 10 }),
+  listEvidence: (c) =>
+    c.evidence.list({
+      after_seq: 0,
+      limit: 10,
+      type: 'decision',
+      tool: 'stripe.refund.create',
+      decision: 'deny',
+      agent_id: 'refund-bot',
+      since: new Date('2026-11-23T00:00:00Z'),
+      until: '2026-11-24T00:00:00Z',
+    }),
   verifyEvidence: (c) => c.evidence.verify(),
   exportEvidence: (c) => c.evidence.export(),
   listTools: (c) => c.tools.list(),
@@ -45,6 +55,9 @@ const calls: Record<string, (client: ActPass, body: Body) => Promise<unknown>> =
   putPolicy: (c, b) => c.policy.put(as<'Policy'>(b)),
   getJwks: (c) => c.jwks(),
   health: (c) => c.health(),
+  whoami: (c) => c.whoami(),
+  rolloutReport: (c) => c.reports.rollout({ since: '2026-11-23T00:00:00Z', bucket: 'hour', top: 5 }),
+  simulatePolicy: (c, b) => c.policy.simulate(as<'SimulatePolicyRequest'>(b)),
 };
 /** Operations that fail closed instead of throwing. */
 const failClosed: Record<string, (result: unknown, status: number) => void> = {

@@ -376,6 +376,173 @@ class PolicyDocument(TypedDict):
     updated_at: Timestamp
 
 
+Role: TypeAlias = Literal['agent', 'approver', 'admin']
+
+
+class WhoAmI(TypedDict, closed=True):
+    tenant_id: str
+    key_id: str
+    """
+    The key's stable, non-secret id (never the key).
+    """
+    roles: list[Role]
+    agent_id: NotRequired[str]
+    """
+    Present when the key is bound to one agent.
+    """
+
+
+ReportBucket: TypeAlias = Literal['minute', 'hour', 'day']
+
+
+class DecisionCounts(TypedDict, closed=True):
+    allow: int
+    deny: int
+    require_approval: int
+    require_tool_reapproval: int
+    warn: int
+
+
+class Window(TypedDict, closed=True):
+    since: Timestamp
+    until: Timestamp
+    bucket: ReportBucket
+
+
+class Totals(TypedDict, closed=True):
+    decisions: int
+    would_block: int
+    """
+    Decisions whose enforce answer is `deny`, `require_approval` or `require_tool_reapproval`.
+    """
+    observed: int
+    """
+    Decisions made in `monitor` or `warn` mode.
+    """
+    observed_would_block: int
+    """
+    Monitor and warn decisions that `enforce` would block — what switching would change.
+    """
+
+
+class RolloutCount(TypedDict, closed=True):
+    tool: str
+    reason_code: str
+    mode: Mode
+    decision: DecisionValue
+    enforce_decision: DecisionValue
+    count: int
+
+
+class RolloutBucket(TypedDict, closed=True):
+    start: Timestamp
+    total: int
+    would_block: int
+    by_enforce_decision: DecisionCounts
+
+
+class WouldBlockAction(TypedDict, closed=True):
+    tool: str
+    resource: str | None
+    reason_code: str
+    enforce_decision: DecisionValue
+    count: int
+    last_at: Timestamp
+    last_event_id: str
+
+
+class SimulatePolicyRequest(TypedDict, closed=True):
+    policy: Policy
+    since: NotRequired[str]
+    """
+    Start of the window (inclusive); default 24 hours before `until`.
+    """
+    until: NotRequired[str]
+    """
+    End of the window (exclusive); default now.
+    """
+    after_seq: NotRequired[int]
+    """
+    Page cursor over the changed decisions; pass the previous page's `next_after_seq`.
+    """
+    limit: NotRequired[int]
+    """
+    Changed decisions per page.
+    """
+
+
+class SimulatedOutcome(TypedDict, closed=True):
+    decision: DecisionValue
+    reason_code: str
+    risk_tier: NotRequired[RiskTier]
+    matched_rules: list[str]
+
+
+class SimulatedChange(TypedDict, closed=True):
+    seq: int
+    event_id: str
+    at: Timestamp
+    mode: Mode
+    action_hash: Sha256Hex
+    action: JsonObject
+    recorded: SimulatedOutcome
+    """
+    What enforce answered, or would have answered, when the decision was recorded.
+    """
+    simulated: SimulatedOutcome
+    """
+    What the candidate policy answers.
+    """
+
+
+DecisionTransition = TypedDict(
+    'DecisionTransition',
+    {
+        'from': DecisionValue,
+        'to': DecisionValue,
+        'count': int,
+    },
+    closed=True,
+)
+
+
+class Window1(TypedDict, closed=True):
+    since: Timestamp
+    until: Timestamp
+
+
+class Summary(TypedDict, closed=True):
+    decisions: int
+    """
+    Recorded decisions in the window.
+    """
+    evaluated: int
+    """
+    Decisions whose policy stage was re-run.
+    """
+    held: int
+    """
+    Decisions settled before the policy (passport, approval, tool drift, vault); kept as recorded.
+    """
+    unchanged: int
+    changed: int
+    transitions: list[DecisionTransition]
+    """
+    Changed decisions by recorded → simulated answer, most frequent first.
+    """
+
+
+class PolicySimulation(TypedDict, closed=True):
+    window: Window1
+    candidate: PolicyRef
+    summary: Summary
+    changes: list[SimulatedChange]
+    next_after_seq: int | None
+    """
+    Pass as `after_seq` for the next page of changes; null at the end.
+    """
+
+
 class Jwk(TypedDict):
     kty: Literal['OKP']
     crv: Literal['Ed25519']
@@ -455,3 +622,20 @@ class ApprovalRequest(TypedDict):
 
 class ApprovalList(TypedDict):
     items: list[ApprovalRequest]
+
+
+class RolloutReport(TypedDict, closed=True):
+    window: Window
+    totals: Totals
+    counts: list[RolloutCount]
+    """
+    One row per tool × reason × mode × decision × enforce decision, most frequent first.
+    """
+    buckets: list[RolloutBucket]
+    """
+    Every bucket of the window, oldest first, empty ones included.
+    """
+    top_would_block: list[WouldBlockAction]
+    """
+    The monitor and warn actions enforce would block, most frequent first.
+    """

@@ -1,5 +1,12 @@
 import { RESERVED_EVIDENCE_PREFIXES, RESERVED_EVIDENCE_TYPES } from '../../constants.js';
-import { exportEvidence, type LedgerEvent, verifyStoredChain } from '../../ledger/index.js';
+import {
+  type EvidenceFilter,
+  exportEvidence,
+  hasFilter,
+  type LedgerEvent,
+  verifyStoredChain,
+} from '../../ledger/index.js';
+import { resolveWindow } from '../../reports/index.js';
 import { InvalidInputError } from '../../store/errors.js';
 import { caller, type OperationSpec } from '../types.js';
 
@@ -21,9 +28,15 @@ export const recordEvidence: OperationSpec = {
 export const listEvidence: OperationSpec = {
   roles: ['admin'],
   async run(context) {
-    const afterSeq = context.query.after_seq as number;
-    const limit = context.query.limit as number;
-    const events = await context.services.stores.ledger.list(caller(context).tenantId, { afterSeq, limit });
+    const { query } = context;
+    const afterSeq = query.after_seq as number;
+    const limit = query.limit as number;
+    const filter = evidenceFilter(query);
+    const events = await context.services.stores.ledger.list(caller(context).tenantId, {
+      afterSeq,
+      limit,
+      ...(filter ? { filter } : {}),
+    });
     const last = events.at(-1);
     // A full page may have more behind it; a short page is the end.
     const next = last && events.length === limit ? last.seq : null;
@@ -73,3 +86,25 @@ function isReserved(type: string): boolean {
     RESERVED_EVIDENCE_PREFIXES.some((prefix) => type.startsWith(prefix))
   );
 }
+
+/** The query's filters (contract-validated), or undefined when none is given. */
+function evidenceFilter(query: Record<string, unknown>): EvidenceFilter | undefined {
+  const text = (name: string) => (typeof query[name] === 'string' ? (query[name] as string) : undefined);
+  const filter: EvidenceFilter = {};
+  for (const name of ['type', 'tool', 'decision', 'agent_id'] as const) {
+    const value = text(name);
+    if (value !== undefined) filter[name] = value;
+  }
+  const since = text('since');
+  const until = text('until');
+  if (since !== undefined || until !== undefined) {
+    // Bounds as given: an open side stays open (no 24-hour default as for reports).
+    const window = resolveWindow({ since: since ?? EPOCH, until: until ?? FAR_FUTURE }, 0, 'query');
+    if (since !== undefined) filter.sinceMs = window.sinceMs;
+    if (until !== undefined) filter.untilMs = window.untilMs;
+  }
+  return hasFilter(filter) ? filter : undefined;
+}
+
+const EPOCH = '1970-01-01T00:00:00Z';
+const FAR_FUTURE = '9999-12-31T23:59:59Z';

@@ -12,6 +12,9 @@ import { approveApproval, denyApproval, getApproval, listApprovals } from './app
 import { exportEvidenceOperation, listEvidence, recordEvidence, verifyEvidence } from './evidence.js';
 import { issuePassportOperation, revokePassportOperation, verifyPassportOperation } from './passports.js';
 import { preflight } from './preflight.js';
+import { rolloutReportOperation } from './rollout-report.js';
+import { simulatePolicyOperation } from './simulate-policy.js';
+import { whoami } from './whoami.js';
 
 const health: OperationSpec = {
   roles: null,
@@ -48,6 +51,9 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
   deleteCredential,
   getPolicy,
   putPolicy,
+  whoami,
+  rolloutReport: rolloutReportOperation,
+  simulatePolicy: simulatePolicyOperation,
   getJwks: jwks,
   health,
 };

@@ -31,7 +31,9 @@ import {
   newEventId,
   nextEvent,
 } from '../../ledger/event.js';
+import { hasFilter } from '../../ledger/filter.js';
 import type { LedgerStore, LedgerStoreOptions, ListOptions } from '../../ledger/store.js';
+import { sqlFilter } from './ledger-filter.js';
 import { type Pool, type PoolClient, withTransaction } from './pool.js';
 
 interface PendingAppend {
@@ -132,7 +134,25 @@ export class PostgresLedgerStore implements LedgerStore {
   async list(tenantId: string, options: ListOptions = {}): Promise<LedgerEvent[]> {
     const window = listBounds(options);
     if (!window) return [];
+    if (hasFilter(options.filter))
+      return this.#filteredPage(tenantId, window.afterSeq, window.limit, options);
     return this.#page(tenantId, window.afterSeq, window.limit);
+  }
+
+  async #filteredPage(
+    tenantId: string,
+    afterSeq: number,
+    limit: number,
+    options: ListOptions,
+  ): Promise<LedgerEvent[]> {
+    const { where, values } = sqlFilter(options.filter ?? {}, 4);
+    const { rows } = await this.pool.query<{ event: string }>(
+      'SELECT event FROM (SELECT seq, event, event::jsonb AS e FROM actpass_ledger_events ' +
+        'WHERE tenant_id = $1 AND seq > $2) AS scanned ' +
+        `WHERE ${where.join(' AND ')} ORDER BY seq LIMIT $3`,
+      [tenantId, afterSeq, limit, ...values],
+    );
+    return rows.map((row) => deepFreeze(JSON.parse(row.event) as LedgerEvent));
   }
 
   async head(tenantId: string): Promise<LedgerHead> {
