@@ -55,6 +55,9 @@ ROLES = {
     "deleteCredential": "admin",
     "getPolicy": "admin",
     "putPolicy": "admin",
+    "whoami": "agent",
+    "rolloutReport": "approver",
+    "simulatePolicy": "admin",
     "getJwks": None,
     "health": None,
 }
