@@ -57,6 +57,8 @@ step "package checks (publint, attw)" pnpm --filter @actpass/sdk run lint
 step "SBOM (CycloneDX, every runtime dependency)" bash scripts/sbom.sh
 step "typescript tests (vitest)" pnpm -r --workspace-concurrency=1 run test
 step "python tests (pytest)" bash -c "cd python && .venv/bin/pytest -q -p no:cacheprovider --junitxml='$results_dir/pytest.xml'"
+# README → quickstart in projects outside the repository, from the packed files (scripts/pack.sh).
+step "quickstarts in scratch projects" pnpm --filter @actpass/example-docs-check run test:scratch
 
 echo
 echo "==> summary"

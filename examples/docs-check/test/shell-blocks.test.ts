@@ -1,7 +1,7 @@
 /**
- * The quickstarts' shell lines cannot run offline (they install from the registries), so each is held
- * to what it claims: the packages it installs exist under those names, and the CLI it starts has that
- * binary and command. A new kind of shell line fails here until a check is added for it.
+ * Each of the quickstarts' shell lines is held to what it claims: the files it installs are the ones
+ * scripts/pack.sh builds, and the CLI it starts has that binary and command. A new kind of shell line
+ * fails here until a check is added for it (and until scratch/ knows how to run it).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -19,11 +19,30 @@ const sdkManifest = require('@actpass/sdk/package.json') as { name: string };
 const pyproject = readFileSync(root('python/pyproject.toml'), 'utf8');
 const usage = readFileSync(root('packages/gateway/src/cli/usage.ts'), 'utf8');
 
+/** What `pnpm pack` names a package's tarball: `@actpass/sdk` → `actpass-sdk-<version>.tgz`. */
+const tarball = (name: string) => `"$ACTPASS_DIST"/${name.replace('@', '').replace('/', '-')}-*.tgz`;
+const pack = readFileSync(root('scripts/pack.sh'), 'utf8');
+
 const CHECKS: Array<[RegExp, (match: RegExpMatchArray) => void]> = [
-  [/^npm install (.+)$/, (m) => expect(m[1]!.split(' ')).toEqual(expect.arrayContaining([sdkManifest.name]))],
-  [/^pip install (\S+)$/, (m) => expect(pyproject).toContain(`name = "${m[1]}"`)],
+  [/^# in (?:the clone|your project)$/, () => undefined],
+  [/^bash scripts\/pack\.sh$/, () => expect(pack).toContain('default_out=dist')],
+  [/^export ACTPASS_DIST="\$PWD\/dist"$/, () => expect(pack).toContain('default_out=dist')],
+  [/^npm init -y$/, () => undefined],
   [
-    /^npx (?:actpass|@actpass\/gateway) dev$/,
+    /^npm install (.+)$/,
+    (m) => {
+      const files = m[1]!.split(' ');
+      if (files[0] === '--save-dev') return expect(files).toEqual(['--save-dev', 'tsx']);
+      expect(files).toEqual([tarball(sdkManifest.name), tarball(gatewayManifest.name)]);
+    },
+  ],
+  [/^python3 -m venv \.venv$/, () => undefined],
+  [
+    /^\.venv\/bin\/pip install "\$ACTPASS_DIST"\/(\w+)-\*\.whl$/,
+    (m) => expect(pyproject).toContain(`name = "${m[1]}"`),
+  ],
+  [
+    /^(?:\.\/node_modules\/\.bin\/actpass|pnpm exec actpass) dev$/,
     () => {
       expect(Object.keys(gatewayManifest.bin)).toContain('actpass');
       expect(usage).toContain('actpass dev [--host 127.0.0.1] [--port 8787]');
@@ -46,8 +65,9 @@ describe.each(['docs/quickstart-typescript.md', 'docs/quickstart-python.md'])('%
     check![1](line.match(check![0])!);
   });
 
-  it('installs the packages this repository builds', () => {
+  it('installs the files this repository builds', () => {
     expect(gatewayManifest.name).toBe('@actpass/gateway');
-    expect(lines.some((line) => line.startsWith('npm install') || line.startsWith('pip install'))).toBe(true);
+    expect(lines).toContain('bash scripts/pack.sh');
+    expect(lines.some((line) => /(?:npm|pip) install "\$ACTPASS_DIST"/.test(line))).toBe(true);
   });
 });

@@ -13,7 +13,7 @@ import { PostgresJtiClaimStore } from './jti.js';
 import { PostgresLedgerStore } from './ledger.js';
 import { migrate } from './migrations.js';
 import { PostgresPolicyStore } from './policies.js';
-import { openPool, type Pool, watchPool } from './pool.js';
+import { openPool, type Pool, type PostgresPool, pgPool, watchPool } from './pool.js';
 import { PostgresToolStore } from './tools.js';
 import { PostgresVaultStore } from './vault.js';
 
@@ -25,7 +25,7 @@ export { loadOrCreateKeyset, saveKeyset } from './keyset.js';
 export { PostgresLedgerStore } from './ledger.js';
 export { MIGRATIONS, type Migration, migrate } from './migrations.js';
 export { PostgresPolicyStore } from './policies.js';
-export { openPool, type Pool, withTransaction } from './pool.js';
+export { openPool, type Pool, type PostgresPool, withTransaction } from './pool.js';
 export { PostgresToolStore } from './tools.js';
 export { PostgresVaultStore } from './vault.js';
 
@@ -33,7 +33,7 @@ export interface PostgresStoreOptions {
   /** `postgres://user@host:port/db`; defaults to `ACTPASS_DATABASE_URL`. Ignored when `pool` is given. */
   connectionString?: string;
   /** A pool you own: `close()` then leaves it open. */
-  pool?: Pool;
+  pool?: PostgresPool;
   /** Apply pending migrations before returning (default true). */
   migrate?: boolean;
   /** Clock and event ids for the ledger (tests). */
@@ -42,7 +42,7 @@ export interface PostgresStoreOptions {
 
 export interface PostgresStores extends GatewayStores {
   /** The pool every store uses, e.g. for `loadOrCreateKeyset(stores.pool)`. */
-  readonly pool: Pool;
+  readonly pool: PostgresPool;
   /** Ends the pool if these stores opened it. */
   close(): Promise<void>;
 }
@@ -54,7 +54,7 @@ export async function createPostgresStores(
   const ownsPool = settings.pool === undefined;
   let pool: Pool;
   if (settings.pool) {
-    pool = settings.pool;
+    pool = pgPool(settings.pool);
     watchPool(pool);
   } else {
     const connectionString = settings.connectionString ?? process.env[DATABASE_URL_ENV];

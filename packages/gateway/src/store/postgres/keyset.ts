@@ -8,13 +8,14 @@
 
 import { DEFAULT_KEYSET_ID } from '../../constants.js';
 import { Keyset, type SerializedKeyset } from '../../passport/keyset.js';
-import type { Pool } from './pool.js';
+import { type Pool, type PostgresPool, pgPool } from './pool.js';
 
 export async function loadOrCreateKeyset(
-  pool: Pool,
+  anyPool: PostgresPool,
   create: () => Keyset = () => Keyset.generate(),
   id: string = DEFAULT_KEYSET_ID,
 ): Promise<Keyset> {
+  const pool = pgPool(anyPool);
   const stored = await readKeyset(pool, id);
   if (stored) return stored;
   await pool.query('INSERT INTO actpass_keysets (id, keyset) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING', [
@@ -27,7 +28,11 @@ export async function loadOrCreateKeyset(
 }
 
 /** Replaces the stored keyset after a rotation or retirement; other processes see it on their next load. */
-export async function saveKeyset(pool: Pool, keyset: Keyset, id: string = DEFAULT_KEYSET_ID): Promise<void> {
+export async function saveKeyset(
+  pool: PostgresPool,
+  keyset: Keyset,
+  id: string = DEFAULT_KEYSET_ID,
+): Promise<void> {
   await pool.query(
     `INSERT INTO actpass_keysets (id, keyset) VALUES ($1, $2)
      ON CONFLICT (id) DO UPDATE SET keyset = excluded.keyset`,

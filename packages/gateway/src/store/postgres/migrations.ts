@@ -10,7 +10,7 @@
  * surrogates), which would turn an odd but valid request into a store failure.
  */
 import { MIGRATION_LOCK_KEY } from '../../constants.js';
-import { checkout, type Pool } from './pool.js';
+import { checkout, type PostgresPool, pgPool } from './pool.js';
 
 export interface Migration {
   version: number;
@@ -96,8 +96,11 @@ export const MIGRATIONS: readonly Migration[] = [
 ];
 
 /** Applies every migration not yet recorded; returns the versions this call applied. */
-export async function migrate(pool: Pool, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
-  const { client, release } = await checkout(pool);
+export async function migrate(
+  pool: PostgresPool,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<number[]> {
+  const { client, release } = await checkout(pgPool(pool));
   let failed = false;
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY.toString()]);

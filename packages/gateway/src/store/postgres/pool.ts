@@ -12,6 +12,20 @@ import {
 
 export type { Pool, PoolClient };
 
+/**
+ * What the public functions accept and return as a pool: any `pg` Pool fits. Declared here rather than
+ * taken from `pg`, so a project compiling against the published types needs no `@types/pg`.
+ */
+export interface PostgresPool {
+  query(text: string, values?: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }>;
+  end(): Promise<void>;
+}
+
+/** The `pg` Pool behind a `PostgresPool` (every value of that type comes from `pg`). */
+export function pgPool(pool: PostgresPool): Pool {
+  return pool as unknown as Pool;
+}
+
 export async function openPool(connectionString: string, overrides: PoolConfig = {}): Promise<Pool> {
   const { default: pg } = await import('pg');
   const pool = new pg.Pool({
