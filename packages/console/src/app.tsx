@@ -11,29 +11,38 @@ import { LedgerView } from './views/ledger.js';
 import { PolicyView } from './views/policy.js';
 import { RolloutView } from './views/rollout.js';
 
+/** Each view and the roles whose keys may use it (SPEC §2, §14). */
 const VIEWS = {
-  approvals: { title: 'Approvals', View: ApprovalsView },
-  decisions: { title: 'Decisions', View: DecisionsView },
-  rollout: { title: 'Rollout', View: RolloutView },
-  policy: { title: 'Policy', View: PolicyView },
-  ledger: { title: 'Ledger', View: LedgerView },
+  approvals: { title: 'Approvals', View: ApprovalsView, roles: ['approver'] },
+  decisions: { title: 'Decisions', View: DecisionsView, roles: ['admin'] },
+  rollout: { title: 'Rollout', View: RolloutView, roles: ['admin', 'approver'] },
+  policy: { title: 'Policy', View: PolicyView, roles: ['admin'] },
+  ledger: { title: 'Ledger', View: LedgerView, roles: ['admin'] },
 } as const;
 type ViewName = keyof typeof VIEWS;
+const VIEW_NAMES = Object.keys(VIEWS) as ViewName[];
 
-function currentView(): ViewName {
+function hashView(): ViewName | null {
   const name = location.hash.replace(/^#\/?/, '');
-  return name in VIEWS ? (name as ViewName) : 'approvals';
+  return name in VIEWS ? (name as ViewName) : null;
+}
+
+function mayUse(who: WhoAmI | null, view: ViewName): boolean {
+  if (!who) return true;
+  return VIEWS[view].roles.some((role) => who.roles.includes(role));
 }
 
 export function App() {
   const [key, setKey] = useState<string | null>(loadKey);
   const [who, setWho] = useState<WhoAmI | null>(null);
+  // Views wait for whoami, so none calls an API its key may not use.
+  const [ready, setReady] = useState(false);
   const [signInError, setSignInError] = useState<string | null>(null);
-  const [view, setView] = useState<ViewName>(currentView);
+  const [view, setView] = useState<ViewName>(() => hashView() ?? 'approvals');
   const api = useMemo(() => (key ? new ApiClient(key) : null), [key]);
 
   useEffect(() => {
-    const onHash = () => setView(currentView());
+    const onHash = () => setView(hashView() ?? 'approvals');
     addEventListener('hashchange', onHash);
     return () => removeEventListener('hashchange', onHash);
   }, []);
@@ -43,16 +52,26 @@ export function App() {
   }, [view]);
 
   useEffect(() => {
+    setReady(false);
     if (!api) return;
-    api.whoami().then(setWho, (caught) => {
-      if (caught instanceof ApiError && caught.status === 401) {
-        clearKey();
-        setKey(null);
-        setSignInError(`That key was not accepted: ${caught.message}`);
-      } else if (!(caught instanceof ApiError && caught.status === 404)) {
-        setSignInError(describeError(caught));
-      }
-    });
+    api.whoami().then(
+      (identity) => {
+        setWho(identity);
+        setReady(true);
+        // Opened without a view: start on the first one this key may use.
+        const first = VIEW_NAMES.find((name) => mayUse(identity, name));
+        if (hashView() === null && first) setView(first);
+      },
+      (caught) => {
+        if (caught instanceof ApiError && caught.status === 401) {
+          clearKey();
+          setKey(null);
+          setSignInError(`That key was not accepted: ${caught.message}`);
+        } else if (!(caught instanceof ApiError && caught.status === 404)) {
+          setSignInError(describeError(caught));
+        }
+      },
+    );
   }, [api]);
 
   if (!api) {
@@ -73,13 +92,13 @@ export function App() {
     setWho(null);
     setKey(null);
   };
-  const { View } = VIEWS[view];
+  const { View, roles } = VIEWS[view];
   return (
     <>
       <header class="top">
         <span class="brand">ActPass console</span>
         <nav aria-label="Views">
-          {(Object.keys(VIEWS) as ViewName[]).map((name) => (
+          {VIEW_NAMES.map((name) => (
             <a key={name} href={`#/${name}`} aria-current={name === view ? 'page' : undefined}>
               {VIEWS[name].title}
             </a>
@@ -93,7 +112,19 @@ export function App() {
         </button>
       </header>
       <main id="main">
-        <View key={`${view}:${key}`} api={api} />
+        {!ready ? (
+          <p>Signing in…</p>
+        ) : mayUse(who, view) ? (
+          <View key={`${view}:${key}`} api={api} />
+        ) : (
+          <section aria-labelledby="no-access-title">
+            <h2 id="no-access-title">{VIEWS[view].title}</h2>
+            <p class="notice info" role="status">
+              This view needs a key with the {roles.join(' or ')} role; this key has{' '}
+              {who?.roles.join(', ') || 'no roles'}. Sign out and paste another key.
+            </p>
+          </section>
+        )}
       </main>
     </>
   );
