@@ -3,6 +3,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiClient } from './api/client.js';
 import { ApiError, describeError } from './api/errors.js';
 import type { WhoAmI } from './api/report-types.js';
+import { ErrorNotice } from './components/notice.js';
 import { SignIn } from './components/signin.js';
 import { clearKey, loadKey, saveKey } from './session.js';
 import { ApprovalsView } from './views/approvals.js';
@@ -67,8 +68,10 @@ export function App() {
           clearKey();
           setKey(null);
           setSignInError(`That key was not accepted: ${caught.message}`);
-        } else if (!(caught instanceof ApiError && caught.status === 404)) {
-          setSignInError(describeError(caught));
+        } else {
+          // A gateway without whoami (404), or a network error: show the views; each says what fails.
+          if (!(caught instanceof ApiError && caught.status === 404)) setSignInError(describeError(caught));
+          setReady(true);
         }
       },
     );
@@ -112,6 +115,7 @@ export function App() {
         </button>
       </header>
       <main id="main">
+        <ErrorNotice message={signInError} />
         {!ready ? (
           <p>Signing in…</p>
         ) : mayUse(who, view) ? (

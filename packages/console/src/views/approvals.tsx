@@ -78,7 +78,6 @@ function ApprovalCard({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const noteId = `note-${item.id}`;
-  const delegation = delegationOf(item);
 
   const decide = async (verdict: 'approve' | 'deny') => {
     setBusy(true);
@@ -121,7 +120,9 @@ function ApprovalCard({
         <dt>Time left</dt>
         <dd class="time-left">{timeLeft(item.expires_at, now)}</dd>
         <dt>Delegation</dt>
-        <dd class="delegation">{delegation}</dd>
+        <dd class="delegation">
+          <Delegation item={item} />
+        </dd>
       </dl>
       <JsonView value={item.action.args} label={`Arguments of ${item.id}`} />
       <label for={noteId}>Note (optional)</label>
@@ -145,22 +146,22 @@ function ApprovalCard({
   );
 }
 
-/** The delegation the request inherited, when the gateway exposes it on the approval. */
-function delegationOf(item: ApprovalRequest): string {
-  const record = item as unknown as Record<string, unknown>;
-  const delegation = record.delegation ?? record.passport;
-  if (delegation === undefined || delegation === null) return 'none recorded (no passport presented)';
-  if (typeof delegation !== 'object') return text(delegation);
-  const d = delegation as Record<string, unknown>;
-  const claims = (d.claims ?? d) as Record<string, unknown>;
-  const parts = [
-    (d.jti ?? claims.jti) ? `passport ${text(d.jti ?? claims.jti)}` : 'passport',
-    d.status ? `status ${text(d.status)}` : null,
-    (claims.sub ?? claims.agent_id) ? `agent ${text(claims.sub ?? claims.agent_id)}` : null,
-    claims.goal ? `goal ${text(claims.goal)}` : null,
-    claims.exp ? `expires ${text(claims.exp)}` : null,
-  ];
-  return parts.filter((part) => part !== null).join(' · ');
+/** The delegation the request inherited (the passport it was checked against) and that passport's status. */
+function Delegation({ item }: { item: ApprovalRequest }) {
+  const delegation = item.delegation;
+  if (!delegation) return <>none (no passport was presented)</>;
+  return (
+    <>
+      passport <code>{delegation.jti}</code>{' '}
+      <span class={`status ${delegation.status}`} data-delegation-status={delegation.status}>
+        {delegation.status}
+      </span>
+      {delegation.status === 'revoked' ? ' — approving will not release the action' : ''}
+      <br />
+      goal {text(delegation.goal)} · agent {text(delegation.agent_id)} · user {text(delegation.user_id)} ·
+      expires {localTime(delegation.expires_at)}
+    </>
+  );
 }
 
 /** 409: someone else decided first. Read the request again to say what happened and who did it. */

@@ -147,4 +147,35 @@ describe.runIf(browserAvailable())('console approvals (Chromium)', { timeout: 60
     expect(ran).toBe(true);
     await console.page.context().close();
   });
+
+  it('shows the delegation a held action inherited, and when its passport is revoked', async () => {
+    const client = agent();
+    const passport = await client.issuePassport({
+      audience: 'mcp://stripe-production',
+      goal: REFUND.goal,
+      allowedTools: [REFUND.tool],
+      allowedResources: [REFUND.resource],
+      ttlSeconds: 600,
+    });
+    const held = await client.preflight({
+      ...REFUND,
+      args: { amount: 15_000, order: 'ord_15000' },
+      passport: passport.token,
+    });
+    expect(held.decision).toBe('require_approval');
+
+    const console = await openConsole(browser, served.url);
+    await console.signIn(served.dev.keys.approver);
+    const card = console.page.locator('li.card', { hasText: 'ord_15000' });
+    const status = card.locator('[data-delegation-status]');
+    await expect(status.textContent()).resolves.toBe('active');
+    await expect(card.locator('.delegation').textContent()).resolves.toContain(passport.jti);
+
+    await client.revokePassport(passport.jti, 'task cancelled');
+    await card.locator('[data-delegation-status="revoked"]').waitFor();
+    await expect(card.locator('.delegation').textContent()).resolves.toContain('approving will not release');
+    await console.screenshot('approvals-delegation');
+    expect(console.errors).toEqual([]);
+    await console.page.context().close();
+  });
 });
