@@ -13,6 +13,8 @@ export const CLOCK_TICK_MS = 1000;
 /** Evidence pages the decision stream reads per request, and how many decisions it keeps on screen. */
 export const EVIDENCE_PAGE_LIMIT = 500;
 export const DECISIONS_KEPT = 500;
+/** The decision stream starts with the decisions of this many past hours, then follows new ones. */
+export const DECISIONS_WINDOW_HOURS = 24;
 /** Pending approvals shown at once. */
 export const APPROVALS_LIST_LIMIT = 200;
 

@@ -9,7 +9,13 @@ import type { EvidenceEvent } from '../api/types.js';
 import { usePolling } from '../components/hooks.js';
 import { JsonView } from '../components/json-view.js';
 import { ErrorNotice } from '../components/notice.js';
-import { DECISION_VALUES, DECISIONS_KEPT, DECISIONS_POLL_MS, EVIDENCE_PAGE_LIMIT } from '../constants.js';
+import {
+  DECISION_VALUES,
+  DECISIONS_KEPT,
+  DECISIONS_POLL_MS,
+  DECISIONS_WINDOW_HOURS,
+  EVIDENCE_PAGE_LIMIT,
+} from '../constants.js';
 import { localTime, text } from '../format.js';
 import { type DecisionFilters, decisionRow, matches } from './decision-row.js';
 
@@ -19,17 +25,25 @@ export function DecisionsView({ api }: { api: ApiClient }) {
   const [filters, setFilters] = useState<DecisionFilters>({ decision: '', tool: '', agent: '', mode: '' });
   const [selected, setSelected] = useState<EvidenceEvent | null>(null);
   const afterSeq = useRef(0);
+  const since = useRef(new Date(Date.now() - DECISIONS_WINDOW_HOURS * 3600_000).toISOString());
 
   usePolling(
     async () => {
       try {
         let fresh: EvidenceEvent[] = [];
         for (;;) {
-          const page = await api.listEvidence({ after_seq: afterSeq.current, limit: EVIDENCE_PAGE_LIMIT });
+          // The gateway filters by type and window; the cursor moves even across pages it filtered empty.
+          const page = await api.listEvidence({
+            type: 'decision',
+            since: since.current,
+            after_seq: afterSeq.current,
+            limit: EVIDENCE_PAGE_LIMIT,
+          });
           const last = page.events[page.events.length - 1];
           if (last) afterSeq.current = last.seq;
-          fresh = fresh.concat(page.events.filter((event) => event.type === 'decision'));
-          if (page.next_after_seq === null || page.events.length === 0) break;
+          fresh = fresh.concat(page.events);
+          if (page.next_after_seq === null) break;
+          afterSeq.current = page.next_after_seq;
         }
         if (fresh.length > 0) setEvents((old) => [...fresh.reverse(), ...old].slice(0, DECISIONS_KEPT));
         setError(null);
@@ -74,7 +88,8 @@ export function DecisionsView({ api }: { api: ApiClient }) {
       </form>
       <ErrorNotice message={error} />
       <p class="muted" role="status">
-        {shown.length} of {events.length} recent decisions; refreshes every {DECISIONS_POLL_MS / 1000}s.
+        {shown.length} of {events.length} decisions since {localTime(since.current)} (newest {DECISIONS_KEPT}{' '}
+        kept); refreshes every {DECISIONS_POLL_MS / 1000}s.
       </p>
       <div class="split">
         <table class="rows">
