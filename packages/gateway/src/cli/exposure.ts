@@ -2,14 +2,16 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import {
   BaselineError,
+  buildInventory,
   DEFAULT_RULES,
+  expandMcpServers,
   InventoryError,
   mergeRules,
   originOf,
   RulesError,
   readBaseline,
+  reportFor,
   type ScannedFile,
-  scanExposure,
   toBaseline,
   toJson,
   toMarkdown,
@@ -34,10 +36,14 @@ const FLAGS = {
   baseline: { type: 'string' },
   'write-baseline': { type: 'string' },
   'print-rules': { type: 'boolean' },
+  'list-tools': { type: 'boolean' },
   json: { type: 'boolean' },
 } as const;
 
-export function exposure(argv: string[], io: Output): number {
+/** How long one MCP server may take to start and list its tools under `--list-tools`. */
+const LIST_TOOLS_TIMEOUT_MS = 15_000;
+
+export async function exposure(argv: string[], io: Output): Promise<number> {
   const { positionals, flags } = parseCommandArgs('exposure', argv, FLAGS, Number.POSITIVE_INFINITY);
   const rules = typeof flags.rules === 'string' ? rulesFrom(flags.rules) : DEFAULT_RULES;
   if (flags['print-rules'] === true) {
@@ -52,9 +58,18 @@ export function exposure(argv: string[], io: Output): number {
   }
   const files: ScannedFile[] = paths.map((path) => ({ path, json: readJsonFile(path, 'config') }));
   const accepted = typeof flags.baseline === 'string' ? baselineFrom(flags.baseline) : new Set<string>();
-  const report = naming(() =>
-    scanExposure(files, { rules, proxyOrigins: proxyOrigins(flags['proxy-url']), accepted }),
-  );
+  let agents = naming(() => buildInventory(files, { proxyOrigins: proxyOrigins(flags['proxy-url']) }));
+  if (flags['list-tools'] === true) {
+    agents = await expandMcpServers(agents, {
+      rules,
+      timeoutMs: LIST_TOOLS_TIMEOUT_MS,
+      onFailure: (server, reason) =>
+        io.err(
+          `exposure: could not list the tools of ${server} (${reason}); classified by its package instead`,
+        ),
+    });
+  }
+  const report = reportFor(paths, agents, { rules, accepted });
   if (typeof flags['write-baseline'] === 'string') {
     writeFileSync(flags['write-baseline'], `${JSON.stringify(toBaseline(report.findings), null, 2)}\n`);
   }

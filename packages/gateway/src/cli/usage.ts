@@ -13,9 +13,10 @@ Usage:
       Pin the hash of every tool in a listing (array or MCP tools/list result).
   actpass tools check FILE [--lock actpass.lock]
       Fail when a tool drifted from the lock, or was added or removed.
-  actpass exposure [FILE ...] [--rules FILE] [--proxy-url URL] [--baseline FILE] [--write-baseline FILE] [--json]
+  actpass exposure [FILE ...] [--rules FILE] [--proxy-url URL] [--baseline FILE] [--write-baseline FILE] [--list-tools] [--json]
       Inventory every tool surface in agents.json and MCP client configs; report the lethal trifecta,
-      red+blue mixes and every surface that does not go through ActPass. Reads only; starts nothing.
+      red+blue mixes and every surface that does not go through ActPass. Reads only; starts
+      nothing unless --list-tools asks each MCP server for its tools.
   actpass help | --help | --version
 
 Exit codes: 0 ok, 1 the check found problems, 2 usage error (bad flag, missing or unreadable file).`;

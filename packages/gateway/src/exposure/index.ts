@@ -1,7 +1,7 @@
 /**
  * Exposure scan: inventories every tool surface an agent has (declared in agents.json or found in MCP
  * client configs), classifies it, and reports the lethal trifecta, red+blue mixes and every surface
- * that does not go through ActPass. Reading configs runs nothing; only `listTools` starts servers.
+ * that does not go through ActPass. Reading configs runs nothing; only `expandMcpServers` starts servers.
  */
 import { findExposures } from './analyze.js';
 import { markNew } from './baseline.js';
@@ -14,6 +14,7 @@ export { type Baseline, BaselineError, readBaseline, toBaseline } from './baseli
 export { CATEGORIES, type Category } from './categories.js';
 export type { ScannedFile } from './inventory.js';
 export { buildInventory } from './inventory.js';
+export { expandMcpServers, type ListToolsOptions } from './list-tools.js';
 export { toJson, toMarkdown } from './render.js';
 export { DEFAULT_RULES, type ExposureRules, mergeRules, RulesError } from './rules.js';
 export { InventoryError } from './sources/errors.js';

@@ -291,3 +291,36 @@ describe('rules and input problems', () => {
     ]);
   });
 });
+
+describe('--list-tools asks each MCP server for its tools', () => {
+  it('classifies every tool by its name and annotations, and starts servers only when asked', async () => {
+    const marker = join(scratch, 'listed');
+    const config = join(scratch, 'listing', 'claude_desktop_config.json');
+    mkdirSync(join(scratch, 'listing'), { recursive: true });
+    const server = fileURLToPath(new URL('./fixtures/annotated-mcp-server.mjs', import.meta.url));
+    writeFileSync(
+      config,
+      JSON.stringify({
+        mcpServers: {
+          orders: { command: process.execPath, args: [server], env: { EXPOSURE_MARKER: marker } },
+          gone: { command: join(scratch, 'no-such-server') },
+        },
+      }),
+    );
+    await cli('exposure', config);
+    expect(existsSync(marker)).toBe(false);
+
+    const { code, out, err } = await cli('exposure', config, '--list-tools', '--json');
+    expect(existsSync(marker)).toBe(true);
+    expect(code).toBe(1);
+    expect(err).toContain('could not list the tools of claude-desktop gone');
+    const report = JSON.parse(out) as JsonReport;
+    expect(report.agents[0]?.surfaces.map((s) => [s.name, s.categories])).toEqual([
+      ['orders.fetch_page', ['untrusted_input', 'external_communication']],
+      ['orders.lookup_order', []],
+      ['orders.delete_order', ['critical_action']],
+      ['gone', []],
+    ]);
+    expect(report.findings.map((f) => f.kind)).toContain('red_blue_mix');
+  }, 30_000);
+});
