@@ -94,6 +94,16 @@ export {
   packSource,
   policyHash,
 } from './policy/index.js';
+export { GatewayLink, type GatewayLinkOptions } from './proxy/gateway-link.js';
+export {
+  createRestProxy,
+  ProxyConfigError,
+  type ProxyLogger,
+  parseRestProxyConfig,
+  type RestProxy,
+  type RestProxyConfig,
+  type RestProxyOptions,
+} from './proxy/rest/index.js';
 export * from './store/index.js';
 export {
   createPostgresStores,

@@ -8,8 +8,9 @@ import { timingSafeEqual } from 'node:crypto';
 import { sha256, sha256Hex } from '../crypto/hash.js';
 import { AuthError } from './errors.js';
 
-export type Role = 'agent' | 'approver' | 'admin';
-export const ROLES: readonly Role[] = ['agent', 'approver', 'admin'];
+/** `proxy` is the enforcing proxy's own key: it acts for the agent whose key it presents (SPEC §13). */
+export type Role = 'agent' | 'approver' | 'admin' | 'proxy';
+export const ROLES: readonly Role[] = ['agent', 'approver', 'admin', 'proxy'];
 
 export interface ApiKeyConfig {
   /** The key itself (hashed on load), or… */
@@ -30,6 +31,8 @@ export interface Principal {
   agentId: string | null;
   /** Stable, non-secret identity of the key (never the key). */
   keyId: string;
+  /** Set when the enforcing proxy presented this agent's key: the proxy key's id (SPEC §13). */
+  viaProxyKeyId?: string;
 }
 
 interface StoredKey {
@@ -64,6 +67,16 @@ export class ApiKeyRegistry {
   }
 
   /** Resolves the `Authorization` header to a principal, or throws 401-type `AuthError`s. */
+  /** Resolves a bare key (no `Bearer`), as the proxy forwards an agent's key. */
+  authenticateKey(key: string): Principal {
+    const digest = sha256(key);
+    const stored = this.#byDigest.get(digest.toString('hex'));
+    if (!stored || !timingSafeEqual(stored.digest, digest)) {
+      throw new AuthError('auth.invalid_key', 'The API key is not known; check ACTPASS_API_KEY.');
+    }
+    return stored.principal;
+  }
+
   authenticate(authorization: string | null): Principal {
     if (!authorization) {
       throw new AuthError('auth.missing_key', 'Send the API key as `Authorization: Bearer <key>`.');
@@ -72,11 +85,6 @@ export class ApiKeyRegistry {
     if (!match) {
       throw new AuthError('auth.missing_key', 'The Authorization header must be `Bearer <key>`.');
     }
-    const digest = sha256(match[1] as string);
-    const stored = this.#byDigest.get(digest.toString('hex'));
-    if (!stored || !timingSafeEqual(stored.digest, digest)) {
-      throw new AuthError('auth.invalid_key', 'The API key is not known; check ACTPASS_API_KEY.');
-    }
-    return stored.principal;
+    return this.authenticateKey(match[1] as string);
   }
 }

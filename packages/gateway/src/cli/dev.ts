@@ -1,7 +1,7 @@
 /**
  * `actpass dev`: a local gateway with dev keys, state persisted under --dir. With --json it prints
  * exactly one line on stdout once listening, which test fixtures (the Python suite's among them) parse:
- *   {"ready":true,"url":…,"tenant_id":…,"keys":{"agent":…,"approver":…,"admin":…},"jwks_url":…}
+ *   {"ready":true,"url":…,"tenant_id":…,"keys":{"agent":…,"approver":…,"admin":…,"proxy":…},"jwks_url":…}
  * Everything else goes to stderr in that mode.
  */
 import { CONSOLE_PATH, DEFAULT_HOST, DEFAULT_PORT, VAULT_KEY_ENV } from '../constants.js';
@@ -61,7 +61,12 @@ export async function dev(argv: string[], io: Output): Promise<number> {
         ready: true,
         url: running.url,
         tenant_id: keys.tenantId,
-        keys: { agent: keys.agent, approver: keys.approver, admin: keys.admin },
+        keys: {
+          agent: keys.agent,
+          approver: keys.approver,
+          admin: keys.admin,
+          ...(keys.proxy ? { proxy: keys.proxy } : {}),
+        },
         jwks_url: jwksUrl,
         console_url: consoleUrl,
       }),
@@ -72,6 +77,7 @@ export async function dev(argv: string[], io: Output): Promise<number> {
     io.out(`  agent:    ${keys.agent}`);
     io.out(`  approver: ${keys.approver}`);
     io.out(`  admin:    ${keys.admin}`);
+    if (keys.proxy) io.out(`  proxy:    ${keys.proxy}`);
     io.out(`  jwks:     ${jwksUrl}`);
     io.out(`  console:  ${consoleUrl} (sign in with the approver or admin key)`);
     io.out(

@@ -4,6 +4,7 @@ import { exposure } from './exposure.js';
 import { type Output, stdio } from './io.js';
 import { ledgerVerify } from './ledger.js';
 import { policyCheck, policyTest } from './policy.js';
+import { proxy } from './proxy.js';
 import { toolsCheck, toolsLock } from './tools.js';
 import { USAGE } from './usage.js';
 
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, Command> = {
   'ledger verify': ledgerVerify,
   'tools lock': toolsLock,
   'tools check': toolsCheck,
+  proxy,
 };
 
 /** Runs one CLI invocation and resolves its exit code; never throws for user mistakes. */

@@ -17,6 +17,9 @@ Usage:
       Inventory every tool surface in agents.json and MCP client configs; report the lethal trifecta,
       red+blue mixes and every surface that does not go through ActPass. Reads only; starts
       nothing unless --list-tools asks each MCP server for its tools.
+      red+blue mixes and every surface that does not go through ActPass. Reads only; starts nothing.
+  actpass proxy --config proxy.yaml [--host H] [--port N] [--check] [--json]
+      Serve the enforcing REST proxy; the proxy key comes from ACTPASS_PROXY_KEY. --check validates only.
   actpass help | --help | --version
 
 Exit codes: 0 ok, 1 the check found problems, 2 usage error (bad flag, missing or unreadable file).`;

@@ -20,6 +20,8 @@ export interface DevKeys {
   agent: string;
   approver: string;
   admin: string;
+  /** The enforcing proxy's key (role `proxy`); absent from state directories made before it existed. */
+  proxy?: string;
 }
 
 export interface DevGatewayOptions {
@@ -86,6 +88,16 @@ export function createDevGateway(options: DevGatewayOptions = {}): DevGateway {
         name: `${keys.tenantId}_approver`,
       },
       { key: keys.admin, tenantId: keys.tenantId, roles: ['admin' as const], name: `${keys.tenantId}_admin` },
+      ...(keys.proxy
+        ? [
+            {
+              key: keys.proxy,
+              tenantId: keys.tenantId,
+              roles: ['proxy' as const],
+              name: `${keys.tenantId}_proxy`,
+            },
+          ]
+        : []),
     ]),
     keyset,
     stores: {
@@ -121,6 +133,7 @@ function newKeys(tenantIds: string[]): DevKeys[] {
     agent: key(tenantId, 'agent'),
     approver: key(tenantId, 'approver'),
     admin: key(tenantId, 'admin'),
+    proxy: key(tenantId, 'proxy'),
   }));
 }
 

@@ -12,6 +12,7 @@ export type Lease = CredentialLease;
 export type LeaseCredential = (
   tenantId: string,
   tool: string,
+  toProxy: boolean,
 ) => Promise<{ lease: Lease | null } | { refusal: Verdict }>;
 
 /**
@@ -23,16 +24,17 @@ export async function leaseAgain(
   leaseCredential: LeaseCredential,
   tenantId: string,
   carried: { tool: string; name: string },
+  toProxy: boolean,
 ): Promise<Lease | null> {
-  const leased = await leaseCredential(tenantId, carried.tool);
+  const leased = await leaseCredential(tenantId, carried.tool, toProxy);
   if ('refusal' in leased || leased.lease === null) return null;
   return leased.lease.name === carried.name ? leased.lease : null;
 }
 
 export function vaultLeaser(vault: Vault, nowMs: () => number): LeaseCredential {
-  return async (tenantId, tool) => {
+  return async (tenantId, tool, toProxy) => {
     try {
-      return { lease: await vault.leaseForTool(tenantId, tool, new Date(nowMs())) };
+      return { lease: await vault.leaseForTool(tenantId, tool, new Date(nowMs()), { toProxy }) };
     } catch (error) {
       if (!(error instanceof VaultNoKeyError)) throw error;
       // The tool needs its credential and the vault cannot open it: running it without one is not an allow.

@@ -190,7 +190,8 @@ async function answer(
   let told = applyMode(verdict.decision, state.mode);
   let credential: Lease | null = null;
   if (told.decision === 'allow') {
-    const leased = await deps.leaseCredential(tenantId, state.action.tool);
+    const toProxy = call.principal.viaProxyKeyId !== undefined;
+    const leased = await deps.leaseCredential(tenantId, state.action.tool, toProxy);
     if ('refusal' in leased) {
       verdict = leased.refusal;
       told = applyMode(verdict.decision, state.mode);
@@ -248,6 +249,9 @@ async function answer(
       approval_request_id: approvalId ?? null,
       credential_name: credential?.name ?? null,
       key_id: call.principal.keyId,
+      ...(call.principal.viaProxyKeyId !== undefined
+        ? { via_proxy_key_id: call.principal.viaProxyKeyId }
+        : {}),
       idempotency_key_sha256: call.idempotencyKey === null ? null : sha256Hex(call.idempotencyKey),
     },
   });

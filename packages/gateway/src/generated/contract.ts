@@ -8,7 +8,7 @@ export const contract = {
     "title": "ActPass API",
     "version": "1.0.0",
     "summary": "Decide before an AI agent acts; seal every decision in a tamper-evident ledger.",
-    "description": "ActPass sits between AI agents and the tools they call. Before a state-changing or outbound action\nruns, the agent asks for a decision (`allow`, `deny`, `require_approval`, `require_tool_reapproval`,\n`warn`). Every decision carries a typed reason code and is sealed into a per-tenant, hash-chained\nevidence ledger.\n\n**Tenancy.** An API key maps, server-side, to exactly one tenant and a set of roles (`agent`,\n`approver`, `admin`). The `x-actpass-tenant` header and any `tenant_id` in a body are hints only: a\nmismatch is `403 auth.tenant_mismatch`. A foreign object id answers `404`, never `403`.\n\n**Errors** share one shape, `{error: {code, message, request_id, details?}}`. Unknown fields in a\nrequest body are rejected with `400 request.invalid` naming the field.\n\n**Idempotency.** Every POST accepts `Idempotency-Key`. The same key with the same body within 24 h\nreturns the stored response; the same key with another body is `409 request.idempotency_conflict`.\n\n**Reason codes.** Policy rules choose their own reason codes, so `reason_code` is an open string.\nThe fixed catalogue is the `FixedReasonCode` schema.\n",
+    "description": "ActPass sits between AI agents and the tools they call. Before a state-changing or outbound action\nruns, the agent asks for a decision (`allow`, `deny`, `require_approval`, `require_tool_reapproval`,\n`warn`). Every decision carries a typed reason code and is sealed into a per-tenant, hash-chained\nevidence ledger.\n\n**Tenancy.** An API key maps, server-side, to exactly one tenant and a set of roles (`agent`,\n`approver`, `admin`, and `proxy` for the enforcing proxy). The `x-actpass-tenant` header and any `tenant_id` in a body are hints only: a\nmismatch is `403 auth.tenant_mismatch`. A foreign object id answers `404`, never `403`.\n\n**Errors** share one shape, `{error: {code, message, request_id, details?}}`. Unknown fields in a\nrequest body are rejected with `400 request.invalid` naming the field.\n\n**Idempotency.** Every POST accepts `Idempotency-Key`. The same key with the same body within 24 h\nreturns the stored response; the same key with another body is `409 request.idempotency_conflict`.\n\n**Reason codes.** Policy rules choose their own reason codes, so `reason_code` is an open string.\nThe fixed catalogue is the `FixedReasonCode` schema.\n",
     "license": {
       "name": "Apache-2.0",
       "identifier": "Apache-2.0"
@@ -90,6 +90,9 @@ export const contract = {
           },
           {
             "$ref": "#/components/parameters/TenantHint"
+          },
+          {
+            "$ref": "#/components/parameters/AgentKey"
           }
         ],
         "requestBody": {
@@ -2312,6 +2315,17 @@ export const contract = {
           "maxLength": 255
         }
       },
+      "AgentKey": {
+        "name": "x-actpass-agent-key",
+        "in": "header",
+        "required": false,
+        "description": "Sent only by the enforcing proxy, whose own key (role `proxy`) is the bearer: the agent key the\nproxy received. The gateway authenticates it and decides as that agent; only such a call may be\nleased a credential stored with `delivery: proxy`. A key without the `proxy` role sending it is\n`403 auth.forbidden`; an agent key of another tenant is `403 auth.tenant_mismatch`.\n",
+        "schema": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 512
+        }
+      },
       "TenantHint": {
         "name": "x-actpass-tenant",
         "in": "header",
@@ -3588,8 +3602,20 @@ export const contract = {
             "minimum": 1,
             "maximum": 3600,
             "default": 60
+          },
+          "delivery": {
+            "$ref": "#/components/schemas/CredentialDelivery"
           }
         }
+      },
+      "CredentialDelivery": {
+        "type": "string",
+        "enum": [
+          "sdk",
+          "proxy"
+        ],
+        "default": "sdk",
+        "description": "Who receives the secret on an `allow`. `sdk`: the decision carries a lease for the agent's\n`execute`. `proxy`: never leased to an agent key; only the enforcing proxy (a `proxy`-role key\nacting for the agent) receives it and injects it upstream.\n"
       },
       "CredentialMetadata": {
         "type": "object",
@@ -3610,6 +3636,9 @@ export const contract = {
             "items": {
               "type": "string"
             }
+          },
+          "delivery": {
+            "$ref": "#/components/schemas/CredentialDelivery"
           },
           "version": {
             "type": "integer",
@@ -3819,7 +3848,8 @@ export const contract = {
         "enum": [
           "agent",
           "approver",
-          "admin"
+          "admin",
+          "proxy"
         ]
       },
       "WhoAmI": {

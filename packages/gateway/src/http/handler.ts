@@ -4,9 +4,10 @@
  * concepts; every decision is made by the operation it calls.
  */
 import { CanonicalJsonError, parseJsonStrict } from '@actpass/sdk/canonical';
-import { checkTenantHint, requireRole } from '../auth/index.js';
+import { actingPrincipal, checkTenantHint, type Principal, requireRole } from '../auth/index.js';
 import type { GatewayServices } from '../config/services.js';
 import {
+  HEADER_AGENT_KEY,
   HEADER_IDEMPOTENCY_KEY,
   HEADER_IDEMPOTENT_REPLAY,
   HEADER_REQUEST_ID,
@@ -83,7 +84,13 @@ async function dispatch(
   await services.ready();
 
   const principal =
-    route.spec.roles === null ? null : services.keys.authenticate(request.header('authorization'));
+    route.spec.roles === null
+      ? null
+      : actingPrincipal(
+          services.keys,
+          services.keys.authenticate(request.header('authorization')),
+          request.header(HEADER_AGENT_KEY),
+        );
   if (principal && route.spec.roles) {
     requireRole(principal, route.spec.roles);
     checkTenantHint(
@@ -134,17 +141,24 @@ async function dispatch(
   const fingerprint = requestFingerprint(request.method, request.path, body);
   const outcome = await services.idempotency.run(scope, idempotencyKey, fingerprint, execute);
   if (!outcome.replayed) return { response: sent ?? outcome.response, replayed: false };
-  return { response: await relay(services, principal.tenantId, outcome.response), replayed: true };
+  return { response: await relay(services, principal, outcome.response), replayed: true };
 }
 
 /** A stored answer as it is replayed: with a fresh lease on the credential it carried, if still there. */
 async function relay(
   services: GatewayServices,
-  tenantId: string,
+  principal: Principal,
   stored: StoredResponse,
 ): Promise<StoredResponse> {
   if (!stored.credential) return { status: stored.status, body: stored.body };
-  const lease = await leaseAgain(services.decide.leaseCredential, tenantId, stored.credential);
+  // Leased to the same kind of caller: a proxy-delivered credential again only to the proxy.
+  const toProxy = principal.viaProxyKeyId !== undefined;
+  const lease = await leaseAgain(
+    services.decide.leaseCredential,
+    principal.tenantId,
+    stored.credential,
+    toProxy,
+  );
   if (!lease) return { status: stored.status, body: stored.body };
   return { status: stored.status, body: withCredential(stored.body, lease) };
 }

@@ -4,9 +4,14 @@
  */
 import type { VaultEnvelope } from './envelope.js';
 
+/** `sdk`: leased to the agent on allow; `proxy`: only ever injected upstream by the enforcing proxy. */
+export type CredentialDelivery = 'sdk' | 'proxy';
+
 export interface CredentialMetadata {
   name: string;
   bound_tools: string[];
+  /** Absent on records stored before delivery modes existed, which read as `sdk`. */
+  delivery?: CredentialDelivery;
   version: number;
   created_at: string;
   updated_at: string;

@@ -15,7 +15,13 @@ import {
 import { globMatch } from '../policy/glob.js';
 import { openSecret, parseVaultKey, type RandomBytes, sealSecret, type VaultKek } from './envelope.js';
 import { VaultInputError, VaultNoKeyError } from './errors.js';
-import { type CredentialMetadata, MemoryVaultStore, type VaultRecord, type VaultStore } from './store.js';
+import {
+  type CredentialDelivery,
+  type CredentialMetadata,
+  MemoryVaultStore,
+  type VaultRecord,
+  type VaultStore,
+} from './store.js';
 
 export interface VaultOptions {
   /** The KEK, or null for a vault that can list and delete but refuses to store or lease. */
@@ -35,6 +41,13 @@ export interface PutCredentialOptions {
    * throws, nothing is stored, so a credential never exists without its record.
    */
   record?: (stored: CredentialMetadata) => Promise<void>;
+  /** Who may receive the value (default `sdk`, today's lease to the agent). */
+  delivery?: CredentialDelivery;
+}
+
+export interface LeaseOptions {
+  /** True when the enforcing proxy asks: only then may a `delivery: "proxy"` credential be leased. */
+  toProxy?: boolean;
 }
 
 export interface CredentialLease {
@@ -78,6 +91,7 @@ export class Vault {
     if (!this.#kek) throw new VaultNoKeyError();
     checkName(name);
     const boundTools = checkBoundTools(options?.boundTools);
+    const delivery = checkDelivery(options?.delivery);
     if (typeof secret !== 'string' || secret.length === 0)
       throw new VaultInputError('secret must be a non-empty string');
     const plaintext = Buffer.from(secret, 'utf8');
@@ -98,6 +112,7 @@ export class Vault {
       tenant_id: tenantId,
       name,
       bound_tools: boundTools,
+      delivery,
       version,
       created_at: previous?.created_at ?? now,
       updated_at: now,
@@ -137,11 +152,14 @@ export class Vault {
     tenantId: string,
     tool: string,
     now: Date = this.#clock(),
+    options: LeaseOptions = {},
   ): Promise<CredentialLease | null> {
     const records = await this.#store.list(tenantId);
     const exact = records.find((record) => record.bound_tools.includes(tool));
     const record = exact ?? records.find((r) => r.bound_tools.some((pattern) => globMatch(pattern, tool)));
     if (!record) return null;
+    // A proxy-delivered secret never reaches an agent's process, not even on an allow.
+    if (deliveryOf(record) === 'proxy' && options.toProxy !== true) return null;
     if (!this.#kek) throw new VaultNoKeyError();
     const binding = { tenant_id: tenantId, name: record.name, version: record.version };
     const value = openSecret(this.#kek, binding, record.envelope).toString('utf8');
@@ -154,6 +172,7 @@ function metadata(record: VaultRecord): CredentialMetadata {
   return {
     name: record.name,
     bound_tools: [...record.bound_tools],
+    delivery: deliveryOf(record),
     version: record.version,
     created_at: record.created_at,
     updated_at: record.updated_at,
@@ -165,6 +184,16 @@ function checkName(name: string): void {
   if (typeof name !== 'string' || !VAULT_NAME.test(name)) {
     throw new VaultInputError('name must be 1-128 characters of letters, digits, ".", "_" or "-"');
   }
+}
+
+function deliveryOf(record: CredentialMetadata): CredentialDelivery {
+  return record.delivery ?? 'sdk';
+}
+
+function checkDelivery(delivery: unknown): CredentialDelivery {
+  if (delivery === undefined) return 'sdk';
+  if (delivery === 'sdk' || delivery === 'proxy') return delivery;
+  throw new VaultInputError('delivery must be "sdk" or "proxy"');
 }
 
 function checkBoundTools(tools: unknown): string[] {

@@ -202,7 +202,7 @@ describe('actpass dev (spawned)', () => {
     const page = await fetch(ready.console_url);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
-    expect(Object.keys(ready.keys)).toEqual(['agent', 'approver', 'admin']);
+    expect(Object.keys(ready.keys)).toEqual(['agent', 'approver', 'admin', 'proxy']);
 
     const response = await fetch(`${ready.url}/api/v1/actions/preflight`, {
       method: 'POST',

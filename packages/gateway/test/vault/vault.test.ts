@@ -90,6 +90,7 @@ describe('Vault', () => {
     expect(first).toEqual({
       name: 'stripe',
       bound_tools: ['stripe.refund'],
+      delivery: 'sdk',
       version: 1,
       created_at: NOW.toISOString(),
       updated_at: NOW.toISOString(),
@@ -123,6 +124,25 @@ describe('Vault', () => {
     expect(await v.leaseForTool('t1', 'github.merge', NOW)).toBeNull();
     expect(await v.leaseForTool('t1', 'Stripe.refund', NOW)).toBeNull();
     expect(await v.leaseForTool('t2', 'stripe.refund', NOW)).toBeNull();
+  });
+
+  it('leases a proxy-delivered credential only to the proxy, and refuses an unknown delivery', async () => {
+    const { vault: v } = vault();
+    const stored = await v.put('t1', 'stripe', SECRET, { boundTools: ['stripe.*'], delivery: 'proxy' });
+    expect(stored.delivery).toBe('proxy');
+    expect(await v.leaseForTool('t1', 'stripe.refund', NOW)).toBeNull();
+    expect(await v.leaseForTool('t1', 'stripe.refund', NOW, { toProxy: false })).toBeNull();
+    expect(await v.leaseForTool('t1', 'stripe.refund', NOW, { toProxy: true })).toMatchObject({
+      name: 'stripe',
+      value: SECRET,
+    });
+    await v.put('t1', 'github', 'ghp_other', { boundTools: ['github.*'] });
+    expect(await v.leaseForTool('t1', 'github.merge', NOW, { toProxy: true })).toMatchObject({
+      value: 'ghp_other',
+    });
+    await expect(v.put('t1', 'x', SECRET, { boundTools: ['x'], delivery: 'agent' as never })).rejects.toThrow(
+      /delivery/,
+    );
   });
 
   it('prefers an exact binding over a glob', async () => {

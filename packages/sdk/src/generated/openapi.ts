@@ -725,10 +725,20 @@ export interface components {
             bound_tools: string[];
             /** @default 60 */
             lease_ttl_seconds?: number;
+            delivery?: components["schemas"]["CredentialDelivery"];
         };
+        /**
+         * @description Who receives the secret on an `allow`. `sdk`: the decision carries a lease for the agent's
+         *     `execute`. `proxy`: never leased to an agent key; only the enforcing proxy (a `proxy`-role key
+         *     acting for the agent) receives it and injects it upstream.
+         * @default sdk
+         * @enum {string}
+         */
+        CredentialDelivery: "sdk" | "proxy";
         CredentialMetadata: {
             name: string;
             bound_tools: string[];
+            delivery?: components["schemas"]["CredentialDelivery"];
             version: number;
             lease_ttl_seconds: number;
             created_at: components["schemas"]["Timestamp"];
@@ -780,7 +790,7 @@ export interface components {
             updated_at: components["schemas"]["Timestamp"];
         };
         /** @enum {string} */
-        Role: "agent" | "approver" | "admin";
+        Role: "agent" | "approver" | "admin" | "proxy";
         WhoAmI: {
             tenant_id: string;
             /** @description The key's stable, non-secret id (never the key). */
@@ -1013,6 +1023,13 @@ export interface components {
          *     response; with another body it is a `409 request.idempotency_conflict`.
          */
         IdempotencyKey: string;
+        /**
+         * @description Sent only by the enforcing proxy, whose own key (role `proxy`) is the bearer: the agent key the
+         *     proxy received. The gateway authenticates it and decides as that agent; only such a call may be
+         *     leased a credential stored with `delivery: proxy`. A key without the `proxy` role sending it is
+         *     `403 auth.forbidden`; an agent key of another tenant is `403 auth.tenant_mismatch`.
+         */
+        AgentKey: string;
         /** @description A hint only. The tenant comes from the API key; a different value is `403 auth.tenant_mismatch`. */
         TenantHint: string;
         /**
@@ -1050,6 +1067,13 @@ export interface operations {
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /** @description A hint only. The tenant comes from the API key; a different value is `403 auth.tenant_mismatch`. */
                 "x-actpass-tenant"?: components["parameters"]["TenantHint"];
+                /**
+                 * @description Sent only by the enforcing proxy, whose own key (role `proxy`) is the bearer: the agent key the
+                 *     proxy received. The gateway authenticates it and decides as that agent; only such a call may be
+                 *     leased a credential stored with `delivery: proxy`. A key without the `proxy` role sending it is
+                 *     `403 auth.forbidden`; an agent key of another tenant is `403 auth.tenant_mismatch`.
+                 */
+                "x-actpass-agent-key"?: components["parameters"]["AgentKey"];
             };
             path?: never;
             cookie?: never;

@@ -6,6 +6,7 @@ import { Timestamp } from './common.js';
 export const CredentialMetadataSchema = z.object({
   name: z.string(),
   bound_tools: z.array(z.string()),
+  delivery: z.optional(z.enum(['sdk', 'proxy'])),
   version: z.number(),
   lease_ttl_seconds: z.number(),
   created_at: Timestamp,

@@ -14,7 +14,7 @@ import {
 export const WhoAmISchema = z.object({
   tenant_id: z.string(),
   key_id: z.string(),
-  roles: z.array(z.enum(['agent', 'approver', 'admin'])),
+  roles: z.array(z.enum(['agent', 'approver', 'admin', 'proxy'])),
   agent_id: z.optional(z.string()),
 });
 

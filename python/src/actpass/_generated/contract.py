@@ -295,21 +295,19 @@ class ToolList(TypedDict):
 BoundTool: TypeAlias = str
 
 
-class PutCredentialRequest(TypedDict, closed=True):
-    value: str
-    """
-    The secret. It is encrypted at rest and never returned by these endpoints.
-    """
-    bound_tools: list[BoundTool]
-    """
-    Tools (exact names or globs) whose `allow` decisions carry a lease of this credential.
-    """
-    lease_ttl_seconds: NotRequired[int]
+CredentialDelivery: TypeAlias = Literal['sdk', 'proxy']
+"""
+Who receives the secret on an `allow`. `sdk`: the decision carries a lease for the agent's
+`execute`. `proxy`: never leased to an agent key; only the enforcing proxy (a `proxy`-role key
+acting for the agent) receives it and injects it upstream.
+
+"""
 
 
 class CredentialMetadata(TypedDict):
     name: str
     bound_tools: list[str]
+    delivery: NotRequired[CredentialDelivery]
     version: int
     lease_ttl_seconds: int
     created_at: Timestamp
@@ -376,7 +374,7 @@ class PolicyDocument(TypedDict):
     updated_at: Timestamp
 
 
-Role: TypeAlias = Literal['agent', 'approver', 'admin']
+Role: TypeAlias = Literal['agent', 'approver', 'admin', 'proxy']
 
 
 class WhoAmI(TypedDict, closed=True):
@@ -622,6 +620,19 @@ class ApprovalRequest(TypedDict):
 
 class ApprovalList(TypedDict):
     items: list[ApprovalRequest]
+
+
+class PutCredentialRequest(TypedDict, closed=True):
+    value: str
+    """
+    The secret. It is encrypted at rest and never returned by these endpoints.
+    """
+    bound_tools: list[BoundTool]
+    """
+    Tools (exact names or globs) whose `allow` decisions carry a lease of this credential.
+    """
+    lease_ttl_seconds: NotRequired[int]
+    delivery: NotRequired[CredentialDelivery]
 
 
 class RolloutReport(TypedDict, closed=True):

@@ -39,10 +39,16 @@ export const putCredential: OperationSpec = {
     const stored = await services.vault.put(tenantId, name, body.value, {
       boundTools: body.bound_tools,
       ttlSeconds: body.lease_ttl_seconds ?? CREDENTIAL_LEASE_TTL_DEFAULT_SECONDS,
+      delivery: body.delivery ?? 'sdk',
       record: async (sealed) => {
         await services.stores.ledger.append(tenantId, {
           type: 'credential.stored',
-          data: { name, version: sealed.version, bound_tools: sealed.bound_tools },
+          data: {
+            name,
+            version: sealed.version,
+            bound_tools: sealed.bound_tools,
+            delivery: sealed.delivery ?? 'sdk',
+          },
         });
       },
     });

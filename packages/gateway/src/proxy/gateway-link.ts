@@ -1,0 +1,93 @@
+/**
+ * How an enforcing proxy asks for decisions (SPEC §13): through `@actpass/sdk`, with the proxy's own
+ * `proxy`-role key as the bearer and the agent's key beside it, so the gateway decides as that agent and
+ * may lease a `delivery: "proxy"` credential to the proxy alone. The gateway is either served (a base
+ * URL) or in-process (its `fetch` handler); both go through the same client.
+ */
+import { ActPass, type Logger, type PreflightDecision, type PreflightParams } from '@actpass/sdk';
+import { HEADER_AGENT_KEY, PROXY_GATEWAY_MAX_RETRIES, PROXY_GATEWAY_TIMEOUT_MS } from '../constants.js';
+
+export interface GatewayLinkOptions {
+  /** The proxy's own key (role `proxy`). */
+  proxyKey: string;
+  /** A served gateway, e.g. `http://127.0.0.1:8787`. */
+  baseUrl?: string;
+  /** An in-process gateway: pass `gateway.fetch`. */
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+  maxRetries?: number;
+}
+
+/** A decision, and whether it could be had at all (false: the gateway was unreachable or broken). */
+export interface LinkedDecision {
+  decision: PreflightDecision;
+  reachable: boolean;
+}
+
+const SILENT: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+const EMBEDDED_BASE_URL = 'http://gateway.embedded';
+/** Gateway answers that mean "this key may not do this": a decision was made, it is just a no. */
+const REFUSING_STATUSES = new Set([400, 401, 403, 404]);
+
+export class GatewayLink {
+  readonly #options: GatewayLinkOptions;
+
+  constructor(options: GatewayLinkOptions) {
+    if (typeof options.proxyKey !== 'string' || options.proxyKey.trim() === '') {
+      throw new TypeError('the proxy needs its own API key (role proxy); set ACTPASS_PROXY_KEY');
+    }
+    if (!options.baseUrl && !options.fetch) {
+      throw new TypeError('the proxy needs a gateway: a base URL, or an in-process fetch handler');
+    }
+    this.#options = options;
+  }
+
+  /** Preflight as the agent whose key is given. Never throws: no decision is a fail-closed deny. */
+  async decide(agentKey: string, input: PreflightParams): Promise<LinkedDecision> {
+    const seen = { status: 0 };
+    const client = this.#client(agentKey, seen);
+    const decision = await client.preflight(input);
+    // The SDK's own decisions say "no valid decision arrived". When the gateway answered with a refusal
+    // of the key or the request, that is a real no (403); anything else means it could not be asked.
+    const reachable = decision.source === 'gateway' || REFUSING_STATUSES.has(seen.status);
+    return { decision, reachable };
+  }
+
+  /** Records an `action.outcome` event as the agent; resolves false when it could not be recorded. */
+  async recordOutcome(agentKey: string, data: Record<string, unknown>): Promise<boolean> {
+    try {
+      await this.#client(agentKey, { status: 0 }).recordEvidence({
+        type: 'action.outcome',
+        data: data as never,
+      });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  #client(agentKey: string, seen: { status: number }): ActPass {
+    const base = this.#options.fetch ?? globalThis.fetch;
+    const withAgentKey: typeof fetch = async (url, init) => {
+      const headers = { ...(init?.headers as Record<string, string>), [HEADER_AGENT_KEY]: agentKey };
+      const response = await base(url, { ...init, headers });
+      seen.status = response.status;
+      return response;
+    };
+    return new ActPass({
+      apiKey: this.#options.proxyKey,
+      baseUrl: this.#options.baseUrl ?? EMBEDDED_BASE_URL,
+      fetch: withAgentKey,
+      timeoutMs: this.#options.timeoutMs ?? PROXY_GATEWAY_TIMEOUT_MS,
+      maxRetries: this.#options.maxRetries ?? PROXY_GATEWAY_MAX_RETRIES,
+      logger: SILENT,
+      recordOutcomes: false,
+    });
+  }
+}
+
+/** The decision as an agent may see it: never a credential, whoever it was leased to. */
+export function publicDecision(decision: PreflightDecision): Omit<PreflightDecision, 'credential'> {
+  const { credential: _lease, ...rest } = decision;
+  return rest;
+}
