@@ -105,6 +105,17 @@ export const OBSERVED_MODES: readonly string[] = ['monitor', 'warn'];
 export const PRE_POLICY_REASON_PREFIXES: readonly string[] = ['passport.', 'approval.', 'tool.', 'vault.'];
 export const SIMULATE_DEFAULT_LIMIT = 100;
 
+// ─── CLI ───
+
+/** How often `actpass ledger tail --follow` asks for new events. */
+export const CLI_FOLLOW_INTERVAL_MS = 1000;
+/** Events `actpass ledger tail` prints without `--limit`. */
+export const CLI_TAIL_DEFAULT = 20;
+/** Page size the CLI reads the ledger with. */
+export const CLI_PAGE_SIZE = 1000;
+/** Widest a table cell gets before it is cut with an ellipsis. */
+export const CLI_CELL_MAX_CHARS = 48;
+
 // ─── Passports (SPEC §4) ───
 
 export const PASSPORT_TYP = 'actpass-passport+jwt';

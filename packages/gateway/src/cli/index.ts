@@ -1,10 +1,14 @@
+import { approvalsApprove, approvalsDeny, approvalsList, approvalsShow } from './approvals.js';
 import { dev } from './dev.js';
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, UsageError } from './errors.js';
 import { exposure } from './exposure.js';
+import { helpFor, wantsHelp } from './help.js';
 import { type Output, stdio } from './io.js';
-import { ledgerVerify } from './ledger.js';
-import { policyCheck, policyTest } from './policy.js';
+import { ledgerShow, ledgerTail, ledgerVerify } from './ledger.js';
+import { policyCheck, policySimulate, policyTest } from './policy.js';
 import { proxy } from './proxy.js';
+import { reportRollout } from './report.js';
+import { clean } from './terminal.js';
 import { toolsCheck, toolsLock } from './tools.js';
 import { USAGE } from './usage.js';
 
@@ -15,16 +19,34 @@ const COMMANDS: Record<string, Command> = {
   exposure,
   'policy check': policyCheck,
   'policy test': policyTest,
+  'policy simulate': policySimulate,
   'ledger verify': ledgerVerify,
+  'ledger tail': ledgerTail,
+  'ledger show': ledgerShow,
+  'approvals list': approvalsList,
+  'approvals show': approvalsShow,
+  'approvals approve': approvalsApprove,
+  'approvals deny': approvalsDeny,
+  'report rollout': reportRollout,
   'tools lock': toolsLock,
   'tools check': toolsCheck,
   proxy,
 };
 
+/** Every command the dispatcher knows (`dev`, `policy check`, …). */
+export function commandNames(): string[] {
+  return Object.keys(COMMANDS);
+}
+
 /** Runs one CLI invocation and resolves its exit code; never throws for user mistakes. */
 export async function runCli(argv: string[], io: Output = stdio, version = '0.0.0'): Promise<number> {
   const [first, second] = argv;
-  if (first === undefined || first === 'help' || first === '--help' || first === '-h') {
+  if (
+    first === undefined ||
+    (first === 'help' && second === undefined) ||
+    first === '--help' ||
+    first === '-h'
+  ) {
     io.out(USAGE);
     return first === undefined ? EXIT_USAGE : EXIT_OK;
   }
@@ -32,9 +54,19 @@ export async function runCli(argv: string[], io: Output = stdio, version = '0.0.
     io.out(version);
     return EXIT_OK;
   }
+  if (first === 'help') {
+    io.out(helpFor(argv.slice(1).join(' ')));
+    return EXIT_OK;
+  }
   const twoWords = `${first} ${second ?? ''}`;
   const name = COMMANDS[twoWords] ? twoWords : first;
   const command = COMMANDS[name];
+  const isGroup = Object.keys(COMMANDS).some((known) => known.startsWith(`${first} `));
+  // Every command, and every group, answers --help the same way, before its own parsing runs.
+  if ((command || isGroup) && wantsHelp(argv.slice(1))) {
+    io.out(helpFor(command ? name : first));
+    return EXIT_OK;
+  }
   try {
     if (!command) {
       const group = Object.keys(COMMANDS).filter((known) => known.startsWith(`${first} `));
@@ -50,7 +82,7 @@ export async function runCli(argv: string[], io: Output = stdio, version = '0.0.
       return EXIT_USAGE;
     }
     // Not the user's invocation but the environment (a corrupt state file, a failing disk).
-    io.err(`actpass: ${(error as Error).message ?? String(error)}`);
+    io.err(`actpass: ${clean((error as Error).message ?? String(error))}`);
     return EXIT_PROBLEMS;
   }
 }

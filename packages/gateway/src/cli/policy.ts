@@ -1,4 +1,8 @@
-/** `actpass policy check` and `actpass policy test`. */
+/**
+ * The `policy` command group: `check` and `test` work on files alone; `simulate` asks a served
+ * gateway (or a local `--dir`) what a candidate policy would change over the recorded decisions.
+ */
+import type { PolicySimulation } from '@actpass/sdk';
 import {
   type CompiledPolicy,
   compilePolicy,
@@ -10,6 +14,9 @@ import {
 import { parseCommandArgs } from './args.js';
 import { EXIT_OK, EXIT_PROBLEMS, UsageError } from './errors.js';
 import { type Output, readJsonFile } from './io.js';
+import { withRemote } from './remote.js';
+import { clean, safeJson, table } from './terminal.js';
+import { countFlag, instantFlag } from './time.js';
 
 export function policyCheck(argv: string[], io: Output): number {
   const { positionals } = parseCommandArgs('policy check', argv, {}, 1);
@@ -111,4 +118,82 @@ function compareOutcome(
 function describeProblem(problem: PolicyProblem): string {
   const rule = problem.rule_id === null ? '' : ` (rule ${problem.rule_id})`;
   return `${problem.path}${rule}: ${problem.message} [${problem.code}]`;
+}
+
+/** `actpass policy simulate FILE [--since 24h]`: the what-if, exactly `POST /api/v1/policy/simulate`. */
+export async function policySimulate(argv: string[], io: Output): Promise<number> {
+  const command = 'policy simulate';
+  const { positionals, flags } = parseCommandArgs(
+    command,
+    argv,
+    {
+      dir: { type: 'string' },
+      tenant: { type: 'string' },
+      json: { type: 'boolean' },
+      since: { type: 'string' },
+      until: { type: 'string' },
+      limit: { type: 'string' },
+      'after-seq': { type: 'string' },
+    },
+    1,
+  );
+  const file = positionals[0];
+  const raw = readJsonFile(file, 'candidate policy file');
+  const compiled = compilePolicy(raw);
+  if (!compiled.ok) {
+    io.out(`${file}: ${compiled.problems.length} problem(s); fix them before a what-if`);
+    for (const problem of compiled.problems) io.out(`  ${describeProblem(problem)}`);
+    return EXIT_PROBLEMS;
+  }
+  const since = instantFlag(command, 'since', flags.since);
+  const until = instantFlag(command, 'until', flags.until);
+  const params = {
+    policy: compiled.policy.source,
+    ...(since ? { since } : {}),
+    ...(until ? { until } : {}),
+    limit: countFlag(command, 'limit', flags.limit, 50),
+    ...(flags['after-seq'] !== undefined
+      ? { after_seq: countFlag(command, 'after-seq', flags['after-seq'], 0) }
+      : {}),
+  };
+  const simulation = await withRemote(command, flags, 'admin', (client) =>
+    client.policy.simulate(params as Parameters<typeof client.policy.simulate>[0]),
+  );
+  if (flags.json) io.out(safeJson(simulation));
+  else for (const line of renderSimulation(simulation)) io.out(line);
+  return EXIT_OK;
+}
+
+export function renderSimulation(simulation: PolicySimulation): string[] {
+  const { summary, candidate, window } = simulation;
+  const lines = [
+    `What-if: ${clean(candidate.id)} v${candidate.version} over ${clean(window.since)} → ${clean(window.until)}`,
+    `  ${summary.decisions} recorded decisions: ${summary.evaluated} re-evaluated, ${summary.held} held as recorded (passport, approval, drift, vault).`,
+    `  ${summary.changed} would change, ${summary.unchanged} would not.`,
+  ];
+  for (const transition of summary.transitions) {
+    lines.push(`    ${clean(transition.from)} → ${clean(transition.to)}: ${transition.count}`);
+  }
+  if (simulation.changes.length > 0) {
+    lines.push(
+      '',
+      ...table(
+        ['SEQ', 'AT', 'TOOL', 'RESOURCE', 'MODE', 'RECORDED', 'WOULD BE', 'BY RULE'],
+        simulation.changes.map((change) => [
+          change.seq,
+          change.at,
+          change.action.tool,
+          change.action.resource ?? '-',
+          change.mode,
+          `${change.recorded.decision} (${change.recorded.reason_code})`,
+          `${change.simulated.decision} (${change.simulated.reason_code})`,
+          change.simulated.matched_rules[0] ?? 'default',
+        ]),
+      ),
+    );
+  }
+  if (simulation.next_after_seq !== null) {
+    lines.push(`More changes: add --after-seq ${simulation.next_after_seq}`);
+  }
+  return lines;
 }

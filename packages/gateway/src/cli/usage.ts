@@ -7,8 +7,24 @@ Usage:
       Validate a policy; report every problem and every rule that can never match.
   actpass policy test POLICY CASES
       Run decision cases ({"cases": [{name, input, expect}]}) against a policy.
-  actpass ledger verify EXPORT --jwks FILE
+  actpass policy simulate FILE [--since 24h] [--until TIME] [--limit 50] [--after-seq N] [SOURCE] [--json]
+      What-if: re-run the recorded decisions' policy stage under a candidate policy; writes nothing.
+  actpass ledger verify EXPORT --jwks FILE [--json]
       Verify a signed evidence export offline with a JWKS.
+  actpass ledger tail [--limit 20] [--follow] [--type T] [--tool T] [--decision D] [--agent-id A] [SOURCE] [--json]
+      Print the newest ledger events; --follow keeps printing new ones.
+  actpass ledger show SEQ|EV_ID [SOURCE] [--json]
+      Print one ledger event in full.
+  actpass approvals list [--status pending|approved|denied|expired|used] [--all] [--limit N] [SOURCE] [--json]
+      The approval requests (pending by default), with the action, reason and time left.
+  actpass approvals show APR_ID [SOURCE] [--json]
+      One approval request: the action, its args, the delegation, its status.
+  actpass approvals approve APR_ID [--note TEXT] [SOURCE] [--json]
+      Approve a pending request (another approver deciding first is a conflict).
+  actpass approvals deny APR_ID [--note TEXT] [SOURCE] [--json]
+      Deny a pending request.
+  actpass report rollout [--since 24h] [--until TIME] [--bucket minute|hour|day] [--top 10] [SOURCE] [--json]
+      What enforce would have answered for the window's decisions, over time, and what it would block.
   actpass tools lock FILE [--out actpass.lock]
       Pin the hash of every tool in a listing (array or MCP tools/list result).
   actpass tools check FILE [--lock actpass.lock]
@@ -21,5 +37,10 @@ Usage:
   actpass proxy --config proxy.yaml [--host H] [--port N] [--check] [--json]
       Serve the enforcing REST proxy; the proxy key comes from ACTPASS_PROXY_KEY. --check validates only.
   actpass help | --help | --version
+
+SOURCE is a served gateway (ACTPASS_BASE_URL, ACTPASS_API_KEY with the role the command needs) or
+--dir DIR [--tenant ID]: the state directory of a stopped \`actpass dev\`, opened with its dev keys.
+TIME is RFC 3339 (2026-11-23T00:00:00Z) or a span back from now (30m, 24h, 7d).
+Every command answers --help.
 
 Exit codes: 0 ok, 1 the check found problems, 2 usage error (bad flag, missing or unreadable file).`;
