@@ -2,7 +2,7 @@
  * The live decision stream: the tenant's `decision` ledger events, polled and filtered. Each row opens
  * its ledger event and its explain trace (reason, matched rules, policy, what enforce would answer).
  */
-import { useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ApiClient } from '../api/client.js';
 import { describeError } from '../api/errors.js';
 import type { EvidenceEvent } from '../api/types.js';
@@ -136,12 +136,17 @@ export function DecisionsView({ api }: { api: ApiClient }) {
 }
 
 function DecisionDetail({ event, onClose }: { event: EvidenceEvent; onClose: () => void }) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  // Opening a row moves focus to its detail, so keyboard and screen-reader users land on it.
+  useEffect(() => heading.current?.focus(), [event.id]);
   const data = event.data as Record<string, unknown>;
   const policy = (data.policy ?? {}) as Record<string, unknown>;
   const rules = Array.isArray(data.matched_rules) ? data.matched_rules : [];
   return (
     <aside class="detail" aria-labelledby="detail-title">
-      <h3 id="detail-title">Decision #{event.seq}</h3>
+      <h3 id="detail-title" ref={heading} tabIndex={-1}>
+        Decision #{event.seq}
+      </h3>
       <button type="button" onClick={onClose}>
         Close
       </button>

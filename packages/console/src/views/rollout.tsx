@@ -90,6 +90,36 @@ function Report({ report }: { report: RolloutReport }) {
           </tbody>
         </table>
       </details>
+      <details>
+        <summary>Counts by tool, reason, mode and decision</summary>
+        <table class="rows counts">
+          <caption>Every decision of the window, grouped; most frequent first</caption>
+          <thead>
+            <tr>
+              <th scope="col">Tool</th>
+              <th scope="col">Reason</th>
+              <th scope="col">Mode</th>
+              <th scope="col">Answered</th>
+              <th scope="col">Enforce would</th>
+              <th scope="col">Count</th>
+            </tr>
+          </thead>
+          <tbody>
+            {report.counts.map((row) => (
+              <tr key={`${row.tool}|${row.reason_code}|${row.mode}|${row.decision}|${row.enforce_decision}`}>
+                <td>{row.tool}</td>
+                <td>{row.reason_code}</td>
+                <td>{row.mode}</td>
+                <td>{row.decision}</td>
+                <td>
+                  <span class={`pill ${row.enforce_decision}`}>{row.enforce_decision}</span>
+                </td>
+                <td class="count">{row.count}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
       <h3 id="would-block-title">What enforce would block</h3>
       {report.top_would_block.length === 0 ? (
         <p class="empty">Nothing: enforce would answer as today.</p>

@@ -7,7 +7,13 @@ import { ActPass } from '@actpass/sdk';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packSource } from '../../src/index.js';
-import { browserAvailable, launchBrowser, openConsole, type ServedGateway, serveDevGateway } from './browser.js';
+import {
+  browserAvailable,
+  launchBrowser,
+  openConsole,
+  type ServedGateway,
+  serveDevGateway,
+} from './browser.js';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 /** Monitor traffic: small refunds enforce would allow, medium ones it would hold, large ones it would deny. */
@@ -43,7 +49,10 @@ describe.runIf(browserAvailable())('console rollout and what-if (Chromium)', { t
       });
       expect(decision.enforced).toBe(false);
       if (isMedium(amount)) {
-        const page = await api<{ events: Array<{ seq: number; id: string }> }>('GET', '/evidence?after_seq=0&limit=1000');
+        const page = await api<{ events: Array<{ seq: number; id: string }> }>(
+          'GET',
+          '/evidence?after_seq=0&limit=1000',
+        );
         mediumSeqs.push(page.events.find((event) => event.id === decision.evidence_event_id)!.seq);
       }
     }
@@ -57,7 +66,21 @@ describe.runIf(browserAvailable())('console rollout and what-if (Chromium)', { t
     interface Report {
       totals: { decisions: number; would_block: number; observed: number; observed_would_block: number };
       buckets: Array<{ start: string; total: number; would_block: number }>;
-      top_would_block: Array<{ tool: string; resource: string | null; reason_code: string; enforce_decision: string; count: number }>;
+      counts: Array<{
+        tool: string;
+        reason_code: string;
+        mode: string;
+        decision: string;
+        enforce_decision: string;
+        count: number;
+      }>;
+      top_would_block: Array<{
+        tool: string;
+        resource: string | null;
+        reason_code: string;
+        enforce_decision: string;
+        count: number;
+      }>;
     }
     const admin = await openConsole(browser, served.url);
     await admin.signIn(served.dev.keys.admin);
@@ -70,7 +93,9 @@ describe.runIf(browserAvailable())('console rollout and what-if (Chromium)', { t
     expect(report.totals.observed).toBe(AMOUNTS.length);
     expect(report.totals.observed_would_block).toBe(AMOUNTS.filter((a) => a > 10_000).length);
     const summary = (await page.locator('.rollout-summary').textContent()) ?? '';
-    expect(summary).toContain(`${report.totals.observed_would_block} of ${report.totals.observed} monitor/warn`);
+    expect(summary).toContain(
+      `${report.totals.observed_would_block} of ${report.totals.observed} monitor/warn`,
+    );
 
     // The chart is drawn from the buckets; the table under it carries the same numbers.
     await expect(page.locator('.chart .u-legend').textContent()).resolves.toContain('enforce would block');
@@ -79,14 +104,22 @@ describe.runIf(browserAvailable())('console rollout and what-if (Chromium)', { t
     expect(nonEmpty.length).toBeGreaterThan(0);
     const shownTotals = (
       await page.locator('table.buckets tbody tr').evaluateAll((rows) =>
-        rows.map((row) => Array.from(row.querySelectorAll('td')).slice(1).map((cell) => Number(cell.textContent))),
+        rows.map((row) =>
+          Array.from(row.querySelectorAll('td'))
+            .slice(1)
+            .map((cell) => Number(cell.textContent)),
+        ),
       )
     ).filter(([total]) => (total ?? 0) > 0);
     expect(shownTotals).toEqual(nonEmpty.map((b) => [b.total, b.would_block]));
     expect(bucketRows.length).toBe(report.buckets.length);
 
     const listed = await page.locator('table.would-block tbody tr').evaluateAll((rows) =>
-      rows.map((row) => Array.from(row.querySelectorAll('td')).slice(0, 5).map((cell) => cell.textContent)),
+      rows.map((row) =>
+        Array.from(row.querySelectorAll('td'))
+          .slice(0, 5)
+          .map((cell) => cell.textContent),
+      ),
     );
     expect(listed).toEqual(
       report.top_would_block.map((row) => [
@@ -98,6 +131,23 @@ describe.runIf(browserAvailable())('console rollout and what-if (Chromium)', { t
       ]),
     );
     expect(listed.length).toBeGreaterThan(0);
+
+    const counted = await page
+      .locator('table.counts tbody tr')
+      .evaluateAll((rows) =>
+        rows.map((row) => Array.from(row.querySelectorAll('td')).map((cell) => cell.textContent)),
+      );
+    expect(counted).toEqual(
+      report.counts.map((row) => [
+        row.tool,
+        row.reason_code,
+        row.mode,
+        row.decision,
+        row.enforce_decision,
+        String(row.count),
+      ]),
+    );
+    expect(report.counts.reduce((sum, row) => sum + row.count, 0)).toBe(AMOUNTS.length);
     await admin.screenshot('rollout');
     expect(admin.errors).toEqual([]);
     expect(admin.failures).toEqual([]);
@@ -134,7 +184,9 @@ describe.runIf(browserAvailable())('console rollout and what-if (Chromium)', { t
       .locator('table.changes tbody tr')
       .evaluateAll((rows) => rows.map((row) => Number(row.getAttribute('data-seq'))));
     expect(seqs.sort((a, b) => a - b)).toEqual([...mediumSeqs].sort((a, b) => a - b));
-    const apiResult = await api<{ summary: { changed: number } }>('POST', '/policy/simulate', { policy: candidate });
+    const apiResult = await api<{ summary: { changed: number } }>('POST', '/policy/simulate', {
+      policy: candidate,
+    });
     expect(apiResult.summary.changed).toBe(mediumSeqs.length);
     await admin.screenshot('what-if');
 

@@ -106,6 +106,7 @@ describe.runIf(browserAvailable())('console views (Chromium)', { timeout: 60_000
     await page.getByLabel('Decision', { exact: true }).selectOption('deny');
     await row.getByRole('button').click();
     const detail = page.locator('aside.detail');
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('detail-title');
     const text = (await detail.textContent()) ?? '';
     expect(text).toContain('refund.large_denied');
     expect(text).toContain('refund-large');
