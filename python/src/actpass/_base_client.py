@@ -15,7 +15,7 @@ import random as _random
 import secrets
 import time
 from collections.abc import Generator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Callable, TypeVar, Union, cast
 from urllib.parse import quote
 
@@ -270,6 +270,16 @@ class ClientCore:
         except Exception as error:  # never raises, whatever went wrong
             self.log.warning("actpass: passport verification failed closed: %s", _describe(error))
             return client_verification(error)
+
+    def next_page(self, options: RequestOptions, page: Mapping[str, Any]) -> RequestOptions | None:
+        """The request for the page after ``page`` (same filters, cursor moved on), or None at the end.
+
+        Both clients' iterators (``for`` and ``async for``) walk pages with this one rule.
+        """
+        cursor = page.get("next_after_seq")
+        if cursor is None:
+            return None
+        return replace(options, params={**(options.params or {}), "after_seq": cursor})
 
     def approval_wait_flow(
         self, approval_id: str, timeout_s: float, poll_interval_s: float = APPROVAL_POLL_INTERVAL_S

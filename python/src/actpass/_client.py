@@ -18,6 +18,7 @@ from ._base_client import ClientCore, Flow, Send, Sleep
 from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_MODE, DEFAULT_TIMEOUT_S
 from ._guard import ExecuteContext, GuardResult, WaitForApproval, guard_flow
 from ._io import DEADLINE_PASSED, call_async, call_sync, is_awaitable, send_within
+from ._reports import AsyncReports, Reports
 from ._resources import (
     Approvals,
     AsyncApprovals,
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
         Jwks,
         PassportRevocation,
         PassportVerification,
+        WhoAmI,
     )
 
 __all__ = ["ActPassClient", "AsyncActPassClient"]
@@ -140,6 +142,7 @@ class ActPassClient(_ClientBase):
         self.credentials = Credentials(self._core, self._run)
         self.evidence = Evidence(self._core, self._run)
         self.policy = Policy(self._core, self._run)
+        self.reports = Reports(self._core, self._run)
 
     # -- I/O ----------------------------------------------------------------------------------------
 
@@ -249,6 +252,10 @@ class ActPassClient(_ClientBase):
         """The gateway's public keys, for :func:`actpass.verify_export`."""
         return cast("Jwks", self._run(self._core.request_flow(ep.jwks())))
 
+    def whoami(self) -> WhoAmI:
+        """Who the API key is: tenant, key id, roles and (for an agent-bound key) agent. Any valid key."""
+        return cast("WhoAmI", self._run(self._core.request_flow(ep.whoami())))
+
 
 class AsyncActPassClient(_ClientBase):
     """The asyncio twin of :class:`ActPassClient`: same arguments, same results, ``await`` each call.
@@ -295,6 +302,7 @@ class AsyncActPassClient(_ClientBase):
         self.credentials = AsyncCredentials(self._core, self._run)
         self.evidence = AsyncEvidence(self._core, self._run)
         self.policy = AsyncPolicy(self._core, self._run)
+        self.reports = AsyncReports(self._core, self._run)
 
     # -- I/O ----------------------------------------------------------------------------------------
 
@@ -422,3 +430,7 @@ class AsyncActPassClient(_ClientBase):
     async def jwks(self) -> Jwks:
         """The gateway's public keys, for :func:`actpass.verify_export`."""
         return cast("Jwks", await self._run(self._core.request_flow(ep.jwks())))
+
+    async def whoami(self) -> WhoAmI:
+        """Who the API key is: tenant, key id, roles and (for an agent-bound key) agent. Any valid key."""
+        return cast("WhoAmI", await self._run(self._core.request_flow(ep.whoami())))

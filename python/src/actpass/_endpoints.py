@@ -6,7 +6,8 @@ The sync and async clients both call these, so a path, a body field or a respons
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from datetime import datetime
+from typing import Any, Union
 
 from ._base_client import RequestOptions, path_segment
 from ._constants import JWKS_PATH
@@ -31,8 +32,14 @@ __all__ = [
     "put_tool",
     "record_evidence",
     "revoke_passport",
+    "rollout_report",
+    "simulate_policy",
     "verify_passport",
+    "whoami",
 ]
+
+#: An instant: RFC 3339 text, or a timezone-aware ``datetime``.
+Instant = Union[str, datetime]
 
 PREFLIGHT_FIELDS = (
     "goal", "tool", "resource", "args", "mode", "agent_id", "user_id", "passport",
@@ -151,8 +158,62 @@ def delete_credential(name: str) -> RequestOptions:
     return RequestOptions("DELETE", f"/credentials/{path_segment(name)}", "CredentialDeletion")
 
 
-def evidence_list(after_seq: int | None, limit: int | None) -> RequestOptions:
-    return RequestOptions("GET", "/evidence", "EvidencePage", params={"after_seq": after_seq, "limit": limit})
+def evidence_list(
+    after_seq: int | None,
+    limit: int | None,
+    *,
+    type: str | None = None,
+    tool: str | None = None,
+    decision: str | None = None,
+    agent_id: str | None = None,
+    since: Instant | None = None,
+    until: Instant | None = None,
+) -> RequestOptions:
+    params = {
+        "after_seq": after_seq, "limit": limit, "type": type, "tool": tool, "decision": decision,
+        "agent_id": agent_id, "since": instant(since, "since"), "until": instant(until, "until"),
+    }  # fmt: skip
+    return RequestOptions("GET", "/evidence", "EvidencePage", params=params)
+
+
+def whoami() -> RequestOptions:
+    return RequestOptions("GET", "/whoami", "WhoAmI")
+
+
+def rollout_report(
+    since: Instant | None, until: Instant | None, bucket: str | None, top: int | None
+) -> RequestOptions:
+    params = {
+        "since": instant(since, "since"), "until": instant(until, "until"), "bucket": bucket, "top": top,
+    }  # fmt: skip
+    return RequestOptions("GET", "/reports/rollout", "RolloutReport", params=params)
+
+
+def simulate_policy(
+    policy: Mapping[str, Any],
+    *,
+    since: Instant | None,
+    until: Instant | None,
+    after_seq: int | None,
+    limit: int | None,
+) -> RequestOptions:
+    body = _body(
+        policy=policy,
+        since=instant(since, "since"),
+        until=instant(until, "until"),
+        after_seq=after_seq,
+        limit=limit,
+    )
+    return RequestOptions("POST", "/policy/simulate", "PolicySimulation", body=body)
+
+
+def instant(value: Instant | None, name: str) -> str | None:
+    """RFC 3339 text for the wire; a ``datetime`` must carry its time zone (a naive one is ambiguous)."""
+    if value is None or isinstance(value, str):
+        return value
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{name} must be a timezone-aware datetime (e.g. datetime.now(timezone.utc))")
+    return value.isoformat()
 
 
 def evidence_verify() -> RequestOptions:

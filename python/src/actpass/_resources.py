@@ -3,12 +3,13 @@ the request is built in :mod:`._endpoints` and run by the owning client."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Callable, TypeVar, cast
 
 from . import _endpoints as ep
 from ._base_client import ClientCore, Flow, RequestOptions
 from ._constants import DEFAULT_APPROVAL_WAIT_S
+from ._endpoints import Instant
 
 if TYPE_CHECKING:
     from ._generated.contract import (
@@ -19,9 +20,11 @@ if TYPE_CHECKING:
         CredentialDeletion,
         CredentialList,
         CredentialMetadata,
+        EvidenceEvent,
         EvidenceExport,
         EvidencePage,
         PolicyDocument,
+        PolicySimulation,
         ToolDefinition,
         ToolList,
     )
@@ -65,6 +68,10 @@ class Approvals(_SyncResource):
     def list(self, *, status: str | None = None, limit: int | None = None) -> ApprovalList:
         return cast("ApprovalList", self._call(ep.list_approvals(status, limit)))
 
+    def iterate(self, *, status: str | None = None, limit: int | None = None) -> Iterator[ApprovalRequest]:
+        """``for request in client.approvals.iterate(status="pending")``: newest first."""
+        yield from self.list(status=status, limit=limit)["items"]
+
     def get(self, approval_id: str) -> ApprovalRequest:
         return cast("ApprovalRequest", self._call(ep.get_approval(approval_id)))
 
@@ -85,6 +92,13 @@ class Approvals(_SyncResource):
 class AsyncApprovals(_AsyncResource):
     async def list(self, *, status: str | None = None, limit: int | None = None) -> ApprovalList:
         return cast("ApprovalList", await self._call(ep.list_approvals(status, limit)))
+
+    async def iterate(
+        self, *, status: str | None = None, limit: int | None = None
+    ) -> AsyncIterator[ApprovalRequest]:
+        """``async for request in client.approvals.iterate(status="pending")``: newest first."""
+        for request in (await self.list(status=status, limit=limit))["items"]:
+            yield request
 
     async def get(self, approval_id: str) -> ApprovalRequest:
         return cast("ApprovalRequest", await self._call(ep.get_approval(approval_id)))
@@ -152,8 +166,62 @@ class AsyncCredentials(_AsyncResource):
 
 
 class Evidence(_SyncResource):
-    def list(self, *, after_seq: int | None = None, limit: int | None = None) -> EvidencePage:
-        return cast("EvidencePage", self._call(ep.evidence_list(after_seq, limit)))
+    def list(
+        self,
+        *,
+        after_seq: int | None = None,
+        limit: int | None = None,
+        type: str | None = None,
+        tool: str | None = None,
+        decision: str | None = None,
+        agent_id: str | None = None,
+        since: Instant | None = None,
+        until: Instant | None = None,
+    ) -> EvidencePage:
+        """Needs ``admin``. Filters narrow the page; pass ``next_after_seq`` back as ``after_seq``."""
+        return cast(
+            "EvidencePage",
+            self._call(
+                ep.evidence_list(
+                    after_seq,
+                    limit,
+                    type=type,
+                    tool=tool,
+                    decision=decision,
+                    agent_id=agent_id,
+                    since=since,
+                    until=until,
+                )
+            ),
+        )
+
+    def iterate(
+        self,
+        *,
+        after_seq: int | None = None,
+        limit: int | None = None,
+        type: str | None = None,
+        tool: str | None = None,
+        decision: str | None = None,
+        agent_id: str | None = None,
+        since: Instant | None = None,
+        until: Instant | None = None,
+    ) -> Iterator[EvidenceEvent]:
+        """``for event in client.evidence.iterate(type="decision")``: every matching event, page by page."""
+        options: RequestOptions | None = ep.evidence_list(
+            after_seq,
+            limit,
+            type=type,
+            tool=tool,
+            decision=decision,
+            agent_id=agent_id,
+            since=since,
+            until=until,
+        )
+        while options is not None:
+            page = cast("EvidencePage", self._call(options))
+            yield from page["events"]
+            options = self._core.next_page(options, page)
 
     def verify(self) -> ChainVerification:
         return cast("ChainVerification", self._call(ep.evidence_verify()))
@@ -163,8 +231,63 @@ class Evidence(_SyncResource):
 
 
 class AsyncEvidence(_AsyncResource):
-    async def list(self, *, after_seq: int | None = None, limit: int | None = None) -> EvidencePage:
-        return cast("EvidencePage", await self._call(ep.evidence_list(after_seq, limit)))
+    async def list(
+        self,
+        *,
+        after_seq: int | None = None,
+        limit: int | None = None,
+        type: str | None = None,
+        tool: str | None = None,
+        decision: str | None = None,
+        agent_id: str | None = None,
+        since: Instant | None = None,
+        until: Instant | None = None,
+    ) -> EvidencePage:
+        """Needs ``admin``. Filters narrow the page; pass ``next_after_seq`` back as ``after_seq``."""
+        return cast(
+            "EvidencePage",
+            await self._call(
+                ep.evidence_list(
+                    after_seq,
+                    limit,
+                    type=type,
+                    tool=tool,
+                    decision=decision,
+                    agent_id=agent_id,
+                    since=since,
+                    until=until,
+                )
+            ),
+        )
+
+    async def iterate(
+        self,
+        *,
+        after_seq: int | None = None,
+        limit: int | None = None,
+        type: str | None = None,
+        tool: str | None = None,
+        decision: str | None = None,
+        agent_id: str | None = None,
+        since: Instant | None = None,
+        until: Instant | None = None,
+    ) -> AsyncIterator[EvidenceEvent]:
+        """``async for event in client.evidence.iterate(type="decision")``: every matching event."""
+        options: RequestOptions | None = ep.evidence_list(
+            after_seq,
+            limit,
+            type=type,
+            tool=tool,
+            decision=decision,
+            agent_id=agent_id,
+            since=since,
+            until=until,
+        )
+        while options is not None:
+            page = cast("EvidencePage", await self._call(options))
+            for event in page["events"]:
+                yield event
+            options = self._core.next_page(options, page)
 
     async def verify(self) -> ChainVerification:
         return cast("ChainVerification", await self._call(ep.evidence_verify()))
@@ -180,6 +303,23 @@ class Policy(_SyncResource):
     def put(self, policy: PolicyBody | Mapping[str, Any]) -> PolicyDocument:
         return cast("PolicyDocument", self._call(ep.put_policy(policy)))
 
+    def simulate(
+        self,
+        policy: PolicyBody | Mapping[str, Any],
+        *,
+        since: Instant | None = None,
+        until: Instant | None = None,
+        after_seq: int | None = None,
+        limit: int | None = None,
+    ) -> PolicySimulation:
+        """Needs ``admin``. What-if: recorded decisions re-run under ``policy``; writes nothing."""
+        return cast(
+            "PolicySimulation",
+            self._call(
+                ep.simulate_policy(policy, since=since, until=until, after_seq=after_seq, limit=limit)
+            ),
+        )
+
 
 class AsyncPolicy(_AsyncResource):
     async def get(self) -> PolicyDocument:
@@ -187,3 +327,20 @@ class AsyncPolicy(_AsyncResource):
 
     async def put(self, policy: PolicyBody | Mapping[str, Any]) -> PolicyDocument:
         return cast("PolicyDocument", await self._call(ep.put_policy(policy)))
+
+    async def simulate(
+        self,
+        policy: PolicyBody | Mapping[str, Any],
+        *,
+        since: Instant | None = None,
+        until: Instant | None = None,
+        after_seq: int | None = None,
+        limit: int | None = None,
+    ) -> PolicySimulation:
+        """Needs ``admin``. What-if: recorded decisions re-run under ``policy``; writes nothing."""
+        return cast(
+            "PolicySimulation",
+            await self._call(
+                ep.simulate_policy(policy, since=since, until=until, after_seq=after_seq, limit=limit)
+            ),
+        )

@@ -39,7 +39,14 @@ def _contract() -> Any:
 def _object_checker(cls: type) -> _Checker:
     fields: list[tuple[str, bool, _Checker]] = []
     for key, annotation in cls.__annotations__.items():
-        text = annotation.__forward_arg__ if isinstance(annotation, ForwardRef) else str(annotation)
+        # A TypedDict written in functional form (a field named like a keyword, e.g. `from`) holds
+        # evaluated annotations, whose text carries the `typing.` prefix.
+        if isinstance(annotation, ForwardRef):
+            text = annotation.__forward_arg__
+        elif isinstance(annotation, type):
+            text = annotation.__name__
+        else:
+            text = str(annotation).replace("typing.", "")
         required = True
         if text.startswith("NotRequired[") and text.endswith("]"):
             required, text = False, text[len("NotRequired[") : -1]
