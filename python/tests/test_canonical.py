@@ -145,3 +145,41 @@ def test_hostile_nesting_is_invalid_json() -> None:
     with pytest.raises(CanonicalJsonError) as caught:
         parse_json_strict("[" * 1_000_000)
     assert caught.value.code == "invalid_json"
+
+
+_awkward_text = st.text() | st.sampled_from(
+    ["\ud800", "a\udfff", "\\ud800", "\u2028", "\x00\x1f\x7f", '"\\', "\U0001f600", "\uffff"]
+)
+_awkward_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**60), max_value=2**60)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | _awkward_text,
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.tuples(children, children)
+        | st.dictionaries(_awkward_text, children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+def _careful(value: object) -> str:
+    from actpass._canonical import _write
+
+    parts: list[str] = []
+    try:
+        _write(value, [], parts, set())
+    except CanonicalJsonError as error:
+        return f"{error.code} {error.path}"
+    return "".join(parts)
+
+
+@given(_awkward_values)
+def test_the_encoder_fast_path_writes_what_the_careful_walk_writes(value: object) -> None:
+    try:
+        got = canonicalize(value)
+    except CanonicalJsonError as error:
+        got = f"{error.code} {error.path}"
+    assert got == _careful(value)

@@ -75,12 +75,49 @@ def canonicalize(value: object) -> str:
     and ``dict`` with ``str`` keys. Anything else raises :class:`CanonicalJsonError`: coercing it would
     sign something other than what the caller meant, or something the TypeScript SDK cannot reproduce.
     """
+    if _encodes_canonically(value, 0):
+        try:
+            text = _encode(value)
+        except (ValueError, RecursionError):
+            pass  # e.g. a cycle: the careful walk below names it
+        else:
+            if not _SURROGATE.search(text):
+                return text
     parts: list[str] = []
     try:
         _write(value, [], parts, set())
     except RecursionError:
         raise CanonicalJsonError("unsupported_type", "value is nested too deeply", []) from None
     return "".join(parts)
+
+
+# The C encoder writes exactly the JCS text for values that hold only strings, safe integers, booleans,
+# None, lists/tuples and dicts with ASCII keys: the same escapes (lower-case ``\u00xx`` for other
+# control characters, nothing else escaped) and, for ASCII keys, the same member order. Floats (repr is
+# not Number::toString), non-ASCII keys (code point order is not UTF-16 order) and anything else go
+# through the careful walk, which also names every error.
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False).encode
+_FAST_MAX_DEPTH = 128
+
+
+def _encodes_canonically(value: object, depth: int) -> bool:
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
+        return True
+    if kind is int:
+        return -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER  # type: ignore[operator]
+    if depth >= _FAST_MAX_DEPTH:
+        return False
+    if kind is dict:
+        for key, item in value.items():  # type: ignore[attr-defined]
+            if type(key) is not str or not key.isascii():
+                return False
+            if not _encodes_canonically(item, depth + 1):
+                return False
+        return True
+    if kind is list or kind is tuple:
+        return all(_encodes_canonically(item, depth + 1) for item in value)  # type: ignore[attr-defined]
+    return False
 
 
 def canonical_bytes(value: object) -> bytes:

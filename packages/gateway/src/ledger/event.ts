@@ -3,7 +3,6 @@
  * the hex SHA-256 of the JCS canonical form of the event without `hash`, and seq 1 links to 64 zeros.
  */
 import { randomBytes } from 'node:crypto';
-import { canonicalize } from '@actpass/sdk/canonical';
 import {
   LEDGER_CREDENTIAL_FORBIDDEN_KEYS,
   LEDGER_EVENT_ID_PREFIX,
@@ -14,7 +13,10 @@ import {
 } from '../constants.js';
 import { base64urlEncode, sha256Hex } from '../crypto/index.js';
 import type { JsonObject } from '../policy/types.js';
+import { canonicalEventText } from './canonical.js';
 import { LedgerInputError } from './errors.js';
+
+export { canonicalEventText };
 
 export interface LedgerEvent {
   v: typeof LEDGER_EVENT_VERSION;
@@ -61,39 +63,6 @@ export function newEventId(): string {
 /** Hex SHA-256 of the canonical event without its `hash` member. */
 export function hashEvent(event: UnsealedEvent | LedgerEvent): string {
   return sha256Hex(canonicalEventText(event));
-}
-
-const UNSEALED_MEMBERS = 8;
-
-/**
- * JCS text of the event without `hash`. The envelope's members are fixed, so for a well-formed event
- * they are written in their (known) sorted order and only the values go through `canonicalize`;
- * this is the same JCS text, without sorting and tracking the envelope on every event (verification
- * hashes every event of a chain). Anything else takes the general path.
- */
-export function canonicalEventText(event: UnsealedEvent | LedgerEvent): string {
-  const e = event as LedgerEvent;
-  const members = Object.keys(e).length - (Object.hasOwn(e, 'hash') ? 1 : 0);
-  if (
-    members !== UNSEALED_MEMBERS ||
-    Object.getPrototypeOf(e) !== Object.prototype ||
-    typeof e.v !== 'number' ||
-    typeof e.seq !== 'number' ||
-    !Object.hasOwn(e, 'at') ||
-    !Object.hasOwn(e, 'data') ||
-    !Object.hasOwn(e, 'id') ||
-    !Object.hasOwn(e, 'prev_hash') ||
-    !Object.hasOwn(e, 'tenant_id') ||
-    !Object.hasOwn(e, 'type')
-  ) {
-    const { hash: _ignored, ...unsealed } = e;
-    return canonicalize(unsealed);
-  }
-  return (
-    `{"at":${canonicalize(e.at)},"data":${canonicalize(e.data)},"id":${canonicalize(e.id)}` +
-    `,"prev_hash":${canonicalize(e.prev_hash)},"seq":${canonicalize(e.seq)}` +
-    `,"tenant_id":${canonicalize(e.tenant_id)},"type":${canonicalize(e.type)},"v":${canonicalize(e.v)}}`
-  );
 }
 
 /**

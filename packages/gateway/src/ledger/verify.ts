@@ -134,6 +134,15 @@ function isEventShape(value: unknown): value is LedgerEvent {
     typeof event.prev_hash === 'string' &&
     typeof event.hash === 'string' &&
     HEX_SHA256.test(event.hash) &&
-    Object.keys(event).length === 9
+    ownMemberCount(event) === EVENT_MEMBERS
   );
+}
+
+const EVENT_MEMBERS = 9;
+
+/** Own enumerable members, counted without building the key array (this runs once per event). */
+function ownMemberCount(value: object): number {
+  let count = 0;
+  for (const key in value) if (Object.hasOwn(value, key)) count += 1;
+  return count;
 }

@@ -41,6 +41,48 @@ describe('canonicalEventText', () => {
     );
   });
 
+  it('equals JCS for stored events too (members already sorted), whatever strings they hold', () => {
+    const awkward = fc.oneof(
+      fc.string({ unit: 'binary' }),
+      fc.constantFrom('\\ud800', 'a\\\\ud83d', '\ud800', '\udfff', '\u2028', '\u0000', '"\\'),
+    );
+    const value = fc.letrec((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small' },
+        awkward,
+        fc.double(),
+        fc.integer(),
+        fc.boolean(),
+        fc.constant(null),
+        fc.constant(-0),
+        fc.array(tie('value'), { maxLength: 4 }),
+        fc.dictionary(awkward, tie('value'), { maxKeys: 5 }),
+      ),
+    })).value;
+    fc.assert(
+      fc.property(event, fc.dictionary(awkward, value), (e, raw) => {
+        // What a store holds: data re-parsed from its canonical text when it has one, as-is otherwise.
+        let data: unknown = raw;
+        try {
+          data = JSON.parse(canonicalize(raw));
+        } catch {
+          // no canonical form: both must refuse alike
+        }
+        const sealed = { ...e, data } as LedgerEvent;
+        const { hash: _h, ...rest } = sealed;
+        const outcome = (make: () => string) => {
+          try {
+            return make();
+          } catch (error) {
+            return error instanceof Error ? `${error.name}: ${error.message}` : 'error';
+          }
+        };
+        expect(outcome(() => canonicalEventText(sealed))).toBe(outcome(() => canonicalize(rest)));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('takes the general path for anything that is not exactly an event envelope', () => {
     const base = { v: 1, seq: 1, id: 'ev_1', tenant_id: 't', type: 'x', at: 'now', data: {}, prev_hash: '0' };
     for (const odd of [

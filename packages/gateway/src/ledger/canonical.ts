@@ -1,0 +1,179 @@
+/**
+ * JCS (RFC 8785) text of ledger events, specialised for what events hold. Chain verification hashes
+ * every event, so this is the hot path of `verifyChain` and of every append.
+ *
+ * It produces exactly the text `canonicalize` from `@actpass/sdk/canonical` produces (the ledger tests
+ * compare both on every vector and on random values) and does all of the same work on every call; it
+ * is faster only in how that work is done:
+ *   - strings go through `JSON.stringify`, whose escaping is JCS's; the scan for lone surrogates (which
+ *     have no canonical form) runs only when the output shows an escape at all;
+ *   - object members are checked for sorted order first and sorted only when they are not: events are
+ *     re-parsed from their canonical text when sealed, so stored events are already in order, and then
+ *     `data` is written by one native `JSON.stringify`, whose output is the JCS text exactly when every
+ *     object's members are in order and every value is plain JSON (checked first, see `data`);
+ *   - the envelope's eight members are written in their fixed sorted order.
+ * Anything it is not sure about (a non-plain object, a non-finite number, a lone surrogate, a cycle)
+ * goes to the general canonicalizer, which throws the precise error.
+ */
+import { canonicalize } from '@actpass/sdk/canonical';
+import type { LedgerEvent, UnsealedEvent } from './event.js';
+
+const UNSEALED_MEMBERS = 8;
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+/** Deeper than any event the gateway writes; past it the general path (with its own limit) decides. */
+const MAX_FAST_DEPTH = 128;
+const NOT_FAST = Symbol('not on the fast path');
+
+/** JCS text of the event without `hash`. */
+export function canonicalEventText(event: UnsealedEvent | LedgerEvent): string {
+  const e = event as LedgerEvent;
+  if (!isPlainEnvelope(e)) {
+    const { hash: _ignored, ...unsealed } = e;
+    return canonicalize(unsealed);
+  }
+  try {
+    return (
+      `{"at":${text(e.at)},"data":${data(e.data)},"id":${text(e.id)}` +
+      `,"prev_hash":${text(e.prev_hash)},"seq":${number(e.seq)}` +
+      `,"tenant_id":${text(e.tenant_id)},"type":${text(e.type)},"v":${number(e.v)}}`
+    );
+  } catch (error) {
+    if (error !== NOT_FAST) throw error;
+    const { hash: _ignored, ...unsealed } = e;
+    return canonicalize(unsealed);
+  }
+}
+
+function isPlainEnvelope(e: LedgerEvent): boolean {
+  if (Object.getPrototypeOf(e) !== Object.prototype) return false;
+  let members = 0;
+  for (const key in e) {
+    if (!Object.hasOwn(e, key)) return false;
+    if (key !== 'hash') members += 1;
+  }
+  return (
+    members === UNSEALED_MEMBERS &&
+    Object.hasOwn(e, 'at') &&
+    Object.hasOwn(e, 'data') &&
+    Object.hasOwn(e, 'id') &&
+    Object.hasOwn(e, 'prev_hash') &&
+    Object.hasOwn(e, 'seq') &&
+    Object.hasOwn(e, 'tenant_id') &&
+    Object.hasOwn(e, 'type') &&
+    Object.hasOwn(e, 'v')
+  );
+}
+
+/**
+ * The data object's text. When every object in it already has its members in sorted order and holds
+ * only plain JSON values, `JSON.stringify` writes exactly the JCS text (same member order, same number
+ * and string forms) in one native call; the walk that establishes this builds no strings. Otherwise
+ * the member-by-member writer below does it.
+ */
+function data(d: unknown): string {
+  if (typeof d === 'object' && d !== null && stringifiesCanonically(d, 0)) {
+    const out = JSON.stringify(d);
+    // An unpaired surrogate comes out as a `\udXXX` escape; let the exact writer decide about it.
+    if (!out.includes('\\ud')) return out;
+  }
+  return value(d, 0);
+}
+
+function stringifiesCanonically(v: unknown, depth: number): boolean {
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(v);
+    case 'object': {
+      if (v === null) return true;
+      if (depth >= MAX_FAST_DEPTH) return false;
+      if (Array.isArray(v)) {
+        if (Object.getPrototypeOf(v) !== Array.prototype) return false;
+        for (let index = 0; index < v.length; index++) {
+          if (!stringifiesCanonically(v[index], depth + 1)) return false;
+        }
+        return true;
+      }
+      if (Object.getPrototypeOf(v) !== Object.prototype) return false;
+      if (Object.getOwnPropertySymbols(v).length > 0) return false;
+      let previous: string | undefined;
+      for (const key in v) {
+        if (!Object.hasOwn(v, key)) return false;
+        if (previous !== undefined && previous > key) return false;
+        previous = key;
+        if (!stringifiesCanonically((v as Record<string, unknown>)[key], depth + 1)) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+function value(v: unknown, depth: number): string {
+  switch (typeof v) {
+    case 'string':
+      return text(v);
+    case 'number':
+      return number(v);
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'object':
+      if (v === null) return 'null';
+      if (depth >= MAX_FAST_DEPTH) throw NOT_FAST;
+      return Array.isArray(v) ? array(v, depth + 1) : object(v, depth + 1);
+    default:
+      throw NOT_FAST;
+  }
+}
+
+function text(s: unknown): string {
+  if (typeof s !== 'string') return value(s, 0);
+  const out = JSON.stringify(s);
+  // Well-formed JSON.stringify writes a surrogate as `\udXXX` only when it is unpaired; any escape
+  // at all makes the output longer than the string plus its quotes, so most strings skip the scan.
+  if (out.length !== s.length + 2 && LONE_SURROGATE.test(s)) throw NOT_FAST;
+  return out;
+}
+
+function number(n: unknown): string {
+  if (typeof n !== 'number') return value(n, 0);
+  if (!Number.isFinite(n)) throw NOT_FAST;
+  return String(n);
+}
+
+function array(items: unknown[], depth: number): string {
+  if (Object.getPrototypeOf(items) !== Array.prototype) throw NOT_FAST;
+  let out = '[';
+  for (let index = 0; index < items.length; index++) {
+    if (index > 0) out += ',';
+    out += value(items[index], depth);
+  }
+  return `${out}]`;
+}
+
+function object(o: object, depth: number): string {
+  const proto = Object.getPrototypeOf(o);
+  if (proto !== Object.prototype && proto !== null) throw NOT_FAST;
+  if (Object.getOwnPropertySymbols(o).length > 0) throw NOT_FAST;
+  const record = o as Record<string, unknown>;
+  const keys = Object.keys(record);
+  if (!isSorted(keys)) keys.sort();
+  let out = '{';
+  for (let index = 0; index < keys.length; index++) {
+    const key = keys[index] as string;
+    if (index > 0) out += ',';
+    out += `${text(key)}:${value(record[key], depth)}`;
+  }
+  return `${out}}`;
+}
+
+/** JCS orders members by UTF-16 code units, which is what `<` on strings compares. */
+function isSorted(keys: string[]): boolean {
+  for (let index = 1; index < keys.length; index++) {
+    if ((keys[index - 1] as string) > (keys[index] as string)) return false;
+  }
+  return true;
+}
