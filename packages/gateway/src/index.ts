@@ -76,6 +76,12 @@ export { GatewayConfigError } from './config/index.js';
 export * from './constants.js';
 export { actionHash, canonicalAction, type Decision, type PreflightInput } from './decide/index.js';
 export type { FetchHandler, ListenOptions, RunningServer } from './http/adapters.js';
+export {
+  escapeText,
+  formatRequestLog,
+  type RequestLogEntry,
+  type RequestLogFormat,
+} from './http/request-log.js';
 export type { LedgerEvent, LedgerStore } from './ledger/index.js';
 export {
   exportEvidence,
@@ -110,6 +116,7 @@ export {
   DATABASE_URL_ENV,
   loadOrCreateKeyset,
   migrate,
+  type PostgresPool,
   type PostgresStoreOptions,
   type PostgresStores,
   saveKeyset,

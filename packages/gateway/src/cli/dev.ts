@@ -3,8 +3,15 @@
  * exactly one line on stdout once listening, which test fixtures (the Python suite's among them) parse:
  *   {"ready":true,"url":…,"tenant_id":…,"keys":{"agent":…,"approver":…,"admin":…,"proxy":…},"jwks_url":…}
  * Everything else goes to stderr in that mode.
+ *
+ * One line per request (time, request id, key id, method, path, status, decision/reason, ms) follows
+ * the banner on stdout; `--log-format json` makes each a JSON object, `--quiet` turns them off. With
+ * --json they go to stderr, and only when --log-format is given (fixtures do not drain stderr).
  */
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CONSOLE_PATH, DEFAULT_HOST, DEFAULT_PORT, VAULT_KEY_ENV } from '../constants.js';
+import { formatRequestLog, type RequestLogFormat } from '../http/request-log.js';
 import { createDevGateway } from '../index.js';
 import { createPostgresStores, DATABASE_URL_ENV } from '../store/postgres/index.js';
 import { parseCommandArgs } from './args.js';
@@ -23,6 +30,8 @@ export async function dev(argv: string[], io: Output): Promise<number> {
       dir: { type: 'string' },
       json: { type: 'boolean' },
       'database-url': { type: 'string' },
+      'log-format': { type: 'string' },
+      quiet: { type: 'boolean' },
     },
     0,
   );
@@ -31,16 +40,25 @@ export async function dev(argv: string[], io: Output): Promise<number> {
   const dir = typeof flags.dir === 'string' ? flags.dir : DEFAULT_DIR;
   const json = flags.json === true;
   const note = json ? io.err : io.out;
+  const logFormat = parseLogFormat(flags['log-format']);
+  const logRequests = flags.quiet !== true && (!json || flags['log-format'] !== undefined);
+  if (!isLoopback(host)) {
+    io.err(
+      `actpass: warning: --host ${host} is not a loopback address. Anyone who can reach it can use the gateway, and the dev keys (printed below, kept in ${dir}) grant every role: serve dev keys on loopback only.`,
+    );
+  }
 
   // With a database, every store lives there, so processes started with the same --dir (keys, keyset,
   // vault key) and the same database act as one gateway behind a load balancer (docs/scaling.md).
   const databaseUrl =
     typeof flags['database-url'] === 'string' ? flags['database-url'] : process.env[DATABASE_URL_ENV];
   const shared = databaseUrl ? await createPostgresStores(databaseUrl) : undefined;
-  const { gateway, keys, vaultKeySource, vaultKeyFile } = createDevGateway({
+  const { gateway, keys, tenants, vaultKeySource, vaultKeyFile } = createDevGateway({
     dir,
     ...(shared ? { stores: shared } : {}),
+    ...(logRequests ? { onRequest: (entry) => note(formatRequestLog(entry, logFormat)) } : {}),
   });
+  ignoreInGit(dir);
   const running = await gateway.listen({ host, port }).catch((error: NodeJS.ErrnoException) => {
     const hint = error.code === 'EADDRINUSE' ? `; pick another with --port (0 picks a free one)` : '';
     throw new UsageError(`cannot listen on ${host}:${port}: ${error.code ?? error.message}${hint}.`);
@@ -73,11 +91,13 @@ export async function dev(argv: string[], io: Output): Promise<number> {
     );
   } else {
     io.out(`ActPass dev gateway listening on ${running.url}`);
-    io.out(`  tenant:   ${keys.tenantId}`);
-    io.out(`  agent:    ${keys.agent}`);
-    io.out(`  approver: ${keys.approver}`);
-    io.out(`  admin:    ${keys.admin}`);
-    if (keys.proxy) io.out(`  proxy:    ${keys.proxy}`);
+    for (const tenant of tenants) {
+      io.out(`  tenant:   ${tenant.tenantId}`);
+      io.out(`    agent:    ${tenant.agent}`);
+      io.out(`    approver: ${tenant.approver}`);
+      io.out(`    admin:    ${tenant.admin}`);
+      if (tenant.proxy) io.out(`    proxy:    ${tenant.proxy}`);
+    }
     io.out(`  jwks:     ${jwksUrl}`);
     io.out(`  console:  ${consoleUrl} (sign in with the approver or admin key)`);
     io.out(
@@ -96,6 +116,23 @@ export async function dev(argv: string[], io: Output): Promise<number> {
   await gateway.close();
   await shared?.close();
   return 0;
+}
+
+function parseLogFormat(value: string | boolean | undefined): RequestLogFormat {
+  if (value === undefined || value === 'text' || value === 'json') return value ?? 'text';
+  throw new UsageError(`--log-format: "${String(value)}" is not a format; give text or json.`);
+}
+
+const LOOPBACK = /^(?:localhost|127(?:\.\d{1,3}){3}|::1|\[::1\])$/i;
+
+function isLoopback(host: string): boolean {
+  return LOOPBACK.test(host);
+}
+
+/** The state folder holds keys and the ledger: never commit it, whatever the project's .gitignore says. */
+function ignoreInGit(dir: string): void {
+  const file = join(dir, '.gitignore');
+  if (!existsSync(file)) writeFileSync(file, '*\n');
 }
 
 function parsePort(value: string | boolean | undefined): number {

@@ -37,6 +37,7 @@ export interface DevGatewayOptions {
   env?: Record<string, string | undefined>;
   stores?: Partial<GatewayStores>;
   logger?: GatewayConfig['logger'];
+  onRequest?: GatewayConfig['onRequest'];
 }
 
 export interface DevGateway {
@@ -111,6 +112,7 @@ export function createDevGateway(options: DevGatewayOptions = {}): DevGateway {
     vaultKey: vault.key,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.onRequest ? { onRequest: options.onRequest } : {}),
   });
   return {
     gateway,

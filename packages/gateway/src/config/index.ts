@@ -1,3 +1,3 @@
 export { buildServices, type GatewayServices } from './services.js';
-export type { GatewayConfig, GatewayLogger, TenantConfig } from './types.js';
+export type { GatewayConfig, GatewayLogger, RequestLogEntry, TenantConfig } from './types.js';
 export { GatewayConfigError, validateConfig } from './validate.js';

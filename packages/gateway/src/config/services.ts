@@ -31,6 +31,7 @@ export interface GatewayServices {
   decide: DecideDeps;
   maxBodyBytes: number;
   logger: GatewayLogger;
+  onRequest: GatewayConfig['onRequest'];
   /** Seeds every configured tenant's policy; requests wait for it. */
   ready(): Promise<void>;
 }
@@ -97,6 +98,7 @@ export function buildServices(config: GatewayConfig): GatewayServices {
     },
     maxBodyBytes: config.maxBodyBytes ?? MAX_BODY_BYTES,
     logger: config.logger ?? stderrLogger,
+    onRequest: config.onRequest,
     ready,
   };
 }

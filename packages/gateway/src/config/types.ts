@@ -15,6 +15,24 @@ export interface GatewayLogger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
+/** One request, as the gateway answered it (see `formatRequestLog`). */
+export interface RequestLogEntry {
+  /** ISO 8601, when the request arrived. */
+  time: string;
+  request_id: string;
+  /** The API key's id (its configured name or a digest prefix); null when no key was accepted. */
+  key_id: string | null;
+  tenant_id: string | null;
+  method: string;
+  path: string;
+  status: number;
+  /** The decision of a preflight; null for other operations and for errors. */
+  decision: string | null;
+  /** The decision's reason code, or the error's code. */
+  reason: string | null;
+  ms: number;
+}
+
 export interface GatewayConfig {
   tenants: TenantConfig[];
   apiKeys: ApiKeyConfig[];
@@ -44,4 +62,6 @@ export interface GatewayConfig {
    * `{ assetsDir }` serves another build of it; false turns it off (/console is then a 404).
    */
   console?: false | { assetsDir?: string };
+  /** Told of every request once its response is ready (`actpass dev` prints one line each). */
+  onRequest?: (entry: RequestLogEntry) => void;
 }

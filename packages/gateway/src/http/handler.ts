@@ -22,6 +22,7 @@ import { HttpError, mapError } from './errors.js';
 import { randomId } from './ids.js';
 import { exceedsDepth, findUncanonical } from './json-bounds.js';
 import { OPERATIONS } from './operations/index.js';
+import { requestLogEntry } from './request-log.js';
 import { type Route, Router } from './routes.js';
 import {
   BodyTooLargeError,
@@ -39,11 +40,14 @@ export function createHandler(services: GatewayServices): GatewayHandler {
   const router = new Router(OPERATIONS);
 
   return async (request) => {
+    const startedAt = Date.now();
+    const started = performance.now();
     const requestId = randomId(REQUEST_ID_PREFIX);
+    const seen: Seen = { principal: null };
     let response: StoredResponse;
     let replayed = false;
     try {
-      const outcome = await dispatch(services, router, request, requestId);
+      const outcome = await dispatch(services, router, request, requestId, seen);
       response = outcome.response;
       replayed = outcome.replayed;
     } catch (error) {
@@ -55,8 +59,24 @@ export function createHandler(services: GatewayServices): GatewayHandler {
       [HEADER_REQUEST_ID]: requestId,
     };
     if (replayed) headers[HEADER_IDEMPOTENT_REPLAY] = 'true';
+    if (services.onRequest) {
+      const { method, path } = request;
+      const ms = performance.now() - started;
+      const { status, body } = response;
+      const entry = { startedAt, ms, requestId, principal: seen.principal, method, path, status, body };
+      try {
+        services.onRequest(requestLogEntry(entry));
+      } catch {
+        // A failing log sink must not change the answer the caller gets.
+      }
+    }
     return { status: response.status, headers, body: response.body };
   };
+}
+
+/** What dispatch learned before it answered, for the request log. */
+interface Seen {
+  principal: Principal | null;
 }
 
 async function dispatch(
@@ -64,6 +84,7 @@ async function dispatch(
   router: Router,
   request: IncomingRequest,
   requestId: string,
+  seen: Seen,
 ): Promise<{ response: StoredResponse; replayed: boolean }> {
   const match = router.match(request.method, request.path);
   if (match.kind === 'none') {
@@ -91,6 +112,7 @@ async function dispatch(
           services.keys.authenticate(request.header('authorization')),
           request.header(HEADER_AGENT_KEY),
         );
+  seen.principal = principal;
   if (principal && route.spec.roles) {
     requireRole(principal, route.spec.roles);
     checkTenantHint(
