@@ -102,6 +102,13 @@ export {
 } from './policy/index.js';
 export { GatewayLink, type GatewayLinkOptions } from './proxy/gateway-link.js';
 export {
+  createMcpProxy,
+  McpConfigError,
+  type McpProxy,
+  type McpProxyOptions,
+  parseMcpProxyConfig,
+} from './proxy/mcp/index.js';
+export {
   createRestProxy,
   ProxyConfigError,
   type ProxyLogger,

@@ -6,6 +6,7 @@ import { helpFor, wantsHelp } from './help.js';
 import { type Output, stdio } from './io.js';
 import { ledgerShow, ledgerTail, ledgerVerify } from './ledger.js';
 import { policyCheck, policySimulate, policyTest } from './policy.js';
+import { mcpServe, mcpWrap } from './mcp.js';
 import { proxy } from './proxy.js';
 import { reportRollout } from './report.js';
 import { clean } from './terminal.js';
@@ -31,6 +32,8 @@ const COMMANDS: Record<string, Command> = {
   'tools lock': toolsLock,
   'tools check': toolsCheck,
   proxy,
+  'mcp serve': mcpServe,
+  'mcp wrap': mcpWrap,
 };
 
 /** Every command the dispatcher knows (`dev`, `policy check`, …). */

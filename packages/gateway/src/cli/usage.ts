@@ -37,6 +37,10 @@ Usage:
       red+blue mixes and every surface that does not go through ActPass. Reads only; starts nothing.
   actpass proxy --config proxy.yaml [--host H] [--port N] [--check] [--json]
       Serve the enforcing REST proxy; the proxy key comes from ACTPASS_PROXY_KEY. --check validates only.
+  actpass mcp serve --config mcp-proxy.yaml [--http [--host H] [--port N]]
+      Serve the enforcing MCP proxy over stdio (acting for ACTPASS_API_KEY) or Streamable HTTP.
+  actpass mcp wrap MCP_JSON [--write] [--proxy-config FILE]
+      Route every server of a Claude Desktop / Cursor config through the proxy (prints a diff unless --write).
   actpass help | --help | --version
 
 SOURCE is a served gateway (ACTPASS_BASE_URL, ACTPASS_API_KEY with the role the command needs) or

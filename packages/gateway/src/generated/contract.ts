@@ -1263,7 +1263,7 @@ export const contract = {
           "tools"
         ],
         "summary": "List approved tool definitions",
-        "description": "Needs the `admin` role.",
+        "description": "Needs the `admin` role, or `proxy` (the enforcing MCP proxy checks listed tools against these).",
         "parameters": [
           {
             "$ref": "#/components/parameters/TenantHint"

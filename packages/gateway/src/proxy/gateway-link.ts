@@ -66,10 +66,21 @@ export class GatewayLink {
     }
   }
 
-  #client(agentKey: string, seen: { status: number }): ActPass {
+  /** Names of the tools an admin approved, read with the proxy's own key; empty when unreadable. */
+  async approvedToolNames(): Promise<Set<string>> {
+    try {
+      const list = await this.#client(null, { status: 0 }).tools.list();
+      return new Set(list.items.map((tool) => tool.name));
+    } catch {
+      return new Set();
+    }
+  }
+
+  #client(agentKey: string | null, seen: { status: number }): ActPass {
     const base = this.#options.fetch ?? globalThis.fetch;
     const withAgentKey: typeof fetch = async (url, init) => {
-      const headers = { ...(init?.headers as Record<string, string>), [HEADER_AGENT_KEY]: agentKey };
+      const headers: Record<string, string> = { ...(init?.headers as Record<string, string>) };
+      if (agentKey !== null) headers[HEADER_AGENT_KEY] = agentKey;
       const response = await base(url, { ...init, headers });
       seen.status = response.status;
       return response;

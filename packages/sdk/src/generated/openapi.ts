@@ -235,7 +235,7 @@ export interface paths {
         };
         /**
          * List approved tool definitions
-         * @description Needs the `admin` role.
+         * @description Needs the `admin` role, or `proxy` (the enforcing MCP proxy checks listed tools against these).
          */
         get: operations["listTools"];
         put?: never;

@@ -4,7 +4,8 @@ import { NotFoundError } from '../../store/errors.js';
 import { caller, type OperationSpec } from '../types.js';
 
 export const listTools: OperationSpec = {
-  roles: ['admin'],
+  // The enforcing MCP proxy reads approved definitions to hold or hide tools nobody approved (SPEC §13).
+  roles: ['admin', 'proxy'],
   async run(context) {
     return { status: 200, body: { items: await context.services.tools.list(caller(context).tenantId) } };
   },
