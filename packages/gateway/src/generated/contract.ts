@@ -250,6 +250,7 @@ export const contract = {
           "passports"
         ],
         "summary": "Issue a passport",
+        "description": "Signs a short-lived, single-use passport that scopes one agent task to tools, resources and argument limits; the agent presents it with the action at preflight. An agent key bound to an agent id can only issue for that agent.",
         "parameters": [
           {
             "$ref": "#/components/parameters/IdempotencyKey"
@@ -361,6 +362,7 @@ export const contract = {
           "passports"
         ],
         "summary": "Verify a passport without consuming it",
+        "description": "Runs the preflight checks on a token (signature, issuer, audience, tenant, time, revocation, and optionally a tool, resource and args) without marking it used.",
         "parameters": [
           {
             "$ref": "#/components/parameters/IdempotencyKey"
@@ -437,6 +439,7 @@ export const contract = {
           "passports"
         ],
         "summary": "Revoke a passport",
+        "description": "Marks a passport revoked, so a preflight that presents it is denied `passport.revoked`. Revoking one that is already revoked is not an error.",
         "parameters": [
           {
             "$ref": "#/components/parameters/Jti"
@@ -2211,6 +2214,7 @@ export const contract = {
           "keys"
         ],
         "summary": "Public keys for passports and evidence exports",
+        "description": "The Ed25519 public keys (RFC 7517) that verify passports and signed evidence exports, keyed by RFC 7638 thumbprint. Public, so verifiers never need an API key.",
         "security": [],
         "responses": {
           "200": {
@@ -2254,6 +2258,7 @@ export const contract = {
           "health"
         ],
         "summary": "Liveness",
+        "description": "Answers 200 once the gateway and its stores are ready to serve, 503 while they are not. Public and without side effects, for load balancers and probes.",
         "security": [],
         "responses": {
           "200": {

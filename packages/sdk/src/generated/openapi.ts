@@ -36,7 +36,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Issue a passport */
+        /**
+         * Issue a passport
+         * @description Signs a short-lived, single-use passport that scopes one agent task to tools, resources and argument limits; the agent presents it with the action at preflight. An agent key bound to an agent id can only issue for that agent.
+         */
         post: operations["issuePassport"];
         delete?: never;
         options?: never;
@@ -53,7 +56,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Verify a passport without consuming it */
+        /**
+         * Verify a passport without consuming it
+         * @description Runs the preflight checks on a token (signature, issuer, audience, tenant, time, revocation, and optionally a tool, resource and args) without marking it used.
+         */
         post: operations["verifyPassport"];
         delete?: never;
         options?: never;
@@ -70,7 +76,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Revoke a passport */
+        /**
+         * Revoke a passport
+         * @description Marks a passport revoked, so a preflight that presents it is denied `passport.revoked`. Revoking one that is already revoked is not an error.
+         */
         post: operations["revokePassport"];
         delete?: never;
         options?: never;
@@ -418,7 +427,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Public keys for passports and evidence exports */
+        /**
+         * Public keys for passports and evidence exports
+         * @description The Ed25519 public keys (RFC 7517) that verify passports and signed evidence exports, keyed by RFC 7638 thumbprint. Public, so verifiers never need an API key.
+         */
         get: operations["getJwks"];
         put?: never;
         post?: never;
@@ -435,7 +447,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Liveness */
+        /**
+         * Liveness
+         * @description Answers 200 once the gateway and its stores are ready to serve, 503 while they are not. Public and without side effects, for load balancers and probes.
+         */
         get: operations["health"];
         put?: never;
         post?: never;
