@@ -14,9 +14,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { FileLedgerStore } from '../src/ledger/index.js';
 import type { LedgerEvent } from '../src/ledger/index.js';
-import { compilePolicy, evaluate, type PolicyInput, packSource, simulatePolicy } from '../src/policy/index.js';
+import { FileLedgerStore } from '../src/ledger/index.js';
+import {
+  compilePolicy,
+  evaluate,
+  type PolicyInput,
+  packSource,
+  simulatePolicy,
+} from '../src/policy/index.js';
 import { rolloutReport } from '../src/reports/index.js';
 
 const DECISIONS = Number(process.env.ACTPASS_BENCH_DECISIONS ?? 100_000);
@@ -33,7 +39,14 @@ function decisionAt(i: number) {
   const amount = (i * 7919) % 80_000;
   const mode = MODES[i % MODES.length] as string;
   const tool = TOOLS[i % TOOLS.length] as string;
-  const real = tool !== 'stripe.refund.create' ? 'deny' : amount <= 10_000 ? 'allow' : amount <= 50_000 ? 'require_approval' : 'deny';
+  const real =
+    tool !== 'stripe.refund.create'
+      ? 'deny'
+      : amount <= 10_000
+        ? 'allow'
+        : amount <= 50_000
+          ? 'require_approval'
+          : 'deny';
   const told = mode === 'warn' && real !== 'allow' ? 'warn' : real;
   return {
     type: 'decision',
@@ -41,7 +54,12 @@ function decisionAt(i: number) {
     data: {
       request_id: `req_${i}`,
       decision: told,
-      reason_code: real === 'allow' ? 'refund.small_in_scope' : real === 'deny' ? 'refund.large_denied' : 'refund.medium_needs_approval',
+      reason_code:
+        real === 'allow'
+          ? 'refund.small_in_scope'
+          : real === 'deny'
+            ? 'refund.large_denied'
+            : 'refund.medium_needs_approval',
       risk_tier: 'low',
       mode,
       enforced: mode !== 'monitor',
@@ -83,7 +101,8 @@ try {
   const writer = new FileLedgerStore(dir);
   for (let start = 0; start < DECISIONS; start += APPEND_CHUNK) {
     const chunk = [];
-    for (let i = start; i < Math.min(DECISIONS, start + APPEND_CHUNK); i++) chunk.push(writer.append(TENANT, decisionAt(i)));
+    for (let i = start; i < Math.min(DECISIONS, start + APPEND_CHUNK); i++)
+      chunk.push(writer.append(TENANT, decisionAt(i)));
     await Promise.all(chunk);
   }
   await writer.close();
@@ -93,7 +112,9 @@ try {
   const events: LedgerEvent[] = [];
   for await (const event of store.events(TENANT)) events.push(event);
   // The candidate halves the refunds pack's small-refund limit, so some recorded allows become holds.
-  const compiled = compilePolicy(JSON.parse(JSON.stringify(packSource('refunds')).replaceAll('10000', '5000')));
+  const compiled = compilePolicy(
+    JSON.parse(JSON.stringify(packSource('refunds')).replaceAll('10000', '5000')),
+  );
   if (!compiled.ok) throw new Error('the bench candidate does not compile');
   const candidate = compiled.policy;
   const window = { sinceMs: START, untilMs: START + SPAN_MS + 1 };
@@ -115,10 +136,12 @@ try {
   let wouldBlock = 0;
   for (let round = 0; round < ROUNDS + 1; round++) {
     const rollout = await time(async () => {
-      wouldBlock = (await rolloutReport(store.events(TENANT), { window, bucket: 'hour', top: 10 })).totals.would_block;
+      wouldBlock = (await rolloutReport(store.events(TENANT), { window, bucket: 'hour', top: 10 })).totals
+        .would_block;
     });
     const simulate = await time(async () => {
-      changed = (await simulatePolicy(candidate, store.events(TENANT), window, { afterSeq: 0, limit: 100 })).summary.changed;
+      changed = (await simulatePolicy(candidate, store.events(TENANT), window, { afterSeq: 0, limit: 100 }))
+        .summary.changed;
     });
     const bare = await time(() => {
       for (const input of inputs) evaluate(candidate, input);
@@ -142,14 +165,23 @@ try {
     would_block: wouldBlock,
   };
   const ms = (value: number) => `${value.toFixed(1)} ms`;
-  console.log(`${DECISIONS.toLocaleString('en')} recorded decisions, file ledger (median of ${ROUNDS} rounds)`);
+  console.log(
+    `${DECISIONS.toLocaleString('en')} recorded decisions, file ledger (median of ${ROUNDS} rounds)`,
+  );
   console.log(`  open (read + verify chain) ${ms(result.open_ms)}`);
-  console.log(`  rollout report             ${ms(result.rollout_ms)}  (${result.rollout_ratio.toFixed(2)}x bare evaluation)`);
-  console.log(`  what-if (simulate)         ${ms(result.simulate_ms)}  (${result.simulate_ratio.toFixed(2)}x bare evaluation; target <= ${TARGET_RATIO}x)`);
+  console.log(
+    `  rollout report             ${ms(result.rollout_ms)}  (${result.rollout_ratio.toFixed(2)}x bare evaluation)`,
+  );
+  console.log(
+    `  what-if (simulate)         ${ms(result.simulate_ms)}  (${result.simulate_ratio.toFixed(2)}x bare evaluation; target <= ${TARGET_RATIO}x)`,
+  );
   console.log(`  bare evaluate() x ${DECISIONS}  ${ms(result.bare_ms)}`);
-  console.log(`  (${result.changed} decisions change under the candidate; ${result.would_block} would block)`);
+  console.log(
+    `  (${result.changed} decisions change under the candidate; ${result.would_block} would block)`,
+  );
   if (process.argv.includes('--json')) console.log(JSON.stringify(result));
-  if (result.simulate_ratio > TARGET_RATIO) console.log(`  MISSED: simulate is above ${TARGET_RATIO}x bare evaluation`);
+  if (result.simulate_ratio > TARGET_RATIO)
+    console.log(`  MISSED: simulate is above ${TARGET_RATIO}x bare evaluation`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
