@@ -2,6 +2,8 @@ import type * as z from 'zod/mini';
 import {
   API_PREFIX,
   DEFAULT_BASE_URL,
+  DEFAULT_DEADLINE_MS,
+  DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULT_MAX_RETRIES,
   DEFAULT_MODE,
   DEFAULT_TIMEOUT_MS,
@@ -9,7 +11,13 @@ import {
   ENV_BASE_URL,
 } from './constants.js';
 import type { PassportVerificationResult, PreflightDecision } from './core/decision.js';
-import { APIConnectionError, APIError, APIUserAbortError, MisconfiguredError } from './core/errors.js';
+import {
+  APIConnectionError,
+  APIError,
+  APIUserAbortError,
+  DeadlineExceededError,
+  MisconfiguredError,
+} from './core/errors.js';
 import type { GuardParams, GuardResult } from './core/guard.js';
 import type { Logger } from './core/logger.js';
 import type {
@@ -64,6 +72,16 @@ export interface ClientOptions {
   timeoutMs?: number | undefined;
   /** Retries after the first attempt (default 2). */
   maxRetries?: number | undefined;
+  /**
+   * Overall deadline of one call across its attempts and backoff waits, in ms (default 15 000). Each
+   * attempt's timeout is cut to what is left of it; a retry that could not start in time is not made.
+   */
+  deadlineMs?: number | undefined;
+  /**
+   * Largest response body read, in bytes after decompression (default 1 MiB). Reading stops there; a
+   * larger 2xx is never parsed (`client.invalid_response`).
+   */
+  maxResponseBytes?: number | undefined;
   /** A `fetch` to use instead of `globalThis.fetch` (e.g. the embedded gateway's in-process handler). */
   fetch?: typeof fetch | undefined;
   /** Where the SDK reports retries and fail-closed decisions (default: warnings and errors to the console). */
@@ -98,6 +116,51 @@ export interface ClientInternals {
 
 const MODES: readonly string[] = ['enforce', 'monitor', 'warn', 'strict'];
 
+const BASE_URL_FIX = `Set baseUrl (or ${ENV_BASE_URL}) to the gateway's root, e.g. ${DEFAULT_BASE_URL}.`;
+
+/** Fields a decision cannot be asked without: named here, before a request goes out. */
+function checkActionFields(input: PreflightParams): void {
+  const loose = input as unknown as Record<string, unknown>;
+  for (const [field, example] of [
+    ['tool', 'a dotted tool name such as "stripe.refund.create"'],
+    ['goal', 'why the agent acts, such as "resolve_refund_request"'],
+  ] as const) {
+    const value = loose[field];
+    if (typeof value !== 'string' || value.length === 0) {
+      throw new MisconfiguredError(`the action has no \`${field}\``, {
+        fix: `Pass \`${field}\`: ${example}.`,
+      });
+    }
+  }
+}
+
+/**
+ * The gateway's root. A base URL ending in the API prefix (`…/api/v1`, the most common slip) is
+ * taken as its root rather than sent to `…/api/v1/api/v1/…` and answered 404.
+ */
+function normaliseBaseUrl(raw: string): string {
+  const trimmed = raw.replace(/\/+$/, '');
+  return trimmed.endsWith(API_PREFIX) ? trimmed.slice(0, -API_PREFIX.length) : trimmed;
+}
+
+function deadlinePassed(deadlineMs: number, lastProblem: string): DeadlineExceededError {
+  return new DeadlineExceededError({
+    message: `no answer within the ${deadlineMs} ms deadline (deadlineMs); last: ${lastProblem}`,
+  });
+}
+
+function checkLimits(limits: Record<string, number>): void {
+  for (const [name, value] of Object.entries(limits)) {
+    const ok = name === 'maxRetries' ? Number.isInteger(value) && value >= 0 : value > 0;
+    if (!ok || !Number.isFinite(value)) {
+      const wanted = name === 'maxRetries' ? 'a whole number ≥ 0' : 'a positive number';
+      throw new MisconfiguredError(`${name} must be ${wanted}, not ${value}`, {
+        fix: `Set ${name} to ${wanted} (client option or per-call option).`,
+      });
+    }
+  }
+}
+
 /** The ActPass client. Construction never throws; a bad configuration surfaces on the first call. */
 export class ActPass {
   readonly approvals: Approvals;
@@ -115,6 +178,8 @@ export class ActPass {
   readonly #baseUrl: string;
   readonly #timeoutMs: number;
   readonly #maxRetries: number;
+  readonly #deadlineMs: number;
+  readonly #maxResponseBytes: number;
   readonly #fetch: typeof fetch | undefined;
   readonly #random: () => number;
   readonly #passports: Passports;
@@ -123,9 +188,11 @@ export class ActPass {
     this.#apiKey = options.apiKey ?? readEnv(ENV_API_KEY);
     this.#tenantId = options.tenantId;
     this.#agentId = options.agentId;
-    this.#baseUrl = (options.baseUrl ?? readEnv(ENV_BASE_URL) ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+    this.#baseUrl = normaliseBaseUrl(options.baseUrl ?? readEnv(ENV_BASE_URL) ?? DEFAULT_BASE_URL);
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
+    this.#deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
+    this.#maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.#fetch = options.fetch;
     this.#random = options.random ?? Math.random;
     const apiKey = this.#apiKey;
@@ -155,7 +222,12 @@ export class ActPass {
   ): Promise<WithResponse<PreflightDecision>> {
     const mode = input.mode ?? this._internals.mode;
     try {
-      if (!MODES.includes(mode)) throw new MisconfiguredError(`unknown mode "${mode}"`);
+      if (!MODES.includes(mode)) {
+        throw new MisconfiguredError(`unknown mode "${String(mode).slice(0, 40)}"`, {
+          fix: `Set mode to one of ${MODES.join(', ')}.`,
+        });
+      }
+      checkActionFields(input);
       const body = { ...input, mode, agent_id: input.agent_id ?? this.#agentId };
       const path = '/actions/preflight';
       return await this.request({ method: 'POST', path, body, schema: DecisionSchema, options });
@@ -241,11 +313,20 @@ export class ActPass {
     const options = spec.options ?? {};
     const url = this.#url(spec);
     const apiKey = this.#apiKey;
-    if (!apiKey) throw new MisconfiguredError(`no API key: pass apiKey or set ${ENV_API_KEY}`);
+    if (!apiKey) {
+      throw new MisconfiguredError(`no API key: pass apiKey or set ${ENV_API_KEY}`, {
+        fix: `Pass apiKey to new ActPass() or set ${ENV_API_KEY}; \`actpass dev\` prints a key when it starts.`,
+      });
+    }
     const fetchImpl = this.#fetch ?? globalThis.fetch; // looked up per call: test mocks patch it late
-    if (typeof fetchImpl !== 'function') throw new MisconfiguredError('no fetch: pass the fetch option');
+    if (typeof fetchImpl !== 'function') {
+      throw new MisconfiguredError('no fetch in this runtime', { fix: 'Pass the fetch option.' });
+    }
     const maxRetries = options.maxRetries ?? this.#maxRetries;
     const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
+    const deadlineMs = options.deadlineMs ?? this.#deadlineMs;
+    const cap = options.maxResponseBytes ?? this.#maxResponseBytes;
+    checkLimits({ timeoutMs, deadlineMs, maxRetries, maxResponseBytes: cap });
     const idempotencyKey =
       spec.method === 'POST' ? (options.idempotencyKey ?? newIdempotencyKey()) : undefined;
     const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
@@ -256,41 +337,80 @@ export class ActPass {
       hasBody: body !== undefined,
     });
     const init: RequestInit = { method: spec.method, headers, ...(body === undefined ? {} : { body }) };
-    const { log } = this._internals;
+    const { log, now } = this._internals;
+    const deadline = now() + deadlineMs;
+    let lastProblem = 'no attempt finished';
 
     for (let attempt = 0; ; attempt++) {
       // An injected sleep may not watch the signal; never start an attempt the caller has cancelled.
       if (options.signal?.aborted) throw new APIUserAbortError({ cause: options.signal.reason });
+      const remaining = deadline - now();
+      if (remaining <= 0) throw deadlinePassed(deadlineMs, lastProblem);
       log.debug('request', { method: spec.method, path: spec.path, attempt });
       const canRetry = attempt < maxRetries;
+      const attemptMs = Math.max(1, Math.min(timeoutMs, Math.ceil(remaining)));
       let exchange: Awaited<ReturnType<typeof sendOnce>>;
       try {
-        exchange = await sendOnce(fetchImpl, url, init, timeoutMs, options.signal);
+        exchange = await sendOnce(fetchImpl, url, init, attemptMs, options.signal, cap);
       } catch (error) {
-        if (!(error instanceof APIConnectionError) || !canRetry) throw error;
-        await this.#backoff(attempt, undefined, options.signal, error.message);
+        if (!(error instanceof APIConnectionError) || !canRetry) {
+          if (attemptMs < timeoutMs && error instanceof APIConnectionError && deadline - now() <= 0) {
+            throw deadlinePassed(deadlineMs, error.message);
+          }
+          throw error;
+        }
+        lastProblem = error.message;
+        await this.#backoff({
+          attempt,
+          deadline,
+          deadlineMs,
+          signal: options.signal,
+          why: error.message,
+          spec,
+        });
         continue;
       }
       const { response, text } = exchange;
       if (response.ok) return parseResult(spec.schema, exchange);
       const requestId = response.headers.get('x-request-id');
       if (isRetryableStatus(response.status) && canRetry) {
-        await this.#backoff(attempt, response.headers, options.signal, `HTTP ${response.status}`);
+        lastProblem = `HTTP ${response.status}${requestId ? ` (request id ${requestId})` : ''}`;
+        await this.#backoff({
+          attempt,
+          deadline,
+          deadlineMs,
+          headers: response.headers,
+          signal: options.signal,
+          why: lastProblem,
+          spec,
+        });
         continue;
       }
       throw APIError.fromResponse(response.status, errorBody(text), response.headers, requestId);
     }
   }
 
-  async #backoff(
-    attempt: number,
-    headers: Headers | undefined,
-    signal: AbortSignal | undefined,
-    why: string,
-  ) {
+  async #backoff(input: {
+    attempt: number;
+    deadline: number;
+    deadlineMs: number;
+    headers?: Headers | undefined;
+    signal: AbortSignal | undefined;
+    why: string;
+    spec: RequestSpec<unknown>;
+  }) {
     const { sleep, now, log } = this._internals;
+    const { attempt, headers, signal, why } = input;
     const waitMs = retryWaitMs({ attempt, random: this.#random(), headers, now: now() });
-    log.info('retrying', { attempt: attempt + 1, wait_ms: waitMs, after: why });
+    // A retry that could only start after the deadline is not worth the wait.
+    if (now() + waitMs >= input.deadline) throw deadlinePassed(input.deadlineMs, why);
+    log.warn('retrying', {
+      method: input.spec.method,
+      path: input.spec.path,
+      retry: attempt + 1,
+      wait_ms: waitMs,
+      after: why,
+    });
     try {
       await sleep(waitMs, signal);
     } catch (error) {
@@ -303,10 +423,10 @@ export class ActPass {
     try {
       base = new URL(this.#baseUrl);
     } catch {
-      throw new MisconfiguredError(`baseUrl "${this.#baseUrl}" is not a URL`);
+      throw new MisconfiguredError('baseUrl is not a URL', { fix: BASE_URL_FIX });
     }
     if (base.protocol !== 'http:' && base.protocol !== 'https:') {
-      throw new MisconfiguredError(`baseUrl "${this.#baseUrl}" is not an http(s) URL`);
+      throw new MisconfiguredError('baseUrl is not an http(s) URL', { fix: BASE_URL_FIX });
     }
     // Versioned endpoints live under /api/v1; the well-known and health ones at the root.
     const versioned = !spec.path.startsWith('/.well-known/') && spec.path !== '/healthz';

@@ -19,6 +19,15 @@ export const ENV_BASE_URL = 'ACTPASS_BASE_URL';
 /** Timeout of ONE attempt (connect, headers and body), not of the whole call with its retries. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
+/**
+ * Overall deadline of one call across all its attempts and backoff waits. Without it a hung gateway
+ * would hold `preflight()` for 3 × 10 s plus backoff; a backoff that would end past it is not taken.
+ */
+export const DEFAULT_DEADLINE_MS = 15_000;
+
+/** Largest response body read, counted after decompression; a larger 2xx is `client.invalid_response`. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
+
 /** Retries after the first attempt, so a call makes at most `1 + DEFAULT_MAX_RETRIES` attempts. */
 export const DEFAULT_MAX_RETRIES = 2;
 

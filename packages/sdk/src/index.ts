@@ -1,6 +1,8 @@
 export { ActPass, type ClientOptions } from './client.js';
 export * as constants from './constants.js';
 export type {
+  ClientCause,
+  ClientCauseKind,
   ClientDecision,
   ClientPassportVerification,
   ClientReasonCode,
@@ -17,8 +19,10 @@ export {
   AuthenticationError,
   BadRequestError,
   ConflictError,
+  DeadlineExceededError,
   InternalServerError,
   InvalidResponseError,
+  type InvalidResponseKind,
   MisconfiguredError,
   NotFoundError,
   PermissionDeniedError,

@@ -26,6 +26,8 @@ from ._constants import (
     API_PREFIX,
     APPROVAL_POLL_INTERVAL_S,
     DEFAULT_BASE_URL,
+    DEFAULT_DEADLINE_S,
+    DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_MODE,
     ENV_API_KEY,
     ENV_BASE_URL,
@@ -42,6 +44,7 @@ from ._exceptions import (
     APIConnectionError,
     APIError,
     APITimeoutError,
+    DeadlineExceededError,
     InvalidResponseError,
     MisconfiguredError,
     error_class_for_status,
@@ -51,14 +54,17 @@ from ._retry import backoff_ms, is_retryable_status, retry_wait_ms
 from ._validation import check_response
 from ._version import __version__
 
+OVERFLOW = "actpass.overflow"  # set by the clients' I/O on a response longer than the cap
+
 if TYPE_CHECKING:
     from ._generated.contract import ApprovalRequest, Decision, PassportVerification
 
 __all__ = ["Call", "CallOutcome", "ClientCore", "Flow", "RequestOptions", "Send", "Sleep", "path_segment"]
 
 T = TypeVar("T")
-# A library stays quiet unless the application configures logging.
-logging.getLogger(LOGGER_NAME).addHandler(logging.NullHandler())
+# No NullHandler on purpose: until the application configures logging, Python's last-resort handler
+# prints WARNING and above to stderr, so fail-closed decisions and retries are visible by default
+# (SPEC §16.6), as the TypeScript client's console warnings are.
 USER_AGENT = f"actpass-python/{__version__}"
 SDK_HEADER_VALUE = f"python/{__version__}"  # the TypeScript client sends typescript/<version>
 
@@ -77,7 +83,12 @@ class RequestOptions:
 
 @dataclass(frozen=True)
 class Send:
+    """Send one attempt: within ``timeout_s`` (the attempt's share of the deadline), reading at most
+    ``max_bytes`` of body (decoded)."""
+
     request: httpx.Request
+    timeout_s: float
+    max_bytes: int
 
 
 @dataclass(frozen=True)
@@ -126,15 +137,26 @@ class ClientCore:
         max_retries: int,
         random: Callable[[], float] | None,
         logger: logging.Logger | None,
+        deadline: float = DEFAULT_DEADLINE_S,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
         if not timeout > 0:
             raise ValueError("timeout must be a positive number of seconds")
+        if not deadline > 0:
+            raise ValueError("deadline must be a positive number of seconds")
         if max_retries < 0:
             raise ValueError("max_retries must be 0 or more")
+        if not max_response_bytes > 0:
+            raise ValueError("max_response_bytes must be a positive number of bytes")
         self._api_key = api_key if api_key is not None else os.environ.get(ENV_API_KEY)
-        self.base_url = (base_url or os.environ.get(ENV_BASE_URL) or DEFAULT_BASE_URL).rstrip("/")
+        self.base_url = normalise_base_url(base_url or os.environ.get(ENV_BASE_URL) or DEFAULT_BASE_URL)
+        self.deadline_s = deadline
+        self.max_response_bytes = max_response_bytes
+        # Monotonic seconds; tests inject one that also counts their injected sleeps.
+        self.clock = clock if clock is not None else time.monotonic
         self.tenant_id = tenant_id
         self.agent_id = agent_id
         self.mode = mode
@@ -151,11 +173,11 @@ class ClientCore:
 
     def build_request(self, options: RequestOptions, idempotency_key: str | None) -> httpx.Request:
         if self._url_problem:
-            raise MisconfiguredError(self._url_problem)
+            raise self._url_problem
         headers = {"Accept": "application/json", "User-Agent": USER_AGENT, SDK_HEADER: SDK_HEADER_VALUE}
         if options.api_path:
             if self._key_problem:
-                raise MisconfiguredError(self._key_problem)
+                raise self._key_problem
             headers["Authorization"] = f"Bearer {self._api_key}"
             if self.tenant_id:
                 headers[TENANT_HEADER] = self.tenant_id
@@ -181,15 +203,21 @@ class ClientCore:
         )
 
     def request_flow(self, options: RequestOptions) -> Flow[APIResult]:
-        """Send with retries; return the checked body or raise an :class:`ActPassError`."""
+        """Send with retries within the deadline; return the checked body or raise :class:`ActPassError`."""
         # One key per logical call, reused by every retry, so the gateway answers a retry of a call
         # it already handled with the stored response instead of acting twice.
         # 122 random bits like a UUID v4, without importing uuid (and platform) into `import actpass`.
         idempotency_key = f"idem_{secrets.token_hex(16)}" if options.method == "POST" else None
         request = self.build_request(options, idempotency_key)
+        deadline = self.clock() + self.deadline_s
+        last_problem = "no attempt finished"
         retry_index = 0
         while True:
-            reply = yield Send(request)
+            remaining = deadline - self.clock()
+            if remaining <= 0:
+                raise _deadline_passed(self.deadline_s, last_problem)
+            attempt_s = min(self.attempt_timeout_s, remaining)
+            reply = yield Send(request, attempt_s, self.max_response_bytes)
             can_retry = retry_index < self.max_retries
             if isinstance(reply, httpx.Response):
                 if reply.is_success:
@@ -200,11 +228,18 @@ class ClientCore:
                 cause = f"HTTP {reply.status_code} (request id {reply.headers.get(REQUEST_ID_HEADER)})"
             else:
                 error = _transport_error(reply)
+                cut_short = attempt_s < self.attempt_timeout_s and isinstance(error, APITimeoutError)
+                if cut_short and not can_retry:
+                    raise _deadline_passed(self.deadline_s, error.message)
                 if not (can_retry and isinstance(error, APIConnectionError)):
                     raise error
                 wait_ms = backoff_ms(retry_index, self.random())
                 cause = error.message
-            self.log.info(
+            last_problem = cause
+            # A retry that could only start after the deadline is not worth the wait.
+            if self.clock() + wait_ms / 1000 >= deadline:
+                raise _deadline_passed(self.deadline_s, cause)
+            self.log.warning(
                 "actpass: retrying %s %s in %d ms (retry %d of %d) after %s",
                 options.method, options.path, wait_ms, retry_index + 1, self.max_retries, cause,
             )  # fmt: skip
@@ -214,19 +249,32 @@ class ClientCore:
     def _parse_success(self, response: httpx.Response, schema: str) -> APIResult:
         request_id = response.headers.get(REQUEST_ID_HEADER)
         status = response.status_code
+
+        def invalid(message: str, kind: str = "invalid_body") -> InvalidResponseError:
+            return InvalidResponseError(
+                f"HTTP {status}: {message}",
+                request_id=request_id,
+                status=status,
+                response=response,
+                kind=kind,
+            )
+
+        content_type = response.headers.get("content-type")
+        if not is_json_media_type(content_type):
+            shown = repr(content_type[:80]) if content_type else "none"
+            raise invalid(f"the media type is {shown}, not application/json", "media_type")
+        if response.extensions.get(OVERFLOW):
+            raise invalid(
+                f"the body is larger than the {self.max_response_bytes}-byte cap (max_response_bytes)",
+                "too_large",
+            )
         try:
             body = parse_json_strict(response.content)
         except CanonicalJsonError as exc:
-            raise InvalidResponseError(
-                f"HTTP {status}: the body is not JSON ({exc.code})",
-                request_id=request_id, status=status, response=response,
-            ) from None  # fmt: skip
+            raise invalid(f"the body is not JSON ({exc.code})") from None
         problem = check_response(schema, body)
         if problem:
-            raise InvalidResponseError(
-                f"HTTP {status}: the body is not a valid {schema}: {problem}",
-                request_id=request_id, status=status, response=response,
-            )  # fmt: skip
+            raise invalid(f"the body is not a valid {schema}: {problem}")
         if schema == "Decision" and "credential" in body:
             body["credential"] = CredentialLeaseDict(body["credential"])
         return APIResult(body, request_id=request_id, http_response=response)
@@ -256,7 +304,10 @@ class ClientCore:
         """Preflight: a gateway decision, or a client-made fail-closed ``deny``; never raises."""
         try:
             if mode not in MODES:
-                raise MisconfiguredError(f"mode must be one of {', '.join(MODES)}")
+                raise MisconfiguredError(
+                    "the mode is not one of the four", fix=f"Set mode= to one of {', '.join(MODES)}."
+                )
+            _check_action_fields(options.body or {})
             return cast("Decision", (yield from self.request_flow(options)))
         except Exception as error:  # anything at all, even a bug: never an allow, never a raise
             self.log.warning(
@@ -298,6 +349,44 @@ class ClientCore:
             slept += pause
 
 
+_ACTION_FIELDS = (
+    ("tool", 'a dotted tool name such as "stripe.refund.create"'),
+    ("goal", 'why the agent acts, such as "resolve_refund_request"'),
+)
+
+
+def _check_action_fields(body: Mapping[str, Any]) -> None:
+    """Fields a decision cannot be asked without: named here, before a request goes out."""
+    for field_name, example in _ACTION_FIELDS:
+        value = body.get(field_name)
+        if not isinstance(value, str) or not value:
+            raise MisconfiguredError(f"the action has no {field_name}", fix=f"Pass {field_name}=: {example}.")
+
+
+def is_json_media_type(content_type: str | None) -> bool:
+    """``application/json`` or any ``application/…+json``, case-insensitive, parameters ignored."""
+    if not content_type:
+        return False
+    essence = content_type.split(";", 1)[0].strip().lower()
+    if essence == "application/json":
+        return True
+    kind, _, subtype = essence.partition("/")
+    return kind == "application" and subtype.endswith("+json") and len(subtype) > len("+json")
+
+
+def normalise_base_url(raw: str) -> str:
+    """The gateway's root. A base URL ending in the API prefix (``…/api/v1``, the usual slip) is taken as
+    its root instead of being sent to ``…/api/v1/api/v1/…`` and answered 404."""
+    trimmed = raw.rstrip("/")
+    return trimmed[: -len(API_PREFIX)] if trimmed.endswith(API_PREFIX) else trimmed
+
+
+def _deadline_passed(deadline_s: float, last_problem: str) -> DeadlineExceededError:
+    return DeadlineExceededError(
+        f"no answer within the {deadline_s:g} s deadline (deadline=); last: {last_problem}"
+    )
+
+
 def _describe(error: Exception) -> str:
     # Our own messages are written to be safe to log; a foreign exception's text might not be.
     return str(error) if isinstance(error, ActPassError) else f"unexpected {type(error).__name__}"
@@ -308,19 +397,27 @@ def _transport_error(error: BaseException) -> ActPassError:
         return APITimeoutError(f"the request timed out ({type(error).__name__})")
     if isinstance(error, httpx.DecodingError):
         return InvalidResponseError("the response body could not be decoded")
+    if isinstance(error, ActPassError):
+        return error
     return APIConnectionError(f"no response from the gateway ({type(error).__name__})")
 
 
-def _misconfiguration(api_key: str | None, base_url: str) -> tuple[str | None, str | None]:
+KEY_FIX = f"Pass api_key= or set {ENV_API_KEY}; `actpass dev` prints a key when it starts."
+URL_FIX = f"Set base_url= (or {ENV_BASE_URL}) to the gateway's root, e.g. {DEFAULT_BASE_URL}."
+
+
+def _misconfiguration(
+    api_key: str | None, base_url: str
+) -> tuple[MisconfiguredError | None, MisconfiguredError | None]:
     key_problem = url_problem = None
     if not api_key:
-        key_problem = f"no API key: pass api_key= or set {ENV_API_KEY}"
+        key_problem = MisconfiguredError(f"no API key: pass api_key= or set {ENV_API_KEY}", fix=KEY_FIX)
     elif any(ch.isspace() or ord(ch) < 0x20 for ch in api_key):
-        key_problem = "the API key contains whitespace or control characters"
+        key_problem = MisconfiguredError("the API key contains whitespace or control characters", fix=KEY_FIX)
     try:
         url = httpx.URL(base_url)
         if url.scheme not in ("http", "https") or not url.host:
-            url_problem = f"the base URL must be http(s)://host[:port]: pass base_url= or set {ENV_BASE_URL}"
+            url_problem = MisconfiguredError("the base URL must be http(s)://host[:port]", fix=URL_FIX)
     except httpx.InvalidURL:
-        url_problem = f"the base URL is not a valid URL: pass base_url= or set {ENV_BASE_URL}"
+        url_problem = MisconfiguredError("the base URL is not a valid URL", fix=URL_FIX)
     return key_problem, url_problem

@@ -15,9 +15,15 @@ from typing_extensions import Self, Unpack
 
 from . import _endpoints as ep
 from ._base_client import ClientCore, Flow, Send, Sleep
-from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_MODE, DEFAULT_TIMEOUT_S
+from ._constants import (
+    DEFAULT_DEADLINE_S,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_MODE,
+    DEFAULT_TIMEOUT_S,
+)
 from ._guard import ExecuteContext, GuardResult, WaitForApproval, guard_flow
-from ._io import DEADLINE_PASSED, call_async, call_sync, is_awaitable, send_within
+from ._io import DEADLINE_PASSED, call_async, call_sync, is_awaitable, send_within, send_within_async
 from ._reports import AsyncReports, Reports
 from ._resources import (
     Approvals,
@@ -37,6 +43,7 @@ if TYPE_CHECKING:
     from ._generated.contract import (
         Decision,
         EvidenceEvent,
+        Health,
         IssuedPassport,
         Jwks,
         PassportRevocation,
@@ -64,6 +71,9 @@ class _ClientBase:
         max_retries: int,
         random: Callable[[], float] | None,
         logger: logging.Logger | None,
+        deadline: float,
+        max_response_bytes: int,
+        clock: Callable[[], float] | None,
     ) -> None:
         self._core = ClientCore(
             api_key=api_key,
@@ -75,6 +85,9 @@ class _ClientBase:
             max_retries=max_retries,
             random=random,
             logger=logger,
+            deadline=deadline,
+            max_response_bytes=max_response_bytes,
+            clock=clock,
         )
         self._preflight = functools.partial(
             ep.preflight, default_mode=self._core.mode, default_agent_id=self._core.agent_id
@@ -99,8 +112,10 @@ class ActPassClient(_ClientBase):
     ``api_key`` falls back to ``ACTPASS_API_KEY`` and ``base_url`` to ``ACTPASS_BASE_URL``, then
     ``http://127.0.0.1:8787``. A missing key or a bad URL does not raise here: ``preflight``/``guard``
     then fail closed with ``client.misconfigured`` and the other methods raise ``MisconfiguredError``.
-    ``transport``/``http_client`` swap the httpx layer (tests, proxies); ``sleep`` and ``random`` make
-    retry timing deterministic.
+    ``timeout`` bounds each attempt and ``deadline`` the whole call with its retries (seconds);
+    ``max_response_bytes`` caps a response body (after decompression). ``transport``/``http_client``
+    swap the httpx layer (tests, proxies); ``sleep``, ``random`` and ``clock`` make retry timing
+    deterministic.
     """
 
     def __init__(
@@ -118,6 +133,9 @@ class ActPassClient(_ClientBase):
         sleep: Callable[[float], None] | None = None,
         random: Callable[[], float] | None = None,
         logger: logging.Logger | None = None,
+        deadline: float = DEFAULT_DEADLINE_S,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         super().__init__(
             api_key,
@@ -129,6 +147,9 @@ class ActPassClient(_ClientBase):
             max_retries=max_retries,
             random=random,
             logger=logger,
+            deadline=deadline,
+            max_response_bytes=max_response_bytes,
+            clock=clock,
         )
         self._owns_http = http_client is None
         self._http = (
@@ -155,7 +176,7 @@ class ActPassClient(_ClientBase):
                 return cast(T, done.value)
             if isinstance(step, Send):
                 try:
-                    reply = send_within(self._http, step.request, self._core.attempt_timeout_s)
+                    reply = send_within(self._http, step.request, step.timeout_s, step.max_bytes)
                 except httpx.RequestError as error:
                     reply = error
             elif isinstance(step, Sleep):
@@ -256,6 +277,10 @@ class ActPassClient(_ClientBase):
         """Who the API key is: tenant, key id, roles and (for an agent-bound key) agent. Any valid key."""
         return cast("WhoAmI", self._run(self._core.request_flow(ep.whoami())))
 
+    def health(self) -> Health:
+        """The gateway's ``/healthz`` (no API key needed): ``{"status": "ok"}``; raises when unreachable."""
+        return cast("Health", self._run(self._core.request_flow(ep.health())))
+
 
 class AsyncActPassClient(_ClientBase):
     """The asyncio twin of :class:`ActPassClient`: same arguments, same results, ``await`` each call.
@@ -278,6 +303,9 @@ class AsyncActPassClient(_ClientBase):
         sleep: Callable[[float], Awaitable[None] | None] | None = None,
         random: Callable[[], float] | None = None,
         logger: logging.Logger | None = None,
+        deadline: float = DEFAULT_DEADLINE_S,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         super().__init__(
             api_key,
@@ -289,6 +317,9 @@ class AsyncActPassClient(_ClientBase):
             max_retries=max_retries,
             random=random,
             logger=logger,
+            deadline=deadline,
+            max_response_bytes=max_response_bytes,
+            clock=clock,
         )
         self._owns_http = http_client is None
         self._http = (
@@ -318,8 +349,8 @@ class AsyncActPassClient(_ClientBase):
                 return cast(T, done.value)
             if isinstance(step, Send):
                 try:
-                    sending = self._http.send(step.request)
-                    reply = await asyncio.wait_for(sending, self._core.attempt_timeout_s)
+                    sending = send_within_async(self._http, step.request, step.timeout_s, step.max_bytes)
+                    reply = await asyncio.wait_for(sending, step.timeout_s)
                 except asyncio.TimeoutError:
                     reply = httpx.ReadTimeout(DEADLINE_PASSED, request=step.request)
                 except httpx.RequestError as error:
@@ -434,3 +465,7 @@ class AsyncActPassClient(_ClientBase):
     async def whoami(self) -> WhoAmI:
         """Who the API key is: tenant, key id, roles and (for an agent-bound key) agent. Any valid key."""
         return cast("WhoAmI", await self._run(self._core.request_flow(ep.whoami())))
+
+    async def health(self) -> Health:
+        """The gateway's ``/healthz`` (no API key needed): ``{"status": "ok"}``; raises when unreachable."""
+        return cast("Health", await self._run(self._core.request_flow(ep.health())))

@@ -5,6 +5,7 @@ from __future__ import annotations
 DEFAULT_BASE_URL = "http://127.0.0.1:8787"
 API_PREFIX = "/api/v1"
 JWKS_PATH = "/.well-known/jwks.json"
+HEALTH_PATH = "/healthz"
 
 ENV_API_KEY = "ACTPASS_API_KEY"
 ENV_BASE_URL = "ACTPASS_BASE_URL"
@@ -15,6 +16,11 @@ MODES = ("enforce", "monitor", "warn", "strict")
 # Per attempt, applied to each of connect, read, write and pool acquisition (httpx semantics).
 DEFAULT_TIMEOUT_S = 10.0
 DEFAULT_MAX_RETRIES = 2
+# Overall deadline of one call across its attempts and backoff waits; a backoff that would end past it is
+# not taken, and each attempt's timeout is cut to what is left (SPEC §16.6).
+DEFAULT_DEADLINE_S = 15.0
+# Largest response body read, counted after decompression; reading stops there (SPEC §16.6).
+DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024
 
 # Backoff before retry n (0-based): min(BACKOFF_BASE_MS * 2**n, BACKOFF_CAP_MS), minus up to
 # BACKOFF_JITTER of itself, floored to whole milliseconds (as the TypeScript client does).

@@ -1,7 +1,8 @@
-"""Decisions the client makes itself when it cannot get a valid one from the gateway (SPEC §9).
+"""Decisions the client makes itself when it cannot get a valid one from the gateway (SPEC §9, §16.6).
 
 They always deny. Only ``monitor`` lets the action run, and then ``enforced`` is False so nobody can
-mistake the result for a gateway decision.
+mistake the result for a gateway decision. Each carries ``cause`` ``{kind, status?, code?, message}``
+and a next step naming what to fix.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from ._exceptions import (
     ActPassError,
     APIError,
     APITimeoutError,
+    DeadlineExceededError,
     InvalidResponseError,
     MisconfiguredError,
 )
@@ -22,14 +24,29 @@ from ._response import APIResult
 if TYPE_CHECKING:
     from ._generated.contract import Decision, PassportVerification
 
-__all__ = ["client_decision", "client_verification", "reason_for_error"]
+__all__ = ["client_decision", "client_verification", "diagnose", "reason_for_error"]
 
-_NEXT_STEPS = {
-    "client.misconfigured": "Set api_key= (or ACTPASS_API_KEY) and an http(s) base_url (or ACTPASS_BASE_URL)",
-    "client.unreachable": "Check that the gateway is running and reachable at the client's base_url.",
-    "client.timeout": "Check the gateway's health; raise the client's timeout if the gateway is slow.",
-    "client.http_error": "Read the gateway's error code in explain.summary; quote the request id.",
-    "client.invalid_response": "The base_url may point at something other than an ActPass gateway.",
+_STEPS = {
+    "unreachable": "Check that the gateway is running and reachable at base_url (or ACTPASS_BASE_URL).",
+    "timeout": "Check the gateway's health and latency, or raise the client's timeout= / deadline=.",
+    "media_type": "Check that base_url points at an ActPass gateway: this answer did not come from one "
+    "(a proxy, a login page?).",
+    "too_large": "Check that base_url points at an ActPass gateway; raise max_response_bytes= only if "
+    "you expect large answers.",
+    "invalid_body": "Check that base_url points at an ActPass gateway of a compatible version.",
+    "api_key": "Check the API key (api_key= or ACTPASS_API_KEY): the gateway does not know it. "
+    "`actpass dev` prints its keys when it starts.",
+    "tenant": "Check tenant_id=: the API key belongs to another tenant. Use that tenant's id, or drop "
+    "tenant_id (the key decides the tenant).",
+    "role": "The API key's role may not call this operation: use a key with the needed role "
+    "(agent, approver or admin).",
+    "base_url": "Check base_url: it must be the gateway's root (e.g. http://127.0.0.1:8787), without a "
+    "path such as /api/v1.",
+    "rate_limited": "The gateway is rate-limiting this key: slow down, or retry after the time it asked for.",
+    "conflict": "Another request holds this idempotency key or state: retry with a new call.",
+    "server": "The gateway failed: look up the request id in the gateway's log "
+    "(`actpass dev` prints one line per request).",
+    "internal": "This is a bug or a broken environment: report it with the message above.",
 }
 
 
@@ -46,17 +63,70 @@ def reason_for_error(error: Exception) -> str:
     return "client.unreachable"
 
 
-def _what(error: Exception) -> tuple[str, str | None]:
-    """What went wrong, safe to show, and the request id when a response arrived."""
-    if isinstance(error, ActPassError):
-        return error.message, error.request_id
-    return f"unexpected client error ({type(error).__name__})", None
+def diagnose(error: Exception) -> tuple[dict[str, Any], str]:
+    """``cause`` (safe to show) and the specific next step for ``error``."""
+    if not isinstance(error, ActPassError):
+        message = f"unexpected client error ({type(error).__name__})"
+        return {"kind": "internal", "message": message}, _STEPS["internal"]
+    message = error.message
+    if isinstance(error, MisconfiguredError):
+        return {"kind": "configuration", "message": message}, error.fix
+    if isinstance(error, InvalidResponseError):
+        cause: dict[str, Any] = {"kind": error.kind, "message": message}
+        if error.status is not None:
+            cause["status"] = error.status
+        return cause, _STEPS.get(error.kind, _STEPS["invalid_body"])
+    if isinstance(error, APITimeoutError):
+        kind = "deadline" if isinstance(error, DeadlineExceededError) else "timeout"
+        return {"kind": kind, "message": message}, _STEPS["timeout"]
+    if isinstance(error, APIError):
+        cause = {"kind": "http_status", "status": error.status, "message": f"the gateway answered {message}"}
+        if error.code is not None:
+            cause["code"] = error.code
+        return cause, _status_step(error)
+    return {"kind": "connection", "message": message}, _STEPS["unreachable"]
+
+
+def _status_step(error: APIError) -> str:
+    status = error.status
+    if status == 401:
+        return _STEPS["api_key"]
+    if status == 403:
+        return _STEPS["tenant"] if error.code == "auth.tenant_mismatch" else _STEPS["role"]
+    if status == 404:  # the gateway's own 404 on a decision call: the route is not there
+        return _STEPS["base_url"]
+    if status in (400, 422):
+        return _bad_request_step(error.body)
+    if status == 429:
+        return _STEPS["rate_limited"]
+    if status == 409:
+        return _STEPS["conflict"]
+    return _STEPS["server"]
+
+
+def _bad_request_step(body: Any) -> str:
+    """Names the field the gateway complained about, when its error body says which one."""
+    error = body.get("error") if isinstance(body, dict) else None
+    if not isinstance(error, dict):
+        return "Fix the request the gateway rejected (see the cause)."
+    details = error.get("details")
+    first = details[0] if isinstance(details, list) and details else None
+    if isinstance(first, dict) and isinstance(first.get("path"), str):
+        why = f": {first['message']}" if isinstance(first.get("message"), str) else ""
+        return f"Fix the request field `{first['path']}`{why}."
+    message = error.get("message")
+    return f"Fix the request: {message}" if isinstance(message, str) else "Fix the request (see the cause)."
+
+
+def _request_id(error: Exception) -> str | None:
+    return error.request_id if isinstance(error, ActPassError) else None
 
 
 def client_decision(error: Exception, *, mode: str) -> Decision:
     """A fail-closed ``deny`` explaining ``error``; ``enforced`` is False only in ``monitor``."""
     reason = reason_for_error(error)
-    what, request_id = _what(error)
+    cause, next_step = diagnose(error)
+    request_id = _request_id(error)
     monitor = mode == "monitor"
     consequence = (
         "monitor mode: the action is not enforced and runs unchecked"
@@ -71,10 +141,11 @@ def client_decision(error: Exception, *, mode: str) -> Decision:
         "enforced": not monitor,
         "source": CLIENT_SOURCE,
         "explain": {
-            "summary": f"No decision from ActPass: {what}; {consequence}.",
+            "summary": f"No decision from ActPass: {cause['message']}; {consequence}.",
             "matched_rules": [],
-            "next_steps": [_NEXT_STEPS[reason]],
+            "next_steps": [next_step],
         },
+        "cause": cause,
         "decided_at": _now_iso(),
     }
     if mode in ("monitor", "warn"):
@@ -86,12 +157,14 @@ def client_decision(error: Exception, *, mode: str) -> Decision:
 
 def client_verification(error: Exception) -> PassportVerification:
     """``verify_passport``'s fail-closed answer: not valid, with the same client reason codes."""
-    what, request_id = _what(error)
+    cause, _ = diagnose(error)
+    request_id = _request_id(error)
     data: dict[str, Any] = {
         "valid": False,
         "reason_code": reason_for_error(error),
-        "message": f"No verification from ActPass: {what}; treat the passport as invalid.",
+        "message": f"No verification from ActPass: {cause['message']}; treat the passport as invalid.",
         "source": CLIENT_SOURCE,
+        "cause": cause,
     }
     if request_id is not None:
         data["request_id"] = request_id

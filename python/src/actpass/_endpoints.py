@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any, Union
 
 from ._base_client import RequestOptions, path_segment
-from ._constants import JWKS_PATH
+from ._constants import HEALTH_PATH, JWKS_PATH
 
 __all__ = [
     "PREFLIGHT_FIELDS",
@@ -21,6 +21,7 @@ __all__ = [
     "evidence_verify",
     "get_approval",
     "get_policy",
+    "health",
     "issue_passport",
     "jwks",
     "list_approvals",
@@ -117,6 +118,10 @@ def record_evidence(type: str, data: Mapping[str, Any]) -> RequestOptions:
 
 def jwks() -> RequestOptions:
     return RequestOptions("GET", JWKS_PATH, "Jwks", api_path=False)
+
+
+def health() -> RequestOptions:
+    return RequestOptions("GET", HEALTH_PATH, "Health", api_path=False)
 
 
 def list_approvals(status: str | None, limit: int | None) -> RequestOptions:

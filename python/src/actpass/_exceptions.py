@@ -15,6 +15,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "ConflictError",
+    "DeadlineExceededError",
     "InternalServerError",
     "InvalidResponseError",
     "MisconfiguredError",
@@ -36,8 +37,16 @@ class ActPassError(Exception):
         self.request_id = request_id
 
 
+DEFAULT_FIX = "Set api_key= (or ACTPASS_API_KEY) and an http(s) base_url= (or ACTPASS_BASE_URL)."
+
+
 class MisconfiguredError(ActPassError):
-    """The client cannot send anything: no API key, or a base URL that is not http(s)://host."""
+    """The client cannot send anything: no API key, a base URL that is not http(s)://host, a bad option
+    or a missing field. ``fix`` names what to change (it becomes the decision's ``next_steps``)."""
+
+    def __init__(self, message: str, *, fix: str = DEFAULT_FIX) -> None:
+        super().__init__(message)
+        self.fix = fix
 
 
 class APIConnectionError(ActPassError):
@@ -48,8 +57,14 @@ class APITimeoutError(APIConnectionError):
     """An attempt took longer than the client's timeout."""
 
 
+class DeadlineExceededError(APITimeoutError):
+    """The call's overall deadline (``deadline``, across attempts and backoff) passed without an answer."""
+
+
 class InvalidResponseError(ActPassError):
-    """A 2xx answer whose body is not JSON or does not match the contract."""
+    """A 2xx answer the client will not act on. ``kind``: ``media_type`` (not application/json or
+    ``+json``), ``too_large`` (over ``max_response_bytes``) or ``invalid_body`` (not JSON, or not the
+    contract's shape)."""
 
     def __init__(
         self,
@@ -58,10 +73,12 @@ class InvalidResponseError(ActPassError):
         request_id: str | None = None,
         status: int | None = None,
         response: httpx.Response | None = None,
+        kind: str = "invalid_body",
     ) -> None:
         super().__init__(message, request_id=request_id)
         self.status = status
         self.response = response
+        self.kind = kind
 
 
 class APIError(ActPassError):

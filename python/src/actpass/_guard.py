@@ -5,19 +5,27 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, cast
 
 from typing_extensions import TypedDict
 
 from ._base_client import Call, CallOutcome, ClientCore, Flow, RequestOptions
 from ._canonical import CanonicalJsonError, canonical_bytes
-from ._constants import DEFAULT_APPROVAL_WAIT_S
-from ._exceptions import ActPassError
+from ._constants import DEFAULT_APPROVAL_WAIT_S, DEFAULT_MODE, MODES
+from ._decisions import client_decision
+from ._exceptions import ActPassError, MisconfiguredError
 
 if TYPE_CHECKING:
     from ._generated.contract import CredentialLease, Decision
 
-__all__ = ["ExecuteContext", "GuardResult", "WaitForApproval", "guard_flow", "should_execute"]
+__all__ = [
+    "ExecuteContext",
+    "GuardResult",
+    "WaitForApproval",
+    "execute_fn_problem",
+    "guard_flow",
+    "should_execute",
+]
 
 
 class ExecuteContext(TypedDict):
@@ -59,6 +67,16 @@ def guard_flow(
     record_outcome: bool,
 ) -> Flow[GuardResult]:
     options, mode = preflight(params)
+    problem = execute_fn_problem(execute_fn)
+    if problem is not None:
+        # Checked before deciding: a one-time approval or passport must not be spent on a call that
+        # could never run the action.
+        core.log.warning("actpass: guard() failed closed (client.misconfigured): %s", problem.message)
+        misconfigured = client_decision(problem, mode=mode if mode in MODES else DEFAULT_MODE)
+        return GuardResult(decision=misconfigured, result=None, error=None, executed=False)
+    if _arity(execute_fn) == 0:
+        no_argument = cast(Callable[[], Any], execute_fn)
+        execute_fn = lambda _context: no_argument()  # noqa: E731
     decision = yield from core.decision_flow(options, mode)
     approval_id = decision.get("approval_request_id")
     if (
@@ -87,6 +105,49 @@ def guard_flow(
     if record_outcome and decision.get("source") == "gateway":
         yield from _record_outcome(core, decision, params, outcome, duration_ms)
     return GuardResult(decision=decision, result=outcome.value, error=outcome.error, executed=True)
+
+
+_EXECUTE_FIX = (
+    "Pass execute_fn=: a function taking no argument or one (the ExecuteContext), "
+    "e.g. execute_fn=lambda ctx: refund(ctx['credential'])."
+)
+
+
+def execute_fn_problem(execute_fn: Any) -> MisconfiguredError | None:
+    """Why ``execute_fn`` cannot be called with zero or one positional argument, or None when it can."""
+    if not callable(execute_fn):
+        return MisconfiguredError(
+            f"execute_fn is not callable ({type(execute_fn).__name__})", fix=_EXECUTE_FIX
+        )
+    if _arity(execute_fn) is None:
+        return MisconfiguredError(
+            "execute_fn needs more than one argument; guard() passes at most one", fix=_EXECUTE_FIX
+        )
+    return None
+
+
+def _arity(fn: Callable[..., Any]) -> int | None:
+    """0 when ``fn`` takes no argument, 1 when it takes one, None when it needs more (or keyword-only)."""
+    import inspect  # on the first guard() only: inspect costs ~12 ms of `import actpass`
+
+    try:
+        signature = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return 1  # a builtin without a signature: call it with the context, as before
+    kinds = inspect.Parameter
+    positional = [
+        p
+        for p in signature.parameters.values()
+        if p.kind in (kinds.POSITIONAL_ONLY, kinds.POSITIONAL_OR_KEYWORD)
+    ]
+    required = [p for p in positional if p.default is kinds.empty]
+    keyword_only = [
+        p for p in signature.parameters.values() if p.kind == kinds.KEYWORD_ONLY and p.default is kinds.empty
+    ]
+    if keyword_only or len(required) > 1:
+        return None
+    takes_more = any(p.kind == kinds.VAR_POSITIONAL for p in signature.parameters.values())
+    return 1 if required or positional or takes_more else 0
 
 
 def _rerun_once_approved(

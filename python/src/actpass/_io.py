@@ -10,7 +10,7 @@ from typing import Any, cast
 import httpx
 from typing_extensions import TypeGuard
 
-from ._base_client import Call, CallOutcome
+from ._base_client import OVERFLOW, Call, CallOutcome
 
 
 def is_awaitable(value: object) -> TypeGuard[Awaitable[Any]]:
@@ -37,16 +37,61 @@ class _DeadlineStream(httpx.SyncByteStream):
         self._inner.close()
 
 
-def send_within(http: httpx.Client, request: httpx.Request, seconds: float) -> httpx.Response:
+def _declared_too_large(response: httpx.Response, cap: int) -> bool:
+    # Only a plain body's length is known up front; an encoded one is counted as it decompresses.
+    declared = response.headers.get("content-length", "")
+    return "content-encoding" not in response.headers and declared.isdigit() and int(declared) > cap
+
+
+def _keep(response: httpx.Response, chunks: list[bytes], overflow: bool) -> None:
+    response._content = b"".join(chunks)  # what httpx's own read() stores
+    if overflow:
+        response.extensions[OVERFLOW] = True
+
+
+def send_within(http: httpx.Client, request: httpx.Request, seconds: float, cap: int) -> httpx.Response:
     # Connecting and each read are bounded by httpx's own timeouts; the body is read here, chunk by
-    # chunk, so a trickling server is cut off at the deadline (at most one read timeout late).
+    # chunk, so a trickling server is cut off at the deadline (at most one read timeout late), and
+    # reading stops at `cap` decoded bytes (a gzip bomb is cut off like a plain large body).
     deadline = time.monotonic() + seconds
+    request.extensions["timeout"] = httpx.Timeout(seconds).as_dict()
     response = http.send(request, stream=True)
     try:
         response.stream = _DeadlineStream(cast(httpx.SyncByteStream, response.stream), deadline, request)
-        response.read()
+        chunks: list[bytes] = []
+        size, overflow = 0, _declared_too_large(response, cap)
+        if not overflow:
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > cap:
+                    overflow = True
+                    break
+                chunks.append(chunk)
+        _keep(response, chunks, overflow)
     finally:
         response.close()
+    return response
+
+
+async def send_within_async(
+    http: httpx.AsyncClient, request: httpx.Request, seconds: float, cap: int
+) -> httpx.Response:
+    """The async twin of :func:`send_within`; the caller bounds the whole attempt with ``wait_for``."""
+    request.extensions["timeout"] = httpx.Timeout(seconds).as_dict()
+    response = await http.send(request, stream=True)
+    try:
+        chunks: list[bytes] = []
+        size, overflow = 0, _declared_too_large(response, cap)
+        if not overflow:
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > cap:
+                    overflow = True
+                    break
+                chunks.append(chunk)
+        _keep(response, chunks, overflow)
+    finally:
+        await response.aclose()
     return response
 
 

@@ -3,6 +3,12 @@ in ``enforce`` (execute runs only on a real allow) and ``monitor`` (execute alwa
 
 from __future__ import annotations
 
+import gzip
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
@@ -24,12 +30,44 @@ def test_vectors_exist() -> None:
     assert CASES
 
 
+# How each option is spelled in this language, for expect.next_step_names.
+SPELLING = {"api_key": "api_key", "tenant_id": "tenant_id", "base_url": "base_url"}
+
+
+class Clock:
+    """The client's clock: real monotonic time plus every injected sleep and scripted attempt time."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return time.monotonic() + self.offset
+
+
+class ClockedSleeps(Sleeps):
+    def __init__(self, clock: Clock) -> None:
+        super().__init__()
+        self.clock = clock
+
+    def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+        self.clock.offset += seconds
+
+
+def body_bytes(step: dict[str, Any]) -> bytes:
+    """The step's body padded with JSON whitespace to pad_to_bytes, gzip-compressed when asked."""
+    body = step.get("body", "").encode()
+    body += b" " * max(0, step.get("pad_to_bytes", 0) - len(body))
+    return gzip.compress(body, compresslevel=6) if step.get("content_encoding") == "gzip" else body
+
+
 class ScriptedGateway:
     """Answers preflight attempts from the case's script; outcome evidence is always accepted."""
 
-    def __init__(self, responses: list[dict[str, Any]]) -> None:
+    def __init__(self, responses: list[dict[str, Any]], clock: Clock) -> None:
         self.script = list(responses)
         self.attempts: list[httpx.Request] = []
+        self.clock = clock
 
     def handler(self, request: httpx.Request) -> httpx.Response:
         if request.url.path != PREFLIGHT:
@@ -39,7 +77,43 @@ class ScriptedGateway:
         step = self.script.pop(0)
         if "fault" in step:
             raise FAULTS[step["fault"]](request)
-        return httpx.Response(step["status"], headers=step.get("headers", {}), content=step["body"].encode())
+        self.clock.offset += step.get("elapsed_ms", 0) / 1000
+        headers = dict(step.get("headers", {}))
+        if step.get("content_encoding"):
+            headers["content-encoding"] = step["content_encoding"]
+        return httpx.Response(step["status"], headers=headers, content=body_bytes(step))
+
+
+@contextmanager
+def hung_server(attempts: list[Any]) -> Iterator[str]:
+    """A real loopback server that accepts and reads each request and never answers."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.1)
+    stop = threading.Event()
+    held: list[socket.socket] = []
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                continue
+            head = conn.recv(65536).split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
+            method, target, _ = head[0].split(" ", 2)
+            fields = [tuple(part.strip() for part in line.split(":", 1)) for line in head[1:]]
+            attempts.append(httpx.Request(method, f"http://127.0.0.1{target}", headers=fields))
+            held.append(conn)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        for conn in held:
+            conn.close()
+        listener.close()
 
 
 @pytest.mark.parametrize("mode", ["enforce", "monitor"])
@@ -50,27 +124,48 @@ async def test_fail_closed_vector(
 ) -> None:
     monkeypatch.delenv("ACTPASS_API_KEY", raising=False)
     monkeypatch.delenv("ACTPASS_BASE_URL", raising=False)
-    gateway = ScriptedGateway(case["responses"])
-    sleeps = Sleeps()
+    clock = Clock()
+    gateway = ScriptedGateway(case["responses"], clock)
+    sleeps = ClockedSleeps(clock)
     cls = actpass.ActPassClient if kind == "sync" else actpass.AsyncActPassClient
-    client = cls(
-        api_key=case["client"].get("api_key"),
-        base_url=case["client"].get("base_url"),
-        transport=httpx.MockTransport(gateway.handler),
-        sleep=sleeps,
-        random=lambda: case["random"],
-    )
+    options: dict[str, Any] = {}
+    for vector_name, option in (
+        ("max_response_bytes", "max_response_bytes"),
+        ("deadline_ms", "deadline"),
+        ("timeout_ms", "timeout"),
+    ):
+        if vector_name in case["client"]:
+            value = case["client"][vector_name]
+            options[option] = value / 1000 if vector_name.endswith("_ms") else value
+    action: dict[str, Any] = {
+        "goal": "resolve_refund_request",
+        "tool": "stripe.refund.create",
+        "args": {"amount": 4900, "currency": "usd"},
+    }
+    for omitted in case.get("action_omit", []):
+        del action[omitted]
     executions: list[Any] = []
-
-    out = await call(
-        client.guard(
-            goal="resolve_refund_request",
-            tool="stripe.refund.create",
-            args={"amount": 4900, "currency": "usd"},
-            mode=mode,
-            execute_fn=lambda ctx: executions.append(ctx) or "refunded",
+    hangs = any(step.get("fault") == "hang" for step in case["responses"])
+    with hung_server(gateway.attempts) if hangs else _no_server() as real_url:
+        base_url = case["client"].get("base_url")
+        if "base_url_suffix" in case["client"]:
+            base_url = "http://127.0.0.1:8787" + case["client"]["base_url_suffix"]
+        client = cls(
+            api_key=case["client"].get("api_key"),
+            base_url=real_url or base_url,
+            transport=None if real_url else httpx.MockTransport(gateway.handler),
+            sleep=sleeps,
+            random=lambda: case["random"],
+            clock=clock,
+            **options,
         )
-    )
+        out = await call(
+            client.guard(
+                **action,
+                mode=mode,
+                execute_fn=lambda ctx: executions.append(ctx) or "refunded",
+            )
+        )
 
     expect = case["expect"]
     decision = out["decision"]
@@ -88,6 +183,16 @@ async def test_fail_closed_vector(
         assert decision.request_id == expect["request_id"]
         if decision["source"] == "client":
             assert decision["request_id"] == expect["request_id"]
+    if "cause" in expect:
+        cause = decision["cause"]
+        assert {key: cause.get(key) for key in expect["cause"]} == expect["cause"]
+        assert isinstance(cause["message"], str) and cause["message"]
+        for optional in ("status", "code"):
+            if optional not in expect["cause"]:
+                assert optional not in cause
+    if "next_step_names" in expect:
+        name = SPELLING.get(expect["next_step_names"], expect["next_step_names"])
+        assert name in " ".join(decision["explain"]["next_steps"])
     if decision["source"] == "client":
         assert decision["enforced"] is (mode != "monitor")
         assert decision["mode"] == mode
@@ -108,3 +213,8 @@ async def test_fail_closed_vector(
         assert executions[0]["decision"] is decision
     else:
         assert out["result"] is None
+
+
+@contextmanager
+def _no_server() -> Iterator[None]:
+    yield None

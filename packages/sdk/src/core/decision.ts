@@ -8,6 +8,28 @@ export type ClientReasonCode =
   | 'client.invalid_response'
   | 'client.misconfigured';
 
+/** What went wrong, as a kind a program can switch on. */
+export type ClientCauseKind =
+  | 'configuration'
+  | 'connection'
+  | 'timeout'
+  | 'deadline'
+  | 'aborted'
+  | 'http_status'
+  | 'media_type'
+  | 'too_large'
+  | 'invalid_body'
+  | 'internal';
+
+/** Why the SDK made the decision itself: the HTTP status and error code when a response arrived. */
+export interface ClientCause {
+  kind: ClientCauseKind;
+  status?: number;
+  /** The gateway's `error.code` (e.g. `auth.invalid_key`), when it sent one. */
+  code?: string;
+  message: string;
+}
+
 /**
  * A fail-closed decision made by the SDK, not the gateway: always `deny`, `enforced` unless the call
  * ran in `monitor`. Fields only the gateway can fill (ledger event, action hash, policy) are absent;
@@ -23,6 +45,8 @@ export interface ClientDecision {
   /** Present in `monitor` and `warn`, like the gateway's. */
   would_decision?: 'deny';
   explain: Explain;
+  /** Why no gateway decision arrived; `explain.next_steps` says what to fix. */
+  cause: ClientCause;
   /** The last response's `x-request-id`, when any response arrived. */
   request_id?: string;
   decided_at: string;
@@ -42,6 +66,7 @@ export interface ClientPassportVerification {
   reason_code: ClientReasonCode;
   message: string;
   source: 'client';
+  cause: ClientCause;
   request_id?: string;
   claims?: undefined;
 }

@@ -82,6 +82,11 @@ export class APIConnectionTimeoutError extends APIConnectionError {
   override name = 'APIConnectionTimeoutError';
 }
 
+/** The call's overall deadline (`deadlineMs`, across every attempt and backoff) passed without an answer. */
+export class DeadlineExceededError extends APIConnectionTimeoutError {
+  override name = 'DeadlineExceededError';
+}
+
 /** The caller's own `signal` aborted the call; never retried. */
 export class APIUserAbortError extends APIError {
   override name = 'APIUserAbortError';
@@ -90,25 +95,43 @@ export class APIUserAbortError extends APIError {
   }
 }
 
-/** A 2xx response whose body is not JSON or does not match the contract's schema. */
+/** What was wrong with a 2xx answer: its media type, its size, or its body. */
+export type InvalidResponseKind = 'media_type' | 'too_large' | 'invalid_body';
+
+/**
+ * A 2xx response the SDK will not act on: not `application/json` (or `+json`), larger than
+ * `maxResponseBytes`, not JSON, or not matching the contract's schema.
+ */
 export class InvalidResponseError extends ActPassError {
   override name = 'InvalidResponseError';
   readonly status: number;
   readonly requestId: string | null;
-  /** The raw body text, for debugging. */
+  /** The raw body text (only its start when it was too large), for debugging. */
   readonly rawBody: string;
+  readonly kind: InvalidResponseKind;
 
-  constructor(message: string, init: { status: number; requestId: string | null; rawBody: string }) {
+  constructor(
+    message: string,
+    init: { status: number; requestId: string | null; rawBody: string; kind?: InvalidResponseKind },
+  ) {
     super(message);
     this.status = init.status;
     this.requestId = init.requestId;
     this.rawBody = init.rawBody;
+    this.kind = init.kind ?? 'invalid_body';
   }
 }
 
 /** The client cannot make a request at all: no API key, a bad base URL, no `fetch`, a bad option. */
 export class MisconfiguredError extends ActPassError {
   override name = 'MisconfiguredError';
+  /** What to change, naming the option or field (becomes the decision's `next_steps`). */
+  readonly fix: string;
+
+  constructor(message: string, init: { fix?: string } = {}) {
+    super(message);
+    this.fix = init.fix ?? 'Set apiKey (or ACTPASS_API_KEY) and a valid baseUrl (or ACTPASS_BASE_URL).';
+  }
 }
 
 const STATUS_CLASSES: Record<number, new (init: APIErrorInit) => APIError> = {

@@ -81,6 +81,10 @@ export interface RequestOptions {
   timeoutMs?: number;
   /** Retries for this call. */
   maxRetries?: number;
+  /** Overall deadline of this call across its retries, in ms. */
+  deadlineMs?: number;
+  /** Response size cap of this call, in bytes after decompression. */
+  maxResponseBytes?: number;
   /** Idempotency key for a POST; by default one random key per call, reused on its retries. */
   idempotencyKey?: string;
 }

@@ -26,7 +26,12 @@ export async function runGuard<T>(client: ActPass, params: GuardParams<T>): Prom
   const mode = input.mode ?? client._internals.mode;
   if (typeof execute !== 'function') {
     const decision = withResponse(
-      clientDecision(new MisconfiguredError('guard() needs an execute function'), mode),
+      clientDecision(
+        new MisconfiguredError('guard() needs an execute function', {
+          fix: 'Pass `execute`: the function that performs the action, e.g. execute: async ({ credential }) => …',
+        }),
+        mode,
+      ),
       null,
       null,
     );

@@ -4,13 +4,19 @@ import {
   APIConnectionTimeoutError,
   APIUserAbortError,
   InvalidResponseError,
+  type InvalidResponseKind,
 } from '../core/errors.js';
 import type { WithResponse } from '../core/types.js';
+import { isJsonMediaType, readCapped } from './body.js';
 import { attemptSignal, isTimeoutReason, raceAbort } from './signals.js';
 
 export interface Exchange {
   response: Response;
   text: string;
+  /** The body was longer than the response cap; `text` holds only its start. */
+  overflow: boolean;
+  /** The cap that applied, in bytes (for the error message). */
+  cap: number;
 }
 
 /**
@@ -24,13 +30,15 @@ export async function sendOnce(
   init: RequestInit,
   timeoutMs: number,
   caller: AbortSignal | undefined,
+  cap: number,
 ): Promise<Exchange> {
   const signal = attemptSignal(timeoutMs, caller);
   try {
     return await raceAbort(
       (async () => {
         const response = await fetchImpl(url, { ...init, signal, redirect: 'error' });
-        return { response, text: await response.text() };
+        const { text, overflow } = await readCapped(response, cap);
+        return { response, text, overflow, cap };
       })(),
       signal,
     );
@@ -51,12 +59,29 @@ function describeNetworkError(error: unknown): string {
   return `connection failed: ${error.message}${code ? ` (${code})` : ''}`;
 }
 
-/** Checks a 2xx body against its schema; returns the raw JSON (unknown fields kept) with the exchange. */
+/**
+ * Checks a 2xx answer (SPEC §16.6): a JSON media type, a body within the cap, JSON that matches the
+ * schema. Returns the raw JSON (unknown fields kept) with the exchange.
+ */
 export function parseResult<T>(schema: z.ZodMiniType<T>, exchange: Exchange): WithResponse<T> {
   const { response, text } = exchange;
   const requestId = response.headers.get('x-request-id');
-  const fail = (message: string) =>
-    new InvalidResponseError(message, { status: response.status, requestId, rawBody: text });
+  const fail = (message: string, kind: InvalidResponseKind = 'invalid_body') =>
+    new InvalidResponseError(message, { status: response.status, requestId, rawBody: text, kind });
+  const contentType = response.headers.get('content-type');
+  if (!isJsonMediaType(contentType)) {
+    const shown = contentType ? `"${contentType.slice(0, 80)}"` : 'none';
+    throw fail(
+      `the gateway's response (HTTP ${response.status}) has media type ${shown}, not application/json`,
+      'media_type',
+    );
+  }
+  if (exchange.overflow) {
+    throw fail(
+      `the gateway's response (HTTP ${response.status}) is larger than the ${exchange.cap}-byte cap (maxResponseBytes)`,
+      'too_large',
+    );
+  }
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -5,6 +5,7 @@ import {
   APIConnectionTimeoutError,
   APIUserAbortError,
   InternalServerError,
+  InvalidResponseError,
 } from '../../src/index.js';
 import { allowDecision, BASE_URL, REFUND } from '../helpers/fixtures.js';
 import { recordingSleep, scriptedFetch } from '../helpers/scripted-fetch.js';
@@ -119,5 +120,86 @@ describe('request loop', () => {
     const { fetch } = scriptedFetch([{ status: 200, json: { items: [], next_cursor: 'abc' } }]);
     const list = await new ActPass({ apiKey: 'k', baseUrl: BASE_URL, fetch }).tools.list();
     expect(list).toEqual({ items: [], next_cursor: 'abc' });
+  });
+});
+
+describe('response limits', () => {
+  it('stops reading an endless 2xx body at the cap and answers client.invalid_response', async () => {
+    let pulls = 0;
+    const endless = (async () =>
+      new Response(
+        new ReadableStream<Uint8Array>({
+          pull(controller) {
+            pulls++;
+            controller.enqueue(new Uint8Array(16 * 1024).fill(0x20));
+          },
+        }),
+        { status: 200, headers: { 'content-type': 'application/json' } },
+      )) as unknown as typeof fetch;
+    const client = new ActPass({
+      apiKey: 'k',
+      baseUrl: BASE_URL,
+      fetch: endless,
+      maxResponseBytes: 64 * 1024,
+    });
+    const decision = await client.preflight(REFUND);
+    expect(decision).toMatchObject({
+      decision: 'deny',
+      reason_code: 'client.invalid_response',
+      source: 'client',
+    });
+    expect(decision).toMatchObject({ cause: { kind: 'too_large', status: 200 } });
+    // 64 KiB cap in 16 KiB chunks: the fifth chunk crosses it; a stream may pre-pull one more.
+    expect(pulls).toBeLessThanOrEqual(7);
+  });
+
+  it('refuses a declared content-length above the cap without reading the body', async () => {
+    let pulled = false;
+    const big = (async () =>
+      new Response(
+        new ReadableStream<Uint8Array>(
+          {
+            pull(controller) {
+              pulled = true;
+              controller.close();
+            },
+          },
+          { highWaterMark: 0 },
+        ),
+        { status: 200, headers: { 'content-type': 'application/json', 'content-length': '20000000' } },
+      )) as unknown as typeof fetch;
+    const client = new ActPass({ apiKey: 'k', baseUrl: BASE_URL, fetch: big });
+    const error = await client.tools.list().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect(error).toMatchObject({ kind: 'too_large' });
+    expect(pulled).toBe(false);
+  });
+
+  it('applies per-call deadlineMs and maxResponseBytes over the client defaults', async () => {
+    const { fetch, requests } = scriptedFetch([{ status: 503 }, { status: 503 }]);
+    const clock = { t: 0 };
+    const client = new ActPass({
+      apiKey: 'k',
+      baseUrl: BASE_URL,
+      fetch,
+      now: () => clock.t,
+      sleep: async (ms) => {
+        clock.t += ms;
+      },
+      random: () => 0,
+    });
+    const decision = await client.preflight(REFUND, { deadlineMs: 400 });
+    expect(requests).toHaveLength(1);
+    expect(decision).toMatchObject({ reason_code: 'client.timeout', cause: { kind: 'deadline' } });
+    expect(decision.explain.summary).toContain('400 ms deadline');
+  });
+
+  it('refuses a non-positive deadline as client.misconfigured naming the option', async () => {
+    const { fetch, requests } = scriptedFetch([]);
+    const client = new ActPass({ apiKey: 'k', baseUrl: BASE_URL, fetch, deadlineMs: 0 });
+    const decision = await client.preflight(REFUND);
+    expect(requests).toHaveLength(0);
+    expect(decision).toMatchObject({ reason_code: 'client.misconfigured', cause: { kind: 'configuration' } });
+    expect(decision.explain.next_steps.join(' ')).toContain('deadlineMs');
   });
 });

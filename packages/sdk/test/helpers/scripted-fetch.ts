@@ -49,8 +49,12 @@ export function respond(step: ScriptedResponse): Response {
         return resetMidBody();
     }
   }
-  const body = step.json === undefined ? (step.body ?? '') : JSON.stringify(step.json);
-  return new Response(body, { status: step.status, headers: step.headers ?? {} });
+  if (step.json === undefined)
+    return new Response(step.body ?? '', { status: step.status, headers: step.headers ?? {} });
+  // A JSON step is served as the gateway serves JSON, unless the step names its own media type.
+  const headers = new Headers(step.headers ?? {});
+  if (!headers.has('content-type')) headers.set('content-type', 'application/json; charset=utf-8');
+  return new Response(JSON.stringify(step.json), { status: step.status, headers });
 }
 
 function resetMidBody(): Response {

@@ -1,17 +1,42 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ActPass, type Mode } from '../../src/index.js';
+import { ActPass, isClientDecision, type Mode } from '../../src/index.js';
 import { BASE_URL, REFUND } from '../helpers/fixtures.js';
 import { type RecordedRequest, recordingSleep, type ScriptedResponse, scriptedFetch } from '../helpers/scripted-fetch.js';
 import { loadVectors } from './load-vectors.js';
 
+type VectorResponse =
+  | ScriptedResponse
+  | { fault: 'hang' }
+  | {
+      status: number;
+      headers?: Record<string, string>;
+      body?: string;
+      pad_to_bytes?: number;
+      content_encoding?: 'gzip';
+      elapsed_ms?: number;
+    };
+
 interface FailClosedCase {
   name: string;
-  client: { api_key: string | null; base_url?: string };
+  client: {
+    api_key: string | null;
+    base_url?: string;
+    base_url_suffix?: string;
+    max_response_bytes?: number;
+    deadline_ms?: number;
+    timeout_ms?: number;
+  };
   random: number;
-  responses: ScriptedResponse[];
+  action_omit?: string[];
+  responses: VectorResponse[];
   expect: {
+    cause?: { kind: string; status?: number; code?: string };
+    next_step_names?: string;
     decision: string;
     reason_code?: string;
     source: 'client' | 'gateway';
@@ -33,9 +58,78 @@ afterEach(() => {
 });
 afterAll(() => server.close());
 
+// Captured before msw patches the global: real-server cases use the runtime's own fetch (which
+// decompresses gzip, as a user's would).
+const realFetch = globalThis.fetch;
+
+/** How each SDK option is spelled in this language, for `expect.next_step_names`. */
+const SPELLING: Record<string, string> = { api_key: 'apiKey', tenant_id: 'tenantId', base_url: 'baseUrl' };
+
+/** The exact bytes a step serves: its body padded with JSON whitespace to `pad_to_bytes`. */
+function bodyOf(step: { body?: string; pad_to_bytes?: number }): Buffer {
+  const body = Buffer.from(step.body ?? '', 'utf8');
+  const pad = (step.pad_to_bytes ?? 0) - body.length;
+  return pad > 0 ? Buffer.concat([body, Buffer.alloc(pad, 0x20)]) : body;
+}
+
+/** Cases that need real HTTP (gzip, a hung socket) are served by a loopback server. */
+function needsRealServer(c: FailClosedCase): boolean {
+  return c.responses.some((r) => ('fault' in r && r.fault === 'hang') || ('content_encoding' in r && r.content_encoding));
+}
+
+interface Transport {
+  fetch?: typeof fetch;
+  requests: RecordedRequest[];
+  baseUrl: string;
+  close?: () => Promise<void>;
+}
+
+async function realServer(c: FailClosedCase, clock: { offset: number }): Promise<Transport> {
+  const requests: RecordedRequest[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      requests.push({
+        url: req.url ?? '',
+        method: req.method ?? '',
+        headers: new Headers(req.headers as Record<string, string>),
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
+      const step = c.responses[requests.length - 1];
+      if (!step || ('fault' in step && step.fault === 'hang')) return; // never answers
+      if ('fault' in step) throw new Error(`fault ${step.fault} needs the scripted fetch`);
+      clock.offset += 'elapsed_ms' in step ? (step.elapsed_ms ?? 0) : 0;
+      let body = bodyOf(step);
+      const headers: Record<string, string> = { ...(step.headers ?? {}) };
+      if ('content_encoding' in step && step.content_encoding === 'gzip') {
+        body = gzipSync(body);
+        headers['content-encoding'] = 'gzip';
+      }
+      res.writeHead(step.status, { ...headers, 'content-length': String(body.length) });
+      res.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    fetch: realFetch,
+    requests,
+    baseUrl: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
 /** HTTP-only scripts go through msw and the real global fetch; scripts with faults use the fake fetch. */
-function transportFor(c: FailClosedCase): { fetch?: typeof fetch; requests: RecordedRequest[] } {
-  if (c.responses.some((r) => 'fault' in r)) return scriptedFetch(c.responses);
+async function transportFor(c: FailClosedCase, clock: { offset: number }): Promise<Transport> {
+  if (needsRealServer(c)) return realServer(c, clock);
+  if (c.responses.some((r) => 'fault' in r)) {
+    return { ...scriptedFetch(c.responses as ScriptedResponse[]), baseUrl: BASE_URL };
+  }
   const requests: RecordedRequest[] = [];
   server.use(
     http.post(`${BASE_URL}/api/v1/actions/preflight`, async ({ request }) => {
@@ -47,28 +141,45 @@ function transportFor(c: FailClosedCase): { fetch?: typeof fetch; requests: Reco
       });
       const step = c.responses[requests.length - 1];
       if (!step || 'fault' in step) return HttpResponse.text(`unscripted attempt ${requests.length}`, { status: 599 });
-      const body = step.json === undefined ? (step.body ?? '') : JSON.stringify(step.json);
+      if ('elapsed_ms' in step) clock.offset += step.elapsed_ms ?? 0;
+      const body = 'json' in step && step.json !== undefined ? JSON.stringify(step.json) : bodyOf(step);
       return new HttpResponse(body, { status: step.status, headers: step.headers });
     }),
   );
-  return { requests };
+  return { requests, baseUrl: BASE_URL };
 }
 
 async function runCase(c: FailClosedCase, mode: Mode) {
   vi.stubEnv('ACTPASS_API_KEY', '');
-  const { fetch, requests } = transportFor(c);
-  const { sleep, waits } = recordingSleep();
-  const client = new ActPass({
-    apiKey: c.client.api_key ?? undefined,
-    baseUrl: c.client.base_url ?? BASE_URL,
-    fetch,
-    sleep,
-    random: () => c.random,
-    logger: {},
-  });
-  const execute = vi.fn(async () => 'done');
-  const out = await client.guard({ ...REFUND, mode, execute, recordOutcome: false });
-  return { out, execute, requests, waits };
+  // The client's clock: real time plus every injected wait and scripted attempt duration.
+  const clock = { offset: 0 };
+  const transport = await transportFor(c, clock);
+  const waits: number[] = [];
+  const sleep = async (ms: number) => {
+    waits.push(ms);
+    clock.offset += ms;
+  };
+  try {
+    const client = new ActPass({
+      apiKey: c.client.api_key ?? undefined,
+      baseUrl: c.client.base_url ?? `${transport.baseUrl}${c.client.base_url_suffix ?? ''}`,
+      fetch: transport.fetch,
+      sleep,
+      random: () => c.random,
+      now: () => Date.now() + clock.offset,
+      maxResponseBytes: c.client.max_response_bytes,
+      deadlineMs: c.client.deadline_ms,
+      timeoutMs: c.client.timeout_ms,
+      logger: {},
+    });
+    const action: Record<string, unknown> = { ...REFUND };
+    for (const field of c.action_omit ?? []) delete action[field];
+    const execute = vi.fn(async () => 'done');
+    const out = await client.guard({ ...(action as typeof REFUND), mode, execute, recordOutcome: false });
+    return { out, execute, requests: transport.requests, waits };
+  } finally {
+    await transport.close?.();
+  }
 }
 
 describe('fail-closed matrix', () => {
@@ -95,6 +206,17 @@ describe('fail-closed matrix', () => {
           }
           expect(execute).toHaveBeenCalledTimes(e.executes_in_enforce ? 1 : 0);
           expect(out.executed).toBe(e.executes_in_enforce);
+          if (e.cause) {
+            const cause = isClientDecision(out.decision) ? out.decision.cause : undefined;
+            expect(cause).toMatchObject(e.cause);
+            expect(cause?.message).toBeTypeOf('string');
+            if (e.cause.status === undefined) expect(cause?.status).toBeUndefined();
+            if (e.cause.code === undefined) expect(cause?.code).toBeUndefined();
+          }
+          if (e.next_step_names) {
+            const name = SPELLING[e.next_step_names] ?? e.next_step_names;
+            expect(out.decision.explain.next_steps.join(' ')).toContain(name);
+          }
           if (e.source === 'client') {
             expect(out.decision.enforced).toBe(true);
             expect(out.decision.explain.summary).toMatch(/blocked \(fail closed\)/);
