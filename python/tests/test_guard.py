@@ -85,8 +85,10 @@ async def test_outcome_evidence_records_a_digest_never_the_result(
     gateway.on("POST", PREFLIGHT, decision_body())
     gateway.on("POST", EVIDENCE, event_body())
     result = {"refund": "re_123", "amount": 4900}
-    out = await call(make_client().guard(**ACTION, execute_fn=Recorder(result)))
+    client = make_client()
+    out = await call(client.guard(**ACTION, execute_fn=Recorder(result)))
     assert out["result"] == result
+    await call(client.flush())  # the record is sent in the background
     (recorded,) = gateway.bodies("POST", EVIDENCE)
     assert recorded["type"] == "action.outcome"
     data = recorded["data"]
@@ -101,8 +103,10 @@ async def test_outcome_evidence_records_a_digest_never_the_result(
 async def test_unserializable_result_has_no_digest(make_client: MakeClient, gateway: FakeGateway) -> None:
     gateway.on("POST", PREFLIGHT, decision_body())
     gateway.on("POST", EVIDENCE, event_body())
-    out = await call(make_client().guard(**ACTION, execute_fn=Recorder(object())))
+    client = make_client()
+    out = await call(client.guard(**ACTION, execute_fn=Recorder(object())))
     assert out["executed"] is True
+    await call(client.flush())
     assert gateway.bodies("POST", EVIDENCE)[0]["data"]["result_sha256"] is None
 
 
@@ -113,8 +117,10 @@ async def test_execute_error_is_returned_not_raised_and_never_retried(
     gateway.on("POST", EVIDENCE, event_body())
     boom = RuntimeError("stripe is down")
     execute = Recorder(error=boom)
-    out = await call(make_client().guard(**ACTION, execute_fn=execute))
+    client = make_client()
+    out = await call(client.guard(**ACTION, execute_fn=execute))
     assert out["error"] is boom and out["executed"] is True and out["result"] is None
+    await call(client.flush())
     assert len(execute.calls) == 1
     data = gateway.bodies("POST", EVIDENCE)[0]["data"]
     assert data["outcome"] == "error" and data["result_sha256"] is None
@@ -140,10 +146,13 @@ async def test_failing_to_record_is_logged_only(
     gateway.on("POST", PREFLIGHT, decision_body())
     gateway.on("POST", EVIDENCE, error_response(503, "server.unavailable"))
     with caplog.at_level(logging.WARNING, logger="actpass"):
-        out = await call(make_client().guard(**ACTION, execute_fn=Recorder()))
+        client = make_client()
+        out = await call(client.guard(**ACTION, execute_fn=Recorder()))
+        await call(client.flush())
     assert out["executed"] is True and out["error"] is None and out["result"] == "refunded"
     assert len(gateway.calls("POST", EVIDENCE)) == 3
-    assert "could not record the outcome" in caplog.text
+    # Logged with the evidence id of the decision it belongs to.
+    assert "outcome record dropped for evidence ev_01TEST" in caplog.text
 
 
 async def test_credential_lease_reaches_execute(make_client: MakeClient, gateway: FakeGateway) -> None:

@@ -9,6 +9,8 @@ import {
   DEFAULT_TIMEOUT_MS,
   ENV_API_KEY,
   ENV_BASE_URL,
+  OUTCOME_QUEUE_CONCURRENCY,
+  OUTCOME_QUEUE_LIMIT,
 } from './constants.js';
 import type { PassportVerificationResult, PreflightDecision } from './core/decision.js';
 import {
@@ -41,6 +43,7 @@ import { runGuard } from './internal/guard.js';
 import { buildHeaders } from './internal/headers.js';
 import { newIdempotencyKey } from './internal/idempotency.js';
 import { consoleLogger, safeLogger } from './internal/logging.js';
+import { OutcomeQueue } from './internal/outcomes.js';
 import { errorBody, parseResult, sendOnce, withResponse } from './internal/request.js';
 import { isRetryableStatus, retryWaitMs } from './internal/retry.js';
 import { sleep as realSleep, type SleepFn } from './internal/sleep.js';
@@ -112,6 +115,9 @@ export interface ClientInternals {
   log: Required<Logger>;
   mode: Mode;
   recordOutcomes: boolean;
+  outcomes: OutcomeQueue;
+  /** After `close()`: outcome records are sent before `guard()` returns, nothing is left behind. */
+  closed: boolean;
 }
 
 const MODES: readonly string[] = ['enforce', 'monitor', 'warn', 'strict'];
@@ -183,6 +189,7 @@ export class ActPass {
   readonly #fetch: typeof fetch | undefined;
   readonly #random: () => number;
   readonly #passports: Passports;
+  readonly #options: ClientOptions;
 
   constructor(options: ClientOptions = {}) {
     this.#apiKey = options.apiKey ?? readEnv(ENV_API_KEY);
@@ -195,13 +202,17 @@ export class ActPass {
     this.#maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.#fetch = options.fetch;
     this.#random = options.random ?? Math.random;
+    this.#options = { ...options };
     const apiKey = this.#apiKey;
+    const log = safeLogger(options.logger ?? consoleLogger, () => (apiKey ? [apiKey] : []));
     this._internals = {
       sleep: options.sleep ?? realSleep,
       now: options.now ?? Date.now,
-      log: safeLogger(options.logger ?? consoleLogger, () => (apiKey ? [apiKey] : [])),
+      log,
       mode: options.mode ?? DEFAULT_MODE,
       recordOutcomes: options.recordOutcomes ?? true,
+      outcomes: new OutcomeQueue(log, OUTCOME_QUEUE_LIMIT, OUTCOME_QUEUE_CONCURRENCY),
+      closed: false,
     };
     this.approvals = new Approvals(this);
     this.tools = new Tools(this);
@@ -247,6 +258,35 @@ export class ActPass {
   /** Decide, then run `execute` only where the mode table allows. Never throws (see {@link GuardResult}). */
   guard<T>(params: GuardParams<T>): Promise<GuardResult<T>> {
     return runGuard(this, params);
+  }
+
+  /**
+   * A copy of this client with some options replaced (`client.withOptions({ timeoutMs: 2_000 })`),
+   * like openai's. The copy shares this client's outcome queue, so `flush()` on either drains both.
+   */
+  withOptions(overrides: ClientOptions): ActPass {
+    const copy = new ActPass({ ...this.#options, ...overrides });
+    copy._internals.outcomes = this._internals.outcomes;
+    return copy;
+  }
+
+  /**
+   * Resolves when every outcome record `guard()` queued so far has been sent (or given up on, with a
+   * warning naming its evidence id). Call it before a short-lived process exits.
+   */
+  flush(): Promise<void> {
+    return this._internals.outcomes.flush();
+  }
+
+  /** Drains the outcome queue; later `guard()` calls send their outcome before returning. */
+  async close(): Promise<void> {
+    this._internals.closed = true;
+    await this._internals.outcomes.flush();
+  }
+
+  /** `await using client = new ActPass(…)` drains the outcome queue when the scope ends. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
   }
 
   /** Issue a short-lived, single-use passport. `agentId` defaults to the client's. */

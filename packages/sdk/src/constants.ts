@@ -51,6 +51,12 @@ export const DEFAULT_APPROVAL_POLL_INTERVAL_MS = 1_000;
 /** Risk tier stated on client-made decisions: the action's real tier is unknown, so assume it is high. */
 export const CLIENT_DECISION_RISK_TIER = 'high';
 
+/** Outcome records waiting to be sent in the background; past this a new one is dropped (and logged). */
+export const OUTCOME_QUEUE_LIMIT = 1_000;
+
+/** Outcome records sent at once by the background queue. */
+export const OUTCOME_QUEUE_CONCURRENCY = 4;
+
 /** Evidence type `guard()` records after running `execute`. */
 export const OUTCOME_EVIDENCE_TYPE = 'action.outcome';
 

@@ -111,6 +111,7 @@ describe('guard() execution', () => {
     const result = { refund: 're_1', amount: 4900, card: '4242424242424242' };
     const out = await client.guard({ ...REFUND, execute: async () => result });
     expect(out.result).toBe(result);
+    await client.flush();
     expect(requests[1]?.url).toBe(`${BASE_URL}/api/v1/evidence`);
     const recorded = JSON.parse(requests[1]?.body ?? '');
     expect(recorded.type).toBe('action.outcome');
@@ -134,6 +135,7 @@ describe('guard() execution', () => {
   it('records result_sha256 null for a result with no JSON form', async () => {
     const { client, requests } = setup([json(allowDecision()), outcomeEvent]);
     await client.guard({ ...REFUND, execute: () => undefined });
+    await client.flush();
     expect(JSON.parse(requests[1]?.body ?? '').data.result_sha256).toBeNull();
   });
 
@@ -146,6 +148,7 @@ describe('guard() execution', () => {
     expect(perClient.requests).toHaveLength(1);
     const overridden = setup([json(allowDecision()), outcomeEvent], { recordOutcomes: false });
     await overridden.client.guard({ ...REFUND, execute: () => 1, recordOutcome: true });
+    await overridden.client.flush();
     expect(overridden.requests).toHaveLength(2);
   });
 
@@ -154,7 +157,11 @@ describe('guard() execution', () => {
     const { client, logger } = setup([json(allowDecision()), fail]);
     const out = await client.guard({ ...REFUND, execute: () => 'done' });
     expect(out).toMatchObject({ executed: true, result: 'done', error: undefined });
-    expect(logger.warn).toHaveBeenCalledWith(expect.stringMatching(/could not record/), expect.anything());
+    await client.flush();
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringMatching(/could not record/),
+      expect.objectContaining({ evidence_event_id: 'ev_01J9Z8Q4M5N6P7R8S9T0V1W2X3' }),
+    );
   });
 
   it('never retries execute when the decision call was retried', async () => {

@@ -59,7 +59,17 @@ OVERFLOW = "actpass.overflow"  # set by the clients' I/O on a response longer th
 if TYPE_CHECKING:
     from ._generated.contract import ApprovalRequest, Decision, PassportVerification
 
-__all__ = ["Call", "CallOutcome", "ClientCore", "Flow", "RequestOptions", "Send", "Sleep", "path_segment"]
+__all__ = [
+    "Call",
+    "CallOutcome",
+    "ClientCore",
+    "Defer",
+    "Flow",
+    "RequestOptions",
+    "Send",
+    "Sleep",
+    "path_segment",
+]
 
 T = TypeVar("T")
 # No NullHandler on purpose: until the application configures logging, Python's last-resort handler
@@ -112,7 +122,15 @@ class CallOutcome:
     ran: bool = True
 
 
-Step = Union[Send, Sleep, Call]
+@dataclass(frozen=True)
+class Defer:
+    """Hand ``flow`` (an outcome record, already built) to the client's background queue; reply None."""
+
+    flow: Generator[Any, Any, Any]
+    evidence_event_id: str | None
+
+
+Step = Union[Send, Sleep, Call, Defer]
 # The reply to a Send is an httpx.Response or the httpx.RequestError the attempt raised.
 Flow = Generator[Step, Any, T]
 

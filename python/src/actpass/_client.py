@@ -14,13 +14,15 @@ import httpx
 from typing_extensions import Self, Unpack
 
 from . import _endpoints as ep
-from ._base_client import ClientCore, Flow, Send, Sleep
+from ._background import TaskOutcomes, ThreadOutcomes
+from ._base_client import ClientCore, Defer, Flow, Send, Sleep
 from ._constants import (
     DEFAULT_DEADLINE_S,
     DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_MAX_RETRIES,
     DEFAULT_MODE,
     DEFAULT_TIMEOUT_S,
+    OUTCOME_QUEUE_LIMIT,
 )
 from ._guard import ExecuteContext, GuardResult, WaitForApproval, guard_flow
 from ._io import DEADLINE_PASSED, call_async, call_sync, is_awaitable, send_within, send_within_async
@@ -158,6 +160,8 @@ class ActPassClient(_ClientBase):
             else httpx.Client(transport=transport, follow_redirects=False)
         )
         self._sleep = sleep if sleep is not None else time.sleep
+        self._outcomes = ThreadOutcomes(self._run, self._core.log, OUTCOME_QUEUE_LIMIT)
+        self._closed = False
         self.approvals = Approvals(self._core, self._run)
         self.tools = Tools(self._core, self._run)
         self.credentials = Credentials(self._core, self._run)
@@ -181,10 +185,23 @@ class ActPassClient(_ClientBase):
                     reply = error
             elif isinstance(step, Sleep):
                 reply = self._sleep(step.seconds)
+            elif isinstance(step, Defer):
+                if self._closed:
+                    self._run(step.flow)
+                else:
+                    self._outcomes.push(step)
+                reply = None
             else:
                 reply = call_sync(step)
 
+    def flush(self) -> None:
+        """Wait until every outcome record ``guard()`` queued so far has been sent (or dropped, logged)."""
+        self._outcomes.flush()
+
     def close(self) -> None:
+        """Drain the outcome queue, stop its worker, and close the connection pool (when owned)."""
+        self._closed = True
+        self._outcomes.close()
         if self._owns_http:
             self._http.close()
 
@@ -209,9 +226,13 @@ class ActPassClient(_ClientBase):
         execute_fn: Callable[[ExecuteContext], Any],
         wait_for_approval: WaitForApproval | None = None,
         record_outcome: bool = True,
+        await_outcome: bool = False,
         **params: Unpack[PreflightInput],
     ) -> GuardResult:
-        """Decide, then run ``execute_fn`` at most once when the mode allows it. Never raises."""
+        """Decide, then run ``execute_fn`` at most once when the mode allows it. Never raises.
+
+        The outcome record goes to a background queue (``flush()``/``close()`` drain it) unless
+        ``await_outcome=True``."""
         flow = guard_flow(
             self._core,
             self._preflight,
@@ -219,6 +240,7 @@ class ActPassClient(_ClientBase):
             execute_fn,
             wait_for_approval=wait_for_approval,
             record_outcome=record_outcome,
+            await_outcome=await_outcome,
         )
         return self._run(flow)
 
@@ -328,6 +350,8 @@ class AsyncActPassClient(_ClientBase):
             else httpx.AsyncClient(transport=transport, follow_redirects=False)
         )
         self._sleep = sleep
+        self._outcomes = TaskOutcomes(self._run, self._core.log, OUTCOME_QUEUE_LIMIT)
+        self._closed = False
         self.approvals = AsyncApprovals(self._core, self._run)
         self.tools = AsyncTools(self._core, self._run)
         self.credentials = AsyncCredentials(self._core, self._run)
@@ -358,6 +382,12 @@ class AsyncActPassClient(_ClientBase):
             elif isinstance(step, Sleep):
                 await self._pause(step.seconds)
                 reply = None
+            elif isinstance(step, Defer):
+                if self._closed:
+                    await self._run(step.flow)
+                else:
+                    self._outcomes.push(step)
+                reply = None
             else:
                 reply = await call_async(step)
 
@@ -371,7 +401,14 @@ class AsyncActPassClient(_ClientBase):
         if is_awaitable(pending):
             await pending
 
+    async def flush(self) -> None:
+        """Wait until every outcome record ``guard()`` queued so far has been sent (or dropped, logged)."""
+        await self._outcomes.flush()
+
     async def aclose(self) -> None:
+        """Drain the outcome queue, stop its task, and close the connection pool (when owned)."""
+        self._closed = True
+        await self._outcomes.close()
         if self._owns_http:
             await self._http.aclose()
 
@@ -396,9 +433,13 @@ class AsyncActPassClient(_ClientBase):
         execute_fn: Callable[[ExecuteContext], Any],
         wait_for_approval: WaitForApproval | None = None,
         record_outcome: bool = True,
+        await_outcome: bool = False,
         **params: Unpack[PreflightInput],
     ) -> GuardResult:
-        """Decide, then run ``execute_fn`` (sync or async) at most once when the mode allows it."""
+        """Decide, then run ``execute_fn`` (sync or async) at most once when the mode allows it.
+
+        The outcome record goes to a background task (``flush()``/``aclose()`` drain it) unless
+        ``await_outcome=True``."""
         flow = guard_flow(
             self._core,
             self._preflight,
@@ -406,6 +447,7 @@ class AsyncActPassClient(_ClientBase):
             execute_fn,
             wait_for_approval=wait_for_approval,
             record_outcome=record_outcome,
+            await_outcome=await_outcome,
         )
         return await self._run(flow)
 

@@ -32,6 +32,9 @@ RETRY_AFTER_CAP_MS = 60_000
 RETRYABLE_STATUSES = frozenset({408, 409, 429})
 RETRYABLE_STATUS_FLOOR = 500  # every 5xx
 
+# guard()'s background queue of outcome records; past this many waiting, a new record is dropped (logged).
+OUTCOME_QUEUE_LIMIT = 1_000
+
 # approvals.wait_for()
 DEFAULT_APPROVAL_WAIT_S = 300.0
 APPROVAL_POLL_INTERVAL_S = 1.0

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Callable, cast
 
 from typing_extensions import TypedDict
 
-from ._base_client import Call, CallOutcome, ClientCore, Flow, RequestOptions
+from ._base_client import Call, CallOutcome, ClientCore, Defer, Flow, RequestOptions
 from ._canonical import CanonicalJsonError, canonical_bytes
 from ._constants import DEFAULT_APPROVAL_WAIT_S, DEFAULT_MODE, MODES
 from ._decisions import client_decision
@@ -65,6 +65,7 @@ def guard_flow(
     *,
     wait_for_approval: WaitForApproval | None,
     record_outcome: bool,
+    await_outcome: bool = False,
 ) -> Flow[GuardResult]:
     options, mode = preflight(params)
     problem = execute_fn_problem(execute_fn)
@@ -103,7 +104,13 @@ def guard_flow(
         return GuardResult(decision=decision, result=None, error=outcome.error, executed=False)
     # A client-made decision means the gateway just failed us: there is no ledger event to link to.
     if record_outcome and decision.get("source") == "gateway":
-        yield from _record_outcome(core, decision, params, outcome, duration_ms)
+        # Built now (the result's digest is taken before guard() returns and the caller can change
+        # it), sent in the background unless the caller asked to wait for it.
+        record = _record_outcome(core, decision, params, outcome, duration_ms)
+        if await_outcome:
+            yield from record
+        else:
+            yield Defer(record, decision.get("evidence_event_id"))
     return GuardResult(decision=decision, result=outcome.value, error=outcome.error, executed=True)
 
 
@@ -189,10 +196,14 @@ def _record_outcome(
     options = RequestOptions(
         "POST", "/evidence", "EvidenceEvent", body={"type": "action.outcome", "data": data}
     )
+    return _send_outcome(core, options, data["evidence_event_id"])
+
+
+def _send_outcome(core: ClientCore, options: RequestOptions, evidence_event_id: Any) -> Flow[None]:
     try:
-        yield from core.request_flow(options)
+        yield from core.request_flow(options)  # one idempotency key for the record and its retries
     except ActPassError as error:
-        core.log.warning("actpass: could not record the outcome of %s: %s", params.get("tool"), error)
+        core.log.warning("actpass: outcome record dropped for evidence %s: %s", evidence_event_id, error)
 
 
 def result_sha256(result: Any) -> str | None:

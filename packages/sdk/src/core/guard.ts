@@ -17,6 +17,11 @@ export interface GuardParams<T> extends PreflightParams {
   waitForApproval?: { timeoutMs: number; pollIntervalMs?: number };
   /** Record an `action.outcome` evidence event after `execute` (default: the client's `recordOutcomes`). */
   recordOutcome?: boolean;
+  /**
+   * Wait for the outcome record before returning (default false: it goes to the client's bounded
+   * background queue, which `flush()`, `close()` and `await using` drain).
+   */
+  awaitOutcome?: boolean;
   /** Aborts the decision and the approval wait (not a running `execute`). */
   signal?: AbortSignal;
 }

@@ -5,7 +5,8 @@ import { MisconfiguredError } from '../core/errors.js';
 import type { GuardParams, GuardResult } from '../core/guard.js';
 import type { Mode, PreflightParams, WithResponse } from '../core/types.js';
 import { clientDecision } from './fail-closed.js';
-import { canonicalSha256 } from './hash.js';
+import { canonicalOrNull, sha256Hex } from './hash.js';
+import { newIdempotencyKey } from './idempotency.js';
 import { withResponse } from './request.js';
 
 /**
@@ -21,7 +22,7 @@ export function mayExecute(mode: Mode, decision: PreflightDecision): boolean {
 
 /** `guard()`: decide (waiting for an approver if asked), maybe execute once, record the outcome. */
 export async function runGuard<T>(client: ActPass, params: GuardParams<T>): Promise<GuardResult<T>> {
-  const { execute, waitForApproval, recordOutcome, signal, ...input } = params;
+  const { execute, waitForApproval, recordOutcome, awaitOutcome, signal, ...input } = params;
   const { log } = client._internals;
   const mode = input.mode ?? client._internals.mode;
   if (typeof execute !== 'function') {
@@ -66,8 +67,11 @@ export async function runGuard<T>(client: ActPass, params: GuardParams<T>): Prom
 
   // A client-made decision means the gateway just failed us and there is no ledger event to link to.
   if ((recordOutcome ?? client._internals.recordOutcomes) && decision.source === 'gateway') {
-    try {
-      await client.recordEvidence(
+    // Snapshot the result now: the caller may change it once guard() has returned.
+    const canonical = outcome === 'ok' ? canonicalOrNull(result) : null;
+    const idempotencyKey = newIdempotencyKey(); // one per record: its retries are the same request
+    const send = async () =>
+      client.recordEvidence(
         {
           type: OUTCOME_EVIDENCE_TYPE,
           data: {
@@ -76,16 +80,22 @@ export async function runGuard<T>(client: ActPass, params: GuardParams<T>): Prom
             outcome,
             duration_ms: durationMs,
             // A digest, never the result itself: results can hold personal data or secrets.
-            result_sha256: outcome === 'ok' ? await canonicalSha256(result) : null,
+            result_sha256: canonical === null ? null : await sha256Hex(canonical),
           },
         },
-        { signal },
+        { idempotencyKey, ...(awaitOutcome ? { signal } : {}) },
       );
-    } catch (recordError) {
-      log.warn('could not record the action outcome', {
-        evidence_event_id: decision.evidence_event_id,
-        error: recordError instanceof Error ? recordError.message : String(recordError),
-      });
+    if (awaitOutcome || client._internals.closed) {
+      try {
+        await send();
+      } catch (recordError) {
+        log.warn('could not record the action outcome', {
+          evidence_event_id: decision.evidence_event_id,
+          error: recordError instanceof Error ? recordError.message : String(recordError),
+        });
+      }
+    } else {
+      client._internals.outcomes.push({ evidenceEventId: decision.evidence_event_id, send });
     }
   }
   return { decision, result, error, executed: true };
