@@ -44,7 +44,12 @@ describe('logging', () => {
       logger,
       sleep: recordingSleep().sleep,
     });
-    await client.guard({ ...REFUND, passport: PASSPORT, execute: ({ credential: c }) => c?.value });
+    await client.guard({
+      ...REFUND,
+      passport: PASSPORT,
+      execute: ({ credential: c }) => c?.value,
+      awaitOutcome: true,
+    });
     await client.recordEvidence({ type: 'custom.note', data: { ok: true } });
     await client.verifyPassport({ token: PASSPORT, audience: 'a' });
     const denied = await client.preflight(REFUND);
