@@ -1,4 +1,3 @@
-import type * as z from 'zod/mini';
 import {
   API_PREFIX,
   DEFAULT_BASE_URL,
@@ -56,6 +55,7 @@ import { Reports } from './resources/reports.js';
 import { Tools } from './resources/tools.js';
 import { DecisionSchema, EvidenceEventSchema, HealthSchema, JwksSchema } from './schemas/index.js';
 import { WhoAmISchema } from './schemas/reports.js';
+import type { Schema } from './schemas/z.js';
 
 export interface ClientOptions {
   /** Falls back to `ACTPASS_API_KEY`. Without either, decisions fail closed as `client.misconfigured`. */
@@ -104,7 +104,7 @@ interface RequestSpec<T> {
   path: string;
   query?: Record<string, string | number | undefined> | undefined;
   body?: unknown;
-  schema: z.ZodMiniType<T>;
+  schema: Schema<T>;
   options?: RequestOptions | undefined;
 }
 

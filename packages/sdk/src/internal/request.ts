@@ -1,4 +1,3 @@
-import type * as z from 'zod/mini';
 import {
   APIConnectionError,
   APIConnectionTimeoutError,
@@ -7,6 +6,7 @@ import {
   type InvalidResponseKind,
 } from '../core/errors.js';
 import type { WithResponse } from '../core/types.js';
+import type { Schema } from '../schemas/z.js';
 import { isJsonMediaType, readCapped } from './body.js';
 import { attemptSignal, isTimeoutReason, raceAbort } from './signals.js';
 
@@ -63,7 +63,7 @@ function describeNetworkError(error: unknown): string {
  * Checks a 2xx answer (SPEC §16.6): a JSON media type, a body within the cap, JSON that matches the
  * schema. Returns the raw JSON (unknown fields kept) with the exchange.
  */
-export function parseResult<T>(schema: z.ZodMiniType<T>, exchange: Exchange): WithResponse<T> {
+export function parseResult<T>(schema: Schema<T>, exchange: Exchange): WithResponse<T> {
   const { response, text } = exchange;
   const requestId = response.headers.get('x-request-id');
   const fail = (message: string, kind: InvalidResponseKind = 'invalid_body') =>

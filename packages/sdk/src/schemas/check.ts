@@ -1,4 +1,4 @@
-// Compile-time proof that a zod schema and a generated contract type describe the same shape, so the
+// Compile-time proof that a response schema (./z.ts) and a generated contract type describe the same shape, so the
 // runtime check and the types cannot drift apart. Mutual assignability alone is too weak (it lets an
 // optional field go missing), so both sides are first mapped to a form where every key is required.
 

@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as z from './z.js';
 
 // Response checks are structural plus enums: they pin what the SDK and its callers rely on. Unknown
 // fields pass (z.object does not reject them, and results are the raw JSON, so they stay readable).

@@ -1,7 +1,7 @@
-import * as z from 'zod/mini';
 import type { Schemas } from '../core/types.js';
 import type { Assert, SameShape } from './check.js';
 import { EvidenceEventId, JsonObject, Sha256Hex, Timestamp } from './common.js';
+import * as z from './z.js';
 
 export const EvidenceEventSchema = z.object({
   v: z.literal(1),

@@ -1,6 +1,6 @@
-import * as z from 'zod/mini';
 import type { Schemas } from '../core/types.js';
 import type { Assert, SameShape } from './check.js';
+import * as z from './z.js';
 
 export const JwksSchema = z.object({
   keys: z.array(

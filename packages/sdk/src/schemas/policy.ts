@@ -1,7 +1,7 @@
-import * as z from 'zod/mini';
 import type { Schemas } from '../core/types.js';
 import type { Assert, SameShape } from './check.js';
 import { DecisionValue, ReasonCode, RiskTier, Sha256Hex, Timestamp } from './common.js';
+import * as z from './z.js';
 
 const ConditionSchema = z.object({
   path: z.string(),

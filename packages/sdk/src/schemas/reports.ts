@@ -1,4 +1,3 @@
-import * as z from 'zod/mini';
 import type { Schemas } from '../core/types.js';
 import type { Assert, SameShape } from './check.js';
 import {
@@ -10,6 +9,7 @@ import {
   Sha256Hex,
   Timestamp,
 } from './common.js';
+import * as z from './z.js';
 
 export const WhoAmISchema = z.object({
   tenant_id: z.string(),

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import * as z from 'zod/mini';
 import type { Schemas } from '../../src/core/types.js';
 import type { Assert, SameShape } from '../../src/schemas/check.js';
 import { DecisionSchema } from '../../src/schemas/decision.js';
+import * as z from '../../src/schemas/z.js';
 import { allowDecision } from '../helpers/fixtures.js';
 
 // The compile-time half: `tsc --noEmit -p .` type-checks this file, so each @ts-expect-error below must
