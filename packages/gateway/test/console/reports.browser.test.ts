@@ -1,11 +1,15 @@
 /**
  * Rollout and what-if in a real browser, on seeded monitor traffic: the console must show what the API
- * returns (chart data, totals, the would-block list), and what-if must list exactly the decisions a
- * known candidate policy changes.
+ * returns (chart data, totals, the would-block list), what-if must list exactly the decisions a known
+ * candidate policy changes, and the CLI must agree with both on the same data.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ActPass } from '@actpass/sdk';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/index.js';
 import { packSource } from '../../src/index.js';
 import {
   browserAvailable,
@@ -19,6 +23,31 @@ const silent = { debug() {}, info() {}, warn() {}, error() {} };
 /** Monitor traffic: small refunds enforce would allow, medium ones it would hold, large ones it would deny. */
 const AMOUNTS = [4_900, 20_000, 30_000, 90_000, 20_000, 1_000, 75_000];
 const isMedium = (amount: number) => amount > 10_000 && amount <= 50_000;
+
+/** `actpass …` in-process against the served gateway (ACTPASS_BASE_URL / ACTPASS_API_KEY), parsed --json. */
+async function cliJson<T>(baseUrl: string, apiKey: string, argv: string[]): Promise<T> {
+  const saved = { url: process.env.ACTPASS_BASE_URL, key: process.env.ACTPASS_API_KEY };
+  process.env.ACTPASS_BASE_URL = baseUrl;
+  process.env.ACTPASS_API_KEY = apiKey;
+  const out: string[] = [];
+  const err: string[] = [];
+  try {
+    const code = await runCli([...argv, '--json'], {
+      out: (line) => out.push(line),
+      err: (line) => err.push(line),
+    });
+    expect([code, err]).toEqual([0, []]);
+  } finally {
+    for (const [name, value] of [
+      ['ACTPASS_BASE_URL', saved.url],
+      ['ACTPASS_API_KEY', saved.key],
+    ] as const) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+  return JSON.parse(out.join('\n')) as T;
+}
 
 describe.runIf(browserAvailable())('console rollout and what-if (Chromium)', { timeout: 90_000 }, () => {
   let browser: Browser;
@@ -84,7 +113,7 @@ describe.runIf(browserAvailable())('console rollout and what-if (Chromium)', { t
     }
     const admin = await openConsole(browser, served.url);
     await admin.signIn(served.dev.keys.admin);
-    await expect(admin.page.getByTestId('whoami').textContent()).resolves.toContain('admin');
+    await admin.page.getByTestId('whoami').filter({ hasText: 'admin' }).waitFor();
     await admin.open('rollout');
     const page = admin.page;
     await page.locator('.chart canvas').first().waitFor();
@@ -148,6 +177,21 @@ describe.runIf(browserAvailable())('console rollout and what-if (Chromium)', { t
       ]),
     );
     expect(report.counts.reduce((sum, row) => sum + row.count, 0)).toBe(AMOUNTS.length);
+
+    // The CLI says the same (it is the same call through the SDK).
+    const fromCli = await cliJson<Report>(served.url, served.dev.keys.admin, [
+      'report',
+      'rollout',
+      '--bucket',
+      'hour',
+      '--top',
+      '20',
+    ]);
+    expect(fromCli.totals).toEqual(report.totals);
+    expect(fromCli.counts).toEqual(report.counts);
+    expect(fromCli.top_would_block.map((row) => [row.tool, row.resource ?? '—', row.reason_code])).toEqual(
+      listed.map((row) => row.slice(0, 3)),
+    );
     await admin.screenshot('rollout');
     expect(admin.errors).toEqual([]);
     expect(admin.failures).toEqual([]);
@@ -188,6 +232,20 @@ describe.runIf(browserAvailable())('console rollout and what-if (Chromium)', { t
       policy: candidate,
     });
     expect(apiResult.summary.changed).toBe(mediumSeqs.length);
+    const scratch = mkdtempSync(join(tmpdir(), 'actpass-console-what-if-'));
+    try {
+      const file = join(scratch, 'candidate.json');
+      writeFileSync(file, JSON.stringify(candidate));
+      const fromCli = await cliJson<{ summary: { changed: number }; changes: Array<{ seq: number }> }>(
+        served.url,
+        served.dev.keys.admin,
+        ['policy', 'simulate', file, '--limit', '100'],
+      );
+      expect(fromCli.summary).toEqual((apiResult as { summary: unknown }).summary);
+      expect(fromCli.changes.map((change) => change.seq).sort((a, b) => a - b)).toEqual(seqs);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
     await admin.screenshot('what-if');
 
     // The same candidate uploaded as a file gives the same answer; the current policy changes nothing.
