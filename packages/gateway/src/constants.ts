@@ -43,9 +43,24 @@ export const DENY_ALL_POLICY = Object.freeze({
 export const RISK_TIER_REFUSED_DELEGATION = 'high';
 export const RISK_TIER_TOOL_DRIFT = 'high';
 
-/** Ledger event types the gateway writes itself; `POST /evidence` refuses them so they cannot be forged. */
-export const RESERVED_EVIDENCE_TYPES: readonly string[] = ['decision', 'tool.approved', 'policy.updated'];
-export const RESERVED_EVIDENCE_PREFIXES: readonly string[] = ['approval.', 'passport.', 'credential.'];
+/**
+ * SPEC §16.5: the gateway's event namespaces. `POST /evidence` refuses a type that is one of them or
+ * starts with one and a dot, so gateway events cannot be forged; the one exception is below.
+ */
+export const GATEWAY_EVIDENCE_NAMESPACES: readonly string[] = [
+  'decision',
+  'approval',
+  'passport',
+  'credential',
+  'tool',
+  'policy',
+  'keyset',
+  'ledger',
+  'evidence',
+  'action',
+];
+/** The outcome record both SDKs write after `execute`; accepted only in its documented shape. */
+export const OUTCOME_EVIDENCE_TYPE = 'action.outcome';
 
 /** Header names, lower-case as node and fetch both normalise them. */
 export const HEADER_REQUEST_ID = 'x-request-id';

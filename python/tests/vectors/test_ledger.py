@@ -24,7 +24,12 @@ def test_vectors_exist() -> None:
     assert {"chains.json", "tampered.json", "exports.json"} <= set(FILES)
 
 
-@pytest.mark.parametrize("case", _cases("chains.json"))
+def _chain_cases() -> list[Any]:
+    """Every ``chains*.json``: intact chains, including the ones recording their writer (SPEC §16.5)."""
+    return [case for file in sorted(FILES) if file.startswith("chains") for case in _cases(file)]
+
+
+@pytest.mark.parametrize("case", _chain_cases())
 def test_intact_chain(case: dict[str, Any]) -> None:
     for event, canonical in zip(case["events"], case["canonical_without_hash"]):
         assert canonicalize({k: v for k, v in event.items() if k != "hash"}) == canonical

@@ -7,6 +7,7 @@ import { ApiKeyRegistry } from '../auth/index.js';
 import { DEFAULT_ISSUER, DENY_ALL_POLICY, MAX_BODY_BYTES, VAULT_KEY_ENV } from '../constants.js';
 import { type DecideDeps, TenantPolicies, vaultLeaser } from '../decide/index.js';
 import { IdempotencyGuard } from '../idempotency/index.js';
+import { stampingWriter } from '../ledger/index.js';
 import { Keyset } from '../passport/index.js';
 import { isPackName, packSource } from '../policy/index.js';
 import { createMemoryStores, GATEWAY_STORE_NAMES, guardStores } from '../store/index.js';
@@ -39,7 +40,9 @@ export interface GatewayServices {
 export function buildServices(config: GatewayConfig): GatewayServices {
   validateConfig(config);
   const nowMs = config.clock ?? Date.now;
-  const stores = guardStores(pickStores({ ...createMemoryStores({ nowMs }), ...config.stores }));
+  const guarded = guardStores(pickStores({ ...createMemoryStores({ nowMs }), ...config.stores }));
+  // Every event records the key that caused it (SPEC §16.5), whichever concept appends it.
+  const stores: GatewayStores = { ...guarded, ledger: stampingWriter(guarded.ledger) };
   const keyset = config.keyset ?? Keyset.generate(new Date(nowMs()));
   const issuer = config.issuer ?? DEFAULT_ISSUER;
   const kek = parseVaultKey(

@@ -17,6 +17,7 @@ import {
 } from '../constants.js';
 import { leaseAgain } from '../decide/index.js';
 import { requestFingerprint } from '../idempotency/index.js';
+import { writingAs } from '../ledger/index.js';
 import type { StoredResponse } from '../store/types.js';
 import { HttpError, mapError } from './errors.js';
 import { randomId } from './ids.js';
@@ -200,7 +201,11 @@ async function runOperation(
 ): Promise<{ sent: StoredResponse; stored: StoredResponse }> {
   try {
     validate(route, context);
-    const result = await route.spec.run(context);
+    const { principal } = context;
+    // Every ledger event the operation causes records this key as its writer (SPEC §16.5).
+    const result = await (principal === null
+      ? route.spec.run(context)
+      : writingAs({ key_id: principal.keyId, roles: [...principal.roles] }, () => route.spec.run(context)));
     const body = JSON.stringify(result.body);
     if (!result.lease) {
       const response = { status: result.status, body };

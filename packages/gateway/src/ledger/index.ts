@@ -1,4 +1,5 @@
 export * from '../constants.js';
+export { type CustomEvidenceProblem, customEvidenceProblem } from './custom-evidence.js';
 export {
   LedgerChainBrokenError,
   LedgerCorruptError,
@@ -50,3 +51,10 @@ export {
   verifyChain,
   verifyStoredChain,
 } from './verify.js';
+export {
+  type EventWriter,
+  GATEWAY_WRITER,
+  stampingWriter,
+  WRITTEN_BY,
+  writingAs,
+} from './writer.js';

@@ -124,7 +124,7 @@ describe('request validation', () => {
     }
     const ok = await call('POST', '/api/v1/evidence', {
       key: keys.agent,
-      body: { type: 'action.outcome', data: { ok: true } },
+      body: { type: 'app.outcome', data: { ok: true } },
     });
     expect(ok.status).toBe(201);
   });

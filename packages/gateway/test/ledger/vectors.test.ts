@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { canonicalize } from '@actpass/sdk/canonical';
 import { describe, expect, it } from 'vitest';
@@ -14,8 +14,12 @@ import {
 const DIR = path.resolve(import.meta.dirname, '../../../contract/vectors/ledger');
 const load = (file: string) => JSON.parse(readFileSync(path.join(DIR, file), 'utf8'));
 
-describe('ledger vectors: chains.json', () => {
-  for (const c of load('chains.json').cases as Array<{
+const chainFiles = readdirSync(DIR)
+  .filter((file) => /^chains.*\.json$/.test(file))
+  .sort();
+
+describe.each(chainFiles)('ledger vectors: %s', (file) => {
+  for (const c of load(file).cases as Array<{
     name: string;
     tenant_id: string;
     events: LedgerEvent[];

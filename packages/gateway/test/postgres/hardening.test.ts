@@ -58,4 +58,20 @@ describe('PostgreSQL hardening', () => {
     }
     expect((await ledger()).length).toBe(before);
   });
+
+  it('records the writing key on every event and refuses gateway namespaces', async () => {
+    const stores = await createPostgresStores({ pool });
+    const { call, keys, ledger } = testGateway({ stores, tenants: [freshTenant(), freshTenant()] });
+    await call('POST', '/api/v1/actions/preflight', { key: keys.agent, body: refund(100) });
+    const forged = await call('POST', '/api/v1/evidence', {
+      key: keys.agent,
+      body: { type: 'decision.allow', data: {} },
+    });
+    expect(forged.status).toBe(400);
+    const events = await ledger();
+    expect(events.map((event) => event.data.written_by)).toEqual([
+      { key_id: null, roles: ['gateway'] },
+      { key_id: events[1]?.data.key_id, roles: ['agent'] },
+    ]);
+  });
 });

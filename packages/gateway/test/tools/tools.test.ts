@@ -26,7 +26,11 @@ describe('tool approval endpoints', () => {
     const listed = await t.call('GET', '/api/v1/tools', { key: t.keys.admin });
     expect(listed.body.items).toEqual([body]);
     const event = (await t.ledger()).find((e) => e.type === 'tool.approved');
-    expect(event?.data).toEqual({ name: 'stripe.refund.create', hash: body.hash });
+    expect(event?.data).toEqual({
+      name: 'stripe.refund.create',
+      hash: body.hash,
+      written_by: { key_id: expect.any(String), roles: ['admin'] },
+    });
   });
 
   it('refuses a body whose name differs from the path', async () => {

@@ -1,5 +1,5 @@
-import { RESERVED_EVIDENCE_PREFIXES, RESERVED_EVIDENCE_TYPES } from '../../constants.js';
 import {
+  customEvidenceProblem,
   type EvidenceFilter,
   exportEvidence,
   hasFilter,
@@ -14,11 +14,11 @@ export const recordEvidence: OperationSpec = {
   roles: ['agent'],
   async run(context) {
     const { type, data } = context.body as { type: string; data: Record<string, never> };
-    if (isReserved(type)) {
-      throw new InvalidInputError(
-        `body.type: "${type}" is written by the gateway itself and cannot be recorded; use your own type, e.g. "action.outcome".`,
-        [{ path: 'body.type', message: 'reserved event type' }],
-      );
+    const problem = customEvidenceProblem(type, data);
+    if (problem) {
+      throw new InvalidInputError(`${problem.path}: ${problem.message}; ${problem.fix}.`, [
+        { path: problem.path, message: problem.message },
+      ]);
     }
     const event = await context.services.stores.ledger.append(caller(context).tenantId, { type, data });
     return { status: 201, body: event };
@@ -79,13 +79,6 @@ export const exportEvidenceOperation: OperationSpec = {
     };
   },
 };
-
-function isReserved(type: string): boolean {
-  return (
-    RESERVED_EVIDENCE_TYPES.includes(type) ||
-    RESERVED_EVIDENCE_PREFIXES.some((prefix) => type.startsWith(prefix))
-  );
-}
 
 /** The query's filters (contract-validated), or undefined when none is given. */
 function evidenceFilter(query: Record<string, unknown>): EvidenceFilter | undefined {

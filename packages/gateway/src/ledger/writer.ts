@@ -1,0 +1,56 @@
+/**
+ * Who wrote each ledger event (SPEC §16.5): the id and roles of the API key whose request caused it,
+ * taken from the authenticated key and never from a body. Events the gateway writes on its own (the
+ * starting policy, at start-up) are written by `{key_id: null, roles: ["gateway"]}`.
+ *
+ * Placement: the event envelope stays v1 (so every verifier, in every language, keeps working on every
+ * chain ever written); the writer is the reserved data member `written_by`, covered by the hash like
+ * the rest of `data`. A custom event cannot carry its own `written_by`.
+ *
+ * Every append in a request's asynchronous scope is stamped, whichever concept made it (decisions,
+ * approvals, passports, vault, tools, policies, custom evidence), so a new event type cannot forget
+ * it. The writer is captured when `append` is called, before a store batches the event with others.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { AppendInput, LedgerEvent } from './event.js';
+import type { LedgerStore } from './store.js';
+
+export const WRITTEN_BY = 'written_by';
+
+export interface EventWriter {
+  key_id: string | null;
+  roles: string[];
+}
+
+export const GATEWAY_WRITER: Readonly<EventWriter> = Object.freeze({ key_id: null, roles: ['gateway'] });
+
+const current = new AsyncLocalStorage<EventWriter>();
+
+/** Runs `task` with every ledger append inside it recorded as written by `writer`. */
+export function writingAs<T>(writer: EventWriter, task: () => T): T {
+  return current.run({ key_id: writer.key_id, roles: [...writer.roles].sort() }, task);
+}
+
+/**
+ * The same store, except that `append` stamps `data.written_by`; everything else (list, close, repair,
+ * …) is the store's own.
+ */
+export function stampingWriter<S extends LedgerStore>(store: S): S {
+  const append = (tenantId: string, input: AppendInput): Promise<LedgerEvent> =>
+    store.append(tenantId, stamped(input));
+  return new Proxy(store, {
+    get(target, property) {
+      if (property === 'append') return append;
+      const value = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+function stamped(input: AppendInput): AppendInput {
+  const data = input?.data;
+  // Not an object: left for the store's own input check to refuse.
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return input;
+  const writer = current.getStore() ?? GATEWAY_WRITER;
+  return { ...input, data: { ...data, [WRITTEN_BY]: { key_id: writer.key_id, roles: [...writer.roles] } } };
+}
