@@ -59,7 +59,7 @@ export const GATEWAY_EVIDENCE_NAMESPACES: readonly string[] = [
   'evidence',
   'action',
 ];
-/** The outcome record both SDKs write after `execute`; accepted only in its documented shape. */
+/** The outcome record the SDKs and the enforcing proxy write as the agent: the one writable gateway type. */
 export const OUTCOME_EVIDENCE_TYPE = 'action.outcome';
 
 /** Header names, lower-case as node and fetch both normalise them. */

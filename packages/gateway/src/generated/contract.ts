@@ -3328,7 +3328,7 @@ export const contract = {
             "type": "string",
             "pattern": "^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*$",
             "maxLength": 64,
-            "description": "Free-form, except the gateway's namespaces (`decision`, `approval`, `passport`, `credential`, `tool`, `policy`, `keyset`, `ledger`, `evidence`, `action`, alone or followed by a dot); `action.outcome` is accepted in the shape the SDKs record. `data` may not carry `written_by`, which the gateway records from the API key."
+            "description": "Free-form, except the gateway's namespaces (`decision`, `approval`, `passport`, `credential`, `tool`, `policy`, `keyset`, `ledger`, `evidence`, `action`, alone or followed by a dot); `action.outcome` (the outcome record of the SDKs and the proxy) is the one exception. `data` may not carry `written_by`, which the gateway records from the API key."
           },
           "data": {
             "$ref": "#/components/schemas/JsonObject"

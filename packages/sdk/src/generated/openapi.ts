@@ -669,7 +669,7 @@ export interface components {
             note?: string;
         };
         RecordEvidenceRequest: {
-            /** @description Free-form, except the gateway's namespaces (`decision`, `approval`, `passport`, `credential`, `tool`, `policy`, `keyset`, `ledger`, `evidence`, `action`, alone or followed by a dot); `action.outcome` is accepted in the shape the SDKs record. `data` may not carry `written_by`, which the gateway records from the API key. */
+            /** @description Free-form, except the gateway's namespaces (`decision`, `approval`, `passport`, `credential`, `tool`, `policy`, `keyset`, `ledger`, `evidence`, `action`, alone or followed by a dot); `action.outcome` (the outcome record of the SDKs and the proxy) is the one exception. `data` may not carry `written_by`, which the gateway records from the API key. */
             type: string;
             data: components["schemas"]["JsonObject"];
         };

@@ -217,7 +217,7 @@ class ApprovalDecisionRequest(TypedDict, closed=True):
 class RecordEvidenceRequest(TypedDict, closed=True):
     type: str
     """
-    Free-form, except the gateway's namespaces (`decision`, `approval`, `passport`, `credential`, `tool`, `policy`, `keyset`, `ledger`, `evidence`, `action`, alone or followed by a dot); `action.outcome` is accepted in the shape the SDKs record. `data` may not carry `written_by`, which the gateway records from the API key.
+    Free-form, except the gateway's namespaces (`decision`, `approval`, `passport`, `credential`, `tool`, `policy`, `keyset`, `ledger`, `evidence`, `action`, alone or followed by a dot); `action.outcome` (the outcome record of the SDKs and the proxy) is the one exception. `data` may not carry `written_by`, which the gateway records from the API key.
     """
     data: JsonObject
 
