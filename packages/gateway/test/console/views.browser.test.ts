@@ -154,11 +154,23 @@ describe.runIf(browserAvailable())('console views (Chromium)', { timeout: 60_000
     await admin.page.context().close();
   });
 
-  it('loads nothing from outside the gateway and keeps the key out of cookies and localStorage', async () => {
+  it('labels every control, loads nothing from outside the gateway, keeps the key out of cookies', async () => {
     const admin = await openConsole(browser, served.url);
     await admin.signIn(served.dev.keys.admin);
-    for (const view of ['approvals', 'decisions', 'rollout', 'policy', 'ledger'] as const)
+    for (const view of ['approvals', 'decisions', 'rollout', 'policy', 'ledger'] as const) {
       await admin.open(view);
+      // Every control has a label (or, for buttons, its text) a screen reader can announce.
+      const unlabelled = await admin.page.evaluate(() =>
+        Array.from(document.querySelectorAll('input, select, textarea, button'))
+          .filter((control) => {
+            const labelled = (control as HTMLInputElement).labels?.length ?? 0;
+            const named = control.getAttribute('aria-label') || (control.textContent ?? '').trim();
+            return labelled === 0 && !named;
+          })
+          .map((control) => control.outerHTML.slice(0, 80)),
+      );
+      expect([view, unlabelled]).toEqual([view, []]);
+    }
     expect(admin.requests.length).toBeGreaterThan(4);
     expect(admin.foreignRequests()).toEqual([]);
     const context = admin.page.context();
