@@ -19,9 +19,15 @@ import { clean, safeJson, table } from './terminal.js';
 import { countFlag, instantFlag } from './time.js';
 
 export function policyCheck(argv: string[], io: Output): number {
-  const { positionals } = parseCommandArgs('policy check', argv, {}, 1);
+  const { positionals, flags } = parseCommandArgs('policy check', argv, { json: { type: 'boolean' } }, 1);
   const file = positionals[0];
   const compiled = compilePolicy(readJsonFile(file, 'policy file'));
+  if (flags.json) {
+    const shadowed = compiled.ok ? findShadowedRules(compiled.policy) : [];
+    const ok = compiled.ok && shadowed.length === 0;
+    io.out(safeJson({ file, ok, problems: compiled.ok ? [] : compiled.problems, shadowed }));
+    return ok ? EXIT_OK : EXIT_PROBLEMS;
+  }
   if (!compiled.ok) {
     io.out(`${file}: ${compiled.problems.length} problem(s)`);
     for (const problem of compiled.problems) io.out(`  ${describeProblem(problem)}`);
@@ -52,7 +58,7 @@ interface PolicyCase {
 }
 
 export function policyTest(argv: string[], io: Output): number {
-  const { positionals } = parseCommandArgs('policy test', argv, {}, 2);
+  const { positionals, flags } = parseCommandArgs('policy test', argv, { json: { type: 'boolean' } }, 2);
   const [policyFile, casesFile] = positionals;
   if (!casesFile) throw new UsageError('policy test: give a POLICY file and a CASES file.');
   const compiled = compilePolicy(readJsonFile(policyFile, 'policy file'));
@@ -61,17 +67,17 @@ export function policyTest(argv: string[], io: Output): number {
     throw new UsageError(`${casesFile}: expected {"cases": [{"name", "input", "expect"}]}; fix the file.`);
   }
   let failed = 0;
+  const results: Array<{ name: string; ok: boolean; problem?: string }> = [];
   document.cases.forEach((raw: PolicyCase, index: number) => {
     const name = typeof raw?.name === 'string' ? raw.name : `cases[${index}]`;
     const problem = runCase(raw, compiled);
-    if (problem) {
-      failed += 1;
-      io.out(`FAIL ${name}: ${problem}`);
-    } else {
-      io.out(`ok   ${name}`);
-    }
+    results.push({ name, ok: problem === null, ...(problem ? { problem } : {}) });
+    if (problem) failed += 1;
+    if (flags.json) return;
+    io.out(problem ? `FAIL ${clean(name)}: ${clean(problem)}` : `ok   ${clean(name)}`);
   });
-  io.out(`${document.cases.length - failed} passed, ${failed} failed`);
+  if (flags.json) io.out(safeJson({ passed: document.cases.length - failed, failed, cases: results }));
+  else io.out(`${document.cases.length - failed} passed, ${failed} failed`);
   return failed === 0 ? EXIT_OK : EXIT_PROBLEMS;
 }
 

@@ -4,31 +4,50 @@ import { checkTools, lockTools, readLock, ToolListingError } from '../tools/inde
 import { parseCommandArgs } from './args.js';
 import { EXIT_OK, EXIT_PROBLEMS, UsageError } from './errors.js';
 import { type Output, readJsonFile } from './io.js';
+import { clean, safeJson } from './terminal.js';
 
 const DEFAULT_LOCK = 'actpass.lock';
 
 export function toolsLock(argv: string[], io: Output): number {
-  const { positionals, flags } = parseCommandArgs('tools lock', argv, { out: { type: 'string' } }, 1);
+  const { positionals, flags } = parseCommandArgs(
+    'tools lock',
+    argv,
+    { out: { type: 'string' }, json: { type: 'boolean' } },
+    1,
+  );
   const listingFile = positionals[0];
   const out = typeof flags.out === 'string' ? flags.out : DEFAULT_LOCK;
   const lock = naming(listingFile, () => lockTools(readJsonFile(listingFile, 'tool listing')));
   writeFileSync(out, `${JSON.stringify(lock, null, 2)}\n`);
-  io.out(`${out}: locked ${Object.keys(lock.tools).length} tool(s)`);
+  if (flags.json) io.out(safeJson({ lock_file: out, tools: Object.keys(lock.tools) }));
+  else io.out(`${out}: locked ${Object.keys(lock.tools).length} tool(s)`);
   return EXIT_OK;
 }
 
 export function toolsCheck(argv: string[], io: Output): number {
-  const { positionals, flags } = parseCommandArgs('tools check', argv, { lock: { type: 'string' } }, 1);
+  const { positionals, flags } = parseCommandArgs(
+    'tools check',
+    argv,
+    { lock: { type: 'string' }, json: { type: 'boolean' } },
+    1,
+  );
   const listingFile = positionals[0];
   const lockFile = typeof flags.lock === 'string' ? flags.lock : DEFAULT_LOCK;
   const listing = readJsonFile(listingFile, 'tool listing');
   const lock = naming(lockFile, () => readLock(readJsonFile(lockFile, 'lock file')));
   const result = naming(listingFile, () => checkTools(lock, listing));
-  for (const tool of result.drifted) {
-    io.out(`drifted: ${tool.name} (locked ${tool.locked.slice(0, 12)}…, now ${tool.current.slice(0, 12)}…)`);
+  if (flags.json) {
+    io.out(safeJson({ listing: listingFile, lock_file: lockFile, ...result }));
+    return result.ok ? EXIT_OK : EXIT_PROBLEMS;
   }
-  for (const name of result.added) io.out(`added:   ${name} (not in ${lockFile})`);
-  for (const name of result.removed) io.out(`removed: ${name} (in ${lockFile}, not in the listing)`);
+  // Tool names come from a server's listing: printed with control characters made visible.
+  for (const tool of result.drifted) {
+    io.out(
+      `drifted: ${clean(tool.name)} (locked ${tool.locked.slice(0, 12)}…, now ${tool.current.slice(0, 12)}…)`,
+    );
+  }
+  for (const name of result.added) io.out(`added:   ${clean(name)} (not in ${lockFile})`);
+  for (const name of result.removed) io.out(`removed: ${clean(name)} (in ${lockFile}, not in the listing)`);
   if (result.ok) {
     io.out(`${listingFile}: matches ${lockFile}`);
     return EXIT_OK;

@@ -4,9 +4,9 @@ Usage:
   actpass dev [--host 127.0.0.1] [--port 8787] [--dir ./.actpass] [--database-url URL] [--json]
               [--log-format text|json] [--quiet]
       Serve a local gateway with dev keys, a file ledger and the refunds pack.
-  actpass policy check FILE
+  actpass policy check FILE [--json]
       Validate a policy; report every problem and every rule that can never match.
-  actpass policy test POLICY CASES
+  actpass policy test POLICY CASES [--json]
       Run decision cases ({"cases": [{name, input, expect}]}) against a policy.
   actpass policy simulate FILE [--since 24h] [--until TIME] [--limit 50] [--after-seq N] [SOURCE] [--json]
       What-if: re-run the recorded decisions' policy stage under a candidate policy; writes nothing.
@@ -26,9 +26,9 @@ Usage:
       Deny a pending request.
   actpass report rollout [--since 24h] [--until TIME] [--bucket minute|hour|day] [--top 10] [SOURCE] [--json]
       What enforce would have answered for the window's decisions, over time, and what it would block.
-  actpass tools lock FILE [--out actpass.lock]
+  actpass tools lock FILE [--out actpass.lock] [--json]
       Pin the hash of every tool in a listing (array or MCP tools/list result).
-  actpass tools check FILE [--lock actpass.lock]
+  actpass tools check FILE [--lock actpass.lock] [--json]
       Fail when a tool drifted from the lock, or was added or removed.
   actpass exposure [FILE ...] [--rules FILE] [--proxy-url URL] [--baseline FILE] [--write-baseline FILE] [--list-tools] [--json]
       Inventory every tool surface in agents.json and MCP client configs; report the lethal trifecta,

@@ -269,3 +269,77 @@ describe('against a local --dir', () => {
     expect([tenant.code, tenant.err]).toEqual([2, expect.stringContaining('no tenant "nobody"')]);
   });
 });
+
+describe('--json on the file commands', () => {
+  it('policy check, policy test, tools lock and tools check print JSON with the same verdict', async () => {
+    const policy = join(dir, 'policy.json');
+    writeFileSync(policy, JSON.stringify(CANDIDATE));
+    const checked = await cli('policy', 'check', policy, '--json');
+    expect([checked.code, JSON.parse(checked.out)]).toEqual([
+      0,
+      { file: policy, ok: true, problems: [], shadowed: [] },
+    ]);
+    const broken = join(dir, 'broken-policy.json');
+    writeFileSync(
+      broken,
+      JSON.stringify({ id: 'x', version: 1, rules: [{ id: 'a', decision: 'maybe', reason: 'x.y' }] }),
+    );
+    const bad = await cli('policy', 'check', broken, '--json');
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.out).problems.length).toBeGreaterThan(0);
+
+    const cases = join(dir, 'cases.json');
+    writeFileSync(
+      cases,
+      JSON.stringify({
+        cases: [
+          {
+            name: 'tiny',
+            input: { tool: 'stripe.refund.create', goal: 'g', args: { amount: 500 } },
+            expect: { decision: 'allow' },
+          },
+          {
+            name: 'big',
+            input: { tool: 'stripe.refund.create', goal: 'g', args: { amount: 5000 } },
+            expect: { decision: 'allow' },
+          },
+        ],
+      }),
+    );
+    const tested = await cli('policy', 'test', policy, cases, '--json');
+    expect(tested.code).toBe(1);
+    expect(JSON.parse(tested.out)).toMatchObject({
+      passed: 1,
+      failed: 1,
+      cases: [
+        { name: 'tiny', ok: true },
+        { name: 'big', ok: false },
+      ],
+    });
+
+    // Tool names are restricted to dotted segments (a listing with anything else is refused), so the
+    // terminal never sees control characters from this command; it cleans them all the same.
+    const added = 'crm.write';
+    const listing = join(dir, 'listing.json');
+    writeFileSync(
+      listing,
+      JSON.stringify([{ name: 'crm.read', description: 'd', input_schema: { type: 'object' } }]),
+    );
+    const lockFile = join(dir, 'actpass.lock');
+    const locked = await cli('tools', 'lock', listing, '--out', lockFile, '--json');
+    expect(JSON.parse(locked.out)).toEqual({ lock_file: lockFile, tools: ['crm.read'] });
+    const changed = join(dir, 'listing-changed.json');
+    writeFileSync(
+      changed,
+      JSON.stringify([
+        { name: 'crm.read', description: 'd', input_schema: { type: 'object' } },
+        { name: added, description: 'd', input_schema: { type: 'object' } },
+      ]),
+    );
+    const drift = await cli('tools', 'check', changed, '--lock', lockFile, '--json');
+    expect(drift.code).toBe(1);
+    expect(JSON.parse(drift.out).added).toEqual([added]);
+    const text = await cli('tools', 'check', changed, '--lock', lockFile);
+    expect(text.out).toContain('added:   crm.write');
+  });
+});
