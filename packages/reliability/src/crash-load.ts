@@ -106,13 +106,15 @@ export async function runCrashLoad(options: CrashLoadOptions): Promise<CrashLoad
       const first = next;
       const batch = usesPassports ? Math.min(uses, options.preflights - first) : 1;
       next += batch;
-      const passport = usesPassports ? await issue(client) : undefined;
+      // A passport binds its goal (SPEC §16.3): the calls sharing one present the goal it was issued for.
+      const batchGoal = `load-${first}`;
+      const passport = usesPassports ? await issue(client, batchGoal) : undefined;
       if (passport) passportsUsed++;
       const decisions = await Promise.all(
         Array.from({ length: batch }, (_, offset) => {
           const n = first + offset;
           return client.preflight({
-            goal: `load-${n}`,
+            goal: passport ? batchGoal : `load-${n}`,
             tool: REFUND_TOOL,
             resource: `stripe:charge:ch_${n}`,
             // Passport requests ask for a small refund: only single use can stop a second allow.
@@ -148,11 +150,11 @@ export async function runCrashLoad(options: CrashLoadOptions): Promise<CrashLoad
     ledgerDecisions: ledger.filter((event) => String(actionOf(event).goal).startsWith('load-')).length,
   };
 
-  async function issue(client: ActPass): Promise<string | undefined> {
+  async function issue(client: ActPass, goal: string): Promise<string | undefined> {
     try {
       const issued = await client.issuePassport({
         audience: 'reliability',
-        goal: 'crash-load',
+        goal,
         allowedTools: [REFUND_TOOL],
         ttlSeconds: 3600,
       });

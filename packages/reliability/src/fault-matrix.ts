@@ -6,7 +6,7 @@
 import { ActPass, type Mode } from '@actpass/sdk';
 import type { FaultMode, FaultProxy, ForwardedRequest } from './fault-proxy.js';
 import { actionOf, decisionEvents, fetchLedger, type LedgerEvent, verifyLedger } from './ledger-audit.js';
-import { refundAction, runnableDecisions, type SdkMode } from './scenario.js';
+import { cellGoal, refundAction, runnableDecisions, type SdkMode } from './scenario.js';
 
 export interface CallRecord {
   goal: string;
@@ -74,7 +74,7 @@ export async function runCell(options: RunCellOptions): Promise<CallRecord[]> {
     logger: quiet,
   });
   const calls = Array.from({ length: options.calls }, async (_, index) => {
-    const goal = `${options.runId}-${options.fault}-${options.mode}-${index}`;
+    const goal = cellGoal(options.runId, options.fault, options.mode, index);
     const action = refundAction(goal, index % 2 === 0);
     const passport = options.passports?.[index];
     const outcome = await client.guard({

@@ -17,7 +17,7 @@ import { auditFaultRun, type CallRecord, runCell } from './fault-matrix.js';
 import { FAULT_MODES, FaultProxy } from './fault-proxy.js';
 import { GatewayProcess } from './gateway-process.js';
 import { DATABASE_URL_ENV, freshDatabase } from './postgres.js';
-import { prepareStrict, SDK_MODES } from './scenario.js';
+import { cellGoal, prepareStrict, SDK_MODES } from './scenario.js';
 
 interface Row {
   suite: string;
@@ -70,7 +70,8 @@ async function faultMatrix(): Promise<Row> {
   try {
     for (const [index, fault] of FAULT_MODES.filter((mode) => mode !== 'pass').entries()) {
       say(`fault proxy (TypeScript SDK): ${fault}, ${CALLS} calls in each of ${SDK_MODES.length} modes`);
-      const passports = await prepareStrict(ready.url, ready.keys, CALLS);
+      const goals = Array.from({ length: CALLS }, (_, i) => cellGoal('long', fault, 'strict', i));
+      const passports = await prepareStrict(ready.url, ready.keys, goals);
       proxy.configure({ mode: fault, faultRate: 0.6, seed: index + 1 });
       const cells = SDK_MODES.map((mode) =>
         runCell({

@@ -43,14 +43,26 @@ export const REFUND_TOOL_DEFINITION = {
   },
 };
 
-/** Approves the refund tool and issues `count` single-use passports for it, straight at the gateway. */
-export async function prepareStrict(baseUrl: string, keys: { agent: string; admin: string }, count: number) {
+/** The goal of call `index` of a fault-matrix cell: unique per call, so the ledger groups by call. */
+export function cellGoal(runId: string, fault: string, mode: string, index: number): string {
+  return `${runId}-${fault}-${mode}-${index}`;
+}
+
+/**
+ * Approves the refund tool and issues one single-use passport per goal, straight at the gateway: a
+ * passport binds its goal (SPEC §16.3), so each is issued for the call that will present it.
+ */
+export async function prepareStrict(
+  baseUrl: string,
+  keys: { agent: string; admin: string },
+  goals: readonly string[],
+) {
   await call(baseUrl, 'PUT', `/api/v1/tools/${REFUND_TOOL}`, keys.admin, REFUND_TOOL_DEFINITION);
   const tokens: string[] = [];
-  for (let i = 0; i < count; i++) {
+  for (const goal of goals) {
     const issued = (await call(baseUrl, 'POST', '/api/v1/passports', keys.agent, {
       audience: 'reliability',
-      goal: 'reliability',
+      goal,
       allowed_tools: [REFUND_TOOL],
       ttl_seconds: 3600,
     })) as { token: string };

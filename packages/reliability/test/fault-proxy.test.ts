@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditFaultRun, type CallRecord, runCell } from '../src/fault-matrix.js';
 import { FAULT_MODES, type FaultMode, FaultProxy } from '../src/fault-proxy.js';
-import { prepareStrict, SDK_MODES } from '../src/scenario.js';
+import { cellGoal, prepareStrict, SDK_MODES } from '../src/scenario.js';
 import { type ServedGateway, servedGatewayUnavailable, serveGateway } from './helpers.js';
 
 const CALLS_PER_CELL = 8;
@@ -43,7 +43,8 @@ describe.skipIf(unavailable !== undefined)('SDK through the fault proxy', () => 
     const runId = `ts-${fault}`;
     const faultsBefore = proxy.faults.length;
     // Passports are issued straight at the gateway: the delegation is not what is under test here.
-    const passports = await prepareStrict(gateway.url, gateway.keys, CALLS_PER_CELL);
+    const goals = Array.from({ length: CALLS_PER_CELL }, (_, i) => cellGoal(runId, fault, 'strict', i));
+    const passports = await prepareStrict(gateway.url, gateway.keys, goals);
     proxy.configure({ mode: fault, faultRate: FAULT_RATE, seed: FAULT_MODES.indexOf(fault) });
     // The four modes at once, through the same faulty proxy: the run takes one cell's time.
     const cells = SDK_MODES.map((mode) =>

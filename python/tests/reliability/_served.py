@@ -210,7 +210,7 @@ def fetch_ledger(gateway: ServedGateway) -> list[dict[str, Any]]:
         after = page["next_after_seq"]
 
 
-def prepare_strict(gateway: ServedGateway, count: int) -> list[str]:
+def prepare_strict(gateway: ServedGateway, goals: list[str]) -> list[str]:
     """Approves the refund tool and issues single-use passports, straight at the gateway."""
     definition = {
         "name": REFUND_TOOL,
@@ -221,10 +221,10 @@ def prepare_strict(gateway: ServedGateway, count: int) -> list[str]:
     agent = {"authorization": f"Bearer {gateway.keys['agent']}"}
     httpx.put(f"{gateway.url}/api/v1/tools/{REFUND_TOOL}", json=definition, headers=admin).raise_for_status()
     tokens = []
-    for _ in range(count):
+    for goal in goals:  # a passport binds its goal: one per call that presents it
         body = {
             "audience": "reliability",
-            "goal": "reliability",
+            "goal": goal,
             "allowed_tools": [REFUND_TOOL],
             "ttl_seconds": 3600,
         }

@@ -103,7 +103,9 @@ def test_python_client_through_fault(
     faults_before = len(fault_proxy.faults)
     calls: list[dict[str, Any]] = []
     for seed, mode in enumerate(MODES, start=1):
-        passports = prepare_strict(served_gateway, CALLS_PER_CELL + 2) if mode == "strict" else None
+        goals = [f"py-async-{fault}-{mode}-{i}" for i in range(CALLS_PER_CELL)]
+        goals += [f"py-sync-{fault}-{mode}-{i}" for i in range(2)]
+        passports = prepare_strict(served_gateway, goals) if mode == "strict" else None
         fault_proxy.configure(fault, FAULT_RATE, seed)
         calls += asyncio.run(_run_async_cell(served_gateway, fault_proxy, fault, mode, passports))
         calls += _run_sync_cell(
