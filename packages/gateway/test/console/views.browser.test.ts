@@ -154,7 +154,7 @@ describe.runIf(browserAvailable())('console views (Chromium)', { timeout: 60_000
     await admin.page.context().close();
   });
 
-  it('labels every control, loads nothing from outside the gateway, keeps the key out of cookies', async () => {
+  it('loads nothing from outside the gateway and keeps the key out of cookies and localStorage', async () => {
     const admin = await openConsole(browser, served.url);
     await admin.signIn(served.dev.keys.admin);
     for (const view of ['approvals', 'decisions', 'rollout', 'policy', 'ledger'] as const) {
