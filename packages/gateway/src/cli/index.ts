@@ -3,6 +3,7 @@ import { dev } from './dev.js';
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, UsageError } from './errors.js';
 import { exposure } from './exposure.js';
 import { helpFor, wantsHelp } from './help.js';
+import { hookClaudeCode } from './hook.js';
 import { type Output, stdio } from './io.js';
 import { ledgerShow, ledgerTail, ledgerVerify } from './ledger.js';
 import { mcpServe, mcpWrap } from './mcp.js';
@@ -34,6 +35,7 @@ const COMMANDS: Record<string, Command> = {
   proxy,
   'mcp serve': mcpServe,
   'mcp wrap': mcpWrap,
+  'hook claude-code': hookClaudeCode,
 };
 
 /** Every command the dispatcher knows (`dev`, `policy check`, …). */

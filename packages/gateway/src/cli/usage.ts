@@ -41,6 +41,8 @@ Usage:
       Serve the enforcing MCP proxy over stdio (acting for ACTPASS_API_KEY) or Streamable HTTP.
   actpass mcp wrap MCP_JSON [--write] [--proxy-config FILE]
       Route every server of a Claude Desktop / Cursor config through the proxy (prints a diff unless --write).
+  actpass hook claude-code [--mode enforce|monitor] [--goal G]
+      Claude Code PreToolUse hook: payload on stdin, decision JSON on stdout (see docs/proxy.md).
   actpass help | --help | --version
 
 SOURCE is a served gateway (ACTPASS_BASE_URL, ACTPASS_API_KEY with the role the command needs) or

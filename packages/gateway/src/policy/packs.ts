@@ -1,5 +1,6 @@
 import codeDeploys from '../../packs/code-deploys.json';
 import codingAgent from '../../packs/coding-agent.json';
+import codingAgents from '../../packs/coding-agents.json';
 import crmWrites from '../../packs/crm-writes.json';
 import outboundEmail from '../../packs/outbound-email.json';
 import refunds from '../../packs/refunds.json';
@@ -17,6 +18,7 @@ export const PACK_NAMES = [
   'outbound-email',
   'crm-writes',
   'coding-agent',
+  'coding-agents',
 ] as const;
 export type PackName = (typeof PACK_NAMES)[number];
 
@@ -26,6 +28,7 @@ const PACKS: Readonly<Record<PackName, unknown>> = {
   'outbound-email': outboundEmail,
   'crm-writes': crmWrites,
   'coding-agent': codingAgent,
+  'coding-agents': codingAgents,
 };
 
 export function isPackName(name: string): name is PackName {
