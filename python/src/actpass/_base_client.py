@@ -8,6 +8,7 @@ clients only run the flows, one with blocking I/O and one with ``await``.
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import os
@@ -59,7 +60,14 @@ OVERFLOW = "actpass.overflow"  # set by the clients' I/O on a response longer th
 if TYPE_CHECKING:
     from ._generated.contract import ApprovalRequest, Decision, PassportVerification
 
+# What with_options() may replace (the transport, logger and test hooks stay the original's).
+OVERRIDABLE = (
+    "timeout", "max_retries", "deadline", "max_response_bytes", "mode", "tenant_id", "agent_id",
+    "idempotency_key", "extra_headers",
+)  # fmt: skip
+
 __all__ = [
+    "OVERRIDABLE",
     "Call",
     "CallOutcome",
     "ClientCore",
@@ -186,6 +194,34 @@ class ClientCore:
         self.random = random if random is not None else _random.random
         self.log = logger if logger is not None else logging.getLogger(LOGGER_NAME)
         self._key_problem, self._url_problem = _misconfiguration(self._api_key, self.base_url)
+        # Set only on copies made by with_options(): sent with every request / every POST of that copy.
+        self.extra_headers: dict[str, str] = {}
+        self.idempotency_key: str | None = None
+
+    def with_overrides(self, overrides: Mapping[str, Any]) -> ClientCore:
+        """A copy with some settings replaced (``with_options``); the original is untouched."""
+        unknown = set(overrides) - set(OVERRIDABLE)
+        if unknown:
+            raise TypeError(f"with_options() got unexpected arguments: {', '.join(sorted(unknown))}")
+        core = copy.copy(self)
+        core.extra_headers = dict(self.extra_headers)
+        given = {key: value for key, value in overrides.items() if value is not None}
+        if "mode" in given and given["mode"] not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}, not {given['mode']!r}")
+        for key in ("timeout", "deadline", "max_response_bytes"):
+            if key in given and not given[key] > 0:
+                raise ValueError(f"{key} must be a positive number")
+        if "max_retries" in given and given["max_retries"] < 0:
+            raise ValueError("max_retries must be 0 or more")
+        if "timeout" in given:
+            core.attempt_timeout_s, core.timeout = given["timeout"], httpx.Timeout(given["timeout"])
+        if "deadline" in given:
+            core.deadline_s = given["deadline"]
+        for key in ("max_retries", "max_response_bytes", "mode", "tenant_id", "agent_id", "idempotency_key"):
+            if key in given:
+                setattr(core, key, given[key])
+        core.extra_headers.update(given.get("extra_headers", {}))
+        return core
 
     # -- requests -------------------------------------------------------------------------------
 
@@ -201,6 +237,7 @@ class ClientCore:
                 headers[TENANT_HEADER] = self.tenant_id
         if idempotency_key:
             headers[IDEMPOTENCY_HEADER] = idempotency_key
+        headers.update(self.extra_headers)
         content = None
         if options.body is not None:
             try:
@@ -225,7 +262,9 @@ class ClientCore:
         # One key per logical call, reused by every retry, so the gateway answers a retry of a call
         # it already handled with the stored response instead of acting twice.
         # 122 random bits like a UUID v4, without importing uuid (and platform) into `import actpass`.
-        idempotency_key = f"idem_{secrets.token_hex(16)}" if options.method == "POST" else None
+        idempotency_key = (
+            (self.idempotency_key or f"idem_{secrets.token_hex(16)}") if options.method == "POST" else None
+        )
         request = self.build_request(options, idempotency_key)
         deadline = self.clock() + self.deadline_s
         last_problem = "no attempt finished"

@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import logging
 import time
 from collections.abc import Awaitable, Mapping, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Callable, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Callable, TypeVar, cast, overload
 
 import httpx
 from typing_extensions import Self, Unpack
@@ -39,7 +40,7 @@ from ._resources import (
     Policy,
     Tools,
 )
-from ._types import PreflightInput
+from ._types import ClientOptions, Mode, PreflightInput
 
 if TYPE_CHECKING:
     from ._generated.contract import (
@@ -56,10 +57,13 @@ if TYPE_CHECKING:
 __all__ = ["ActPassClient", "AsyncActPassClient"]
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 class _ClientBase:
     """Construction shared by both clients; see :class:`ActPassClient` for the arguments."""
+
+    _owns_http: bool
 
     def __init__(
         self,
@@ -68,7 +72,7 @@ class _ClientBase:
         tenant_id: str | None,
         agent_id: str | None,
         base_url: str | None,
-        mode: str,
+        mode: Mode,
         timeout: float,
         max_retries: int,
         random: Callable[[], float] | None,
@@ -94,6 +98,25 @@ class _ClientBase:
         self._preflight = functools.partial(
             ep.preflight, default_mode=self._core.mode, default_agent_id=self._core.agent_id
         )
+
+    def with_options(self, **overrides: Unpack[ClientOptions]) -> Self:
+        """A copy of this client with some settings replaced, for one call or a family of calls::
+
+            client.with_options(timeout=2, max_retries=0).preflight(...)
+            client.with_options(extra_headers={"x-trace-id": trace}, idempotency_key=key).guard(...)
+
+        The copy shares the connection pool and the outcome queue; closing it closes neither."""
+        copied = copy.copy(self)
+        copied._core = self._core.with_overrides(overrides)
+        copied._owns_http = False
+        copied._preflight = functools.partial(
+            ep.preflight, default_mode=copied._core.mode, default_agent_id=copied._core.agent_id
+        )
+        copied._attach()
+        return copied
+
+    def _attach(self) -> None:
+        raise NotImplementedError
 
     @property
     def base_url(self) -> str:
@@ -127,7 +150,7 @@ class ActPassClient(_ClientBase):
         tenant_id: str | None = None,
         agent_id: str | None = None,
         base_url: str | None = None,
-        mode: str = DEFAULT_MODE,
+        mode: Mode = DEFAULT_MODE,
         timeout: float = DEFAULT_TIMEOUT_S,
         max_retries: int = DEFAULT_MAX_RETRIES,
         transport: httpx.BaseTransport | None = None,
@@ -162,6 +185,9 @@ class ActPassClient(_ClientBase):
         self._sleep = sleep if sleep is not None else time.sleep
         self._outcomes = ThreadOutcomes(self._run, self._core.log, OUTCOME_QUEUE_LIMIT)
         self._closed = False
+        self._attach()
+
+    def _attach(self) -> None:
         self.approvals = Approvals(self._core, self._run)
         self.tools = Tools(self._core, self._run)
         self.credentials = Credentials(self._core, self._run)
@@ -223,12 +249,12 @@ class ActPassClient(_ClientBase):
     def guard(
         self,
         *,
-        execute_fn: Callable[[ExecuteContext], Any],
+        execute_fn: Callable[[ExecuteContext], R] | Callable[[], R],
         wait_for_approval: WaitForApproval | None = None,
         record_outcome: bool = True,
         await_outcome: bool = False,
         **params: Unpack[PreflightInput],
-    ) -> GuardResult:
+    ) -> GuardResult[R]:
         """Decide, then run ``execute_fn`` at most once when the mode allows it. Never raises.
 
         The outcome record goes to a background queue (``flush()``/``close()`` drain it) unless
@@ -317,7 +343,7 @@ class AsyncActPassClient(_ClientBase):
         tenant_id: str | None = None,
         agent_id: str | None = None,
         base_url: str | None = None,
-        mode: str = DEFAULT_MODE,
+        mode: Mode = DEFAULT_MODE,
         timeout: float = DEFAULT_TIMEOUT_S,
         max_retries: int = DEFAULT_MAX_RETRIES,
         transport: httpx.AsyncBaseTransport | None = None,
@@ -352,6 +378,9 @@ class AsyncActPassClient(_ClientBase):
         self._sleep = sleep
         self._outcomes = TaskOutcomes(self._run, self._core.log, OUTCOME_QUEUE_LIMIT)
         self._closed = False
+        self._attach()
+
+    def _attach(self) -> None:
         self.approvals = AsyncApprovals(self._core, self._run)
         self.tools = AsyncTools(self._core, self._run)
         self.credentials = AsyncCredentials(self._core, self._run)
@@ -427,15 +456,37 @@ class AsyncActPassClient(_ClientBase):
         options, mode = self._preflight(params)
         return await self._run(self._core.decision_flow(options, mode))
 
+    @overload
     async def guard(
         self,
         *,
-        execute_fn: Callable[[ExecuteContext], Any],
+        execute_fn: Callable[[ExecuteContext], Awaitable[R]] | Callable[[], Awaitable[R]],
         wait_for_approval: WaitForApproval | None = None,
         record_outcome: bool = True,
         await_outcome: bool = False,
         **params: Unpack[PreflightInput],
-    ) -> GuardResult:
+    ) -> GuardResult[R]: ...
+
+    @overload
+    async def guard(
+        self,
+        *,
+        execute_fn: Callable[[ExecuteContext], R] | Callable[[], R],
+        wait_for_approval: WaitForApproval | None = None,
+        record_outcome: bool = True,
+        await_outcome: bool = False,
+        **params: Unpack[PreflightInput],
+    ) -> GuardResult[R]: ...
+
+    async def guard(
+        self,
+        *,
+        execute_fn: Callable[..., Any],
+        wait_for_approval: WaitForApproval | None = None,
+        record_outcome: bool = True,
+        await_outcome: bool = False,
+        **params: Unpack[PreflightInput],
+    ) -> GuardResult[Any]:
         """Decide, then run ``execute_fn`` (sync or async) at most once when the mode allows it.
 
         The outcome record goes to a background task (``flush()``/``aclose()`` drain it) unless

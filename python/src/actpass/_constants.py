@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 DEFAULT_BASE_URL = "http://127.0.0.1:8787"
 API_PREFIX = "/api/v1"
 JWKS_PATH = "/.well-known/jwks.json"
@@ -10,7 +12,7 @@ HEALTH_PATH = "/healthz"
 ENV_API_KEY = "ACTPASS_API_KEY"
 ENV_BASE_URL = "ACTPASS_BASE_URL"
 
-DEFAULT_MODE = "enforce"
+DEFAULT_MODE: Final = "enforce"
 MODES = ("enforce", "monitor", "warn", "strict")
 
 # Per attempt, applied to each of connect, read, write and pool acquisition (httpx semantics).

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Callable, cast
+from typing import TYPE_CHECKING, Any, Callable, Generic, TypeVar, cast
 
 from typing_extensions import TypedDict
 
@@ -35,9 +35,14 @@ class ExecuteContext(TypedDict):
     decision: Decision
 
 
-class GuardResult(TypedDict):
+R = TypeVar("R")
+
+
+class GuardResult(TypedDict, Generic[R]):
+    """``result`` is what ``execute_fn`` returned (awaited, for an async one), typed from it."""
+
     decision: Decision
-    result: Any
+    result: R | None
     error: BaseException | None
     executed: bool
 
@@ -61,12 +66,12 @@ def guard_flow(
     core: ClientCore,
     preflight: Callable[[Mapping[str, Any]], tuple[RequestOptions, str]],
     params: Mapping[str, Any],
-    execute_fn: Callable[[ExecuteContext], Any],
+    execute_fn: Callable[..., Any],
     *,
     wait_for_approval: WaitForApproval | None,
     record_outcome: bool,
     await_outcome: bool = False,
-) -> Flow[GuardResult]:
+) -> Flow[GuardResult[Any]]:
     options, mode = preflight(params)
     problem = execute_fn_problem(execute_fn)
     if problem is not None:
