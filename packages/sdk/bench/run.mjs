@@ -134,7 +134,7 @@ const lines = [
   '',
   '| bundle (esbuild --minify, gzip -9) | min | min+gzip |',
   '|---|---|---|',
-  `| @actpass/sdk default entry (zod/mini included) | ${kb(size.sdk.min)} | ${kb(size.sdk.gz)} |`,
+  `| @actpass/sdk default entry (no runtime dependency) | ${kb(size.sdk.min)} | ${kb(size.sdk.gz)} |`,
   `| ofetch alone (for comparison; not a dependency) | ${kb(size.ofetch.min)} | ${kb(size.ofetch.gz)} |`,
   `| zod/mini, one object schema (for comparison) | ${kb(size.zodMini.min)} | ${kb(size.zodMini.gz)} |`,
   '',
