@@ -112,7 +112,7 @@ def guard_kwargs(options: GuardOptions, tool_input: Mapping[str, Any], call: Any
     return params
 
 
-def result_of(options: GuardOptions, outcome: GuardResult) -> Any:
+def result_of(options: GuardOptions, outcome: GuardResult[Any]) -> Any:
     """The tool's result when it ran (re-raising its own error), else the ``BLOCKED`` text or error."""
     if outcome["executed"]:
         if outcome["error"] is not None:
