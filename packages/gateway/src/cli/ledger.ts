@@ -4,12 +4,13 @@
  * gateway or a local `--dir`.
  */
 import type { ActPass, DecisionValue, EvidenceEvent } from '@actpass/sdk';
+import { parseJsonStrict } from '@actpass/sdk/canonical';
 import { CLI_FOLLOW_INTERVAL_MS, CLI_PAGE_SIZE, CLI_TAIL_DEFAULT } from '../constants.js';
-import { verifyExport } from '../ledger/index.js';
+import { verifyChain, verifyExport } from '../ledger/index.js';
 import type { Jwks } from '../passport/index.js';
 import { type FlagSpec, parseCommandArgs } from './args.js';
 import { EXIT_OK, EXIT_PROBLEMS, UsageError } from './errors.js';
-import { type Output, readJsonFile } from './io.js';
+import { type Output, parseJsonText, readJsonFile, readTextFile } from './io.js';
 import { withRemote } from './remote.js';
 import { clean, safeJson } from './terminal.js';
 import { countFlag, instantFlag } from './time.js';
@@ -24,12 +25,15 @@ export function ledgerVerify(argv: string[], io: Output): number {
   const exportFile = positionals[0];
   if (!exportFile)
     throw new UsageError('ledger verify: give the EXPORT file (from GET /api/v1/evidence/export).');
+  const text = readTextFile(exportFile, 'export file');
+  const raw = rawLedgerEvents(text);
+  if (raw) return verifyRawLedger(exportFile, raw, flags.json === true, io);
   if (typeof flags.jwks !== 'string') {
     throw new UsageError(
       'ledger verify: --jwks FILE is required (save GET /.well-known/jwks.json to a file).',
     );
   }
-  const exported = readJsonFile(exportFile, 'export file');
+  const exported = parseJsonText(text, exportFile);
   const jwks = readJsonFile(flags.jwks, 'JWKS file') as Jwks;
   if (!Array.isArray((jwks as { keys?: unknown })?.keys)) {
     throw new UsageError(`${flags.jwks}: not a JWKS ({"keys": [...]}); save /.well-known/jwks.json.`);
@@ -45,6 +49,50 @@ export function ledgerVerify(argv: string[], io: Output): number {
   }
   const at = result.first_broken_seq !== undefined ? ` at seq ${result.first_broken_seq}` : '';
   io.out(`${exportFile}: FAILED${at}: ${result.reason} (${result.message})`);
+  return EXIT_PROBLEMS;
+}
+
+/**
+ * A gateway's own ledger file (`<dir>/ledger/<tenant>.jsonl`, one event per line) rather than an export:
+ * every non-empty line is an event object. Null when the text is anything else.
+ */
+function rawLedgerEvents(text: string): unknown[] | null {
+  const lines = text.split('\n').filter((line) => line.trim() !== '');
+  if (lines.length === 0) return null;
+  const events: unknown[] = [];
+  for (const line of lines) {
+    let event: unknown;
+    try {
+      event = parseJsonStrict(line);
+    } catch {
+      return null;
+    }
+    if (typeof event !== 'object' || event === null || !('prev_hash' in event) || !('seq' in event))
+      return null;
+    events.push(event);
+  }
+  return events;
+}
+
+/**
+ * Checks the chain of a raw ledger file. Nothing signs it, so this proves the events link up, not who
+ * wrote them; the message says so and points to the signed export, which is what a third party checks.
+ */
+function verifyRawLedger(file: string, events: unknown[], json: boolean, io: Output): number {
+  const result = verifyChain(events);
+  if (json) {
+    io.out(safeJson({ file, kind: 'raw_ledger', signed: false, ...result }));
+    return result.ok ? EXIT_OK : EXIT_PROBLEMS;
+  }
+  const kind = `${file}: a raw ledger file (one event per line), not a signed export`;
+  if (result.ok) {
+    io.out(`${kind}: chain ok, ${result.head.seq} events, head ${result.head.hash}`);
+    io.out(
+      '  Its events link up, but nothing in it is signed: to show a third party, verify a signed export (GET /api/v1/evidence/export) with --jwks.',
+    );
+    return EXIT_OK;
+  }
+  io.out(`${kind}: FAILED at seq ${result.first_broken_seq}: ${result.reason} (${clean(result.message)})`);
   return EXIT_PROBLEMS;
 }
 

@@ -66,6 +66,9 @@ export function policyTest(argv: string[], io: Output): number {
   if (!Array.isArray(document?.cases)) {
     throw new UsageError(`${casesFile}: expected {"cases": [{"name", "input", "expect"}]}; fix the file.`);
   }
+  if (document.cases.length === 0) {
+    throw new UsageError(`${casesFile}: "cases" is empty, so nothing would be tested; add a case.`);
+  }
   let failed = 0;
   const results: Array<{ name: string; ok: boolean; problem?: string }> = [];
   document.cases.forEach((raw: PolicyCase, index: number) => {
@@ -95,7 +98,22 @@ function runCase(testCase: PolicyCase, fallback: ReturnType<typeof compilePolicy
   if (!compiled.ok)
     return `the policy does not load: ${describeProblem(compiled.problems[0] as PolicyProblem)}`;
   if (!testCase.expect || !testCase.input) return 'a case needs "input" and "expect"';
+  // A misspelt key would otherwise be ignored and the case pass while testing less than it says.
+  const unknown = [
+    ...unknownKeys('input', testCase.input, INPUT_KEYS),
+    ...unknownKeys('expect', testCase.expect, EXPECT_KEYS),
+  ];
+  if (unknown.length > 0) return unknown.join('; ');
   return compareOutcome(compiled.policy, testCase.input, testCase.expect);
+}
+
+const INPUT_KEYS = ['tool', 'resource', 'goal', 'agent_id', 'user_id', 'mode', 'args', 'context', 'passport'];
+const EXPECT_KEYS = ['decision', 'reason_code', 'risk_tier', 'matched_rules'];
+
+function unknownKeys(where: string, value: Record<string, unknown>, known: readonly string[]): string[] {
+  return Object.keys(value)
+    .filter((key) => !known.includes(key))
+    .map((key) => `${where}.${clean(key)} is not a known key (use ${known.join(', ')})`);
 }
 
 function compareOutcome(

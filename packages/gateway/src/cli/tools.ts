@@ -45,6 +45,16 @@ export function toolsCheck(argv: string[], io: Output): number {
     io.out(
       `drifted: ${clean(tool.name)} (locked ${tool.locked.slice(0, 12)}…, now ${tool.current.slice(0, 12)}…)`,
     );
+    if (!tool.fields) {
+      io.out(
+        `  (the lock predates per-field hashes: run \`actpass tools lock\` on the old listing to see what changed)`,
+      );
+    }
+    for (const kind of ['changed', 'added', 'removed'] as const) {
+      const paths = tool.fields?.[kind] ?? [];
+      if (paths.length > 0)
+        io.out(`  ${`${kind}:`.padEnd(8)} ${paths.map((path) => clean(path)).join(', ')}`);
+    }
   }
   for (const name of result.added) io.out(`added:   ${clean(name)} (not in ${lockFile})`);
   for (const name of result.removed) io.out(`removed: ${clean(name)} (in ${lockFile}, not in the listing)`);

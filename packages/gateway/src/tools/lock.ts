@@ -3,6 +3,8 @@
  * starts serving something else (SPEC §8). Listings are accepted as an array of definitions, an MCP
  * `tools/list` result (`{tools: [...]}`, camelCase `inputSchema`), or a JSON-RPC response wrapping one.
  */
+import { canonicalize } from '@actpass/sdk/canonical';
+import { sha256Hex } from '../crypto/hash.js';
 import type { JsonObject } from '../policy/index.js';
 import type { ToolDefinition } from '../store/types.js';
 import { toolDefinitionHash } from './hash.js';
@@ -11,12 +13,23 @@ export const LOCK_FORMAT = 'actpass.lock/v1';
 
 export interface ToolLock {
   format: typeof LOCK_FORMAT;
-  tools: Record<string, { hash: string }>;
+  /**
+   * `fields` holds a hash per part of the definition (`description`, `input_schema.properties.amount`,
+   * …), so a check can say what changed; locks written before it have only `hash` and still check.
+   */
+  tools: Record<string, { hash: string; fields?: Record<string, string> }>;
+}
+
+/** Which parts of a drifted definition differ from the lock (absent when the lock has no `fields`). */
+export interface FieldChanges {
+  changed: string[];
+  added: string[];
+  removed: string[];
 }
 
 export interface ToolCheck {
   ok: boolean;
-  drifted: Array<{ name: string; locked: string; current: string }>;
+  drifted: Array<{ name: string; locked: string; current: string; fields?: FieldChanges }>;
   added: string[];
   removed: string[];
 }
@@ -26,6 +39,7 @@ export class ToolListingError extends Error {
   override readonly name = 'ToolListingError';
 }
 
+const HEX_SHA256 = /^[0-9a-f]{64}$/;
 const TOOL_NAME = /^[A-Za-z0-9_.:/-]{1,256}$/;
 /** Display-only MCP members: a model never sees them, so they do not take part in the hash. */
 const DISPLAY_ONLY = new Set(['title', '_meta']);
@@ -54,8 +68,36 @@ export function normalizeListing(listing: unknown): ToolDefinition[] {
 export function lockTools(listing: unknown): ToolLock {
   const tools: ToolLock['tools'] = {};
   const definitions = normalizeListing(listing).sort((a, b) => compare(a.name, b.name));
-  for (const definition of definitions) tools[definition.name] = { hash: toolDefinitionHash(definition) };
+  for (const definition of definitions) {
+    tools[definition.name] = { hash: toolDefinitionHash(definition), fields: fieldHashes(definition) };
+  }
   return { format: LOCK_FORMAT, tools };
+}
+
+/** How deep a definition is split for `fields`: deep enough to name one schema property. */
+const FIELD_DEPTH = 3;
+
+function fieldHashes(definition: ToolDefinition): Record<string, string> {
+  const fields: Record<string, string> = {};
+  const visit = (value: unknown, path: string, depth: number) => {
+    if (isObject(value) && depth < FIELD_DEPTH && Object.keys(value).length > 0) {
+      for (const key of Object.keys(value).sort(compare)) visit(value[key], `${path}.${key}`, depth + 1);
+    } else {
+      fields[path] = sha256Hex(canonicalize(value as never));
+    }
+  };
+  for (const key of Object.keys(definition).sort(compare)) {
+    visit((definition as unknown as Record<string, unknown>)[key], key, 1);
+  }
+  return fields;
+}
+
+function fieldChanges(locked: Record<string, string>, current: Record<string, string>): FieldChanges {
+  return {
+    changed: Object.keys(current).filter((path) => path in locked && locked[path] !== current[path]),
+    added: Object.keys(current).filter((path) => !(path in locked)),
+    removed: Object.keys(locked).filter((path) => !(path in current)),
+  };
 }
 
 export function checkTools(lock: unknown, listing: unknown): ToolCheck {
@@ -66,7 +108,15 @@ export function checkTools(lock: unknown, listing: unknown): ToolCheck {
   for (const [name, { hash }] of Object.entries(current)) {
     const pinned = locked.tools[name];
     if (!pinned) added.push(name);
-    else if (pinned.hash !== hash) drifted.push({ name, locked: pinned.hash, current: hash });
+    else if (pinned.hash !== hash) {
+      const now = current[name]?.fields;
+      drifted.push({
+        name,
+        locked: pinned.hash,
+        current: hash,
+        ...(pinned.fields && now ? { fields: fieldChanges(pinned.fields, now) } : {}),
+      });
+    }
   }
   const removed = Object.keys(locked.tools)
     .filter((name) => !(name in current))
@@ -79,8 +129,15 @@ export function readLock(value: unknown): ToolLock {
     throw new ToolListingError(`not an ${LOCK_FORMAT} file; create one with \`actpass tools lock\`.`);
   }
   for (const [name, entry] of Object.entries(value.tools)) {
-    if (!isObject(entry) || typeof entry.hash !== 'string' || !/^[0-9a-f]{64}$/.test(entry.hash)) {
+    if (!isObject(entry) || typeof entry.hash !== 'string' || !HEX_SHA256.test(entry.hash)) {
       throw new ToolListingError(`tools.${name}: must be {"hash": "<hex sha-256>"}; regenerate the lock.`);
+    }
+    const fields = entry.fields;
+    if (
+      fields !== undefined &&
+      !(isObject(fields) && Object.values(fields).every((h) => typeof h === 'string' && HEX_SHA256.test(h)))
+    ) {
+      throw new ToolListingError(`tools.${name}.fields: must map parts to hex sha-256; regenerate the lock.`);
     }
   }
   return value as unknown as ToolLock;
