@@ -78,3 +78,29 @@ async def test_every_result_carries_its_raw_response(kind: str) -> None:
     out: actpass.GuardResult[str] = await call(client.guard(**ACTION, execute_fn=lambda: "refunded"))
     assert out["result"] == "refunded"
     assert out["decision"].http_response.status_code == 200
+
+
+async def test_per_call_options_on_preflight_and_guard(kind: str) -> None:
+    gateway = (
+        FakeGateway().on("POST", PREFLIGHT, decision_body()).on("POST", "/api/v1/evidence", event_body())
+    )
+    client = new_client(kind, gateway)
+    await call(client.preflight(**ACTION, idempotency_key="idem_call_1", extra_headers={"x-trace-id": "t-3"}))
+    out = await call(
+        client.guard(**ACTION, execute_fn=lambda: "ok", idempotency_key="idem_call_2", await_outcome=True)
+    )
+    assert out["executed"] is True
+    first, second = gateway.calls("POST", PREFLIGHT)
+    assert first.headers["Idempotency-Key"] == "idem_call_1" and first.headers["x-trace-id"] == "t-3"
+    assert second.headers["Idempotency-Key"] == "idem_call_2" and "x-trace-id" not in second.headers
+    # The outcome record gets a key of its own, derived from the call's.
+    (record,) = gateway.calls("POST", "/api/v1/evidence")
+    assert record.headers["Idempotency-Key"] == "idem_call_2.outcome"
+
+
+async def test_per_call_max_retries(kind: str) -> None:
+    gateway = FakeGateway().on("POST", PREFLIGHT, "connection_refused")
+    client = new_client(kind, gateway)
+    decision = await call(client.preflight(**ACTION, max_retries=0, timeout=1.0))
+    assert decision["reason_code"] == "client.unreachable"
+    assert len(gateway.calls("POST", PREFLIGHT)) == 1

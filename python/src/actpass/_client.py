@@ -118,6 +118,14 @@ class _ClientBase:
     def _attach(self) -> None:
         raise NotImplementedError
 
+    def _for_call(self, overrides: Mapping[str, Any]) -> tuple[ClientCore, Any]:
+        """The core and preflight builder for one call with per-call options (none given: the client's)."""
+        given = {key: value for key, value in overrides.items() if value is not None}
+        if not given:
+            return self._core, self._preflight
+        core = self._core.with_overrides(given)
+        return core, functools.partial(ep.preflight, default_mode=core.mode, default_agent_id=core.agent_id)
+
     @property
     def base_url(self) -> str:
         return self._core.base_url
@@ -241,10 +249,28 @@ class ActPassClient(_ClientBase):
 
     # -- API ----------------------------------------------------------------------------------------
 
-    def preflight(self, **params: Unpack[PreflightInput]) -> Decision:
-        """Ask for a decision. Never raises for transport or response problems: fails closed instead."""
-        options, mode = self._preflight(params)
-        return self._run(self._core.decision_flow(options, mode))
+    def preflight(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        idempotency_key: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        **params: Unpack[PreflightInput],
+    ) -> Decision:
+        """Ask for a decision. Never raises for transport or response problems: fails closed instead.
+
+        ``timeout``, ``max_retries``, ``idempotency_key`` and ``extra_headers`` apply to this call only."""
+        core, build = self._for_call(
+            dict(
+                timeout=timeout,
+                max_retries=max_retries,
+                idempotency_key=idempotency_key,
+                extra_headers=extra_headers,
+            )
+        )
+        options, mode = build(params)
+        return self._run(core.decision_flow(options, mode))
 
     def guard(
         self,
@@ -253,15 +279,27 @@ class ActPassClient(_ClientBase):
         wait_for_approval: WaitForApproval | None = None,
         record_outcome: bool = True,
         await_outcome: bool = False,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        idempotency_key: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
         **params: Unpack[PreflightInput],
     ) -> GuardResult[R]:
         """Decide, then run ``execute_fn`` at most once when the mode allows it. Never raises.
 
         The outcome record goes to a background queue (``flush()``/``close()`` drain it) unless
         ``await_outcome=True``."""
+        core, build = self._for_call(
+            dict(
+                timeout=timeout,
+                max_retries=max_retries,
+                idempotency_key=idempotency_key,
+                extra_headers=extra_headers,
+            )
+        )
         flow = guard_flow(
-            self._core,
-            self._preflight,
+            core,
+            build,
             params,
             execute_fn,
             wait_for_approval=wait_for_approval,
@@ -451,10 +489,28 @@ class AsyncActPassClient(_ClientBase):
 
     # -- API ----------------------------------------------------------------------------------------
 
-    async def preflight(self, **params: Unpack[PreflightInput]) -> Decision:
-        """Ask for a decision. Never raises for transport or response problems: fails closed instead."""
-        options, mode = self._preflight(params)
-        return await self._run(self._core.decision_flow(options, mode))
+    async def preflight(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        idempotency_key: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        **params: Unpack[PreflightInput],
+    ) -> Decision:
+        """Ask for a decision. Never raises for transport or response problems: fails closed instead.
+
+        ``timeout``, ``max_retries``, ``idempotency_key`` and ``extra_headers`` apply to this call only."""
+        core, build = self._for_call(
+            dict(
+                timeout=timeout,
+                max_retries=max_retries,
+                idempotency_key=idempotency_key,
+                extra_headers=extra_headers,
+            )
+        )
+        options, mode = build(params)
+        return await self._run(core.decision_flow(options, mode))
 
     @overload
     async def guard(
@@ -464,6 +520,10 @@ class AsyncActPassClient(_ClientBase):
         wait_for_approval: WaitForApproval | None = None,
         record_outcome: bool = True,
         await_outcome: bool = False,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        idempotency_key: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
         **params: Unpack[PreflightInput],
     ) -> GuardResult[R]: ...
 
@@ -475,6 +535,10 @@ class AsyncActPassClient(_ClientBase):
         wait_for_approval: WaitForApproval | None = None,
         record_outcome: bool = True,
         await_outcome: bool = False,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        idempotency_key: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
         **params: Unpack[PreflightInput],
     ) -> GuardResult[R]: ...
 
@@ -485,15 +549,27 @@ class AsyncActPassClient(_ClientBase):
         wait_for_approval: WaitForApproval | None = None,
         record_outcome: bool = True,
         await_outcome: bool = False,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        idempotency_key: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
         **params: Unpack[PreflightInput],
     ) -> GuardResult[Any]:
         """Decide, then run ``execute_fn`` (sync or async) at most once when the mode allows it.
 
         The outcome record goes to a background task (``flush()``/``aclose()`` drain it) unless
         ``await_outcome=True``."""
+        core, build = self._for_call(
+            dict(
+                timeout=timeout,
+                max_retries=max_retries,
+                idempotency_key=idempotency_key,
+                extra_headers=extra_headers,
+            )
+        )
         flow = guard_flow(
-            self._core,
-            self._preflight,
+            core,
+            build,
             params,
             execute_fn,
             wait_for_approval=wait_for_approval,

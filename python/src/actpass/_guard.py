@@ -201,6 +201,10 @@ def _record_outcome(
     options = RequestOptions(
         "POST", "/evidence", "EvidenceEvent", body={"type": "action.outcome", "data": data}
     )
+    if core.idempotency_key:
+        # The caller's key names the decision; the record gets its own, derived from it, so a re-run
+        # of the whole call repeats (not duplicates) the record too.
+        core = core.with_overrides({"idempotency_key": f"{core.idempotency_key}.outcome"})
     return _send_outcome(core, options, data["evidence_event_id"])
 
 
