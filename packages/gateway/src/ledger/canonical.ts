@@ -208,3 +208,67 @@ function isSorted(keys: string[]): boolean {
   }
   return true;
 }
+
+/**
+ * For sealing a new event: a deep copy of `unsealed` with every object's members inserted in JCS
+ * order (and `-0` written as `0`, as the canonical text has it) together with its canonical text,
+ * which one `JSON.stringify` of the copy then writes exactly. The copy is what `JSON.parse` of that
+ * text would give, so it can be the stored event. Undefined when the event holds anything that is not
+ * plain JSON, or an unpaired surrogate: the caller then takes the general path, which names the problem.
+ */
+export function canonicalCopy(unsealed: UnsealedEvent): { copy: LedgerEvent; text: string } | undefined {
+  if (!isPlainEnvelope(unsealed as LedgerEvent) || Object.hasOwn(unsealed, 'hash')) return undefined;
+  let copy: LedgerEvent;
+  try {
+    copy = sortedCopy(unsealed, 0) as LedgerEvent;
+  } catch (error) {
+    if (error === NOT_FAST) return undefined;
+    throw error;
+  }
+  const text = JSON.stringify(copy);
+  return text.includes('\\ud') ? undefined : { copy, text };
+}
+
+function sortedCopy(v: unknown, depth: number): unknown {
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return v;
+    case 'number':
+      if (!Number.isFinite(v)) throw NOT_FAST;
+      return v === 0 ? 0 : v;
+    case 'object': {
+      if (v === null) return null;
+      if (depth >= MAX_FAST_DEPTH) throw NOT_FAST;
+      if (Array.isArray(v)) {
+        if (Object.getPrototypeOf(v) !== Array.prototype) throw NOT_FAST;
+        const items = new Array(v.length);
+        for (let index = 0; index < v.length; index++) {
+          if (!(index in v)) throw NOT_FAST;
+          items[index] = sortedCopy(v[index], depth + 1);
+        }
+        return items;
+      }
+      const proto = Object.getPrototypeOf(v);
+      if (proto !== Object.prototype && proto !== null) throw NOT_FAST;
+      if (Object.getOwnPropertySymbols(v).length > 0) throw NOT_FAST;
+      const keys = Object.keys(v);
+      if (!isSorted(keys)) keys.sort();
+      const out: Record<string, unknown> = {};
+      for (const key of keys) {
+        // An integer-like key is enumerated before the others whatever the insertion order, and
+        // `__proto__` would set the prototype: both take the general path.
+        if (key === '__proto__' || startsWithDigit(key)) throw NOT_FAST;
+        out[key] = sortedCopy((v as Record<string, unknown>)[key], depth + 1);
+      }
+      return out;
+    }
+    default:
+      throw NOT_FAST;
+  }
+}
+
+function startsWithDigit(key: string): boolean {
+  const code = key.charCodeAt(0);
+  return code >= 48 && code <= 57;
+}

@@ -1,6 +1,8 @@
 import { canonicalize } from '@actpass/sdk/canonical';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { sha256Hex } from '../../src/crypto/index.js';
+import { sealEvent } from '../../src/ledger/event.js';
 import { canonicalEventText, hashEvent, type LedgerEvent } from '../../src/ledger/index.js';
 
 const hex64 = fc.stringMatching(/^[0-9a-f]{64}$/);
@@ -78,6 +80,43 @@ describe('canonicalEventText', () => {
           }
         };
         expect(outcome(() => canonicalEventText(sealed))).toBe(outcome(() => canonicalize(rest)));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('seals any event to the JCS text and hash, holding exactly what that text parses to', () => {
+    const keyish = fc.oneof(
+      fc.string({ unit: 'binary' }),
+      fc.constantFrom('10', '9', '0', '01', '__proto__', '\ud800', 'a\\ud83d', '\u{1F600}', 'é'),
+    );
+    const json = fc.letrec((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small' },
+        keyish,
+        fc.double(),
+        fc.integer(),
+        fc.constant(-0),
+        fc.boolean(),
+        fc.constant(null),
+        fc.array(tie('value'), { maxLength: 4 }),
+        fc.dictionary(keyish, tie('value'), { maxKeys: 5 }),
+      ),
+    })).value;
+    fc.assert(
+      fc.property(event, fc.dictionary(keyish, json), (e, data) => {
+        const { hash: _h, ...unsealed } = { ...e, data };
+        let expected: string;
+        try {
+          expected = canonicalize(unsealed);
+        } catch (error) {
+          expect(() => sealEvent(unsealed as never)).toThrow((error as Error).message);
+          return;
+        }
+        const sealed = sealEvent(unsealed as never);
+        expect(sealed.hash).toBe(sha256Hex(expected));
+        expect(JSON.stringify(sealed)).toBe(JSON.stringify({ ...JSON.parse(expected), hash: sealed.hash }));
+        expect(canonicalEventText(sealed)).toBe(expected);
       }),
       { numRuns: 1000 },
     );
