@@ -7,7 +7,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
 
 # Fixed order: the story goes from one guarded call to rollout, drift, audit and failure.
-EXAMPLES=(refund-agent monitor-rollout tool-drift evidence-audit fail-closed python-agent agent-frameworks)
+EXAMPLES=(refund-agent monitor-rollout tool-drift evidence-audit fail-closed python-agent agent-frameworks rest-proxy mcp-proxy)
 
 bash scripts/setup.sh || { echo "demo: setup failed"; exit 1; }
 command -v pnpm >/dev/null 2>&1 || export PATH="$root/.tools/node_modules/.bin:$PATH"

@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+import { resultReporting } from '../../scripts/vitest-reporting.mjs';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 15_000,
+    ...resultReporting('example-mcp-proxy'),
+  },
+});
