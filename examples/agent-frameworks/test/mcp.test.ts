@@ -1,6 +1,6 @@
 import { guardClient, isToolBlockedError } from '@actpass/sdk/mcp';
 import { describe, expect, it } from 'vitest';
-import { GOAL, setup } from '../src/harness.js';
+import { approveFirstPending, GOAL, setup } from '../src/harness.js';
 import { connectRefundServer, runMcp } from '../src/mcp.js';
 
 describe('MCP client adapter, against a real McpServer over the in-memory transport', () => {
@@ -20,6 +20,15 @@ describe('MCP client adapter, against a real McpServer over the in-memory transp
     const world = setup('monitor');
     const run = await runMcp(world);
     expect(run.server.received).toEqual(['refund ch_small', 'refund ch_medium', 'refund ch_large']);
+  });
+
+  it('waitForApproval: the held call reaches the server once a person approves it', async () => {
+    const world = setup('enforce');
+    const approved = approveFirstPending(world.approver);
+    const run = await runMcp(world, { waitForApproval: { timeoutMs: 10_000, pollIntervalMs: 20 } });
+    await approved;
+    expect(run.server.received).toEqual(['refund ch_small', 'refund ch_medium']);
+    expect(run.toolResults[2]).toMatch(/^BLOCKED refund\.large_denied: /);
   });
 
   it("onBlocked 'throw': callTool rejects with a ToolBlockedError and the server sees nothing", async () => {

@@ -112,6 +112,19 @@ async def test_openai_agents_monitor_runs_everything(live_gateway: dict[str, Any
     assert "BLOCKED" not in run["final"]
 
 
+async def test_openai_agents_waits_for_an_approval(live_gateway: dict[str, Any]) -> None:
+    payments = FakePayments()
+    with client(live_gateway, "approver") as approver:
+        known = pending_ids(approver)
+        approving = threading.Thread(target=approve_first_pending, args=(approver, known))
+        approving.start()
+        async with client(live_gateway, "agent", actpass.AsyncActPassClient) as agent:
+            run = await openai_agents_agent.run_async(agent, payments, wait_for_approval={"timeout_s": 20})
+        approving.join()
+    assert amounts(payments) == [4900, 25000]
+    assert sum(text.startswith(BLOCKED_DENIED) for text in run["told"]) == 1
+
+
 def test_openai_agents_needs_the_async_client(live_gateway: dict[str, Any]) -> None:
     with (
         client(live_gateway, "agent") as agent,
