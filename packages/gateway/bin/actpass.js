@@ -1,14 +1,31 @@
 #!/usr/bin/env node
-// The `actpass` executable. It is committed (not built) so that installing the workspace links it even
-// before `dist/` exists; it only loads the built CLI, and says how to build it when that is missing.
+// The `actpass` executable. It is committed (not built) so that installing links it even before `dist/`
+// exists. It runs the built CLI; in a checkout where nothing is built yet it runs the TypeScript source
+// through tsx, so `pnpm exec actpass …` works right after set-up. A packed install always has `dist/`.
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-const cli = new URL('../dist/cli.js', import.meta.url);
-if (!existsSync(cli)) {
-  process.stderr.write(
-    'actpass: the gateway is not built yet; run `pnpm exec turbo run build` in the repository ' +
-      '(or `bash scripts/pack.sh`), then try again.\n',
-  );
+const built = new URL('../dist/cli.js', import.meta.url);
+const source = new URL('../src/cli.ts', import.meta.url);
+
+if (existsSync(built)) {
+  await import(built.href);
+} else if (existsSync(source)) {
+  let tsx;
+  try {
+    tsx = import.meta.resolve('tsx');
+  } catch {
+    process.stderr.write('actpass: not built and tsx is missing; run `pnpm exec turbo run build` first.\n');
+    process.exit(2);
+  }
+  const args = ['--import', tsx, fileURLToPath(source), ...process.argv.slice(2)];
+  const child = spawn(process.execPath, args, { stdio: 'inherit' });
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => {
+    process.exitCode = code ?? (signal ? 1 : 0);
+  });
+} else {
+  process.stderr.write('actpass: the package has no dist/; reinstall it or run `bash scripts/pack.sh`.\n');
   process.exit(2);
 }
-await import(cli.href);
