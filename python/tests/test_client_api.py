@@ -191,6 +191,8 @@ async def test_tools(make_client: MakeClient, gateway: FakeGateway) -> None:
 
 async def test_credentials(make_client: MakeClient, gateway: FakeGateway) -> None:
     gateway.on("PUT", "/api/v1/credentials/stripe_key", CREDENTIAL)
+    proxied = {**CREDENTIAL, "name": "proxy_key", "delivery": "proxy"}
+    gateway.on("PUT", "/api/v1/credentials/proxy_key", proxied)
     gateway.on("GET", "/api/v1/credentials", {"items": [CREDENTIAL]})
     gateway.on("DELETE", "/api/v1/credentials/stripe_key", {"name": "stripe_key", "deleted": True})
     client = make_client()
@@ -198,6 +200,10 @@ async def test_credentials(make_client: MakeClient, gateway: FakeGateway) -> Non
     assert meta["version"] == 1 and "value" not in meta
     assert gateway.bodies("PUT", "/api/v1/credentials/stripe_key")[0] == {
         "value": "rk_SECRET", "bound_tools": ["stripe.*"],
+    }  # fmt: skip
+    await call(client.credentials.put("proxy_key", value="rk_P", bound_tools=["p.*"], delivery="proxy"))
+    assert gateway.bodies("PUT", "/api/v1/credentials/proxy_key")[0] == {
+        "value": "rk_P", "bound_tools": ["p.*"], "delivery": "proxy",
     }  # fmt: skip
     assert (await call(client.credentials.list()))["items"][0]["name"] == "stripe_key"
     assert (await call(client.credentials.delete("stripe_key")))["deleted"] is True

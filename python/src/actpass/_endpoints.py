@@ -149,9 +149,20 @@ def list_tools() -> RequestOptions:
 
 
 def put_credential(
-    name: str, *, value: str, bound_tools: Sequence[str], lease_ttl_seconds: int | None
+    name: str,
+    *,
+    value: str,
+    bound_tools: Sequence[str],
+    lease_ttl_seconds: int | None,
+    delivery: str | None = None,
 ) -> RequestOptions:
-    body = _body(value=value, bound_tools=list(bound_tools), lease_ttl_seconds=lease_ttl_seconds)
+    # delivery "proxy": only the enforcing proxy ever receives the secret; "sdk" (default) leases it.
+    body = _body(
+        value=value,
+        bound_tools=list(bound_tools),
+        lease_ttl_seconds=lease_ttl_seconds,
+        delivery=delivery,
+    )
     return RequestOptions("PUT", f"/credentials/{path_segment(name)}", "CredentialMetadata", body=body)
 
 

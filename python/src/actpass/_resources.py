@@ -4,7 +4,7 @@ the request is built in :mod:`._endpoints` and run by the owning client."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Callable, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Callable, Literal, TypeVar, cast
 
 from . import _endpoints as ep
 from ._base_client import ClientCore, Flow, RequestOptions
@@ -135,10 +135,20 @@ class AsyncTools(_AsyncResource):
 
 class Credentials(_SyncResource):
     def put(
-        self, name: str, *, value: str, bound_tools: Sequence[str], lease_ttl_seconds: int | None = None
+        self,
+        name: str,
+        *,
+        value: str,
+        bound_tools: Sequence[str],
+        lease_ttl_seconds: int | None = None,
+        delivery: Literal["sdk", "proxy"] | None = None,
     ) -> CredentialMetadata:
         options = ep.put_credential(
-            name, value=value, bound_tools=bound_tools, lease_ttl_seconds=lease_ttl_seconds
+            name,
+            value=value,
+            bound_tools=bound_tools,
+            lease_ttl_seconds=lease_ttl_seconds,
+            delivery=delivery,
         )
         return cast("CredentialMetadata", self._call(options))
 
@@ -151,10 +161,20 @@ class Credentials(_SyncResource):
 
 class AsyncCredentials(_AsyncResource):
     async def put(
-        self, name: str, *, value: str, bound_tools: Sequence[str], lease_ttl_seconds: int | None = None
+        self,
+        name: str,
+        *,
+        value: str,
+        bound_tools: Sequence[str],
+        lease_ttl_seconds: int | None = None,
+        delivery: Literal["sdk", "proxy"] | None = None,
     ) -> CredentialMetadata:
         options = ep.put_credential(
-            name, value=value, bound_tools=bound_tools, lease_ttl_seconds=lease_ttl_seconds
+            name,
+            value=value,
+            bound_tools=bound_tools,
+            lease_ttl_seconds=lease_ttl_seconds,
+            delivery=delivery,
         )
         return cast("CredentialMetadata", await self._call(options))
 
