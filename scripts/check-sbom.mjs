@@ -8,22 +8,43 @@ import { join } from 'node:path';
 
 const [job, ...args] = process.argv.slice(2);
 
-/** name → set of versions, from `pnpm list --prod --depth Infinity --json` (workspace packages left out). */
+/**
+ * name → set of versions, from `pnpm list --prod --depth Infinity --json` (workspace packages left out).
+ * An optional peer dependency is left out too: pnpm resolves one when the workspace happens to have it
+ * (a dev tool of ours), but a user's install does not, so it is not part of what we ship.
+ */
 function runtimeDependencies(treeFile) {
   const found = new Map();
-  const walk = (deps) => {
+  const walk = (deps, parentPath) => {
+    const optionalPeers = parentPath ? optionalPeersOf(parentPath) : new Set();
     for (const [name, info] of Object.entries(deps ?? {})) {
       if (info.version?.startsWith('link:') || name.startsWith('@actpass/')) {
-        walk(info.dependencies);
+        walk(info.dependencies, info.path);
         continue;
       }
+      if (optionalPeers.has(name)) continue;
       if (!found.has(name)) found.set(name, new Set());
       found.get(name).add(info.version);
-      walk(info.dependencies);
+      walk(info.dependencies, info.path);
     }
   };
-  for (const project of JSON.parse(readFileSync(treeFile, 'utf8'))) walk(project.dependencies);
+  for (const project of JSON.parse(readFileSync(treeFile, 'utf8'))) walk(project.dependencies, project.path);
   return found;
+}
+
+function optionalPeersOf(packagePath) {
+  let manifest;
+  try {
+    manifest = JSON.parse(readFileSync(join(packagePath, 'package.json'), 'utf8'));
+  } catch {
+    return new Set();
+  }
+  const hard = { ...manifest.dependencies, ...manifest.optionalDependencies };
+  return new Set(
+    Object.entries(manifest.peerDependenciesMeta ?? {})
+      .filter(([name, meta]) => meta?.optional === true && !(name in hard))
+      .map(([name]) => name),
+  );
 }
 
 if (job === 'scratch-project') {

@@ -30,7 +30,7 @@ node scripts/check-sbom.mjs scratch-project "$work/pnpm-tree.json" "$work" >"$wo
 echo "sbom: installing the tarballs into a scratch npm project"
 mkdir -p "$work/project" && mv "$work/package.json" "$work/project/"
 (cd "$work/project" && npm install --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
-(cd "$work/project" && "$root/node_modules/.bin/cyclonedx-npm" --omit dev --output-format JSON \
+(cd "$work/project" && "$root/node_modules/.bin/cyclonedx-npm" --omit dev --flatten-components --output-format JSON \
   --output-file "$out/npm.cdx.json" >/dev/null 2>"$work/cyclonedx-npm.log") || {
   cat "$work/cyclonedx-npm.log"
   exit 1
