@@ -66,7 +66,8 @@ describe('actpass dev --json --log-format json', () => {
     const mistakes = [
       new ActPass({ apiKey: `${ready.keys.agent}typo`, baseUrl: ready.url, logger: quiet }),
       new ActPass({ apiKey: ready.keys.agent, tenantId: 'globex', baseUrl: ready.url, logger: quiet }),
-      new ActPass({ apiKey: ready.keys.agent, baseUrl: `${ready.url}/api/v1`, logger: quiet }),
+      // A base URL ending in /api/v1 is taken as the root by the SDK; a path it cannot know is not.
+      new ActPass({ apiKey: ready.keys.agent, baseUrl: `${ready.url}/actpass`, logger: quiet }),
     ];
     for (const client of mistakes) {
       const decision = await client.preflight({ ...REFUND, args: { amount: 100 } });
@@ -77,7 +78,7 @@ describe('actpass dev --json --log-format json', () => {
     expect(logged.map(({ status, reason, path }) => [status, reason, path])).toEqual([
       [401, 'auth.invalid_key', '/api/v1/actions/preflight'],
       [403, 'auth.tenant_mismatch', '/api/v1/actions/preflight'],
-      [404, 'request.not_found', '/api/v1/api/v1/actions/preflight'],
+      [404, 'request.not_found', '/actpass/api/v1/actions/preflight'],
     ]);
     expect(logged[1]).toMatchObject({ key_id: 'acme_agent', tenant_id: 'acme', method: 'POST' });
     await stop(served);
