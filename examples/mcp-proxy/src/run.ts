@@ -7,13 +7,23 @@ import { createGateway, createMcpProxy } from '@actpass/gateway';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
-const KEYS = { agent: 'ak_example_mcp_agent_1', admin: 'ak_example_mcp_admin_1', proxy: 'ak_example_mcp_proxy_1' };
+const KEYS = {
+  agent: 'ak_example_mcp_agent_1',
+  admin: 'ak_example_mcp_admin_1',
+  proxy: 'ak_example_mcp_proxy_1',
+};
 const POLICY = {
   id: 'mcp-example',
   version: 1,
   default: { decision: 'deny', reason: 'policy.no_match', risk_tier: 'high' },
   rules: [
-    { id: 'echo', when: [{ path: 'tool', operator: '==', value: 'mcp.everything.echo' }], decision: 'allow', reason: 'mcp.echo_allowed', risk_tier: 'low' },
+    {
+      id: 'echo',
+      when: [{ path: 'tool', operator: '==', value: 'mcp.everything.echo' }],
+      decision: 'allow',
+      reason: 'mcp.echo_allowed',
+      risk_tier: 'low',
+    },
   ],
 };
 
@@ -35,7 +45,10 @@ export async function run(log: (line: string) => void): Promise<Summary> {
     vaultKey: null,
   });
   const proxy = createMcpProxy(
-    { unapproved: 'hold', servers: { everything: { command: process.execPath, args: [everything, 'stdio'] } } },
+    {
+      unapproved: 'hold',
+      servers: { everything: { command: process.execPath, args: [everything, 'stdio'] } },
+    },
     { gateway: { proxyKey: KEYS.proxy, fetch: gateway.fetch } },
   );
   const { url } = await proxy.listen({ port: 0 });
@@ -43,10 +56,17 @@ export async function run(log: (line: string) => void): Promise<Summary> {
 
   const client = new Client({ name: 'example-agent', version: '1' });
   await client.connect(
-    new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${KEYS.agent}` } } }),
+    new StreamableHTTPClientTransport(new URL(url), {
+      requestInit: { headers: { authorization: `Bearer ${KEYS.agent}` } },
+    }),
   );
   const { tools } = await client.listTools();
-  log(`tools/list: ${tools.length} tools, e.g. ${tools.slice(0, 3).map((t) => t.name).join(', ')}`);
+  log(
+    `tools/list: ${tools.length} tools, e.g. ${tools
+      .slice(0, 3)
+      .map((t) => t.name)
+      .join(', ')}`,
+  );
   const other = tools.find((tool) => tool.name !== 'everything.echo' && !tool.inputSchema.required?.length);
   // An admin approves two definitions; everything else stays held.
   for (const tool of tools.filter((t) => t.name === 'everything.echo' || t.name === other?.name)) {
@@ -67,8 +87,15 @@ export async function run(log: (line: string) => void): Promise<Summary> {
   }
   const summary: Summary = { listed: tools.length, calls: [] };
   const call = async (name: string, args: Record<string, unknown>) => {
-    const result = (await client.callTool({ name, arguments: args })) as { content: Array<{ text?: string }>; isError?: boolean };
-    const text = result.content.map((part) => part.text ?? '').join('').split('\n')[0] ?? '';
+    const result = (await client.callTool({ name, arguments: args })) as {
+      content: Array<{ text?: string }>;
+      isError?: boolean;
+    };
+    const text =
+      result.content
+        .map((part) => part.text ?? '')
+        .join('')
+        .split('\n')[0] ?? '';
     summary.calls.push({ tool: name, result: text });
     log(`tools/call ${name.padEnd(28)} → ${text}`);
   };

@@ -6,7 +6,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createGateway, createRestProxy } from '@actpass/gateway';
 
-const KEYS = { agent: 'ak_example_agent_key_1', admin: 'ak_example_admin_key_1', proxy: 'ak_example_proxy_key_1' };
+const KEYS = {
+  agent: 'ak_example_agent_key_1',
+  admin: 'ak_example_admin_key_1',
+  proxy: 'ak_example_proxy_key_1',
+};
 const PAYMENTS_KEY = 'sk_example_payments_only_the_proxy_sees';
 
 export interface Summary {
@@ -22,7 +26,11 @@ export async function run(log: (line: string) => void): Promise<Summary> {
   const payments = createServer((req, res) => {
     seen.push({ url: req.url ?? '', authorization: req.headers.authorization });
     req.resume();
-    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"refund":"re_1","status":"succeeded"}'));
+    req.on('end', () =>
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end('{"refund":"re_1","status":"succeeded"}'),
+    );
   });
   await new Promise<void>((resolve) => payments.listen(0, '127.0.0.1', resolve));
   const paymentsUrl = `http://127.0.0.1:${(payments.address() as AddressInfo).port}`;
@@ -40,7 +48,11 @@ export async function run(log: (line: string) => void): Promise<Summary> {
     new Request('http://gateway/api/v1/credentials/payments_key', {
       method: 'PUT',
       headers: { authorization: `Bearer ${KEYS.admin}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ value: PAYMENTS_KEY, bound_tools: ['payments.refund.create'], delivery: 'proxy' }),
+      body: JSON.stringify({
+        value: PAYMENTS_KEY,
+        bound_tools: ['payments.refund.create'],
+        delivery: 'proxy',
+      }),
     }),
   );
   log('admin stores the payments key in the vault with delivery "proxy" (never leased to an agent)');
@@ -79,7 +91,11 @@ export async function run(log: (line: string) => void): Promise<Summary> {
     });
     const text = await response.text();
     if (text.includes(PAYMENTS_KEY)) summary.agentSawKey = true;
-    const body = JSON.parse(text) as { blocked?: boolean; decision?: { decision: string; reason_code: string }; error?: { code: string } };
+    const body = JSON.parse(text) as {
+      blocked?: boolean;
+      decision?: { decision: string; reason_code: string };
+      error?: { code: string };
+    };
     const outcome = body.blocked
       ? `blocked: ${body.decision ? `${body.decision.decision} (${body.decision.reason_code})` : body.error?.code}`
       : 'forwarded';

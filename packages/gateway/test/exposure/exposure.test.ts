@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/index.js';
 import { DEFAULT_RULES, reportFor } from '../../src/exposure/index.js';
+import { wrapClientConfig } from '../../src/proxy/mcp/wrap.js';
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const project = join(fixtures, 'project');
@@ -323,4 +324,20 @@ describe('--list-tools asks each MCP server for its tools', () => {
     ]);
     expect(report.findings.map((f) => f.kind)).toContain('red_blue_mix');
   }, 30_000);
+});
+
+describe('a config rewritten by actpass mcp wrap', () => {
+  it('counts every server as going through the MCP proxy', async () => {
+    const original = JSON.parse(readFileSync(desktop, 'utf8')) as Record<string, unknown>;
+    const before = await cli('exposure', desktop, '--json');
+    expect(
+      (JSON.parse(before.out) as JsonReport).findings.filter((f) => f.kind === 'ungated_surface').length,
+    ).toBe(3);
+    const wrapped = join(scratch, 'wrapped', 'claude_desktop_config.json');
+    mkdirSync(join(scratch, 'wrapped'), { recursive: true });
+    writeFileSync(wrapped, JSON.stringify(wrapClientConfig(original, 'mcp-proxy.yaml').client));
+    const { report } = await scanJson(wrapped);
+    expect(report.agents[0]?.surfaces.map((s) => [s.name, s.gate])).toEqual([['actpass', 'mcp-proxy']]);
+    expect(report.findings.filter((f) => f.kind === 'ungated_surface')).toEqual([]);
+  });
 });
