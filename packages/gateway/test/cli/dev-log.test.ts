@@ -123,7 +123,7 @@ describe('actpass dev (text)', () => {
     });
     expect([decision.decision, decision.reason_code]).toEqual(['allow', 'refund.small_in_scope']);
     expect(await line(served.stdout, (text) => text.includes(' req_'))).toMatch(
-      /^\d{4}-\d\d-\d\dT\S+Z req_\w+ key=globex_agent tenant=globex POST \/api\/v1\/actions\/preflight 200 allow\/refund\.small_in_scope [\d.]+ms$/,
+      /^\d{4}-\d\d-\d\dT\S+Z req_[\w-]+ key=globex_agent tenant=globex POST \/api\/v1\/actions\/preflight 200 allow\/refund\.small_in_scope [\d.]+ms$/,
     );
     await stop(served);
   }, 30_000);
