@@ -55,10 +55,13 @@ step "typecheck (tsc)" pnpm exec turbo run typecheck --output-logs=errors-only
 step "build (tsup)" pnpm exec turbo run build --output-logs=errors-only
 step "package checks (publint, attw)" pnpm --filter @actpass/sdk run lint
 step "SBOM (CycloneDX, every runtime dependency)" bash scripts/sbom.sh
-step "typescript tests (vitest)" pnpm -r --workspace-concurrency=1 run test
-step "python tests (pytest)" bash -c "cd python && .venv/bin/pytest -q -p no:cacheprovider --junitxml='$results_dir/pytest.xml'"
+# Each suite runs within a wall-clock bound (about 3× its time on a loaded machine), so a hung test
+# fails its step with the stacks pytest prints, instead of spending CI's whole budget. --no-bail: a
+# failing package does not hide the results of the packages after it.
+step "typescript tests (vitest)" timeout -k 30 2400 pnpm -r --no-bail --workspace-concurrency=1 run test
+step "python tests (pytest)" timeout -k 30 900 bash -c "cd python && .venv/bin/pytest -q -p no:cacheprovider --junitxml='$results_dir/pytest.xml'"
 # README → quickstart in projects outside the repository, from the packed files (scripts/pack.sh).
-step "quickstarts in scratch projects" pnpm --filter @actpass/example-docs-check run test:scratch
+step "quickstarts in scratch projects" timeout -k 30 900 pnpm --filter @actpass/example-docs-check run test:scratch
 
 echo
 echo "==> summary"
