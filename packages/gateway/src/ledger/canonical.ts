@@ -14,6 +14,12 @@
  *   - the envelope's eight members are written in their fixed sorted order.
  * Anything it is not sure about (a non-plain object, a non-finite number, a lone surrogate, a cycle)
  * goes to the general canonicalizer, which throws the precise error.
+ *
+ * Events sealed by `canonicalCopy` are remembered (a WeakSet, so nothing is kept alive): they were
+ * built member by member in JCS order and deep-frozen as they were built, so their order cannot have
+ * changed and the walk that proves it is skipped. Their text is still written and hashed on every
+ * verification; only the order proof is known in advance. Events from anywhere else (a file, a
+ * database row, an export) get the whole walk.
  */
 import { canonicalize } from '@actpass/sdk/canonical';
 import type { LedgerEvent, UnsealedEvent } from './event.js';
@@ -27,6 +33,10 @@ const NOT_FAST = Symbol('not on the fast path');
 /** JCS text of the event without `hash`. */
 export function canonicalEventText(event: UnsealedEvent | LedgerEvent): string {
   const e = event as LedgerEvent;
+  if (SEALED_IN_ORDER.has(e)) {
+    const sealed = sealedEventText(e);
+    if (sealed !== undefined) return sealed;
+  }
   if (!isPlainEnvelope(e)) {
     const { hash: _ignored, ...unsealed } = e;
     return canonicalize(unsealed);
@@ -60,6 +70,20 @@ function isPlainEnvelope(e: LedgerEvent): boolean {
     Object.hasOwn(e, 'type') &&
     Object.hasOwn(e, 'v')
   );
+}
+
+/** Frozen events this module built in JCS member order (see the header). */
+const SEALED_IN_ORDER = new WeakSet<object>();
+
+/**
+ * A sealed event's text: its own members are in JCS order with `hash` last, so one `JSON.stringify`
+ * of the event writes the canonical text followed by the hash member, which is cut off.
+ */
+function sealedEventText(e: LedgerEvent): string | undefined {
+  const out = JSON.stringify(e);
+  const hashMember = `,"hash":${JSON.stringify(e.hash)}}`;
+  if (!out.endsWith(hashMember)) return undefined;
+  return `${out.slice(0, out.length - hashMember.length)}}`;
 }
 
 /**
@@ -229,6 +253,18 @@ export function canonicalCopy(unsealed: UnsealedEvent): { copy: LedgerEvent; tex
   return text.includes('\\ud') ? undefined : { copy, text };
 }
 
+/**
+ * Seals what `canonicalCopy` returned: sets `hash` (the last member, after the sorted ones), freezes
+ * the envelope (every member below it was frozen as it was copied) and remembers the event as built
+ * in order.
+ */
+export function sealCopy(copy: LedgerEvent, hash: string): LedgerEvent {
+  copy.hash = hash;
+  Object.freeze(copy);
+  SEALED_IN_ORDER.add(copy);
+  return copy;
+}
+
 function sortedCopy(v: unknown, depth: number): unknown {
   switch (typeof v) {
     case 'string':
@@ -247,7 +283,7 @@ function sortedCopy(v: unknown, depth: number): unknown {
           if (!(index in v)) throw NOT_FAST;
           items[index] = sortedCopy(v[index], depth + 1);
         }
-        return items;
+        return Object.freeze(items);
       }
       const proto = Object.getPrototypeOf(v);
       if (proto !== Object.prototype && proto !== null) throw NOT_FAST;
@@ -261,7 +297,8 @@ function sortedCopy(v: unknown, depth: number): unknown {
         if (key === '__proto__' || startsWithDigit(key)) throw NOT_FAST;
         out[key] = sortedCopy((v as Record<string, unknown>)[key], depth + 1);
       }
-      return out;
+      // Frozen as built, so sealing needs no second walk; the envelope (depth 0) gets its hash first.
+      return depth === 0 ? out : Object.freeze(out);
     }
     default:
       throw NOT_FAST;

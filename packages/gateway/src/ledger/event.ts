@@ -13,7 +13,7 @@ import {
 } from '../constants.js';
 import { base64urlEncode, sha256Hex } from '../crypto/index.js';
 import type { JsonObject } from '../policy/types.js';
-import { canonicalCopy, canonicalEventText } from './canonical.js';
+import { canonicalCopy, canonicalEventText, sealCopy } from './canonical.js';
 import { LedgerInputError } from './errors.js';
 
 export { canonicalEventText };
@@ -73,10 +73,7 @@ export function hashEvent(event: UnsealedEvent | LedgerEvent): string {
 export function sealEvent(unsealed: UnsealedEvent): LedgerEvent {
   // Usually one pass: a sorted deep copy is both the private copy and, stringified, the canonical text.
   const fast = canonicalCopy(unsealed);
-  if (fast) {
-    fast.copy.hash = sha256Hex(fast.text);
-    return deepFreeze(fast.copy);
-  }
+  if (fast) return sealCopy(fast.copy, sha256Hex(fast.text));
   const text = canonicalEventText(unsealed);
   const event = JSON.parse(text) as LedgerEvent;
   event.hash = sha256Hex(text);

@@ -122,6 +122,35 @@ describe('canonicalEventText', () => {
     );
   });
 
+  it('sealed events are frozen all the way down, and what is known of their order stays with them', () => {
+    const sealed = sealEvent({
+      v: 1,
+      seq: 1,
+      id: 'ev_1',
+      tenant_id: 't',
+      type: 'decision',
+      at: '2026-01-01T00:00:00.000Z',
+      data: { z: { b: [1, { d: 1, c: 2 }], a: 1 }, a: 'x' },
+      prev_hash: '0'.repeat(64),
+    });
+    const nested = sealed.data.z as { b: [number, Record<string, number>] };
+    for (const part of [sealed, sealed.data, sealed.data.z, nested.b, nested.b[1]]) {
+      expect(Object.isFrozen(part)).toBe(true);
+    }
+    expect(() => {
+      (nested.b[1] as Record<string, number>).c = 3;
+    }).toThrow(TypeError);
+    // A copy is not the sealed object: members out of order are found and sorted, and a changed value
+    // changes the text, so the copy no longer matches the sealed hash.
+    const copy = { ...sealed, data: { a: 'x', z: { a: 1, b: [1, { c: 2, d: 1 }] } } } as LedgerEvent;
+    expect(canonicalEventText(copy)).toBe(canonicalEventText(sealed));
+    const reordered = { ...sealed, data: { z: { b: [1, { d: 1, c: 2 }], a: 1 }, a: 'x' } } as LedgerEvent;
+    expect(canonicalEventText(reordered)).toBe(canonicalEventText(sealed));
+    const changed = { ...sealed, data: { ...sealed.data, a: 'y' } } as LedgerEvent;
+    expect(hashEvent(changed)).not.toBe(sealed.hash);
+    expect(hashEvent(sealed)).toBe(sealed.hash);
+  });
+
   it('takes the general path for anything that is not exactly an event envelope', () => {
     const base = { v: 1, seq: 1, id: 'ev_1', tenant_id: 't', type: 'x', at: 'now', data: {}, prev_hash: '0' };
     for (const odd of [
