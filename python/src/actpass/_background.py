@@ -86,8 +86,11 @@ class TaskOutcomes:
             self._log.warning(_DROPPED_FULL, step.evidence_event_id, self._limit)
 
     async def _work(self, pending: asyncio.Queue[Defer]) -> None:
-        while True:
-            step = await pending.get()
+        # Ends when the queue is empty (push() starts a new one), so no idle task is left waiting: a
+        # closing event loop cancels what is left and waits for it, and a worker that sat on an empty
+        # queue after a lost cancel (see _io.within) would keep that loop from ever closing.
+        while not pending.empty():
+            step = pending.get_nowait()
             try:
                 await self._run(step.flow)
             except Exception as error:  # the worker must outlive any one record

@@ -26,7 +26,7 @@ from ._constants import (
     OUTCOME_QUEUE_LIMIT,
 )
 from ._guard import ExecuteContext, GuardResult, WaitForApproval, guard_flow
-from ._io import DEADLINE_PASSED, call_async, call_sync, is_awaitable, send_within, send_within_async
+from ._io import DEADLINE_PASSED, call_async, call_sync, is_awaitable, send_within, send_within_async, within
 from ._reports import AsyncReports, Reports
 from ._resources import (
     Approvals,
@@ -441,7 +441,7 @@ class AsyncActPassClient(_ClientBase):
             if isinstance(step, Send):
                 try:
                     sending = send_within_async(self._http, step.request, step.timeout_s, step.max_bytes)
-                    reply = await asyncio.wait_for(sending, step.timeout_s)
+                    reply = await within(sending, step.timeout_s)
                 except asyncio.TimeoutError:
                     reply = httpx.ReadTimeout(DEADLINE_PASSED, request=step.request)
                 except httpx.RequestError as error:

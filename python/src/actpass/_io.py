@@ -3,14 +3,18 @@ the caller's ``execute_fn`` exactly once, reporting (never raising) what it rais
 
 from __future__ import annotations
 
+import contextlib
+import sys
 import time
 from collections.abc import Awaitable, Iterator
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import httpx
 from typing_extensions import TypeGuard
 
 from ._base_client import OVERFLOW, Call, CallOutcome
+
+T = TypeVar("T")
 
 
 def is_awaitable(value: object) -> TypeGuard[Awaitable[Any]]:
@@ -73,10 +77,36 @@ def send_within(http: httpx.Client, request: httpx.Request, seconds: float, cap:
     return response
 
 
+async def within(awaitable: Awaitable[T], seconds: float) -> T:
+    """``await awaitable``, raising ``asyncio.TimeoutError`` after ``seconds``, and never losing a cancel.
+
+    Python 3.11's ``asyncio.wait_for`` returns the answer when the caller's cancel arrives in the same
+    turn of the loop as that answer: the cancel is lost, so a cancelled ``guard()`` could go on to run
+    the tool, and a cancelled background task keeps running. ``asyncio.timeout`` (3.11+) keeps it."""
+    import asyncio
+
+    if sys.version_info >= (3, 11):
+        async with asyncio.timeout(seconds):
+            return await awaitable
+    # 3.9/3.10: wait in a separate task; asyncio.wait never turns a cancel into a result.
+    task = asyncio.ensure_future(awaitable)
+    try:
+        done, _ = await asyncio.wait({task}, timeout=seconds)
+    except BaseException:
+        task.cancel()
+        raise
+    if task in done:
+        return task.result()
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    raise asyncio.TimeoutError
+
+
 async def send_within_async(
     http: httpx.AsyncClient, request: httpx.Request, seconds: float, cap: int
 ) -> httpx.Response:
-    """The async twin of :func:`send_within`; the caller bounds the whole attempt with ``wait_for``."""
+    """The async twin of :func:`send_within`; the caller bounds the whole attempt with :func:`within`."""
     request.extensions["timeout"] = httpx.Timeout(seconds).as_dict()
     response = await http.send(request, stream=True)
     try:
