@@ -4,9 +4,15 @@
  */
 import { ApprovalService } from '../approvals/index.js';
 import { ApiKeyRegistry } from '../auth/index.js';
-import { DEFAULT_ISSUER, DENY_ALL_POLICY, MAX_BODY_BYTES, VAULT_KEY_ENV } from '../constants.js';
+import {
+  DEFAULT_ISSUER,
+  DENY_ALL_POLICY,
+  IDEMPOTENCY_TTL_MS,
+  MAX_BODY_BYTES,
+  VAULT_KEY_ENV,
+} from '../constants.js';
 import { type DecideDeps, TenantPolicies, vaultLeaser } from '../decide/index.js';
-import { IdempotencyGuard } from '../idempotency/index.js';
+import { IdempotencyGuard, LedgerKeyWitness } from '../idempotency/index.js';
 import { stampingWriter } from '../ledger/index.js';
 import { Keyset } from '../passport/index.js';
 import { isPackName, packSource } from '../policy/index.js';
@@ -84,7 +90,12 @@ export function buildServices(config: GatewayConfig): GatewayServices {
     policies,
     approvals,
     tools,
-    idempotency: new IdempotencyGuard(stores.idempotency, nowMs),
+    idempotency: new IdempotencyGuard(
+      stores.idempotency,
+      nowMs,
+      IDEMPOTENCY_TTL_MS,
+      new LedgerKeyWitness(stores.ledger, nowMs, IDEMPOTENCY_TTL_MS),
+    ),
     decide: {
       policies,
       approvals,

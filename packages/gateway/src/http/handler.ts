@@ -162,7 +162,15 @@ async function dispatch(
   // Scoped to the key that sent it: another caller reusing the same Idempotency-Key gets its own answer.
   const scope = JSON.stringify([principal.tenantId, principal.keyId]);
   const fingerprint = requestFingerprint(request.method, request.path, body);
-  const outcome = await services.idempotency.run(scope, idempotencyKey, fingerprint, execute);
+  const outcome = await services.idempotency.run(
+    scope,
+    idempotencyKey,
+    fingerprint,
+    execute,
+    route.spec.ledgerRecordsKey
+      ? { ledgerRecordsKey: { tenantId: principal.tenantId, keyId: principal.keyId } }
+      : {},
+  );
   if (!outcome.replayed) return { response: sent ?? outcome.response, replayed: false };
   return { response: await relay(services, principal, outcome.response), replayed: true };
 }

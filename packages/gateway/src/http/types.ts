@@ -52,6 +52,11 @@ export interface OperationSpec {
   validatesOwnBody?: boolean;
   /** Writes nothing anywhere (a what-if): an Idempotency-Key is accepted but no response is stored. */
   pure?: boolean;
+  /**
+   * Every ledger effect it has is one event that records the Idempotency-Key's SHA-256 and the caller's
+   * key id (a decision), so the idempotency record may be written behind the answer (idempotency/).
+   */
+  ledgerRecordsKey?: boolean;
   run(context: OperationContext): Promise<OperationResult>;
 }
 

@@ -6,18 +6,39 @@
  * sharing the store) is a 409 the client retries.
  *
  * Responses of 5xx are not stored (the key is released), because they mean "nothing happened; retry".
+ *
+ * Durability, one flush per keyed preflight: a preflight's decision event records the key (its
+ * SHA-256 and the API key that sent it) and is durable before the answer leaves. For such an operation
+ * (`ledgerRecordsKey`), a store that can `remember` keeps the answer in memory at once and journals it
+ * behind the caller, so the request waits for the ledger's flush only, not for a second one. The
+ * decision and the fact that its key was used are thus one durable unit (the event); the stored answer
+ * is a copy that a crash may lose. After such a crash a retry with the key is refused with a 409 naming
+ * the evidence event (witness.ts) and never decided a second time: stricter than waiting for the
+ * record, where a crash between the two flushes let a retry run again. Every other operation, and
+ * every store without `remember`, still waits for `complete`.
  */
 import { createHash } from 'node:crypto';
 import { canonicalize } from '@actpass/sdk/canonical';
 import { IDEMPOTENCY_TTL_MS } from '../constants.js';
 import { StateConflictError } from '../store/errors.js';
 import type { IdempotencyRecord, IdempotencyStore, StoredResponse } from '../store/types.js';
+import type { KeyOwner, LedgerKeyWitness } from './witness.js';
+
+export { type KeyOwner, LedgerKeyWitness } from './witness.js';
 
 const CONFLICT = 'request.idempotency_conflict';
 
 export interface IdempotentOutcome {
   response: StoredResponse;
   replayed: boolean;
+}
+
+export interface RunOptions {
+  /**
+   * The operation's own ledger event records this key for this owner (a preflight's decision), so its
+   * answer may be remembered behind the caller; see the module comment.
+   */
+  ledgerRecordsKey?: KeyOwner;
 }
 
 interface InFlight {
@@ -39,6 +60,7 @@ export class IdempotencyGuard {
     private readonly store: IdempotencyStore,
     private readonly nowMs: () => number,
     private readonly ttlMs: number = IDEMPOTENCY_TTL_MS,
+    private readonly witness?: LedgerKeyWitness,
   ) {}
 
   async run(
@@ -46,7 +68,12 @@ export class IdempotencyGuard {
     key: string,
     fingerprint: string,
     execute: () => Promise<StoredResponse>,
+    options: RunOptions = {},
   ): Promise<IdempotentOutcome> {
+    const owner = options.ledgerRecordsKey;
+    // Behind the caller only where a lost record is covered: the store remembers and a witness reads
+    // the ledger after a restart.
+    const remember = owner !== undefined && this.witness !== undefined ? this.store.remember : undefined;
     const local = JSON.stringify([scope, key]);
     // Wait for a request with this key already running here; loop because a failed one frees the key.
     for (let running = this.#inFlight.get(local); running; running = this.#inFlight.get(local)) {
@@ -66,6 +93,16 @@ export class IdempotencyGuard {
       const now = this.nowMs();
       const begun = await this.store.begin(scope, key, fingerprint, now, now + this.ttlMs);
       if (!begun.started) return replayStored(begun.record, fingerprint);
+      if (remember && owner && this.witness) {
+        const earlier = await this.witness.decided(owner, key).catch(async (error: unknown) => {
+          await this.store.release(scope, key).catch(() => undefined);
+          throw error;
+        });
+        if (earlier !== undefined) {
+          await this.store.release(scope, key).catch(() => undefined);
+          throw decidedBeforeRestart(earlier);
+        }
+      }
       try {
         outcome = await execute();
       } catch (error) {
@@ -74,6 +111,15 @@ export class IdempotencyGuard {
       }
       if (outcome.status >= 500) {
         await this.store.release(scope, key);
+        return { response: outcome, replayed: false };
+      }
+      if (remember) {
+        // The decision event (durable now) records the key; the answer's copy is journaled behind.
+        try {
+          remember.call(this.store, scope, key, outcome);
+        } catch {
+          // Nothing to add: the ledger event still speaks for the key after a restart.
+        }
         return { response: outcome, replayed: false };
       }
       // The action has happened and is recorded; a failure to remember the response must not turn it
@@ -93,6 +139,14 @@ function replayStored(record: IdempotencyRecord, fingerprint: string): Idempoten
   throw new StateConflictError(
     CONFLICT,
     'A request with this Idempotency-Key is still in progress; retry it shortly with the same key.',
+  );
+}
+
+function decidedBeforeRestart(eventId: string): StateConflictError {
+  return new StateConflictError(
+    CONFLICT,
+    `This Idempotency-Key was already decided (evidence event ${eventId}) before the gateway restarted, ` +
+      'and its answer was not kept; read that event from the evidence API, or use a new key to decide again.',
   );
 }
 

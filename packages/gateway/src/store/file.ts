@@ -225,6 +225,29 @@ export class FileIdempotencyStore extends MemoryIdempotencyStore {
     await this.#loaded.ready();
     await super.release(scope, key);
   }
+
+  /**
+   * The answer is kept in memory now and journaled by the next group commit, which nobody waits for:
+   * the guard calls this only for an answer whose ledger event (already durable) records the key, so a
+   * keyed preflight costs the ledger's flush and no second one. If the process dies before this line is
+   * durable, the ledger event is still there and a retry is refused rather than run again (see
+   * idempotency/witness.ts). A failed write is dropped for the same reason: this process keeps
+   * replaying from memory, and after a restart the ledger event speaks for the key.
+   */
+  remember(scope: string, key: string, response: StoredResponse): void {
+    const record = this.records.get(tenantKey(scope, key));
+    if (!record) return;
+    record.response = { ...response };
+    this.#journal
+      .append({
+        scope,
+        key,
+        fingerprint: record.fingerprint,
+        response,
+        expires_at_ms: record.expires_at_ms,
+      } satisfies IdempotencyEntry)
+      .catch(() => undefined);
+  }
 }
 
 /** The journal file names under a state directory, one per store. */

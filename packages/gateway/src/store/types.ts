@@ -103,6 +103,13 @@ export interface IdempotencyStore {
     expiresAtMs: number,
   ): Promise<IdempotencyBegin>;
   complete(scope: string, key: string, response: StoredResponse): Promise<void>;
+  /**
+   * Optional: remembers a started key's answer at once (this process replays it from now on) and makes
+   * it durable behind the caller, without a wait for a flush of its own. The guard uses it only for an
+   * answer whose ledger event already records the key (a decision's `idempotency_key_sha256`): that
+   * event, made durable by the ledger's flush, is what a restart falls back on if the record is lost.
+   */
+  remember?(scope: string, key: string, response: StoredResponse): void;
   /** Forgets a started key whose request failed for a transient reason, so a retry runs again. */
   release(scope: string, key: string): Promise<void>;
 }

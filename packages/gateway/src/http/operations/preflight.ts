@@ -5,6 +5,8 @@ import { caller, type OperationSpec } from '../types.js';
 
 export const preflight: OperationSpec = {
   roles: ['agent'],
+  // Its one ledger effect is the decision event, which records the Idempotency-Key (decide/pipeline.ts).
+  ledgerRecordsKey: true,
   async run(context) {
     const tool = context.body.tool as string;
     // SPEC §16.4: a name a glob could be tricked by (`a.b/../c`, `.b`, `a..b`) never reaches a decision.

@@ -2,6 +2,15 @@
  * Idempotency records in PostgreSQL. `begin` is insert-if-absent in one statement: a new key inserts,
  * an expired one is taken over by the upsert's guarded UPDATE, and a live one matches nothing, so
  * exactly one request per key runs whichever process it reached. Losers read the winner's record.
+ *
+ * One durable flush per keyed request, the ledger's: `begin` and `complete` commit with
+ * `synchronous_commit = off` (set for their own transaction only), so neither waits for a WAL flush of
+ * its own. Visibility to other processes is immediate either way; only what a database crash may lose
+ * changes, and WAL order makes that safe. A `begin` commits before its request's ledger transaction,
+ * so once the (synchronous) ledger commit is durable, the earlier claim is too: a decision never
+ * outlives its key's claim. A `complete` lost to a database crash leaves the claim without an answer,
+ * which a retry sees as "still in progress" (409) until the record expires: the key is never decided a
+ * second time, as when the gateway itself dies between the ledger commit and the answer's UPDATE.
  */
 
 import {
@@ -12,6 +21,13 @@ import {
 import { StoreUnavailableError } from '../errors.js';
 import type { IdempotencyBegin, IdempotencyStore, StoredResponse } from '../types.js';
 import type { Pool } from './pool.js';
+
+/**
+ * A one-row FROM item that turns off `synchronous_commit` for the statement's own (implicit)
+ * transaction: `set_config(…, true)` is transaction-local and is read at COMMIT, so one statement, one
+ * round trip, no session state left behind on the pooled connection.
+ */
+const ASYNC_COMMIT = "(SELECT set_config('synchronous_commit', 'off', true)) AS async_commit";
 
 interface Row {
   fingerprint: string;
@@ -46,7 +62,7 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
     for (let attempt = 0; attempt < RACE_RETRY_ATTEMPTS; attempt++) {
       const taken = await this.pool.query(
         `INSERT INTO actpass_idempotency (scope, key, fingerprint, response, expires_at_ms)
-         VALUES ($1, $2, $3, NULL, $5)
+         SELECT $1::text, $2::text, $3::text, NULL, $5::bigint FROM ${ASYNC_COMMIT}
          ON CONFLICT (scope, key) DO UPDATE
            SET fingerprint = excluded.fingerprint, response = NULL, expires_at_ms = excluded.expires_at_ms
            WHERE actpass_idempotency.expires_at_ms <= $4`,
@@ -98,7 +114,7 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
       try {
         await this.pool.query(
           `UPDATE actpass_idempotency AS t SET response = v.response
-           FROM (VALUES ${rows.join(', ')}) AS v(scope, key, response)
+           FROM (VALUES ${rows.join(', ')}) AS v(scope, key, response), ${ASYNC_COMMIT}
            WHERE t.scope = v.scope AND t.key = v.key`,
           batch.flatMap((completion) => [completion.scope, completion.key, completion.text]),
         );
