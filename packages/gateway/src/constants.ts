@@ -207,6 +207,8 @@ export const LEDGER_APPEND_BATCH_MAX = 256;
 export const LEDGER_STREAM_PAGE = 1000;
 /** Every this many passport claims a process purges expired claims and revocations. */
 export const JTI_PURGE_EVERY_CLAIMS = 1024;
+/** Most keys one group-committed claiming INSERT takes; what queued beyond it goes in the next. */
+export const IDEMPOTENCY_BEGIN_BATCH_MAX = 256;
 /** Most remembered answers one group-committed UPDATE writes; what queued beyond it goes in the next. */
 export const IDEMPOTENCY_COMPLETE_BATCH_MAX = 256;
 /** Every this many `begin`s a process deletes expired idempotency records, as the memory store does. */

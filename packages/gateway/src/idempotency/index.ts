@@ -14,8 +14,10 @@
  * decision and the fact that its key was used are thus one durable unit (the event); the stored answer
  * is a copy that a crash may lose. After such a crash a retry with the key is refused with a 409 naming
  * the evidence event (witness.ts) and never decided a second time: stricter than waiting for the
- * record, where a crash between the two flushes let a retry run again. Every other operation, and
- * every store without `remember`, still waits for `complete`.
+ * record, where a crash between the two flushes let a retry run again. A store whose claim is itself
+ * durable before the event (`claimOutlivesCrash`, PostgreSQL) needs no witness: a lost answer leaves
+ * the claim "in progress" and a retry is refused until it expires. Every other operation, and every
+ * store without `remember`, still waits for `complete`.
  */
 import { createHash } from 'node:crypto';
 import { canonicalize } from '@actpass/sdk/canonical';
@@ -71,9 +73,11 @@ export class IdempotencyGuard {
     options: RunOptions = {},
   ): Promise<IdempotentOutcome> {
     const owner = options.ledgerRecordsKey;
-    // Behind the caller only where a lost record is covered: the store remembers and a witness reads
-    // the ledger after a restart.
-    const remember = owner !== undefined && this.witness !== undefined ? this.store.remember : undefined;
+    // Behind the caller only where a lost record is covered: by a durable claim, or by a witness that
+    // reads the ledger after a restart.
+    const askLedger = this.store.claimOutlivesCrash !== true;
+    const remember =
+      owner !== undefined && (!askLedger || this.witness !== undefined) ? this.store.remember : undefined;
     const local = JSON.stringify([scope, key]);
     // Wait for a request with this key already running here; loop because a failed one frees the key.
     for (let running = this.#inFlight.get(local); running; running = this.#inFlight.get(local)) {
@@ -89,11 +93,12 @@ export class IdempotencyGuard {
     });
     this.#inFlight.set(local, { fingerprint, done });
     let outcome: StoredResponse | undefined;
+    let written: Promise<void> | undefined;
     try {
       const now = this.nowMs();
       const begun = await this.store.begin(scope, key, fingerprint, now, now + this.ttlMs);
       if (!begun.started) return replayStored(begun.record, fingerprint);
-      if (remember && owner && this.witness) {
+      if (remember && askLedger && owner && this.witness) {
         const earlier = await this.witness.decided(owner, key).catch(async (error: unknown) => {
           await this.store.release(scope, key).catch(() => undefined);
           throw error;
@@ -114,12 +119,12 @@ export class IdempotencyGuard {
         return { response: outcome, replayed: false };
       }
       if (remember) {
-        // The decision event (durable now) records the key; the answer's copy is journaled behind.
-        try {
-          remember.call(this.store, scope, key, outcome);
-        } catch {
-          // Nothing to add: the ledger event still speaks for the key after a restart.
-        }
+        // The decision event (durable now) records the key; the answer's copy is written behind. A
+        // failed write changes no answer: the claim or the ledger event speaks for the key.
+        const answer = outcome;
+        written = Promise.resolve()
+          .then(() => remember.call(this.store, scope, key, answer))
+          .catch(() => undefined);
         return { response: outcome, replayed: false };
       }
       // The action has happened and is recorded; a failure to remember the response must not turn it
@@ -127,8 +132,13 @@ export class IdempotencyGuard {
       await this.store.complete(scope, key, outcome).catch(() => undefined);
       return { response: outcome, replayed: false };
     } finally {
-      this.#inFlight.delete(local);
       settle(outcome !== undefined && outcome.status < 500 ? outcome : undefined);
+      const forget = () => {
+        if (this.#inFlight.get(local)?.done === done) this.#inFlight.delete(local);
+      };
+      // Until the answer written behind is in the store, twins here replay it from this entry.
+      if (written) void written.then(forget);
+      else forget();
     }
   }
 }

@@ -231,22 +231,20 @@ export class FileIdempotencyStore extends MemoryIdempotencyStore {
    * the guard calls this only for an answer whose ledger event (already durable) records the key, so a
    * keyed preflight costs the ledger's flush and no second one. If the process dies before this line is
    * durable, the ledger event is still there and a retry is refused rather than run again (see
-   * idempotency/witness.ts). A failed write is dropped for the same reason: this process keeps
+   * idempotency/witness.ts). A failed write changes no answer for the same reason: this process keeps
    * replaying from memory, and after a restart the ledger event speaks for the key.
    */
-  remember(scope: string, key: string, response: StoredResponse): void {
+  remember(scope: string, key: string, response: StoredResponse): Promise<void> {
     const record = this.records.get(tenantKey(scope, key));
-    if (!record) return;
+    if (!record) return Promise.resolve();
     record.response = { ...response };
-    this.#journal
-      .append({
-        scope,
-        key,
-        fingerprint: record.fingerprint,
-        response,
-        expires_at_ms: record.expires_at_ms,
-      } satisfies IdempotencyEntry)
-      .catch(() => undefined);
+    return this.#journal.append({
+      scope,
+      key,
+      fingerprint: record.fingerprint,
+      response,
+      expires_at_ms: record.expires_at_ms,
+    } satisfies IdempotencyEntry);
   }
 }
 

@@ -104,12 +104,19 @@ export interface IdempotencyStore {
   ): Promise<IdempotencyBegin>;
   complete(scope: string, key: string, response: StoredResponse): Promise<void>;
   /**
-   * Optional: remembers a started key's answer at once (this process replays it from now on) and makes
-   * it durable behind the caller, without a wait for a flush of its own. The guard uses it only for an
-   * answer whose ledger event already records the key (a decision's `idempotency_key_sha256`): that
-   * event, made durable by the ledger's flush, is what a restart falls back on if the record is lost.
+   * Optional: `complete` for an answer nobody waits on. The guard calls it only for an answer whose
+   * ledger event already records the key (a decision's `idempotency_key_sha256`) and does not await
+   * it, so a keyed preflight waits for the ledger's flush alone; until it resolves the guard replays
+   * the answer from its own memory. If the record is lost in a crash, the claim (see below) or the
+   * ledger event is what speaks for the key.
    */
-  remember?(scope: string, key: string, response: StoredResponse): void;
+  remember?(scope: string, key: string, response: StoredResponse): Promise<void>;
+  /**
+   * True when a started key's claim is durable before its request's ledger event (PostgreSQL): a
+   * record whose answer was lost then stays "in progress" until it expires, so a retry is refused
+   * without asking the ledger. Otherwise (the file store) the ledger is asked after a restart.
+   */
+  readonly claimOutlivesCrash?: boolean;
   /** Forgets a started key whose request failed for a transient reason, so a retry runs again. */
   release(scope: string, key: string): Promise<void>;
 }

@@ -3,8 +3,8 @@
  * `synchronous_commit = off` for their own transaction only, so the ledger's commit is the one WAL
  * flush a keyed preflight waits for, and no pooled connection is left committing asynchronously.
  */
-import { randomUUID } from 'node:crypto';
-import { afterAll, describe, expect, it } from 'vitest';
+import { createHash, randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createPostgresStores, type PostgresStores } from '../../src/index.js';
 import { type Pool, PostgresIdempotencyStore } from '../../src/store/postgres/index.js';
 import { refund, testGateway } from '../http/helpers.js';
@@ -68,6 +68,85 @@ describe('PostgreSQL idempotency records: no flush of their own', () => {
     // The pool's only connection served both; its own setting (what the ledger's COMMIT uses) is on.
     const { rows } = await pool.query<{ s: string }>("SELECT current_setting('synchronous_commit') AS s");
     expect(rows[0]?.s).toBe('on');
+  });
+
+  it('claims keys arriving together in one statement; a key live elsewhere is still refused', async () => {
+    const pool = await db.pool(4);
+    await createPostgresStores({ pool });
+    const statements: string[] = [];
+    const counting = {
+      query(text: string, values?: unknown[]) {
+        statements.push(text.trim().split(/\s+/)[0] as string);
+        return pool.query(text, values);
+      },
+    } as unknown as Pool;
+    const store = new PostgresIdempotencyStore(counting);
+    const scope = JSON.stringify(['acme', 'agent']);
+    const now = Date.now();
+    const live = `idem_${randomUUID()}`;
+    expect((await store.begin(scope, live, 'a'.repeat(64), now, now + 60_000)).started).toBe(true);
+    statements.length = 0;
+
+    const keys = Array.from({ length: 20 }, () => `idem_${randomUUID()}`);
+    const begun = await Promise.all([
+      ...keys.map((key) => store.begin(scope, key, 'b'.repeat(64), now, now + 60_000)),
+      store.begin(scope, live, 'a'.repeat(64), now, now + 60_000),
+    ]);
+    expect(begun.slice(0, 20).every((outcome) => outcome.started)).toBe(true);
+    expect(begun[20]).toEqual({
+      started: false,
+      record: { fingerprint: 'a'.repeat(64), expires_at_ms: now + 60_000 },
+    });
+    // The first begin went at once; the other twenty queued behind it and went in one statement. The
+    // live key, lost by its batch, was read alone (one more INSERT attempt, then its SELECT).
+    expect(statements.filter((statement) => statement === 'INSERT')).toHaveLength(3);
+    expect(statements.filter((statement) => statement === 'SELECT')).toHaveLength(1);
+
+    // Each key is claimed exactly once: claiming them again finds them live.
+    const again = await Promise.all(
+      keys.map((key) => store.begin(scope, key, 'b'.repeat(64), now, now + 60_000)),
+    );
+    expect(again.every((outcome) => !outcome.started)).toBe(true);
+  });
+
+  it('answers a keyed preflight without waiting for its answer UPDATE; if that is lost, a retry elsewhere is refused, never decided again', async () => {
+    const first = await createPostgresStores(db.url);
+    const second = await createPostgresStores(db.url);
+    // The answer's UPDATE never happens: what a gateway that died right after answering leaves behind.
+    vi.spyOn(PostgresIdempotencyStore.prototype, 'complete').mockReturnValue(
+      new Promise<void>(() => undefined),
+    );
+    try {
+      const a = testGateway({ stores: first });
+      const key = `idem_${randomUUID()}`;
+      const send = (t: typeof a) =>
+        t.call('POST', PREFLIGHT, {
+          key: t.keys.agent,
+          body: refund(100),
+          headers: { 'idempotency-key': key },
+        });
+      const answered = await send(a);
+      expect(answered.status).toBe(200);
+      // Here, the answer replays from memory while its UPDATE is pending.
+      const replay = await send(a);
+      expect(replay.headers.get('idempotent-replayed')).toBe('true');
+      expect(replay.body.evidence_event_id).toBe(answered.body.evidence_event_id);
+
+      const b = testGateway({ stores: second });
+      const retry = await send(b);
+      expect(retry.status).toBe(409);
+      expect(retry.body.error.code).toBe('request.idempotency_conflict');
+      const decisions = (await b.ledger()).filter(
+        (event) =>
+          event.type === 'decision' &&
+          event.data.idempotency_key_sha256 === createHash('sha256').update(key).digest('hex'),
+      );
+      expect(decisions).toHaveLength(1);
+    } finally {
+      vi.restoreAllMocks();
+      await first.close();
+      await second.close();
+    }
   });
 
   it('keyed preflights through a one-connection pool leave every later commit synchronous', async () => {

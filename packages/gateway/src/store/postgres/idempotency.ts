@@ -14,6 +14,7 @@
  */
 
 import {
+  IDEMPOTENCY_BEGIN_BATCH_MAX,
   IDEMPOTENCY_COMPLETE_BATCH_MAX,
   IDEMPOTENCY_SWEEP_EVERY,
   RACE_RETRY_ATTEMPTS,
@@ -43,14 +44,32 @@ interface Completion {
   reject: (error: unknown) => void;
 }
 
+interface Claim {
+  scope: string;
+  key: string;
+  fingerprint: string;
+  nowMs: number;
+  expiresAtMs: number;
+  resolve: (begun: IdempotencyBegin) => void;
+  reject: (error: unknown) => void;
+}
+
 export class PostgresIdempotencyStore implements IdempotencyStore {
   #begins = 0;
+  #claims: Claim[] = [];
+  #claiming: Promise<void> | undefined;
   #completions: Completion[] = [];
   #completing: Promise<void> | undefined;
 
   constructor(private readonly pool: Pool) {}
 
-  async begin(
+  /**
+   * Group claim: `begin`s that arrive while one claiming INSERT is running go together in the next one
+   * (one statement, one commit for the batch), so a keyed request does not cost a statement of its own
+   * on a busy gateway. A key the batch did not win (live elsewhere, or twice in one batch) is settled
+   * alone afterwards: it is a replay or a conflict, both rare.
+   */
+  begin(
     scope: string,
     key: string,
     fingerprint: string,
@@ -58,6 +77,57 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
     expiresAtMs: number,
   ): Promise<IdempotencyBegin> {
     this.#sweepNowAndThen(nowMs);
+    return new Promise((resolve, reject) => {
+      this.#claims.push({ scope, key, fingerprint, nowMs, expiresAtMs, resolve, reject });
+      this.#claiming ??= this.#claimQueued();
+    });
+  }
+
+  async #claimQueued(): Promise<void> {
+    while (this.#claims.length > 0) {
+      const batch = this.#claims.splice(0, IDEMPOTENCY_BEGIN_BATCH_MAX);
+      // One row per key in a statement (ON CONFLICT cannot touch a row twice); a twin goes alone.
+      const first = new Map<string, Claim>();
+      for (const claim of batch) {
+        const id = claimId(claim);
+        if (!first.has(id)) first.set(id, claim);
+      }
+      const distinct = [...first.values()];
+      let won: Set<string>;
+      try {
+        const { rows } = await this.pool.query<{ scope: string; key: string }>(
+          `INSERT INTO actpass_idempotency (scope, key, fingerprint, response, expires_at_ms)
+           SELECT v.scope, v.key, v.fingerprint, NULL, v.expires_at_ms
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS v(scope, key, fingerprint, expires_at_ms),
+             ${ASYNC_COMMIT}
+           ON CONFLICT (scope, key) DO UPDATE
+             SET fingerprint = excluded.fingerprint, response = NULL, expires_at_ms = excluded.expires_at_ms
+             WHERE actpass_idempotency.expires_at_ms <= $5
+           RETURNING scope, key`,
+          [
+            distinct.map((claim) => claim.scope),
+            distinct.map((claim) => claim.key),
+            distinct.map((claim) => claim.fingerprint),
+            distinct.map((claim) => claim.expiresAtMs),
+            // Expiry is judged by the latest clock in the batch: a record expired for one is expired now.
+            Math.max(...distinct.map((claim) => claim.nowMs)),
+          ],
+        );
+        won = new Set(rows.map(claimId));
+      } catch (error) {
+        for (const claim of batch) claim.reject(error);
+        continue;
+      }
+      for (const claim of batch) {
+        const id = claimId(claim);
+        if (won.has(id) && first.get(id) === claim) claim.resolve({ started: true });
+        else this.#beginAlone(claim).then(claim.resolve, claim.reject);
+      }
+    }
+    this.#claiming = undefined;
+  }
+
+  async #beginAlone({ scope, key, fingerprint, nowMs, expiresAtMs }: Claim): Promise<IdempotencyBegin> {
     // The loop only repeats when the record vanished (released) between the two statements.
     for (let attempt = 0; attempt < RACE_RETRY_ATTEMPTS; attempt++) {
       const taken = await this.pool.query(
@@ -126,6 +196,18 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
     this.#completing = undefined;
   }
 
+  /** A claim commits before its request's ledger transaction, so WAL order keeps it (see top). */
+  readonly claimOutlivesCrash = true;
+
+  /**
+   * The answer goes into the next group-committed UPDATE and nobody waits for it: used only for an
+   * answer whose ledger event records the key. If the gateway or the database dies first, the claim
+   * stays "in progress" and a retry is a 409 until it expires; it is never decided again.
+   */
+  remember(scope: string, key: string, response: StoredResponse): Promise<void> {
+    return this.complete(scope, key, response);
+  }
+
   async release(scope: string, key: string): Promise<void> {
     await this.pool.query('DELETE FROM actpass_idempotency WHERE scope = $1 AND key = $2', [scope, key]);
   }
@@ -141,4 +223,8 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
       .query('DELETE FROM actpass_idempotency WHERE expires_at_ms <= $1', [nowMs])
       .catch(() => undefined);
   }
+}
+
+function claimId(claim: { scope: string; key: string }): string {
+  return JSON.stringify([claim.scope, claim.key]);
 }
