@@ -3595,7 +3595,7 @@ export const contract = {
             "type": "array",
             "minItems": 1,
             "maxItems": 100,
-            "description": "Tools (exact names or globs) whose `allow` decisions carry a lease of this credential.",
+            "description": "Tool names or tool globs (`*` within one segment, a whole `**` segment across any number) whose `allow` decisions carry a lease of this credential.",
             "items": {
               "type": "string",
               "minLength": 1,

@@ -12,7 +12,7 @@ import {
   VAULT_NAME,
   VAULT_SECRET_MAX_BYTES,
 } from '../constants.js';
-import { globMatch } from '../policy/glob.js';
+import { isToolName, toolGlobMatch, toolGlobProblem } from '../policy/names.js';
 import { openSecret, parseVaultKey, type RandomBytes, sealSecret, type VaultKek } from './envelope.js';
 import { VaultInputError, VaultNoKeyError } from './errors.js';
 import {
@@ -156,7 +156,10 @@ export class Vault {
   ): Promise<CredentialLease | null> {
     const records = await this.#store.list(tenantId);
     const exact = records.find((record) => record.bound_tools.includes(tool));
-    const record = exact ?? records.find((r) => r.bound_tools.some((pattern) => globMatch(pattern, tool)));
+    // The tool globs of policies and passports (SPEC §16.4): `*` inside one segment, `**` across, so
+    // `stripe.*` leases to `stripe.refund` but never to `stripe.refund.create` or `stripe.admin.wipe`.
+    const record =
+      exact ?? records.find((r) => r.bound_tools.some((pattern) => toolGlobMatch(pattern, tool)));
     if (!record) return null;
     // A proxy-delivered secret never reaches an agent's process, not even on an allow.
     if (deliveryOf(record) === 'proxy' && options.toProxy !== true) return null;
@@ -200,6 +203,14 @@ function checkBoundTools(tools: unknown): string[] {
   if (!Array.isArray(tools) || !tools.every((tool) => typeof tool === 'string' && tool.length > 0)) {
     throw new VaultInputError('boundTools must be an array of non-empty tool names or globs');
   }
+  tools.forEach((tool: string, index) => {
+    if (!isToolName(tool) && toolGlobProblem(tool) !== null) {
+      throw new VaultInputError(
+        `bound_tools[${index}] is not a tool name or tool glob: use dot-separated segments of ` +
+          '[A-Za-z0-9_-], "*" within a segment, or a whole "**" segment for any number of segments',
+      );
+    }
+  });
   return [...new Set(tools as string[])];
 }
 

@@ -18,7 +18,7 @@ describe('tenant isolation', () => {
     });
     await t.call('PUT', '/api/v1/credentials/a_key', {
       key: a.admin,
-      body: { value: secret, bound_tools: ['*'] },
+      body: { value: secret, bound_tools: ['**'] },
     });
     await t.call('PUT', '/api/v1/tools/a.tool', {
       key: a.admin,

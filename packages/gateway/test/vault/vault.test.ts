@@ -153,6 +153,34 @@ describe('Vault', () => {
     expect((await v.leaseForTool('t1', 'other', NOW))?.value).toBe('wide');
   });
 
+  it('binds with the tool globs of policies and passports: * inside one segment, ** across', async () => {
+    const { vault: v } = vault();
+    await v.put('t1', 'stripe-one', 'one', { boundTools: ['stripe.*'] });
+    await v.put('t1', 'stripe-all', 'all', { boundTools: ['github.**', 'stripe.refund.**'] });
+    expect((await v.leaseForTool('t1', 'stripe.refund', NOW))?.value).toBe('all');
+    expect((await v.leaseForTool('t1', 'stripe.charge', NOW))?.value).toBe('one');
+    // `stripe.*` used to reach any depth; a lease for a deeper tool now needs a `**` binding.
+    expect((await v.leaseForTool('t1', 'stripe.refund.create', NOW))?.value).toBe('all');
+    expect(await v.leaseForTool('t1', 'stripe.admin.wipe', NOW)).toBeNull();
+    // Not tool names: no binding reaches them.
+    for (const tool of ['stripe.', 'stripe..refund', 'stripe.refund/../x', 'stripe.ref und']) {
+      expect(await v.leaseForTool('t1', tool, NOW)).toBeNull();
+    }
+  });
+
+  it('refuses a binding that is neither a tool name nor a tool glob, naming the entry', async () => {
+    const { vault: v } = vault();
+    for (const pattern of ['stripe/*', '.*', 'stripe.re**', '../secrets', 'a b', 'stripe.[ab]']) {
+      const error = await v
+        .put('t1', 'k', SECRET, { boundTools: ['stripe.refund', pattern] })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(VaultInputError);
+      expect((error as Error).message).toMatch(/^bound_tools\[1\] is not a tool name or tool glob/);
+      expect((error as Error).message).not.toContain(SECRET);
+    }
+    expect(await v.list('t1')).toEqual([]);
+  });
+
   it('deletes', async () => {
     const { vault: v } = vault();
     await v.put('t1', 'stripe', SECRET, { boundTools: ['stripe.*'] });

@@ -736,7 +736,7 @@ export interface components {
         PutCredentialRequest: {
             /** @description The secret. It is encrypted at rest and never returned by these endpoints. */
             value: string;
-            /** @description Tools (exact names or globs) whose `allow` decisions carry a lease of this credential. */
+            /** @description Tool names or tool globs (`*` within one segment, a whole `**` segment across any number) whose `allow` decisions carry a lease of this credential. */
             bound_tools: string[];
             /** @default 60 */
             lease_ttl_seconds?: number;

@@ -629,7 +629,7 @@ class PutCredentialRequest(TypedDict, closed=True):
     """
     bound_tools: list[BoundTool]
     """
-    Tools (exact names or globs) whose `allow` decisions carry a lease of this credential.
+    Tool names or tool globs (`*` within one segment, a whole `**` segment across any number) whose `allow` decisions carry a lease of this credential.
     """
     lease_ttl_seconds: NotRequired[int]
     delivery: NotRequired[CredentialDelivery]
