@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { STATE_LOCK_FILE } from '../../src/constants.js';
+import { LedgerKeyWitness } from '../../src/idempotency/index.js';
 import { FileLedgerStore, type LedgerStore } from '../../src/ledger/index.js';
 import { Journal } from '../../src/store/journal.js';
 import { refund, type TestGateway, testGateway } from '../http/helpers.js';
@@ -147,8 +148,10 @@ describe('keyed preflight on file stores: one flush', () => {
     expect(await journalEntries(crashed)).toEqual([]);
     vi.restoreAllMocks();
 
+    const asked = vi.spyOn(LedgerKeyWitness.prototype, 'decided');
     const restarted = open({ dir: crashed });
     const retry = await keyed(restarted, key);
+    expect(asked).toHaveBeenCalled();
     expect(retry.status).toBe(409);
     expect(retry.body.error.code).toBe('request.idempotency_conflict');
     expect(retry.body.error.message).toContain(first.body.evidence_event_id);
