@@ -1,6 +1,8 @@
 """The Python client against a server in ANOTHER process, in interleaved rounds (not a test).
 
-``cd python && .venv/bin/python bench/bench_out_of_process.py [--rounds 7] [--calls 300]``
+``cd python && .venv/bin/python bench/bench_out_of_process.py [--rounds 7] [--calls 300] [--json]``
+
+``--json`` prints one JSON line of per-round medians last (the gateway's ``bench/report.ts`` reads it).
 
 Per round, the same sequential preflight POST through raw httpx and through the client (sync and
 async), and ``guard()`` beside ``preflight()`` + execute; each shape's median latency per round, then
@@ -145,6 +147,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--calls", type=int, default=300)
+    parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     server = subprocess.Popen([sys.executable, __file__, "--serve"], stdout=subprocess.PIPE, text=True)
     try:
@@ -168,6 +171,10 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait(timeout=10)
+    if args.json:
+        python = sys.version.split()[0]
+        print(json.dumps({"python": python, "calls": args.calls, "sync": sync_rows, "async": async_rows}))
+        return 0
     lines = [
         f"Python {sys.version.split()[0]}; server in a child interpreter; {args.rounds} interleaved rounds "
         f"of {args.calls} sequential calls per shape; per-round medians, ratios as median (spread).",

@@ -4,7 +4,9 @@
 //   3. cold import of @actpass/sdk vs the openai npm package (installed into a scratch folder, never a
 //      project dependency: set ACTPASS_BENCH_OPENAI_DIR to a folder holding node_modules/openai, or the
 //      script runs `npm install openai` into a temporary folder).
-// Run: pnpm --filter @actpass/sdk build && node packages/sdk/bench/client.mjs
+// Run: pnpm --filter @actpass/sdk build && node packages/sdk/bench/client.mjs [--json]
+// `--json` prints one JSON line of per-round results last (the gateway's bench/report.ts reads it).
+// Env: BENCH_ROUNDS, BENCH_CALLS, BENCH_IMPORT_ROUNDS, ACTPASS_BENCH_OPENAI_VERSION (default: latest).
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +17,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const CALLS = Number(process.env.BENCH_CALLS ?? 400);
 const IMPORT_ROUNDS = Number(process.env.BENCH_IMPORT_ROUNDS ?? 15);
+const JSON_OUT = process.argv.includes('--json');
+const OPENAI = process.env.ACTPASS_BENCH_OPENAI_VERSION
+  ? `openai@${process.env.ACTPASS_BENCH_OPENAI_VERSION}`
+  : 'openai';
 const SDK_ENTRY = fileURLToPath(new URL('../dist/index.js', import.meta.url));
 const STUB = fileURLToPath(new URL('./stub-gateway.mjs', import.meta.url));
 
@@ -85,13 +91,15 @@ async function callLatency() {
 }
 
 function openaiDir() {
-  const given = process.env.ACTPASS_BENCH_OPENAI_DIR;
-  if (given) return given;
-  const dir = join(tmpdir(), 'actpass-bench-openai');
+  const dir = process.env.ACTPASS_BENCH_OPENAI_DIR ?? join(tmpdir(), 'actpass-bench-openai');
   if (!existsSync(join(dir, 'node_modules/openai'))) {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'package.json'), '{"private":true}');
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', 'openai'], { cwd: dir, stdio: 'inherit' });
+    // npm's output goes to stderr, so a --json caller still finds the results on the last stdout line.
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', OPENAI], {
+      cwd: dir,
+      stdio: ['ignore', 2, 2],
+    });
   }
   return dir;
 }
@@ -123,6 +131,10 @@ function coldImports() {
 
 const rounds = await callLatency();
 const imports = coldImports();
+if (JSON_OUT) {
+  console.log(JSON.stringify({ node: process.version, calls: CALLS, rounds, imports }));
+  process.exit(0);
+}
 const ratio = (a, b) => rounds.map((r) => r[a] / r[b]);
 const guardVs = rounds.map((r) => r.guard / r.preflightExecute);
 const importRatios = imports.sdk.map((s, i) => s / imports.openai[i]);

@@ -1,0 +1,191 @@
+/** The issue's targets, each measured or skipped, and the verdict on each (pure). */
+import type { PeerComparison } from './peers/types.js';
+import { isSkipped, type ReportResults } from './results.js';
+import { fmt, ratios, type Spread, spread } from './stats.js';
+
+export type Unit = 'ratio' | 'rate' | 'count';
+
+export interface Target {
+  label: string;
+  unit: Unit;
+  /** absent for a comparison reported without a target */
+  goal?: { comparison: '≥' | '≤'; value: number };
+  measured?: Spread;
+  skipped?: string;
+  /** where the full table is, and the known reason when it misses */
+  whyMissed?: string;
+}
+
+export function formatMeasured(unit: Unit, s: Spread): string {
+  if (unit === 'count') return fmt(s.median);
+  if (unit === 'rate') return `${fmt(s.median)}/s (${fmt(s.min)}–${fmt(s.max)})`;
+  return `${s.median.toFixed(2)}× (${s.min.toFixed(2)}–${s.max.toFixed(2)})`;
+}
+
+/** True when met, false when missed, undefined when there is no target or nothing was measured. */
+export function isMet(target: Target): boolean | undefined {
+  if (!target.goal || !target.measured) return undefined;
+  const { comparison, value } = target.goal;
+  return comparison === '≥' ? target.measured.median >= value : target.measured.median <= value;
+}
+
+/** "met", "missed: 12 % short", "missed: 9 % over", "skipped: …" or "no target". */
+export function verdict(target: Target): string {
+  if (target.skipped !== undefined) return `skipped: ${target.skipped}`;
+  const met = isMet(target);
+  if (met === undefined) return 'no target (reported for comparison)';
+  if (met) return 'met';
+  const { comparison, value } = target.goal!;
+  const median = target.measured!.median;
+  if (value === 0) return `missed by ${formatMeasured(target.unit, target.measured!)}`;
+  const off = (100 * Math.abs(median - value)) / value;
+  const pct = off < 1 ? off.toFixed(1) : off.toFixed(0);
+  return `missed: ${pct} % ${comparison === '≥' ? 'short' : 'over'}`;
+}
+
+const atLeast = (value: number) => ({ comparison: '≥' as const, value });
+const atMost = (value: number) => ({ comparison: '≤' as const, value });
+
+function measuredOr<T>(
+  outcome: T | { skipped: string },
+  measure: (value: T) => Spread,
+): Pick<Target, 'measured' | 'skipped'> {
+  return isSkipped(outcome as T | { skipped: string })
+    ? { skipped: (outcome as { skipped: string }).skipped }
+    : { measured: measure(outcome as T) };
+}
+
+function peerTargets(name: string, outcome: PeerComparison | { skipped: string } | undefined): Target[] {
+  if (!outcome) return [];
+  return [
+    {
+      label: `policy evaluator vs ${name}, same decisions (ours ÷ theirs, decisions per CPU-second)`,
+      unit: 'ratio',
+      ...measuredOr(outcome, (peer) => spread(ratios(peer.ours, peer.theirs))),
+    },
+    {
+      label: `answers that differ from ${name}'s`,
+      unit: 'count',
+      goal: atMost(0),
+      ...measuredOr(outcome, (peer) => ({
+        median: peer.mismatches,
+        min: peer.mismatches,
+        max: peer.mismatches,
+      })),
+    },
+  ];
+}
+
+export function buildTargets(results: ReportResults): Target[] {
+  const { http, sdk, python, ledger, canonical, passport, peers } = results;
+  const worstHttp = (h: Exclude<typeof http, { skipped: string }>): Spread => {
+    const worst = h.rows.reduce((a, b) => (b.ratio < a.ratio ? b : a));
+    return { median: worst.ratio, min: worst.ratioMin, max: worst.ratioMax };
+  };
+  const sdkRatio = (a: 'guard' | 'preflight', b: 'preflightExecute' | 'raw') =>
+    measuredOr(sdk, (s) => spread(s.rounds.map((round) => round[a] / round[b])));
+  const pyRatio = (side: 'sync' | 'async', a: 'guard' | 'preflight', b: 'preflight_execute' | 'raw') =>
+    measuredOr(python, (p) => spread(p[side].map((round) => round[a] / round[b])));
+  const guardWhy =
+    'the outcome record no longer delays the return, but in a loop of sequential calls each iteration still pays for two requests of work (the preflight and the previous call’s outcome record) on the same two cores, in the client and in the stub gateway (and, in Python, under the GIL or on the event loop); the awaited shape in the TypeScript table is the comparison';
+  return [
+    {
+      label: 'served gateway: keyed ≥ 0.9× unkeyed throughput (worst client count)',
+      unit: 'ratio',
+      goal: atLeast(0.9),
+      ...measuredOr(http, worstHttp),
+      whyMissed:
+        'a keyed request also makes its idempotency record durable; while that is a second flush after the ledger’s, each keyed request waits for two',
+    },
+    {
+      label: 'TypeScript `guard()` ≤ 1.1× preflight + execute',
+      unit: 'ratio',
+      goal: atMost(1.1),
+      ...sdkRatio('guard', 'preflightExecute'),
+      whyMissed: guardWhy,
+    },
+    {
+      label: 'Python sync `guard()` ≤ 1.1× preflight + execute',
+      unit: 'ratio',
+      goal: atMost(1.1),
+      ...pyRatio('sync', 'guard', 'preflight_execute'),
+      whyMissed: guardWhy,
+    },
+    {
+      label: 'Python async `guard()` ≤ 1.1× preflight + execute',
+      unit: 'ratio',
+      goal: atMost(1.1),
+      ...pyRatio('async', 'guard', 'preflight_execute'),
+      whyMissed: guardWhy,
+    },
+    {
+      label: 'SDK cold import ≤ 0.5× openai’s',
+      unit: 'ratio',
+      goal: atMost(0.5),
+      ...measuredOr(sdk, (s) => spread(ratios(s.imports.sdk, s.imports.openai))),
+    },
+    {
+      label: 'chain verification ≥ 200,000 events per CPU-second',
+      unit: 'rate',
+      goal: atLeast(200_000),
+      ...measuredOr(ledger, (l) => spread(l.verify)),
+      whyMissed:
+        'every verified event costs one canonicalization and one SHA-256 of its ~1 kB canonical text, with no cache that skips either; the two are measured alone in the ledger table',
+    },
+    {
+      label: 'in-memory append ≥ 80,000 events per CPU-second',
+      unit: 'rate',
+      goal: atLeast(80_000),
+      ...measuredOr(ledger, (l) => spread(l.append)),
+      whyMissed:
+        'append pays the same canonicalization and SHA-256 as verification, plus sealing and freezing the event',
+    },
+    {
+      label: 'Python canonical JSON ≥ `rfc8785` (ours ÷ theirs)',
+      unit: 'ratio',
+      goal: atLeast(1),
+      ...measuredOr(canonical, (c) => spread(ratios(c.ours, c.theirs))),
+    },
+    {
+      label: 'passport verification vs jose `jwtVerify` (ours ÷ jose)',
+      unit: 'ratio',
+      ...measuredOr(passport, (p) => spread(ratios(p.ours, p.jose))),
+    },
+    {
+      label: 'passport verification vs the bare Ed25519 floor (ours ÷ floor)',
+      unit: 'ratio',
+      ...measuredOr(passport, (p) => spread(ratios(p.ours, p.floor))),
+    },
+    {
+      label: 'SDK `preflight()` ≤ 1.15× a raw `fetch` of the same request',
+      unit: 'ratio',
+      goal: atMost(1.15),
+      ...sdkRatio('preflight', 'raw'),
+    },
+    {
+      label: 'Python sync client ≤ 1.2× raw httpx, server out of process',
+      unit: 'ratio',
+      goal: atMost(1.2),
+      ...pyRatio('sync', 'preflight', 'raw'),
+    },
+    {
+      label: 'Python async client ≤ 1.2× raw httpx, server out of process',
+      unit: 'ratio',
+      goal: atMost(1.2),
+      ...pyRatio('async', 'preflight', 'raw'),
+    },
+    ...(isSkipped(peers)
+      ? [
+          {
+            label: 'policy evaluator vs Cedar and the Agent Governance Toolkit',
+            unit: 'ratio' as const,
+            skipped: peers.skipped,
+          },
+        ]
+      : [
+          ...peerTargets('Cedar (wasm, policy set preparsed)', peers.cedar),
+          ...peerTargets('Cedar (wasm, policy text per call)', peers.cedarPerCall),
+          ...peerTargets('the Agent Governance Toolkit', peers.agt),
+        ]),
+  ];
+}
