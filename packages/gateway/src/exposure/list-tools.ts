@@ -7,6 +7,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { blankUnsafe } from '../text/controls.js';
 import type { ExposureRules } from './rules.js';
 import type { Agent, McpLaunch, Surface, ToolAnnotations } from './types.js';
 import { wildcardMatch } from './wildcard.js';
@@ -104,11 +105,5 @@ function toolSurface(server: Surface, tool: ListedTool, rules: ExposureRules): S
 
 /** An error can quote a URL with a token in its query, or a server's bytes: keep neither. */
 function printable(reason: string): string {
-  return (
-    reason
-      .replace(/(https?:\/\/[^\s?#]+)[?#]\S*/g, '$1')
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
-      .replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')
-      .slice(0, 300)
-  );
+  return blankUnsafe(reason.replace(/(https?:\/\/[^\s?#]+)[?#]\S*/g, '$1')).slice(0, 300);
 }

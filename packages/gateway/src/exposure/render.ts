@@ -3,6 +3,8 @@
  * strings are someone else's words: Markdown gets them escaped and stripped of control characters,
  * and neither form ever carries an environment value, a header value or a command's arguments.
  */
+
+import { blankUnsafe } from '../text/controls.js';
 import { CATEGORY_LABELS } from './categories.js';
 import type { ClassifiedAgent, ClassifiedSurface, ExposureReport, Finding } from './types.js';
 
@@ -95,13 +97,9 @@ function agentSection(agent: ClassifiedAgent, findings: Finding[]): string[] {
 
 /** Escapes a config-supplied string for Markdown: no control characters, no markup, no HTML. */
 export function text(value: string): string {
-  return (
-    value
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
-      .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, ' ')
-      .replace(/&/g, '&amp;')
-      .replace(/</g, '&lt;')
-      .replace(/>/g, '&gt;')
-      .replace(/([\\`*_{}[\]()#+!|~])/g, '\\$1')
-  );
+  return blankUnsafe(value)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_{}[\]()#+!|~])/g, '\\$1');
 }

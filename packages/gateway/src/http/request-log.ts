@@ -6,6 +6,7 @@
  */
 import type { Principal } from '../auth/index.js';
 import type { RequestLogEntry } from '../config/index.js';
+import { escapeUnsafeInJson } from '../text/controls.js';
 
 export type { RequestLogEntry };
 
@@ -52,7 +53,7 @@ function outcome(body: string): { decision: string | null; reason: string | null
 
 /** `time request_id key=… tenant=… METHOD path status decision/reason 1.2ms`, or one JSON object. */
 export function formatRequestLog(entry: RequestLogEntry, format: RequestLogFormat): string {
-  if (format === 'json') return escapeControls(JSON.stringify(entry));
+  if (format === 'json') return escapeUnsafeInJson(JSON.stringify(entry));
   const answer = entry.decision !== null ? `${entry.decision}/${entry.reason ?? '-'}` : (entry.reason ?? '-');
   return [
     entry.time,
@@ -78,14 +79,6 @@ export function escapeText(value: string): string {
     else out += `\\u{${code.toString(16)}}`;
   }
   return out;
-}
-
-/** JSON.stringify leaves DEL, the C1 controls (one of which starts an ANSI sequence) and U+2028/9 raw. */
-function escapeControls(json: string): string {
-  return json.replace(
-    /[\u007f-\u009f\u2028\u2029]/g,
-    (char) => `\\u${(char.codePointAt(0) as number).toString(16).padStart(4, '0')}`,
-  );
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

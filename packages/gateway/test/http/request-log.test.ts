@@ -3,9 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { createDevGateway, formatRequestLog, type RequestLogEntry } from '../../src/index.js';
 import { refund } from './helpers.js';
 
-const HOSTILE = '/api/v1/x\n2026-01-01T00:00:00.000Z req_forged key=acme_admin\r\x1b[31mred\x9b2J\u2028\\';
+const HOSTILE =
+  '/api/v1/x\n2026-01-01T00:00:00.000Z req_forged key=acme_admin\r\x1b[31mred\x9b2J\u2028\\\u202eexe.gnp';
 
-const UNSAFE = ['\n', '\r', '\x1b', '\x07', '\x9b', '\u2028'];
+const UNSAFE = ['\n', '\r', '\x1b', '\x07', '\x9b', '\u2028', '\u202e'];
 const unsafeIn = (line: string) => UNSAFE.filter((char) => line.includes(char));
 
 function entry(overrides: Partial<RequestLogEntry> = {}): RequestLogEntry {
