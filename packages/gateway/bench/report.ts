@@ -10,7 +10,8 @@
  *   pnpm bench:report --peers                  # also Cedar (wasm) and the Agent Governance Toolkit
  *   cd packages/gateway && npx tsx bench/report.ts --help
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { measurePythonCanonical } from './report/canonical.js';
 import { measureHttp } from './report/http.js';
 import { measureLedger } from './report/ledger.js';
@@ -18,7 +19,7 @@ import { describeMachine, sampleMachine } from './report/machine.js';
 import { replaceSection } from './report/markers.js';
 import { type COMPARISONS, parseOptions, selected, USAGE } from './report/options.js';
 import { measurePassports } from './report/passport.js';
-import { BENCHMARKS_DOC } from './report/paths.js';
+import { BENCHMARKS_DOC, SCRATCH_DIR } from './report/paths.js';
 import { measurePeersInChild } from './report/peers/child.js';
 import { measurePythonClient } from './report/python-client.js';
 import { renderSection } from './report/render.js';
@@ -57,28 +58,40 @@ async function step<T>(
   }
 }
 
-const start = sampleMachine();
-console.log(
-  `bench:report — ${options.rounds} rounds per comparison; load ${start.load.map((v) => v.toFixed(1)).join(' / ')}`,
-);
-const passport = await step('passport', () => measurePassports(options.rounds));
-const ledger = await step('ledger', () => measureLedger(options.rounds));
-const canonical = await step('canonical', () => measurePythonCanonical(options.rounds));
-const sdk = await step('sdk', () => measureSdkClient(options.rounds, options.calls));
-const python = await step('python', () => measurePythonClient(options.rounds, options.calls));
-const http = await step('http', () => measureHttp(options.rounds, options.httpSeconds));
-const peers = await step('peers', () => measurePeersInChild(options.rounds));
-const results: ReportResults = {
-  machine: describeMachine(start, sampleMachine()),
-  rounds: options.rounds,
-  passport,
-  ledger,
-  canonical,
-  http,
-  sdk,
-  python,
-  peers,
-};
+async function measureAll(): Promise<ReportResults> {
+  const start = sampleMachine();
+  console.log(
+    `bench:report — ${options.rounds} rounds per comparison; load ${start.load.map((v) => v.toFixed(1)).join(' / ')}`,
+  );
+  const passport = await step('passport', () => measurePassports(options.rounds));
+  const ledger = await step('ledger', () => measureLedger(options.rounds));
+  const canonical = await step('canonical', () => measurePythonCanonical(options.rounds));
+  const sdk = await step('sdk', () => measureSdkClient(options.rounds, options.calls));
+  const python = await step('python', () => measurePythonClient(options.rounds, options.calls));
+  const http = await step('http', () => measureHttp(options.rounds, options.httpSeconds));
+  const peers = await step('peers', () => measurePeersInChild(options.rounds));
+  return {
+    machine: describeMachine(start, sampleMachine()),
+    rounds: options.rounds,
+    passport,
+    ledger,
+    canonical,
+    http,
+    sdk,
+    python,
+    peers,
+  };
+}
+
+const results: ReportResults = options.from
+  ? (JSON.parse(readFileSync(options.from, 'utf8')) as ReportResults)
+  : await measureAll();
+if (!options.from) {
+  mkdirSync(SCRATCH_DIR, { recursive: true });
+  const saved = join(SCRATCH_DIR, 'bench-report-results.json');
+  writeFileSync(saved, JSON.stringify(results));
+  console.log(`results saved to ${saved} (re-render with --from)`);
+}
 const section = renderSection(results);
 console.log(`\n${section}\n`);
 if (options.write) {

@@ -13,6 +13,8 @@ export interface ReportOptions {
   write: boolean;
   /** run only these comparisons (all when empty) */
   only: string[];
+  /** render from a results file a previous run saved instead of measuring */
+  from?: string;
 }
 
 export const COMPARISONS = ['passport', 'ledger', 'canonical', 'http', 'sdk', 'python', 'peers'] as const;
@@ -24,6 +26,7 @@ export const USAGE = `usage: tsx bench/report.ts [--write] [--rounds N] [--secon
   --peers      also compare the policy evaluator with Cedar (wasm) and the Agent Governance Toolkit,
                installed into a scratch folder under the system temp directory
   --only a,b   run only these comparisons (${COMPARISONS.join(', ')})
+  --from FILE  render (and with --write, write) the results a previous run saved, without measuring
   --write      replace the generated section of docs/benchmarks.md (not with --only: a subset never
                overwrites the whole section); --no-write turns it off again`;
 
@@ -66,6 +69,15 @@ export function parseOptions(
       case '--write':
         options.write = true;
         break;
+      case '--from': {
+        const file = value();
+        if (!file)
+          throw new Error(
+            '--from needs the results file a previous run saved (its path is printed at the end)',
+          );
+        options.from = file;
+        break;
+      }
       case '--no-write':
         options.write = false;
         break;

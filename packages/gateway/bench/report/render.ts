@@ -39,14 +39,24 @@ function targetsTable(results: ReportResults): string[] {
     t.measured ? formatMeasured(t.unit, t.measured) : '—',
     verdict(t),
   ]);
-  const misses = targets.filter((t) => isMet(t) === false && t.whyMissed);
+  // Targets that miss for the same reason share one line.
+  const misses = new Map<string, string[]>();
+  for (const t of targets) {
+    if (isMet(t) === false && t.whyMissed)
+      misses.set(t.whyMissed, [...(misses.get(t.whyMissed) ?? []), t.label]);
+  }
   return [
     '**Targets, this run:**',
     '',
     table(['target', 'measured: median (min–max over rounds)', 'verdict'], rows, ['left', 'right', 'left']),
     '',
-    ...(misses.length
-      ? ['Why the misses happen:', '', ...misses.map((t) => `- ${t.label}: ${t.whyMissed}.`), '']
+    ...(misses.size
+      ? [
+          'Why the misses happen:',
+          '',
+          ...[...misses].map(([why, labels]) => `- ${labels.join('; ')}: ${why}.`),
+          '',
+        ]
       : []),
   ];
 }

@@ -39,7 +39,7 @@ function results(overrides: Partial<ReportResults> = {}): ReportResults {
     ledger: {
       events: 20_000,
       bytes: 894,
-      append: [90_000, 85_000, 95_000],
+      append: [50_000, 55_000, 60_000],
       verify: [150_000, 160_000, 155_000],
       verifyGeneral: [60_000, 61_000, 62_000],
       canonicalOnly: [200_000, 210_000, 220_000],
@@ -94,6 +94,14 @@ describe('options', () => {
   it('skips a bare -- that pnpm passes through, and takes ACTPASS_BENCH_ROUNDS as the default', () => {
     expect(parseOptions(['--', '--rounds', '4']).rounds).toBe(4);
     expect(parseOptions([], { ACTPASS_BENCH_ROUNDS: '7' }).rounds).toBe(7);
+  });
+
+  it('re-renders a saved run with --from, and asks for the file when it is missing', () => {
+    expect(parseOptions(['--from', '/tmp/results.json', '--write'])).toMatchObject({
+      from: '/tmp/results.json',
+      write: true,
+    });
+    expect(() => parseOptions(['--from'])).toThrow(/--from needs the results file/);
   });
 
   it('refuses unknown flags, bad numbers and unknown comparisons, naming the fix', () => {
@@ -187,8 +195,27 @@ describe('the rendered section', () => {
       '| chain verification ≥ 200,000 events per CPU-second | 155,000/s (150,000–160,000) | missed: 23 % short |',
     );
     expect(text).toContain('Why the misses happen');
+    // chain verification and append miss for different reasons: two lines, one label each
+    expect(text.match(/^- chain verification[^\n]*: every verified event/m)).not.toBeNull();
+    expect(text.match(/^- in-memory append[^\n]*: append pays/m)).not.toBeNull();
     expect(text).toContain('**Python client, server out of process**: skipped — not selected');
     expect(text).toContain('peers are optional');
+  });
+
+  it('gives targets that miss for the same reason one line', () => {
+    const slow = { raw: 1, preflight: 1, preflightExecute: 1, guard: 2, guardAwaited: 2 };
+    const python = {
+      python: '3.11',
+      calls: 10,
+      sync: [{ raw: 1, preflight: 1, preflight_execute: 1, guard: 2 }],
+      async: [{ raw: 1, preflight: 1, preflight_execute: 1, guard: 2 }],
+    };
+    const base = results();
+    const sdk = { ...(base.sdk as Exclude<ReportResults['sdk'], { skipped: string }>), rounds: [slow] };
+    const lines = renderSection(results({ sdk, python })).split('\n');
+    const guardLines = lines.filter((line) => line.startsWith('- ') && line.includes('`guard()`'));
+    expect(guardLines).toHaveLength(1);
+    expect(guardLines[0]).toContain('TypeScript `guard()` ≤ 1.1× preflight + execute; Python sync `guard()`');
   });
 
   it('says plainly when the machine was shared, and not when it was idle', () => {
