@@ -95,7 +95,7 @@ export function buildTargets(results: ReportResults): Target[] {
       goal: atLeast(0.9),
       ...measuredOr(http, worstHttp),
       whyMissed:
-        'a keyed request waits for one durable flush, as an unkeyed one does, but also claims its key and journals its stored answer behind the decision; on a shared machine the per-round spread is wider than that gap (see the HTTP table)',
+        'a keyed request waits for one durable flush, as an unkeyed one does, but the gateway also claims its key and journals its stored answer behind the decision: more work on the same two cores the load generator uses, which shows most when the cores are saturated; on a shared machine the per-round spread is wide (see the HTTP table)',
     },
     {
       label: 'TypeScript `guard()` ≤ 1.1× preflight + execute',
