@@ -6,8 +6,10 @@
  * sending one byte at a time, a FIN before the declared length, a flipped byte. Every request that
  * is forwarded is logged with its Idempotency-Key, so a test can prove that retries reuse one key.
  *
- * Faults are drawn per response (per connection for `refuse`) with probability `faultRate` from a
- * seeded generator, so a mixed run (some attempts broken, retries getting through) is reproducible.
+ * Faults are drawn per request with probability `faultRate` from a seeded generator, so a mixed run
+ * (some attempts broken, retries getting through) is reproducible. `refuse` drops the connection as the
+ * request arrives, before a byte reaches the gateway; drawing it per request rather than per connection
+ * keeps a kept-alive connection from passing every later request untested.
  */
 import { createHash } from 'node:crypto';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
@@ -20,7 +22,7 @@ export type FaultMode = (typeof FAULT_MODES)[number];
 
 export interface FaultConfig {
   mode: FaultMode;
-  /** Probability in [0, 1] that a response (a connection, for `refuse`) is faulted. Default 1. */
+  /** Probability in [0, 1] that a request's exchange is faulted. Default 1. */
   faultRate?: number;
   /** Seed of the fault draws and of corrupt offsets. Default 1. */
   seed?: number;
@@ -129,11 +131,6 @@ export class FaultProxy {
   #accept(client: Socket): void {
     const id = ++this.connections;
     this.#track(client);
-    if (this.#config.mode === 'refuse' && this.#draw()) {
-      this.#fault({ connection: id, mode: 'refuse', deliveredBytes: 0 });
-      client.resetAndDestroy();
-      return;
-    }
     const upstream = createConnection({ host: this.#targetHost, port: this.#targetPort });
     this.#track(upstream);
     const pump = new ResponsePump(client, this.#config.trickleIntervalMs);
@@ -176,6 +173,13 @@ export class FaultProxy {
     client.on('data', (chunk: Buffer) => {
       for (const segment of framer.push(chunk)) {
         if (segment.part === 'head' && segment.head) {
+          if (this.#config.mode === 'refuse' && this.#draw()) {
+            // Dropped before anything is forwarded: the gateway never sees this request.
+            this.#fault({ connection: id, mode: 'refuse', deliveredBytes: 0 });
+            upstream.destroy();
+            client.resetAndDestroy();
+            return;
+          }
           head = segment.head;
           if (head.bodyLength <= 0) finish();
         } else if (segment.part === 'body' && head) {
