@@ -37,9 +37,10 @@ function startStub() {
   });
 }
 
-async function latencies(call, n) {
+async function latencies(call, n, before) {
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
+    if (before) await before(); // untimed
     const t0 = performance.now();
     await call();
     out[i] = performance.now() - t0;
@@ -76,12 +77,22 @@ async function callLatency() {
     guardAwaited: async () => {
       await client.guard({ ...input, execute, awaitOutcome: true });
     },
+    // The latency a guard() call has when the previous call's outcome record has gone out, as it has
+    // whenever anything (a model call, the agent's own work) happens between tool calls.
+    guardSettled: async () => {
+      const out = await client.guard({ ...input, execute });
+      if (!out.executed) throw new Error(`not executed: ${out.decision.reason_code}`);
+    },
   };
-  for (const call of Object.values(shapes)) await latencies(call, 200); // warm-up: JIT, keep-alive
+  const before = { guardSettled: () => client.flush() };
+  for (const [name, call] of Object.entries(shapes)) await latencies(call, 200, before[name]); // warm-up
   const rounds = [];
   for (let r = 0; r < ROUNDS; r++) {
     const row = {};
-    for (const [name, call] of Object.entries(shapes)) row[name] = await latencies(call, CALLS);
+    for (const [name, call] of Object.entries(shapes)) {
+      row[name] = await latencies(call, CALLS, before[name]);
+      await client.flush(); // no shape inherits another's queued records
+    }
     await client.flush(); // no outcome left queued across rounds
     rounds.push(row);
   }

@@ -11,7 +11,10 @@ export interface PythonRound {
   raw: number;
   preflight: number;
   preflight_execute: number;
+  /** guard() back to back: each call shares the cores with the previous call's outcome record. */
   guard: number;
+  /** guard() once the previous call's outcome record has been sent (untimed `flush()` before each). */
+  guard_settled: number;
 }
 
 export interface PythonClientResult {

@@ -15,8 +15,11 @@ export interface SdkRound {
   raw: number;
   preflight: number;
   preflightExecute: number;
+  /** guard() back to back: each call shares the cores with the previous call's outcome record. */
   guard: number;
   guardAwaited: number;
+  /** guard() once the previous call's outcome record has been sent (untimed `flush()` before each). */
+  guardSettled: number;
 }
 
 export interface SdkResult {
