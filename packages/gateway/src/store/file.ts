@@ -238,13 +238,17 @@ export class FileIdempotencyStore extends MemoryIdempotencyStore {
     const record = this.records.get(tenantKey(scope, key));
     if (!record) return Promise.resolve();
     record.response = { ...response };
-    return this.#journal.append({
-      scope,
-      key,
-      fingerprint: record.fingerprint,
-      response,
-      expires_at_ms: record.expires_at_ms,
-    } satisfies IdempotencyEntry);
+    return this.#journal.append(
+      {
+        scope,
+        key,
+        fingerprint: record.fingerprint,
+        response,
+        expires_at_ms: record.expires_at_ms,
+      } satisfies IdempotencyEntry,
+      // The ledger event is what must survive; this line only saves a retry its 409 (see above).
+      { durable: false },
+    );
   }
 }
 

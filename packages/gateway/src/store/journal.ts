@@ -16,6 +16,8 @@ export class JournalCorruptError extends Error {
 
 interface PendingLine {
   line: string;
+  /** false: written with its batch but not worth a `datasync` of its own (see `append`). */
+  durable: boolean;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -56,15 +58,20 @@ export class Journal {
    * appends cost one flush between them rather than one each. Lines never interleave, and nothing
    * resolves before its batch is durable.
    */
-  append(entry: unknown): Promise<void> {
+  append(entry: unknown, options: { durable?: boolean } = {}): Promise<void> {
     let line: string;
     try {
       line = `${JSON.stringify(entry)}\n`;
     } catch (error) {
       return Promise.reject(error);
     }
+    // `durable: false` is for lines whose loss a crash may cause without harm (a stored answer the
+    // ledger already witnesses): the batch is written in order but `datasync`ed only when some line in
+    // it must be, so such a line is on disk after the next durable batch, or lost at the tail (which
+    // loading skips) if the process dies first.
+    const durable = options.durable !== false;
     return new Promise((resolve, reject) => {
-      this.#pending.push({ line, resolve, reject });
+      this.#pending.push({ line, durable, resolve, reject });
       this.#flushing ??= this.#flush();
     });
   }
@@ -87,7 +94,7 @@ export class Journal {
         while (written < bytes.byteLength) {
           written += (await handle.write(bytes, written, bytes.byteLength - written)).bytesWritten;
         }
-        await handle.datasync();
+        if (batch.some((pending) => pending.durable)) await handle.datasync();
         for (const pending of batch) pending.resolve();
       } catch (error) {
         for (const pending of batch) pending.reject(error);

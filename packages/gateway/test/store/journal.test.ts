@@ -34,6 +34,18 @@ describe('Journal', () => {
     expect(await new Journal(file).readAll()).toEqual(entries);
   });
 
+  it('writes lines that need no flush in order, and flushes a batch only for a line that does', async () => {
+    const file = freshFile();
+    const syncs = await countDatasyncs();
+    const journal = new Journal(file);
+    await Promise.all([1, 2, 3].map((n) => journal.append({ n }, { durable: false })));
+    expect(syncs.count()).toBe(0);
+    await journal.append({ n: 4 });
+    expect(syncs.count()).toBe(1); // and that one flush covers the lines written before it
+    await journal.close();
+    expect(await new Journal(file).readAll()).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }]);
+  });
+
   it('answers an entry that cannot be written with an error and keeps writing the others', async () => {
     const file = freshFile();
     const journal = new Journal(file);
