@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { measurePythonCanonical } from './report/canonical.js';
 import { measureHttp } from './report/http.js';
 import { measureLedger } from './report/ledger.js';
-import { describeMachine, sampleMachine } from './report/machine.js';
+import { describeMachine, sampleMachine, settle } from './report/machine.js';
 import { replaceSection } from './report/markers.js';
 import { type COMPARISONS, parseOptions, selected, USAGE } from './report/options.js';
 import { measurePassports } from './report/passport.js';
@@ -59,6 +59,8 @@ async function step<T>(
 }
 
 async function measureAll(): Promise<ReportResults> {
+  const waited = await settle();
+  if (waited > 0) console.log(`waited ${waited} s for the load to settle`);
   const start = sampleMachine();
   console.log(
     `bench:report — ${options.rounds} rounds per comparison; load ${start.load.map((v) => v.toFixed(1)).join(' / ')}`,

@@ -31,9 +31,24 @@ export function describeMachine(start: MachineSample, end: MachineSample): Machi
 }
 
 /**
- * Shared when the one-minute load at start or end is at or above half the cores: the report itself keeps
- * about one core busy, so anything beyond that is other work competing for the same CPUs.
+ * Shared when the one-minute load as measuring begins is at or above half the cores. Only the start
+ * counts: by the end the load includes the report's own work (the served-gateway comparison keeps every
+ * core busy), so the end figure is printed but says nothing about other work.
  */
-export function wasShared(machine: Pick<Machine, 'cpuCount' | 'start' | 'end'>): boolean {
-  return Math.max(machine.start.load[0], machine.end.load[0]) >= machine.cpuCount / 2;
+export function wasShared(machine: Pick<Machine, 'cpuCount' | 'start'>): boolean {
+  return machine.start.load[0] >= machine.cpuCount / 2;
+}
+
+/**
+ * Waits (up to `maxSeconds`) for the one-minute load to fall below half the cores, so the build that
+ * precedes a run is not mistaken for other work. Returns the seconds waited.
+ */
+export async function settle(maxSeconds = 150, pollSeconds = 5): Promise<number> {
+  const threshold = cpus().length / 2;
+  let waited = 0;
+  while ((loadavg()[0] as number) >= threshold && waited < maxSeconds) {
+    await new Promise((resolve) => setTimeout(resolve, pollSeconds * 1000));
+    waited += pollSeconds;
+  }
+  return waited;
 }

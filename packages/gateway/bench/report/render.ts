@@ -14,8 +14,8 @@ const load = (values: readonly number[]) => values.map((v) => v.toFixed(1)).join
 function header(results: ReportResults): string[] {
   const m = results.machine;
   const shared = wasShared(m)
-    ? '**The machine was shared with other work during this run** (one-minute load at or above half the cores), so absolute figures are low and noisy; the per-round ratios are the meaningful part, and an idle rerun should replace this section.'
-    : 'The machine was otherwise idle (one-minute load below half the cores at start and end).';
+    ? '**The machine was shared with other work during this run** (one-minute load at or above half the cores when measuring began), so absolute figures are low and noisy; the per-round ratios are the meaningful part, and an idle rerun should replace this section.'
+    : 'The machine was otherwise idle (one-minute load below half the cores when measuring began; the load at end includes this run’s own work).';
   return [
     SECTION_HEADING,
     '',

@@ -230,6 +230,9 @@ describe('the rendered section', () => {
   it('says plainly when the machine was shared, and not when it was idle', () => {
     expect(renderSection(results({ machine: machine(3.5) }))).toContain('**The machine was shared');
     expect(renderSection(results())).toContain('otherwise idle');
+    // The end load includes the run's own work (the served gateway keeps both cores busy).
+    const busyEnd = { ...machine(0.2), end: { load: [2.4, 1, 1] as [number, number, number], at: 'x' } };
+    expect(renderSection(results({ machine: busyEnd }))).toContain('otherwise idle');
   });
 });
 
