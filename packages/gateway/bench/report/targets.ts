@@ -90,7 +90,7 @@ export function buildTargets(results: ReportResults): Target[] {
     b: 'preflight_execute' | 'raw',
   ) => measuredOr(python, (p) => spread(p[side].map((round) => round[a] / round[b])));
   const guardWhy =
-    'the previous record is sent before each timed call, so guard() adds only its own work (timing execute, hashing the result’s canonical JSON, building the outcome record and handing it to the background queue; in Python also waking the worker thread or task); the per-round spread on this machine is about as wide as the gap, and repeated runs land on both sides of 1.1'
+    'the previous record is sent before each timed call, so guard() adds only its own work (timing execute, hashing the result’s canonical JSON, building the outcome record and handing it to the background queue; in Python also waking the worker thread or task); the per-round spread on this machine is about as wide as the gap, and repeated runs land on both sides of 1.1';
   // Back to back, with nothing between calls, every call also pays for the previous call's record:
   // two requests of work per action, reported beside the target (see the SDK tables).
   const backToBack = (label: string, measured: Pick<Target, 'measured' | 'skipped'>): Target => ({
