@@ -180,14 +180,23 @@ export class FileIdempotencyStore extends MemoryIdempotencyStore {
     this.#journal = new Journal(file);
     this.#loaded = new LoadOnce(async () => {
       const now = this.nowMs();
-      for (const entry of (await this.#journal.readAll()) as IdempotencyEntry[]) {
+      const read = (await this.#journal.readAll()) as IdempotencyEntry[];
+      const live = new Map<string, IdempotencyEntry>();
+      let scrubbed = 0;
+      for (const entry of read) {
         if (entry.expires_at_ms <= now) continue;
+        const response = withoutLeasedSecret(entry.response);
+        if (response !== entry.response) scrubbed += 1;
+        live.set(tenantKey(entry.scope, entry.key), { ...entry, response });
         this.records.set(tenantKey(entry.scope, entry.key), {
           fingerprint: entry.fingerprint,
-          response: entry.response,
+          response,
           expires_at_ms: entry.expires_at_ms,
         });
       }
+      // Compaction on start: expired and superseded lines go, and so does any secret an answer stored
+      // before leases were kept out of idempotency records. The file is only ever rewritten whole.
+      if (scrubbed > 0 || live.size < read.length) await this.#journal.rewrite([...live.values()]);
     });
   }
 
@@ -250,6 +259,27 @@ export class FileIdempotencyStore extends MemoryIdempotencyStore {
       { durable: false },
     );
   }
+}
+
+/**
+ * A stored answer without a credential's value. Answers are stored lease-free (the lease is named in
+ * `credential` instead), but a journal written before that may hold `credential.value` in the body;
+ * such an answer is replayed without any lease rather than kept with its secret.
+ */
+function withoutLeasedSecret(response: StoredResponse): StoredResponse {
+  // Most answers carry no credential at all: only those are parsed.
+  if (!response.body.includes('"credential"')) return response;
+  let body: unknown;
+  try {
+    body = JSON.parse(response.body);
+  } catch {
+    return response;
+  }
+  if (typeof body !== 'object' || body === null || !('credential' in body)) return response;
+  const credential = (body as { credential?: unknown }).credential;
+  if (typeof credential !== 'object' || credential === null || !('value' in credential)) return response;
+  const { credential: _secret, ...rest } = body as Record<string, unknown>;
+  return { status: response.status, body: JSON.stringify(rest) };
 }
 
 /** The journal file names under a state directory, one per store. */

@@ -7,7 +7,7 @@
  * is skipped on load; a bad line anywhere else means the file was edited by hand and loading stops,
  * naming the file and line.
  */
-import { mkdir, open, readFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 export class JournalCorruptError extends Error {
@@ -27,6 +27,8 @@ export class Journal {
   /** Lines waiting for the next write; appends arriving while one is in flight join the next batch. */
   #pending: PendingLine[] = [];
   #flushing: Promise<void> | undefined;
+  /** How the first append must repair a crash-cut last line that `readAll` found. */
+  #tailRepair: { kind: 'newline' } | { kind: 'truncate'; at: number } | undefined;
 
   constructor(readonly file: string) {}
 
@@ -49,6 +51,16 @@ export class Journal {
         if (!isTornTail) throw new JournalCorruptError(`${this.file}, line ${index + 1}: not JSON`);
       }
     });
+    // A last line without its newline was cut by a crash. Appending straight after it would glue the
+    // next line to it and corrupt the file, so the first append first repairs the tail: an unreadable
+    // fragment (never acknowledged) is cut off, a complete line gets its newline.
+    const tail = lines[lines.length - 1] as string;
+    if (tail !== '') {
+      const kept = isJson(tail);
+      this.#tailRepair = kept
+        ? { kind: 'newline' }
+        : { kind: 'truncate', at: Buffer.byteLength(text) - Buffer.byteLength(tail) };
+    }
     return entries;
   }
 
@@ -74,6 +86,33 @@ export class Journal {
       this.#pending.push({ line, durable, resolve, reject });
       this.#flushing ??= this.#flush();
     });
+  }
+
+  /**
+   * Replaces the whole file with `entries`, atomically: a temporary file is written and made durable,
+   * then renamed over this one and the directory entry made durable, so a crash leaves either the old
+   * file or the new one. Only before the first append (the stores call it while loading).
+   */
+  async rewrite(entries: unknown[]): Promise<void> {
+    if (this.#handle || this.#pending.length > 0) {
+      throw new Error(`${this.file}: a journal can only be rewritten before anything is appended`);
+    }
+    const temporary = `${this.file}.rewrite-${process.pid}`;
+    const handle = await open(temporary, 'w', 0o600);
+    try {
+      await handle.writeFile(entries.map((entry) => `${JSON.stringify(entry)}\n`).join(''), 'utf8');
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temporary, this.file);
+    this.#tailRepair = undefined;
+    const directory = await open(dirname(this.file), 'r');
+    try {
+      await directory.sync();
+    } finally {
+      await directory.close();
+    }
   }
 
   async close(): Promise<void> {
@@ -104,8 +143,24 @@ export class Journal {
   }
 
   #open(): Promise<import('node:fs/promises').FileHandle> {
-    this.#handle ??= mkdir(dirname(this.file), { recursive: true }).then(() => open(this.file, 'a', 0o600));
+    this.#handle ??= mkdir(dirname(this.file), { recursive: true }).then(async () => {
+      const handle = await open(this.file, 'a', 0o600);
+      const repair = this.#tailRepair;
+      this.#tailRepair = undefined;
+      if (repair?.kind === 'truncate') await handle.truncate(repair.at);
+      if (repair?.kind === 'newline') await handle.write('\n');
+      return handle;
+    });
     return this.#handle;
+  }
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -1,5 +1,5 @@
 /** The file stores' journal: durable appends, group-committed, in order, surviving a reopen. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,6 +44,21 @@ describe('Journal', () => {
     expect(syncs.count()).toBe(1); // and that one flush covers the lines written before it
     await journal.close();
     expect(await new Journal(file).readAll()).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }]);
+  });
+
+  it('repairs a crash-cut last line before appending: a fragment is cut off, a whole line ended', async () => {
+    for (const [tail, expected] of [
+      ['{"n":2,"cut', [{ n: 1 }, { n: 3 }]],
+      ['{"n":2}', [{ n: 1 }, { n: 2 }, { n: 3 }]],
+    ] as const) {
+      const file = freshFile();
+      writeFileSync(file, `{"n":1}\n${tail}`);
+      const journal = new Journal(file);
+      expect(await journal.readAll()).toEqual(expected.filter((entry) => entry.n !== 3));
+      await journal.append({ n: 3 });
+      await journal.close();
+      expect(await new Journal(file).readAll()).toEqual(expected);
+    }
   });
 
   it('answers an entry that cannot be written with an error and keeps writing the others', async () => {
