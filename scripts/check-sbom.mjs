@@ -52,7 +52,7 @@ if (job === 'scratch-project') {
   const tarballs = readdirSync(dir).filter((f) => f.endsWith('.tgz'));
   const dependencies = {};
   for (const file of tarballs) {
-    const name = file.startsWith('actpass-sdk-') ? '@actpass/sdk' : '@actpass/gateway';
+    const name = `@actpass/${file.replace(/^actpass-/, '').replace(/-\d.*$/, '')}`;
     dependencies[name] = `file:${join(dir, file)}`;
   }
   // Pin what has one locked version; a package locked at several versions is left to npm's ranges.
@@ -85,7 +85,7 @@ if (job === 'scratch-project') {
         problems.push(`npm: ${name}@${version} is a runtime dependency but not in ${npmSbom}`);
     }
   }
-  for (const name of ['@actpass/sdk', '@actpass/gateway']) {
+  for (const name of ['@actpass/sdk', '@actpass/edge', '@actpass/gateway']) {
     if (![...npm].some((c) => c.startsWith(`${name}@`)))
       problems.push(`npm: ${name} itself is not in ${npmSbom}`);
   }

@@ -3,7 +3,8 @@
 #
 #   OUT_DIR (default ./dist, git-ignored) receives
 #     actpass-sdk-<version>.tgz       @actpass/sdk, packed with `pnpm pack`
-#     actpass-gateway-<version>.tgz   @actpass/gateway and its `actpass` CLI (needs the SDK tarball beside it)
+#     actpass-edge-<version>.tgz      @actpass/edge: the proxies, hooks and exposure scan (needs the SDK tarball)
+#     actpass-gateway-<version>.tgz   @actpass/gateway and its `actpass` CLI (needs the SDK and edge tarballs)
 #     actpass-<version>-py3-none-any.whl   the Python client
 #
 # Until the packages are published under names this project controls (docs/releasing.md), these files
@@ -19,14 +20,14 @@ out=$(mkdir -p "$target" && cd "$target" && pwd)
 bash scripts/setup.sh >/dev/null
 command -v pnpm >/dev/null 2>&1 || export PATH="$root/.tools/node_modules/.bin:$PATH"
 
-echo "pack: building @actpass/sdk and @actpass/gateway"
+echo "pack: building @actpass/sdk, @actpass/edge and @actpass/gateway"
 pnpm exec turbo run build --filter='@actpass/gateway...' --output-logs=errors-only >/dev/null
 
-rm -f "$out"/actpass-sdk-*.tgz "$out"/actpass-gateway-*.tgz "$out"/actpass-*.whl
-for pkg in sdk gateway; do
+rm -f "$out"/actpass-sdk-*.tgz "$out"/actpass-edge-*.tgz "$out"/actpass-gateway-*.tgz "$out"/actpass-*.whl
+for pkg in sdk edge gateway; do
   pnpm --dir "packages/$pkg" pack --pack-destination "$out" >/dev/null
 done
-for tarball in "$out"/actpass-sdk-*.tgz "$out"/actpass-gateway-*.tgz; do
+for tarball in "$out"/actpass-sdk-*.tgz "$out"/actpass-edge-*.tgz "$out"/actpass-gateway-*.tgz; do
   # `pnpm pack` turns workspace:* into the real version; a leftover one could not be installed.
   if tar -xzOf "$tarball" package/package.json | grep -q '"workspace:'; then
     echo "pack: $tarball still has a workspace: dependency" >&2
@@ -44,6 +45,6 @@ fi
 rm -f "$log"
 
 echo "pack: built into $out"
-for file in "$out"/actpass-sdk-*.tgz "$out"/actpass-gateway-*.tgz "$out"/actpass-*.whl; do
+for file in "$out"/actpass-sdk-*.tgz "$out"/actpass-edge-*.tgz "$out"/actpass-gateway-*.tgz "$out"/actpass-*.whl; do
   echo "  $(basename "$file")"
 done

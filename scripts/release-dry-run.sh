@@ -31,11 +31,11 @@ node scripts/sync-python-version.mjs --check || {
   exit 1
 }
 
-step "build @actpass/sdk and @actpass/gateway"
+step "build @actpass/sdk, @actpass/edge and @actpass/gateway"
 pnpm exec turbo run build --filter='@actpass/gateway...' --output-logs=errors-only
 
 step "npm tarballs"
-for pkg in sdk gateway; do
+for pkg in sdk edge gateway; do
   pnpm --dir "packages/$pkg" pack --pack-destination "$out/npm" >/dev/null
 done
 # A packed manifest must not keep a workspace: range; npm could not resolve it.

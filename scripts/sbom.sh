@@ -19,12 +19,12 @@ out=$(mkdir -p "${1:-sbom}" && cd "${1:-sbom}" && pwd)
 work=$(mktemp -d /tmp/actpass-sbom.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
-echo "sbom: building and packing @actpass/sdk and @actpass/gateway"
+echo "sbom: building and packing @actpass/sdk, @actpass/edge and @actpass/gateway"
 pnpm exec turbo run build --filter='@actpass/gateway...' --output-logs=errors-only >/dev/null
-for pkg in sdk gateway; do pnpm --dir "packages/$pkg" pack --pack-destination "$work" >/dev/null; done
+for pkg in sdk edge gateway; do pnpm --dir "packages/$pkg" pack --pack-destination "$work" >/dev/null; done
 
 # What pnpm-lock.yaml resolves for the two packages' production dependencies, transitively.
-pnpm --filter @actpass/sdk --filter @actpass/gateway list --prod --depth Infinity --json >"$work/pnpm-tree.json"
+pnpm --filter @actpass/sdk --filter @actpass/edge --filter @actpass/gateway list --prod --depth Infinity --json >"$work/pnpm-tree.json"
 node scripts/check-sbom.mjs scratch-project "$work/pnpm-tree.json" "$work" >"$work/package.json"
 
 echo "sbom: installing the tarballs into a scratch npm project"

@@ -5,8 +5,11 @@ import { resultReporting } from '../../scripts/vitest-reporting.mjs';
 export default defineConfig({
   resolve: {
     alias: {
-      // Tests run against the SDK's source, so the SDK need not be built first.
+      // Tests run against the SDK's and the edge's source, so neither need be built first.
       '@actpass/sdk/canonical': fileURLToPath(new URL('../sdk/src/canonical/index.ts', import.meta.url)),
+      '@actpass/edge/cli': fileURLToPath(new URL('../edge/src/cli/index.ts', import.meta.url)),
+      '@actpass/edge/text': fileURLToPath(new URL('../edge/src/text/index.ts', import.meta.url)),
+      '@actpass/edge': fileURLToPath(new URL('../edge/src/index.ts', import.meta.url)),
     },
   },
   test: {

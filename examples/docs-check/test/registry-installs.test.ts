@@ -43,7 +43,7 @@ describe('registryInstalls', () => {
   });
 
   it.each([
-    'npm install "$ACTPASS_DIST"/actpass-sdk-*.tgz "$ACTPASS_DIST"/actpass-gateway-*.tgz',
+    'npm install "$ACTPASS_DIST"/actpass-sdk-*.tgz "$ACTPASS_DIST"/actpass-edge-*.tgz "$ACTPASS_DIST"/actpass-gateway-*.tgz',
     '.venv/bin/pip install "$ACTPASS_DIST"/actpass-*.whl',
     'pip install /path/to/the/clone/dist/actpass-*.whl',
     "pip install -e 'python[dev]'",

@@ -128,8 +128,6 @@ export const CLI_FOLLOW_INTERVAL_MS = 1000;
 export const CLI_TAIL_DEFAULT = 20;
 /** Page size the CLI reads the ledger with. */
 export const CLI_PAGE_SIZE = 1000;
-/** Widest a table cell gets before it is cut with an ellipsis. */
-export const CLI_CELL_MAX_CHARS = 48;
 
 // ─── Passports (SPEC §4) ───
 
@@ -257,28 +255,3 @@ export const CONSOLE_CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.css': 'text/css; charset=utf-8',
   '.svg': 'image/svg+xml',
 };
-
-// The enforcing proxy (SPEC §13).
-/** Environment variable holding the proxy's own (`proxy`-role) key. */
-export const PROXY_KEY_ENV = 'ACTPASS_PROXY_KEY';
-export const PROXY_DEFAULT_HOST = '127.0.0.1';
-export const PROXY_DEFAULT_PORT = 8788;
-/** Per-attempt timeout of the proxy's preflight; the proxy answers 503 when no decision comes. */
-export const PROXY_GATEWAY_TIMEOUT_MS = 5_000;
-/** One retry: a proxy is on the request path, so it waits less than an SDK caller would. */
-export const PROXY_GATEWAY_MAX_RETRIES = 1;
-export const PROXY_UPSTREAM_TIMEOUT_MS = 30_000;
-export const PROXY_REQUEST_MAX_BYTES = 1024 * 1024;
-export const PROXY_RESPONSE_MAX_BYTES = 10 * 1024 * 1024;
-/** Longest raw request target the proxy parses (path and query). */
-export const PROXY_TARGET_MAX_CHARS = 8192;
-/** The placeholder of a credential header template. */
-export const PROXY_SECRET_PLACEHOLDER = '{secret}';
-/** Headers the proxy reads from the agent and never forwards. */
-export const PROXY_HEADER_GOAL = 'x-actpass-goal';
-export const PROXY_HEADER_PASSPORT = 'x-actpass-passport';
-export const PROXY_HEADER_APPROVAL = 'x-actpass-approval-request-id';
-export const PROXY_HEADER_USER = 'x-actpass-user-id';
-/** Headers the proxy adds to a forwarded response. */
-export const PROXY_HEADER_DECISION = 'x-actpass-decision';
-export const PROXY_HEADER_EVIDENCE = 'x-actpass-evidence-event-id';

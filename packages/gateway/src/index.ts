@@ -67,6 +67,24 @@ export function createGateway(config: GatewayConfig): Gateway {
   };
 }
 
+// The proxies live in `@actpass/edge` (they ask the gateway through the SDK, as any enforcement point
+// would); they are re-exported so an in-process setup needs one import.
+export {
+  createMcpProxy,
+  createRestProxy,
+  GatewayLink,
+  type GatewayLinkOptions,
+  McpConfigError,
+  type McpProxy,
+  type McpProxyOptions,
+  ProxyConfigError,
+  type ProxyLogger,
+  parseMcpProxyConfig,
+  parseRestProxyConfig,
+  type RestProxy,
+  type RestProxyConfig,
+  type RestProxyOptions,
+} from '@actpass/edge';
 export { publicApproval } from './approvals/index.js';
 export type { ApiKeyConfig, Principal, Role } from './auth/index.js';
 export { hashApiKey } from './auth/index.js';
@@ -100,23 +118,6 @@ export {
   packSource,
   policyHash,
 } from './policy/index.js';
-export { GatewayLink, type GatewayLinkOptions } from './proxy/gateway-link.js';
-export {
-  createMcpProxy,
-  McpConfigError,
-  type McpProxy,
-  type McpProxyOptions,
-  parseMcpProxyConfig,
-} from './proxy/mcp/index.js';
-export {
-  createRestProxy,
-  ProxyConfigError,
-  type ProxyLogger,
-  parseRestProxyConfig,
-  type RestProxy,
-  type RestProxyConfig,
-  type RestProxyOptions,
-} from './proxy/rest/index.js';
 export * from './store/index.js';
 export {
   createPostgresStores,

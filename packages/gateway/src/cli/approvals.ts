@@ -2,12 +2,19 @@
  * `actpass approvals list|show|approve|deny`: the approvals inbox from a terminal, against a served
  * gateway or a local `--dir`. Every agent-supplied string is cleaned before it is printed.
  */
+
+import type { Output } from '@actpass/edge/cli';
+import {
+  clean,
+  EXIT_OK,
+  type FlagSpec,
+  parseCommandArgs,
+  safeJson,
+  table,
+  UsageError,
+} from '@actpass/edge/cli';
 import type { ApprovalRequest, ApprovalStatus } from '@actpass/sdk';
-import { type FlagSpec, parseCommandArgs } from './args.js';
-import { EXIT_OK, UsageError } from './errors.js';
-import type { Output } from './io.js';
 import { withRemote } from './remote.js';
-import { clean, safeJson, table } from './terminal.js';
 import { countFlag } from './time.js';
 
 const SOURCE: FlagSpec = { dir: { type: 'string' }, tenant: { type: 'string' }, json: { type: 'boolean' } };

@@ -10,13 +10,12 @@
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Output } from '@actpass/edge/cli';
+import { parseCommandArgs, UsageError } from '@actpass/edge/cli';
 import { CONSOLE_PATH, DEFAULT_HOST, DEFAULT_PORT, VAULT_KEY_ENV } from '../constants.js';
 import { formatRequestLog, type RequestLogFormat } from '../http/request-log.js';
 import { createDevGateway } from '../index.js';
 import { createPostgresStores, DATABASE_URL_ENV } from '../store/postgres/index.js';
-import { parseCommandArgs } from './args.js';
-import { UsageError } from './errors.js';
-import type { Output } from './io.js';
 
 const DEFAULT_DIR = './.actpass';
 

@@ -1,16 +1,23 @@
+import {
+  clean,
+  EXIT_OK,
+  EXIT_PROBLEMS,
+  EXIT_USAGE,
+  exposure,
+  hookClaudeCode,
+  mcpServe,
+  mcpWrap,
+  type Output,
+  proxy,
+  stdio,
+  UsageError,
+} from '@actpass/edge/cli';
 import { approvalsApprove, approvalsDeny, approvalsList, approvalsShow } from './approvals.js';
 import { dev } from './dev.js';
-import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, UsageError } from './errors.js';
-import { exposure } from './exposure.js';
 import { helpFor, wantsHelp } from './help.js';
-import { hookClaudeCode } from './hook.js';
-import { type Output, stdio } from './io.js';
 import { ledgerShow, ledgerTail, ledgerVerify } from './ledger.js';
-import { mcpServe, mcpWrap } from './mcp.js';
 import { policyCheck, policySimulate, policyTest } from './policy.js';
-import { proxy } from './proxy.js';
 import { reportRollout } from './report.js';
-import { clean } from './terminal.js';
 import { toolsCheck, toolsLock } from './tools.js';
 import { USAGE } from './usage.js';
 

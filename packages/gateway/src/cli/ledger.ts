@@ -3,16 +3,26 @@
  * [--follow]` and `show <seq|ev_id>`: reading the tenant's ledger (the admin role) from a served
  * gateway or a local `--dir`.
  */
+
+import {
+  clean,
+  EXIT_OK,
+  EXIT_PROBLEMS,
+  type FlagSpec,
+  type Output,
+  parseCommandArgs,
+  parseJsonText,
+  readJsonFile,
+  readTextFile,
+  safeJson,
+  UsageError,
+} from '@actpass/edge/cli';
 import type { ActPass, DecisionValue, EvidenceEvent } from '@actpass/sdk';
 import { parseJsonStrict } from '@actpass/sdk/canonical';
 import { CLI_FOLLOW_INTERVAL_MS, CLI_PAGE_SIZE, CLI_TAIL_DEFAULT } from '../constants.js';
 import { verifyChain, verifyExport } from '../ledger/index.js';
 import type { Jwks } from '../passport/index.js';
-import { type FlagSpec, parseCommandArgs } from './args.js';
-import { EXIT_OK, EXIT_PROBLEMS, UsageError } from './errors.js';
-import { type Output, parseJsonText, readJsonFile, readTextFile } from './io.js';
 import { withRemote } from './remote.js';
-import { clean, safeJson } from './terminal.js';
 import { countFlag, instantFlag } from './time.js';
 
 export function ledgerVerify(argv: string[], io: Output): number {

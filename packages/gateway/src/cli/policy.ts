@@ -2,6 +2,18 @@
  * The `policy` command group: `check` and `test` work on files alone; `simulate` asks a served
  * gateway (or a local `--dir`) what a candidate policy would change over the recorded decisions.
  */
+
+import {
+  clean,
+  EXIT_OK,
+  EXIT_PROBLEMS,
+  type Output,
+  parseCommandArgs,
+  readJsonFile,
+  safeJson,
+  table,
+  UsageError,
+} from '@actpass/edge/cli';
 import type { PolicySimulation } from '@actpass/sdk';
 import {
   type CompiledPolicy,
@@ -11,11 +23,7 @@ import {
   type PolicyInput,
   type PolicyProblem,
 } from '../policy/index.js';
-import { parseCommandArgs } from './args.js';
-import { EXIT_OK, EXIT_PROBLEMS, UsageError } from './errors.js';
-import { type Output, readJsonFile } from './io.js';
 import { withRemote } from './remote.js';
-import { clean, safeJson, table } from './terminal.js';
 import { countFlag, instantFlag } from './time.js';
 
 export function policyCheck(argv: string[], io: Output): number {

@@ -7,10 +7,9 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { clean, UsageError } from '@actpass/edge/cli';
 import { ActPass, APIConnectionError, APIError } from '@actpass/sdk';
 import { createDevGateway, type DevKeys } from '../index.js';
-import { UsageError } from './errors.js';
-import { clean } from './terminal.js';
 
 export type KeyRole = 'approver' | 'admin';
 

@@ -3,12 +3,11 @@
  * decisions were, what enforce would have answered, and the monitor/warn actions enforce would block.
  * The same numbers as `GET /api/v1/reports/rollout` (it is that call); `--json` prints them as is.
  */
+
+import type { Output } from '@actpass/edge/cli';
+import { clean, EXIT_OK, parseCommandArgs, safeJson, table, UsageError } from '@actpass/edge/cli';
 import type { ReportBucket, RolloutReport } from '@actpass/sdk';
-import { parseCommandArgs } from './args.js';
-import { EXIT_OK, UsageError } from './errors.js';
-import type { Output } from './io.js';
 import { withRemote } from './remote.js';
-import { clean, safeJson, table } from './terminal.js';
 import { countFlag, instantFlag } from './time.js';
 
 const BUCKETS: readonly string[] = ['minute', 'hour', 'day'];

@@ -1,4 +1,4 @@
-import { UsageError } from './errors.js';
+import { UsageError } from '@actpass/edge/cli';
 
 const RELATIVE = /^(\d{1,6})([mhd])$/;
 const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };

@@ -1,10 +1,16 @@
 /** `actpass tools lock` and `actpass tools check`: pin tool definitions, fail CI on drift. */
 import { writeFileSync } from 'node:fs';
+import {
+  clean,
+  EXIT_OK,
+  EXIT_PROBLEMS,
+  type Output,
+  parseCommandArgs,
+  readJsonFile,
+  safeJson,
+  UsageError,
+} from '@actpass/edge/cli';
 import { checkTools, lockTools, readLock, ToolListingError } from '../tools/index.js';
-import { parseCommandArgs } from './args.js';
-import { EXIT_OK, EXIT_PROBLEMS, UsageError } from './errors.js';
-import { type Output, readJsonFile } from './io.js';
-import { clean, safeJson } from './terminal.js';
 
 const DEFAULT_LOCK = 'actpass.lock';
 

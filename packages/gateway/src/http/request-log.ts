@@ -4,9 +4,10 @@
  * are escaped before they reach a terminal: a newline cannot forge a second line and an ANSI escape
  * cannot repaint the screen.
  */
+
+import { escapeUnsafeInJson } from '@actpass/edge/text';
 import type { Principal } from '../auth/index.js';
 import type { RequestLogEntry } from '../config/index.js';
-import { escapeUnsafeInJson } from '../text/controls.js';
 
 export type { RequestLogEntry };
 

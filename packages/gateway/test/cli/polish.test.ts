@@ -3,9 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { lineColumn } from '@actpass/edge/cli';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/index.js';
-import { lineColumn } from '../../src/cli/io.js';
 import { createDevGateway, packSource } from '../../src/index.js';
 import { refund } from '../http/helpers.js';
 

@@ -1,0 +1,112 @@
+/**
+ * Findings per agent: the lethal trifecta (untrusted input + sensitive access + external
+ * communication), red+blue mixes (untrusted input beside a critical action), every tool surface that
+ * does not go through ActPass, and every surface no rule could classify.
+ */
+import { sha256Hex } from '../hash.js';
+import { CATEGORY_LABELS, type Category, isBlue, isRed } from './categories.js';
+import type { ClassifiedAgent, ClassifiedSurface, Finding, FindingKind, Severity } from './types.js';
+
+const TRIFECTA: Category[] = ['untrusted_input', 'sensitive_access', 'external_communication'];
+
+export function findExposures(agents: ClassifiedAgent[]): Finding[] {
+  return agents.flatMap(agentFindings);
+}
+
+function agentFindings(agent: ClassifiedAgent): Finding[] {
+  const findings: Finding[] = [];
+  const holding = (category: Category) => agent.surfaces.filter((s) => s.categories.includes(category));
+  const legs = TRIFECTA.map((category) => ({ category, surfaces: holding(category) }));
+  if (legs.every((leg) => leg.surfaces.length > 0)) {
+    const involved = unique(legs.flatMap((leg) => leg.surfaces));
+    const parts = legs.map((leg) => `${CATEGORY_LABELS[leg.category]} (${names(leg.surfaces)})`);
+    findings.push(
+      finding(
+        'lethal_trifecta',
+        'high',
+        agent.name,
+        '',
+        involved,
+        `holds the lethal trifecta: ${parts.join('; ')}; ${gatedShare(involved)}`,
+      ),
+    );
+  }
+  const red = agent.surfaces.filter((s) => isRed(s.categories));
+  const blue = agent.surfaces.filter((s) => isBlue(s.categories));
+  if (red.length > 0 && blue.length > 0) {
+    findings.push(
+      finding(
+        'red_blue_mix',
+        'medium',
+        agent.name,
+        '',
+        unique([...red, ...blue]),
+        `mixes untrusted input (${names(red)}) with actions an attacker must not trigger (${names(blue)}); ${gatedShare(blue)}`,
+      ),
+    );
+  }
+  for (const surface of agent.surfaces) {
+    if (surface.gate === null) {
+      const serious = isBlue(surface.categories) || surface.categories.includes('sensitive_access');
+      const what =
+        surface.categories.length > 0
+          ? surface.categories.map((c) => CATEGORY_LABELS[c]).join(', ')
+          : 'capabilities unknown';
+      const carries =
+        surface.ownCredentials.length > 0
+          ? `; carries its own credential (${surface.ownCredentials.join(', ')})`
+          : '';
+      findings.push(
+        finding(
+          'ungated_surface',
+          serious ? 'high' : 'medium',
+          agent.name,
+          surface.name,
+          [surface],
+          `${surface.kind} ${surface.name} (${what}) does not go through ActPass${carries}`,
+        ),
+      );
+    }
+    if (surface.categories.length === 0) {
+      findings.push(
+        finding(
+          'unclassified_surface',
+          'info',
+          agent.name,
+          surface.name,
+          [surface],
+          `no rule classifies ${surface.kind} ${surface.name}; declare its capabilities, add a rule with --rules, or list its tools with --list-tools`,
+        ),
+      );
+    }
+  }
+  return findings;
+}
+
+function finding(
+  kind: FindingKind,
+  severity: Severity,
+  agent: string,
+  subject: string,
+  surfaces: ClassifiedSurface[],
+  summary: string,
+): Finding {
+  // The id names what the finding is about, not its wording, so a baseline survives rule changes.
+  const id = `exp_${sha256Hex(JSON.stringify([kind, agent, subject])).slice(0, 16)}`;
+  return { id, kind, severity, agent, summary, surfaces: surfaces.map((s) => s.name), new: true };
+}
+
+function gatedShare(surfaces: ClassifiedSurface[]): string {
+  const gated = surfaces.filter((s) => s.gate !== null).length;
+  return gated === surfaces.length
+    ? 'every one of these surfaces goes through ActPass'
+    : `${surfaces.length - gated} of ${surfaces.length} of these surfaces do not go through ActPass`;
+}
+
+function names(surfaces: ClassifiedSurface[]): string {
+  return surfaces.map((s) => s.name).join(', ');
+}
+
+function unique(surfaces: ClassifiedSurface[]): ClassifiedSurface[] {
+  return [...new Set(surfaces)];
+}

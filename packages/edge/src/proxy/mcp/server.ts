@@ -1,0 +1,114 @@
+/**
+ * The MCP proxy's server side (SPEC §13), on the official SDK's low-level `Server`:
+ *   tools/list → every upstream tool as `<server>.<tool>` (unapproved ones hidden under `refuse`);
+ *   tools/call → preflight as the agent (tool `mcp.<server>.<tool>`, args = the call's arguments, the
+ *   current definition for drift) → the upstream only on `allow`; anything else is a tool result with
+ *   `isError: true` whose text starts `BLOCKED <reason_code>:`.
+ */
+
+import { canonicalize } from '@actpass/sdk/canonical';
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import {
+  CallToolRequestSchema,
+  type CallToolResult,
+  ListToolsRequestSchema,
+} from '@modelcontextprotocol/sdk/types.js';
+import { sha256Hex } from '../../hash.js';
+import type { GatewayLink } from '../gateway-link.js';
+import type { Catalog, CatalogEntry } from './catalog.js';
+import type { McpProxyConfig } from './config.js';
+import { gatewayToolName } from './names.js';
+import type { UpstreamPool } from './upstreams.js';
+
+export interface McpServerDeps {
+  config: McpProxyConfig;
+  link: GatewayLink;
+  catalog: Catalog;
+  pool: UpstreamPool;
+  /** Tracks background work (outcome evidence) so `close()` can wait for it. */
+  track(work: Promise<unknown>): void;
+}
+
+const SERVER_INFO = { name: 'actpass-mcp-proxy', version: '1' };
+
+export function blockedResult(reasonCode: string, summary: string): CallToolResult {
+  return { content: [{ type: 'text', text: `BLOCKED ${reasonCode}: ${summary}` }], isError: true };
+}
+
+/** One MCP server session acting for `agentKey` (null: every call is refused for want of a key). */
+export function createProxyServer(deps: McpServerDeps, agentKey: string | null): Server {
+  const server = new Server(SERVER_INFO, { capabilities: { tools: {} } });
+
+  server.setRequestHandler(ListToolsRequestSchema, async () => {
+    await deps.catalog.refresh();
+    const tools = deps.catalog
+      .entries()
+      .filter((entry) => entry.approved || deps.config.unapproved === 'hold')
+      .map((entry) => ({ ...entry.tool, name: entry.exposed }));
+    return { tools };
+  });
+
+  server.setRequestHandler(CallToolRequestSchema, async (request) => {
+    const { name } = request.params;
+    const args = (request.params.arguments ?? {}) as Record<string, unknown>;
+    let entry = deps.catalog.get(name);
+    // Unknown or not yet approved as of the last listing: look again before refusing.
+    if (!entry?.approved) {
+      await deps.catalog.refresh();
+      entry = deps.catalog.get(name);
+    }
+    if (!entry) return blockedResult('tool.unknown', `no upstream tool is exposed as ${name}.`);
+    if (!entry.approved) {
+      const held = deps.config.unapproved === 'hold';
+      return blockedResult(
+        'tool.unregistered',
+        `${gatewayToolName(name)} has no approved definition${held ? '; it is held until an admin approves it' : ''}.`,
+      );
+    }
+    if (agentKey === null) return blockedResult('auth.missing_key', 'the proxy has no agent key to act for.');
+    return call(deps, entry, agentKey, args);
+  });
+  return server;
+}
+
+async function call(
+  deps: McpServerDeps,
+  entry: CatalogEntry,
+  agentKey: string,
+  args: Record<string, unknown>,
+): Promise<CallToolResult> {
+  const { decision } = await deps.link.decide(agentKey, {
+    goal: deps.config.goal,
+    tool: entry.definition.name,
+    args: args as never,
+    mode: 'enforce',
+    tool_definition: entry.definition as never,
+  });
+  if (decision.decision !== 'allow') {
+    const held = decision.approval_request_id ? ` (approval ${decision.approval_request_id})` : '';
+    return blockedResult(decision.reason_code, `${decision.explain.summary}${held}`);
+  }
+  const started = performance.now();
+  let result: CallToolResult;
+  let failure: string | null = null;
+  try {
+    result = await deps.pool.callTool(entry.server, entry.upstreamName, args);
+  } catch (error) {
+    failure = (error as Error).message ?? 'upstream error';
+    result = { content: [{ type: 'text', text: `upstream error: ${failure}` }], isError: true };
+  }
+  deps.track(
+    deps.link.recordOutcome(agentKey, {
+      via: 'mcp-proxy',
+      server: entry.server,
+      tool: entry.definition.name,
+      decision_event_id: decision.evidence_event_id ?? null,
+      action_hash: decision.action_hash ?? null,
+      duration_ms: Math.round((performance.now() - started) * 1000) / 1000,
+      is_error: result.isError === true,
+      result_sha256: sha256Hex(canonicalize(result.content ?? [])),
+      ...(failure !== null ? { error: 'upstream' } : {}),
+    }),
+  );
+  return result;
+}

@@ -1,0 +1,153 @@
+/**
+ * What one proxied request asks to do, in preflight terms: the route's tool, its resource with path
+ * parameters filled in, and the args the route takes from the path, the query and the JSON body. The
+ * values are the ones the upstream will receive: parameters are decoded once, a repeated query name or
+ * a duplicate JSON key is refused (two readers could pick different ones).
+ */
+import { sha256Hex } from '../../hash.js';
+import type { ArgSource, RouteConfig } from './config.js';
+import { matchTemplate } from './template.js';
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+export interface RequestParts {
+  segments: readonly string[];
+  query: string | null;
+  contentType: string | null;
+  body: Buffer;
+  /** The body parsed as strict JSON, when it is JSON (null otherwise). */
+  json: Json | undefined;
+}
+
+export interface ActionPlan {
+  tool: string;
+  resource?: string;
+  args: Record<string, Json>;
+}
+
+export class ActionError extends Error {
+  override readonly name = 'ActionError';
+}
+
+/** The first route of `routes` matching method and path, with its decoded parameters. */
+export function findRoute(
+  routes: readonly RouteConfig[],
+  method: string,
+  segments: readonly string[],
+): { route: RouteConfig; params: Record<string, string> } | { allowed: string[] } {
+  const allowed: string[] = [];
+  for (const route of routes) {
+    const raw = matchTemplate(route.path, segments);
+    if (raw === null) continue;
+    if (route.method !== method) {
+      allowed.push(route.method);
+      continue;
+    }
+    const params: Record<string, string> = {};
+    for (const [name, value] of Object.entries(raw)) {
+      const decoded = decodeURIComponent(value);
+      if (hasControlCharacter(decoded))
+        throw new ActionError(`path parameter ${name} has control characters.`);
+      params[name] = decoded;
+    }
+    return { route, params };
+  }
+  return { allowed };
+}
+
+export function planAction(
+  route: RouteConfig,
+  params: Record<string, string>,
+  parts: RequestParts,
+): ActionPlan {
+  const query = parseQuery(parts.query);
+  const args: Record<string, Json> = {};
+  if (route.args === null) {
+    Object.assign(args, params);
+    if (query.size > 0) args.query = Object.fromEntries(query);
+    if (parts.json !== undefined) args.body = parts.json;
+    else if (parts.body.length > 0) args.body_sha256 = sha256Hex(parts.body);
+  } else {
+    for (const [name, source] of Object.entries(route.args)) {
+      const value = readSource(source, params, query, parts);
+      if (value !== undefined) args[name] = coerce(value, source, name);
+    }
+  }
+  const plan: ActionPlan = { tool: route.tool, args };
+  if (route.resource !== null) {
+    plan.resource = route.resource.replace(/\{([^}]*)\}/g, (_, name: string) => params[name] ?? '');
+  }
+  return plan;
+}
+
+function parseQuery(raw: string | null): Map<string, string> {
+  const query = new Map<string, string>();
+  if (raw === null || raw === '') return query;
+  for (const [name, value] of new URLSearchParams(raw)) {
+    if (query.has(name)) throw new ActionError(`query parameter "${name}" is repeated; send it once.`);
+    query.set(name, value);
+  }
+  return query;
+}
+
+function readSource(
+  source: ArgSource,
+  params: Record<string, string>,
+  query: Map<string, string>,
+  parts: RequestParts,
+): Json | undefined {
+  const [root, ...rest] = source.from.split('.');
+  if (root === 'path') return params[rest[0] as string];
+  if (root === 'query') return query.get(rest[0] as string);
+  if (parts.json === undefined) {
+    if (parts.body.length === 0) return undefined;
+    throw new ActionError('this route reads the JSON body; send Content-Type: application/json.');
+  }
+  let value: Json | undefined = parts.json;
+  for (const key of rest) {
+    if (value === null || typeof value !== 'object' || Array.isArray(value) || !Object.hasOwn(value, key)) {
+      return undefined;
+    }
+    value = (value as Record<string, Json>)[key];
+  }
+  return value;
+}
+
+function coerce(value: Json, source: ArgSource, name: string): Json {
+  switch (source.type) {
+    case 'any':
+      return value;
+    case 'string':
+      if (typeof value === 'string') return value;
+      break;
+    case 'integer':
+      if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
+      if (
+        typeof value === 'string' &&
+        /^-?(0|[1-9][0-9]{0,15})$/.test(value) &&
+        Number.isSafeInteger(Number(value))
+      )
+        return Number(value);
+      break;
+    case 'number':
+      if (typeof value === 'number') return value;
+      if (typeof value === 'string' && /^-?(0|[1-9][0-9]*)(\.[0-9]+)?$/.test(value)) return Number(value);
+      break;
+    case 'boolean':
+      if (typeof value === 'boolean') return value;
+      if (value === 'true' || value === 'false') return value === 'true';
+      break;
+  }
+  throw new ActionError(
+    `argument ${name} (${source.from}) must be ${source.type === 'integer' ? 'an' : 'a'} ${source.type}.`,
+  );
+}
+
+/** C0 controls and DEL: never valid in a header value or a decoded path parameter. */
+export function hasControlCharacter(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}

@@ -1,0 +1,1 @@
+export { blankUnsafe, escapeUnsafe, escapeUnsafeInJson } from './controls.js';
