@@ -147,3 +147,26 @@ function redirectTargets(words: readonly string[]): string[] {
   }
   return targets;
 }
+
+/** The facts of one Claude Code tool call, by tool; the hook puts them in `context.facts`. */
+export function toolFacts(toolName: string, input: Record<string, unknown>, workspace: string): ToolFacts {
+  const str = (key: string) => (typeof input[key] === 'string' ? (input[key] as string) : '');
+  switch (toolName) {
+    case 'Bash':
+      return shellFacts(str('command'), workspace);
+    case 'Edit':
+    case 'MultiEdit':
+    case 'Write':
+    case 'NotebookEdit': {
+      const path = str('file_path') || str('notebook_path');
+      return outsideWorkspace(path, workspace) ? { write_outside_workspace: true } : {};
+    }
+    case 'Read':
+      return isSecretPath(str('file_path')) ? { secret_read: true } : {};
+    case 'WebFetch':
+    case 'WebSearch':
+      return { network_egress: true };
+    default:
+      return {};
+  }
+}

@@ -12,7 +12,7 @@
  */
 import type { ActPass, PreflightDecision } from '@actpass/sdk';
 import { sanitizeToolName } from '../../proxy/mcp/names.js';
-import { isSecretPath, outsideWorkspace, shellFacts, type ToolFacts } from './facts.js';
+import { toolFacts } from './facts.js';
 import { readSession, type SessionState, writeSession } from './session.js';
 
 export type HookMode = 'enforce' | 'monitor';
@@ -57,28 +57,6 @@ export function claudeToolName(toolName: string): string {
   const mcp = /^mcp__(.+?)__(.+)$/.exec(toolName);
   if (mcp) return `claude.mcp.${sanitizeToolName(mcp[1] as string)}.${sanitizeToolName(mcp[2] as string)}`;
   return `claude.${sanitizeToolName(toolName.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase())}`;
-}
-
-export function toolFacts(toolName: string, input: Record<string, unknown>, workspace: string): ToolFacts {
-  const str = (key: string) => (typeof input[key] === 'string' ? (input[key] as string) : '');
-  switch (toolName) {
-    case 'Bash':
-      return shellFacts(str('command'), workspace);
-    case 'Edit':
-    case 'MultiEdit':
-    case 'Write':
-    case 'NotebookEdit': {
-      const path = str('file_path') || str('notebook_path');
-      return outsideWorkspace(path, workspace) ? { write_outside_workspace: true } : {};
-    }
-    case 'Read':
-      return isSecretPath(str('file_path')) ? { secret_read: true } : {};
-    case 'WebFetch':
-    case 'WebSearch':
-      return { network_egress: true };
-    default:
-      return {};
-  }
 }
 
 function parsePayload(text: string): Payload | string {
