@@ -148,8 +148,15 @@ function redirectTargets(words: readonly string[]): string[] {
   return targets;
 }
 
-/** The facts of one Claude Code tool call, by tool; the hook puts them in `context.facts`. */
-export function toolFacts(toolName: string, input: Record<string, unknown>, workspace: string): ToolFacts {
+/**
+ * The facts of one Claude Code tool call, by tool; the hook puts them in `context.facts`. Async because
+ * the shell parser loads its grammar on first use.
+ */
+export async function toolFacts(
+  toolName: string,
+  input: Record<string, unknown>,
+  workspace: string,
+): Promise<ToolFacts> {
   const str = (key: string) => (typeof input[key] === 'string' ? (input[key] as string) : '');
   switch (toolName) {
     case 'Bash':

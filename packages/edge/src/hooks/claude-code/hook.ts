@@ -91,7 +91,7 @@ export async function runClaudeCodeHook(text: string, options: HookOptions): Pro
   const session: SessionState = payload.session_id
     ? readSession(options.stateDir, payload.session_id)
     : { secret_read: false };
-  const facts = toolFacts(payload.tool_name, payload.tool_input, payload.cwd);
+  const facts = await toolFacts(payload.tool_name, payload.tool_input, payload.cwd);
   const tool = claudeToolName(payload.tool_name);
   const decision = await options.client.preflight({
     goal: options.goal ?? 'coding_agent_tool_use',
