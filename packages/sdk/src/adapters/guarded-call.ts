@@ -62,14 +62,12 @@ export async function guardedCall<I, C, R>(
   const outcome = await actpass.guard<R>({
     ...params,
     execute: () => body(),
+    rethrow: true, // the body's own errors reach the framework unchanged
     ...(options.waitForApproval ? { waitForApproval: options.waitForApproval } : {}),
     ...(options.recordOutcome === undefined ? {} : { recordOutcome: options.recordOutcome }),
     ...(signal ? { signal } : {}),
   });
-  if (outcome.executed) {
-    if (outcome.error !== undefined) throw outcome.error;
-    return outcome.result as R;
-  }
+  if (outcome.executed) return outcome.result as R;
   if (options.onBlocked === 'throw') throw new ToolBlockedError(tool, outcome.decision);
   return blockedText(outcome.decision);
 }

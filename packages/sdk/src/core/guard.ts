@@ -24,15 +24,45 @@ export interface GuardParams<T> extends PreflightParams {
   awaitOutcome?: boolean;
   /** Aborts the decision and the approval wait (not a running `execute`). */
   signal?: AbortSignal;
+  /**
+   * Throw what `execute` threw (the original value), after its outcome is recorded, instead of
+   * returning it in `error` (default false).
+   */
+  rethrow?: boolean;
 }
 
-/** Never thrown: everything `guard()` learns comes back here. */
-export interface GuardResult<T> {
+interface GuardResultBase {
   /** The decision that governed `execute`, with its request id (`_requestId`) like every result. */
   decision: WithResponse<PreflightDecision>;
-  /** What `execute` returned, when it ran and did not throw. */
-  result: T | undefined;
-  /** What `execute` threw, when it ran and threw. */
-  error: unknown;
-  executed: boolean;
 }
+
+/** The decision did not let `execute` run (or `guard()` was misconfigured). */
+export interface GuardNotExecuted extends GuardResultBase {
+  executed: false;
+  result: undefined;
+  error: undefined;
+}
+
+/** `execute` ran and returned `result`. */
+export interface GuardSucceeded<T> extends GuardResultBase {
+  executed: true;
+  result: T;
+  error: undefined;
+}
+
+/**
+ * `execute` ran and threw. `error` is what it threw; a thrown non-`Error` value (a string, say) is
+ * wrapped in an `Error` whose `cause` is that value. The SDK also logs a warning naming the tool, the
+ * decision's evidence id and the error's name.
+ */
+export interface GuardFailed extends GuardResultBase {
+  executed: true;
+  result: undefined;
+  error: Error;
+}
+
+/**
+ * Everything `guard()` learns. Narrow on `executed`, then on `error`:
+ * `if (out.executed && !out.error) use(out.result)`. Never thrown, unless `rethrow: true`.
+ */
+export type GuardResult<T> = GuardNotExecuted | GuardSucceeded<T> | GuardFailed;

@@ -22,7 +22,7 @@ export function mayExecute(mode: Mode, decision: PreflightDecision): boolean {
 
 /** `guard()`: decide (waiting for an approver if asked), maybe execute once, record the outcome. */
 export async function runGuard<T>(client: ActPass, params: GuardParams<T>): Promise<GuardResult<T>> {
-  const { execute, waitForApproval, recordOutcome, awaitOutcome, signal, ...input } = params;
+  const { execute, waitForApproval, recordOutcome, awaitOutcome, signal, rethrow, ...input } = params;
   const { log } = client._internals;
   const mode = input.mode ?? client._internals.mode;
   if (typeof execute !== 'function') {
@@ -55,15 +55,22 @@ export async function runGuard<T>(client: ActPass, params: GuardParams<T>): Prom
 
   const started = now();
   let result: T | undefined;
-  let error: unknown;
-  let outcome: 'ok' | 'error' = 'ok';
+  let thrown: { value: unknown } | undefined;
   try {
     result = await execute({ credential: decision.credential, decision });
-  } catch (thrown) {
-    error = thrown;
-    outcome = 'error';
+  } catch (value) {
+    thrown = { value };
   }
   const durationMs = Math.round(now() - started);
+  const outcome: 'ok' | 'error' = thrown ? 'error' : 'ok';
+  if (thrown) {
+    // Only the error's name: its message and the args may carry personal data or secrets.
+    log[rethrow ? 'debug' : 'warn']('execute threw', {
+      tool: input.tool,
+      evidence_event_id: evidenceIdOf(decision),
+      error_name: errorName(thrown.value),
+    });
+  }
 
   // A client-made decision means the gateway just failed us and there is no ledger event to link to.
   if ((recordOutcome ?? client._internals.recordOutcomes) && decision.source === 'gateway') {
@@ -98,7 +105,29 @@ export async function runGuard<T>(client: ActPass, params: GuardParams<T>): Prom
       client._internals.outcomes.push({ evidenceEventId: decision.evidence_event_id, send });
     }
   }
-  return { decision, result, error, executed: true };
+  if (thrown) {
+    if (rethrow) throw thrown.value;
+    return { decision, result: undefined, error: asError(thrown.value), executed: true };
+  }
+  return { decision, result: result as T, error: undefined, executed: true };
+}
+
+function evidenceIdOf(decision: PreflightDecision): string | null {
+  return decision.source === 'gateway' ? decision.evidence_event_id : null;
+}
+
+function errorName(value: unknown): string {
+  if (value instanceof Error)
+    return String(value.name)
+      .replace(/[^\w.:-]/g, '?')
+      .slice(0, 80);
+  return value === null ? 'null' : typeof value;
+}
+
+/** `error` is always an `Error`; a thrown string or object is kept as its `cause`. */
+function asError(value: unknown): Error {
+  if (value instanceof Error) return value;
+  return new Error(`execute threw a non-Error value (${errorName(value)})`, { cause: value });
 }
 
 /**
