@@ -47,7 +47,11 @@ function payload(toolName: string, toolInput: Record<string, unknown>, sessionId
 }
 
 function hook(text: string, mode: HookMode = 'enforce', using = client) {
-  return runClaudeCodeHook(text, { client: using, mode, stateDir });
+  return runClaudeCodeHook(text, {
+    client: using,
+    mode,
+    state: { dir: join(stateDir, 'state'), keyFile: join(stateDir, 'hook.key') },
+  });
 }
 
 const bash = (command: string, session?: string) =>
@@ -171,10 +175,12 @@ describe('actpass hook claude-code (CLI)', () => {
       key: process.env.ACTPASS_API_KEY,
       url: process.env.ACTPASS_BASE_URL,
       dir: process.env.ACTPASS_HOOK_STATE_DIR,
+      keyFile: process.env.ACTPASS_HOOK_KEY_FILE,
     };
     process.env.ACTPASS_API_KEY = AGENT;
     process.env.ACTPASS_BASE_URL = served.url;
-    process.env.ACTPASS_HOOK_STATE_DIR = stateDir;
+    process.env.ACTPASS_HOOK_STATE_DIR = join(stateDir, 'state');
+    process.env.ACTPASS_HOOK_KEY_FILE = join(stateDir, 'hook.key');
     try {
       const out: string[] = [];
       const code = await hookClaudeCode([], { out: (l) => out.push(l), err: () => undefined }, [
@@ -188,6 +194,7 @@ describe('actpass hook claude-code (CLI)', () => {
         ['ACTPASS_API_KEY', saved.key],
         ['ACTPASS_BASE_URL', saved.url],
         ['ACTPASS_HOOK_STATE_DIR', saved.dir],
+        ['ACTPASS_HOOK_KEY_FILE', saved.keyFile],
       ] as const) {
         if (value === undefined) delete process.env[name];
         else process.env[name] = value;

@@ -1,10 +1,11 @@
 /**
- * `actpass hook claude-code`: Claude Code's PreToolUse hook protocol (SPEC §13). Claude Code writes
+ * `actpass hook claude-code`: Claude Code's PreToolUse hook protocol. Claude Code writes
  * `{session_id, transcript_path, cwd, permission_mode, hook_event_name: "PreToolUse", tool_name,
  * tool_input, tool_use_id}` on stdin; the hook answers `{hookSpecificOutput: {hookEventName:
  * "PreToolUse", permissionDecision, permissionDecisionReason}}` on stdout.
- *   enforce: allow → allow; require_approval → ask; anything else (the gateway unreachable included,
- *            and a payload it cannot read) → deny with the reason code and summary.
+ *   enforce: allow → allow; require_approval → ask; anything else (the gateway unreachable or too
+ *            slow for the hook's deadline, a payload with a missing or wrong-typed field) → deny with
+ *            the reason code and summary.
  *   monitor: never a permission decision; the advice goes in `systemMessage`.
  * Tools map to `claude.*` (Bash → claude.bash, Edit/MultiEdit → claude.edit, Write → claude.write,
  * WebFetch → claude.web_fetch, mcp__<server>__<tool> → claude.mcp.<server>.<tool>) with the tool input
@@ -12,16 +13,28 @@
  */
 import type { ActPass, PreflightDecision } from '@actpass/sdk';
 import { sanitizeToolName } from '../../proxy/mcp/names.js';
+import { gatewayLimits, type HookBudget, startBudget } from './budget.js';
+import { HOOK_DEADLINE_MS } from './defaults.js';
 import { toolFacts } from './facts.js';
-import { readSession, type SessionState, writeSession } from './session.js';
+import { type Payload, readPayload } from './payload.js';
+import {
+  insideWorkspace,
+  readSession,
+  recordSession,
+  type SessionState,
+  type SessionStore,
+} from './session.js';
 
 export type HookMode = 'enforce' | 'monitor';
 
 export interface HookOptions {
   client: ActPass;
   mode: HookMode;
-  stateDir: string;
+  /** Where session state and its integrity key live (outside any workspace). */
+  state: SessionStore;
   goal?: string;
+  /** The whole hook's time budget; by default a fresh one of the default deadline. */
+  budget?: HookBudget;
 }
 
 export interface HookOutput {
@@ -31,13 +44,6 @@ export interface HookOutput {
     permissionDecisionReason: string;
   };
   systemMessage?: string;
-}
-
-interface Payload {
-  session_id: string;
-  cwd: string;
-  tool_name: string;
-  tool_input: Record<string, unknown>;
 }
 
 const NAMED: Record<string, string> = {
@@ -59,59 +65,90 @@ export function claudeToolName(toolName: string): string {
   return `claude.${sanitizeToolName(toolName.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase())}`;
 }
 
-function parsePayload(text: string): Payload | string {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    return 'the hook input is not JSON';
-  }
-  const p = raw as Record<string, unknown>;
-  if (typeof p !== 'object' || p === null) return 'the hook input is not an object';
-  if (p.hook_event_name !== undefined && p.hook_event_name !== 'PreToolUse')
-    return `hook_event_name is ${String(p.hook_event_name)}; register this hook for PreToolUse`;
-  if (typeof p.tool_name !== 'string' || p.tool_name === '') return 'tool_name is missing';
-  if (typeof p.tool_input !== 'object' || p.tool_input === null || Array.isArray(p.tool_input))
-    return 'tool_input is missing';
-  return {
-    session_id: typeof p.session_id === 'string' ? p.session_id : '',
-    cwd: typeof p.cwd === 'string' && p.cwd !== '' ? p.cwd : process.cwd(),
-    tool_name: p.tool_name,
-    tool_input: p.tool_input as Record<string, unknown>,
-  };
+/** The answer when the payload cannot be read: deny in enforce, a note in monitor. */
+export function refuseInput(problem: string, mode: HookMode): HookOutput {
+  return mode === 'monitor'
+    ? { systemMessage: `ActPass (monitor): ${problem}; nothing was checked.` }
+    : deny(`ActPass request.invalid: ${problem}.`);
 }
 
+/** The answer when the deadline passes first: deny in enforce, a note in monitor. */
+export function deadlineOutput(deadlineMs: number, mode: HookMode): HookOutput {
+  const why = `no decision within the hook's ${deadlineMs} ms deadline`;
+  return mode === 'monitor'
+    ? { systemMessage: `ActPass (monitor): ${why}; nothing was checked.` }
+    : deny(
+        `ActPass client.timeout: ${why}, so the tool does not run. Check that the gateway is reachable; raise --deadline-ms (ACTPASS_HOOK_DEADLINE_MS) only while it stays below the hook's timeout.`,
+      );
+}
+
+/**
+ * Answers one PreToolUse payload within the budget: whatever is still pending at the deadline (the
+ * gateway call, a slow parse) is abandoned for a deny, so Claude Code never times the hook out.
+ */
 export async function runClaudeCodeHook(text: string, options: HookOptions): Promise<HookOutput> {
-  const payload = parsePayload(text);
-  if (typeof payload === 'string') {
-    return options.mode === 'monitor'
-      ? { systemMessage: `ActPass (monitor): ${payload}; nothing was checked.` }
-      : deny(`ActPass request.invalid: ${payload}.`);
+  const budget = options.budget ?? startBudget(HOOK_DEADLINE_MS);
+  const late = budget.expired.then(() => deadlineOutput(budget.deadlineMs, options.mode));
+  return Promise.race([decide(text, options, budget), late]);
+}
+
+/**
+ * Session state, and whether to keep it: state inside the workspace is the agent's to rewrite, so it
+ * is neither read nor written there, and the session reads as unknown.
+ */
+function sessionBefore(options: HookOptions, payload: Payload): { session: SessionState; kept: boolean } {
+  for (const path of [options.state.dir, options.state.keyFile]) {
+    if (insideWorkspace(path, payload.cwd)) {
+      const unknown_reason = `the hook's state (${path}) is inside the workspace; set ACTPASS_HOOK_STATE_DIR and ACTPASS_HOOK_KEY_FILE outside it`;
+      return { session: { secret_read: true, state: 'unknown', unknown_reason }, kept: false };
+    }
   }
-  const session: SessionState = payload.session_id
-    ? readSession(options.stateDir, payload.session_id)
-    : { secret_read: false };
+  return { session: readSession(options.state, payload.session_id, payload.transcript_path), kept: true };
+}
+
+/** Whether the facts say this call reads a secret (either spelling the facts module uses). */
+function readsSecret(facts: object): boolean {
+  const named = facts as Record<string, unknown>;
+  return named.secret_read === true || named.reads_secret === true;
+}
+
+async function decide(text: string, options: HookOptions, budget: HookBudget): Promise<HookOutput> {
+  const reading = readPayload(text);
+  if (!reading.ok) return refuseInput(reading.problem, options.mode);
+  const { payload } = reading;
+  const { session, kept } = sessionBefore(options, payload);
   const facts = await toolFacts(payload.tool_name, payload.tool_input, payload.cwd);
-  const tool = claudeToolName(payload.tool_name);
-  const decision = await options.client.preflight({
-    goal: options.goal ?? 'coding_agent_tool_use',
-    tool,
-    args: payload.tool_input as never,
-    mode: options.mode,
-    context: {
-      agent: 'claude-code',
-      claude_tool: payload.tool_name,
-      workspace: payload.cwd,
-      facts,
-      session,
-    } as never,
-  });
-  const proceeds = options.mode === 'monitor' || decision.decision === 'allow';
-  if (proceeds && facts.secret_read && payload.session_id && !session.secret_read) {
+  const limits = gatewayLimits(budget);
+  if (!limits) return deadlineOutput(budget.deadlineMs, options.mode);
+  const decision = await options.client.preflight(
+    {
+      goal: options.goal ?? 'coding_agent_tool_use',
+      tool: claudeToolName(payload.tool_name),
+      args: payload.tool_input as never,
+      mode: options.mode,
+      context: {
+        agent: 'claude-code',
+        claude_tool: payload.tool_name,
+        workspace: payload.cwd,
+        facts,
+        session,
+      } as never,
+    },
+    limits,
+  );
+  if (budget.signal.aborted) return deadlineOutput(budget.deadlineMs, options.mode);
+  // A call that may still run (allowed, or asked and then approved by a person) counts as done.
+  const mayRun = options.mode === 'monitor' || decision.decision !== 'deny';
+  const secretRead = mayRun && readsSecret(facts);
+  if (kept) {
     try {
-      writeSession(options.stateDir, payload.session_id, { ...session, secret_read: true });
+      recordSession(options.state, payload.session_id, session, { secret_read: secretRead });
     } catch {
-      // Session memory is best effort; the rule it feeds fails towards asking, never towards allowing.
+      // A secret read that cannot be remembered would let a later egress pass as clean: refuse it.
+      if (secretRead && options.mode === 'enforce')
+        return deny(
+          `ActPass hook.state_unwritable: this call reads a secret and the hook cannot record that in ${options.state.dir}; make the directory writable (or set ACTPASS_HOOK_STATE_DIR).`,
+        );
     }
   }
   return options.mode === 'monitor' ? advise(decision) : enforce(decision);
