@@ -31,7 +31,7 @@ import { homedir } from 'node:os';
 import { isAbsolute, join, relative } from 'node:path';
 import { sha256Hex } from '../../hash.js';
 import { HOOK_STATE_DIR_ENV, HOOK_TRANSCRIPT_MAX_BYTES } from './defaults.js';
-import { loadStateKey, type StateKey } from './state-key.js';
+import { findStateKey, loadStateKey, type StateKey } from './state-key.js';
 
 export { HOOK_STATE_DIR_ENV };
 
@@ -180,12 +180,14 @@ export function readSession(store: SessionStore, sessionId: string, transcriptPa
     state: 'unknown',
     unknown_reason: why,
   });
-  let key: StateKey;
+  let found: StateKey | null;
   try {
-    key = loadStateKey(store.keyFile);
+    found = findStateKey(store.keyFile);
   } catch {
     return unknown('the state key cannot be read');
   }
+  // Without a key nothing on disk can verify: any state there is unknown; none at all is a first run.
+  const key = found ?? { existed: false, sign: () => 'no key' };
   const session = sha256Hex(sessionId);
   const record = readRecord(store, key, session);
   if (!record.ok) return unknown(record.why);

@@ -36,13 +36,20 @@ function readKey(path: string): string {
   return text;
 }
 
-/** The key at `path`, created when there is none. Throws when it exists but cannot be read. */
-export function loadStateKey(path: string): StateKey {
+/** The key at `path`, or null when there is none yet. Throws when it exists but cannot be read. */
+export function findStateKey(path: string): StateKey | null {
   try {
     return { existed: true, sign: signer(readKey(path)) };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
   }
+}
+
+/** The key at `path`, created when there is none (only writers create it; readers never do). */
+export function loadStateKey(path: string): StateKey {
+  const found = findStateKey(path);
+  if (found) return found;
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const staged = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   writeFileSync(staged, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
