@@ -3706,7 +3706,8 @@ export const contract = {
           "glob",
           "exists",
           "missing",
-          "type"
+          "type",
+          "path_within"
         ]
       },
       "Condition": {

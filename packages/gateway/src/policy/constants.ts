@@ -26,6 +26,7 @@ export const OPERATORS: readonly Operator[] = [
   'exists',
   'missing',
   'type',
+  'path_within',
 ];
 
 /**

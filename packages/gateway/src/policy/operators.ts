@@ -1,6 +1,7 @@
 import { compileGlob, type GlobMatcher } from './glob.js';
 import { jsonEquals } from './json.js';
 import { compileResourceGlob, compileToolGlob } from './names.js';
+import { bindPathWithin } from './path-within.js';
 import type { JsonValue, Operator } from './types.js';
 
 /**
@@ -57,6 +58,10 @@ export function bindOperator(operator: Operator, value: JsonValue | undefined, p
     case 'glob': {
       const matches = globFor(path, value as string);
       return (actual, present) => present && typeof actual === 'string' && matches(actual);
+    }
+    case 'path_within': {
+      const within = bindPathWithin(value as string);
+      return (actual, present) => present && within(actual);
     }
   }
 }

@@ -20,7 +20,8 @@ export type Operator =
   | 'glob'
   | 'exists'
   | 'missing'
-  | 'type';
+  | 'type'
+  | 'path_within';
 
 /** The roots a condition path may start from (SPEC §5). */
 export type PathRoot =

@@ -8,6 +8,7 @@ import {
   VALUELESS_OPERATORS,
 } from './constants.js';
 import { isToolName, toolGlobProblem } from './names.js';
+import { pathWithinValueProblem } from './path-within.js';
 import type { Condition, JsonValue, Operator, Policy, PolicyProblem, ProblemCode, Rule } from './types.js';
 import { checkWellFormed, copyJsonValue, isPlainObject, memberPath as member } from './validate-json.js';
 
@@ -29,7 +30,7 @@ const DEFAULT_KEYS = ['decision', 'reason', 'risk_tier'];
 const RULE_KEYS = ['id', 'description', 'when', 'any', 'decision', 'reason', 'risk_tier'];
 const CONDITION_KEYS = ['path', 'operator', 'value'];
 const ORDERING_OPERATORS: readonly Operator[] = ['>', '>=', '<', '<='];
-const STRING_OPERATORS: readonly Operator[] = ['starts_with', 'ends_with', 'glob'];
+const STRING_OPERATORS: readonly Operator[] = ['starts_with', 'ends_with', 'glob', 'path_within'];
 
 class Checker {
   readonly problems: PolicyProblem[] = [];
@@ -158,6 +159,9 @@ class Checker {
       this.report(ruleId, at, 'invalid_value', `operator "${operator}" needs a number or a string value`);
     } else if (operator === 'type' && !(JSON_TYPES as readonly JsonValue[]).includes(value)) {
       this.report(ruleId, at, 'invalid_value', `operator "type" needs one of: ${JSON_TYPES.join(', ')}`);
+    } else if (operator === 'path_within' && typeof value === 'string') {
+      const problem = pathWithinValueProblem(value);
+      if (problem) this.report(ruleId, at, 'invalid_value', problem);
     }
   }
 

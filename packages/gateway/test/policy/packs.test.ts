@@ -184,5 +184,14 @@ describe('prebuilt packs', () => {
     expect(edit('.git/config')).toBe('edit.sensitive_file');
     expect(edit('.github/workflows/ci.yml')).toBe('edit.ci_config_needs_approval');
     expect(edit('src/x.ts', 'fs.chmod')).toBe('policy.no_match');
+    // Paths are compared after . and .. are resolved, so spelling a path differently changes nothing.
+    expect(edit('./.git/hooks/pre-commit')).toBe('edit.sensitive_file');
+    expect(edit('./.github//workflows/ci.yml')).toBe('edit.ci_config_needs_approval');
+    expect(edit('.gitlab-ci.yml')).toBe('edit.ci_config_needs_approval');
+    // Nothing the workspace check cannot read is allowed: backslashes, home expansion, drive letters.
+    expect(edit('src\\..\\..\\outside.txt')).toBe('edit.outside_workspace');
+    expect(edit('src\\x.ts')).toBe('policy.no_match');
+    expect(edit('~/x')).toBe('edit.outside_workspace');
+    expect(edit('C:/Windows/x')).toBe('policy.no_match');
   });
 });

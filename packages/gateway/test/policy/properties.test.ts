@@ -53,6 +53,8 @@ function valueFor(operator: Operator): fc.Arbitrary<JsonValue | undefined> {
       return fc.constantFrom('', 'a', 'p', '*', 'p*', '*.exec', 'pay.refund', 's*l*');
     case 'type':
       return fc.constantFrom('null', 'boolean', 'number', 'integer', 'string', 'array', 'object');
+    case 'path_within':
+      return fc.constantFrom('/', '/srv', '/srv/a/', '.', 'src');
     case '>':
     case '>=':
     case '<':

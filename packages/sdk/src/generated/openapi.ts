@@ -767,7 +767,7 @@ export interface components {
             deleted: boolean;
         };
         /** @enum {string} */
-        ConditionOperator: "==" | "!=" | ">" | ">=" | "<" | "<=" | "in" | "not_in" | "contains" | "starts_with" | "ends_with" | "glob" | "exists" | "missing" | "type";
+        ConditionOperator: "==" | "!=" | ">" | ">=" | "<" | "<=" | "in" | "not_in" | "contains" | "starts_with" | "ends_with" | "glob" | "exists" | "missing" | "type" | "path_within";
         Condition: {
             /** @description Dotted, rooted at tool, resource, goal, agent_id, user_id, mode, args, context or passport. */
             path: string;

@@ -21,6 +21,7 @@ const ConditionSchema = z.object({
     'exists',
     'missing',
     'type',
+    'path_within',
   ]),
   value: z.optional(z.unknown()),
 });

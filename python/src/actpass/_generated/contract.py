@@ -323,7 +323,7 @@ class CredentialDeletion(TypedDict):
     deleted: bool
 
 
-ConditionOperator: TypeAlias = Literal['==', '!=', '>', '>=', '<', '<=', 'in', 'not_in', 'contains', 'starts_with', 'ends_with', 'glob', 'exists', 'missing', 'type']
+ConditionOperator: TypeAlias = Literal['==', '!=', '>', '>=', '<', '<=', 'in', 'not_in', 'contains', 'starts_with', 'ends_with', 'glob', 'exists', 'missing', 'type', 'path_within']
 
 
 class Condition(TypedDict, closed=True):
