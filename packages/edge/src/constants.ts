@@ -33,3 +33,70 @@ export const PROXY_HEADER_USER = 'x-actpass-user-id';
 /** Headers the proxy adds to a forwarded response. */
 export const PROXY_HEADER_DECISION = 'x-actpass-decision';
 export const PROXY_HEADER_EVIDENCE = 'x-actpass-evidence-event-id';
+
+// The REST proxy's admission: who may be routed at all, and how often.
+/** Per agent key, a token bucket: sustained calls per minute and the burst above it. */
+export const PROXY_AGENT_KEY_PER_MINUTE = 600;
+export const PROXY_AGENT_KEY_BURST = 120;
+/**
+ * Per client address, checks of keys the proxy does not know yet: each costs a gateway round trip,
+ * so a stream of made-up bearer strings is answered 429 after the burst without asking the gateway.
+ */
+export const PROXY_FAILED_AUTH_PER_MINUTE = 10;
+export const PROXY_FAILED_AUTH_BURST = 20;
+/** How long a key the gateway accepted is routed without asking again (every preflight still checks it). */
+export const PROXY_KEY_VALID_TTL_MS = 60_000;
+/** How long a key the gateway refused is answered 401 without asking again. */
+export const PROXY_KEY_INVALID_TTL_MS = 60_000;
+/** Most keys, clients and buckets the admission remembers; the oldest are forgotten first. */
+export const PROXY_ADMISSION_MAX_ENTRIES = 10_000;
+/** Longest excerpt of an agent-supplied string (a path, a field name) put in a log line or evidence. */
+export const PROXY_LOGGED_TEXT_MAX_CHARS = 200;
+/** The evidence event the proxy records, as the agent, for a request it refused before any decision. */
+export const PROXY_REFUSAL_EVIDENCE_TYPE = 'proxy.request_refused';
+/** The preflight context member listing what the agent, not the route, supplied (`goal`, `user_id`). */
+export const PROXY_CONTEXT_AGENT_ASSERTED = 'agent_asserted';
+
+// The MCP proxy.
+/** Bounds of one upstream's listing (tools, resources, prompts): a server past any of them is left out. */
+export const MCP_LIST_TIMEOUT_MS = 10_000;
+export const MCP_LIST_MAX_PAGES = 50;
+export const MCP_LIST_MAX_ITEMS = 1_000;
+export const MCP_LIST_MAX_BYTES = 2 * 1024 * 1024;
+/** After a failed listing, a server is left out without asking it again for this long. */
+export const MCP_LIST_RETRY_AFTER_MS = 30_000;
+/** How long an upstream tool call, resource read or prompt may take. */
+export const MCP_UPSTREAM_CALL_TIMEOUT_MS = 60_000;
+/** A crashed stdio upstream is restarted after a backoff that doubles from the first to the most. */
+export const MCP_RESTART_FIRST_BACKOFF_MS = 250;
+export const MCP_RESTART_MAX_BACKOFF_MS = 10_000;
+/** Crashes in a row (no request answered in between) before the proxy stops restarting a server. */
+export const MCP_RESTART_MAX_CONSECUTIVE = 5;
+/** A server given up on is tried once more after this long (and given up on again if it crashes). */
+export const MCP_RESTART_COOLDOWN_MS = 60_000;
+/**
+ * Argument names that hold file paths, for every upstream tool unless a server's `path_args` says
+ * otherwise: a string (or list of strings) under one of these names with a `..` segment is refused.
+ */
+export const MCP_DEFAULT_PATH_ARGS: readonly string[] = [
+  'path',
+  'paths',
+  'file',
+  'files',
+  'file_path',
+  'filepath',
+  'filename',
+  'dir',
+  'directory',
+  'source',
+  'destination',
+  'src',
+  'dest',
+  'target',
+  'root',
+  'cwd',
+];
+/** How long an agent key the gateway accepted lets HTTP requests list and call without asking again. */
+export const MCP_AGENT_KEY_VALID_TTL_MS = 30_000;
+/** JSON-RPC error code of a refused resource read or prompt (the message starts `BLOCKED <reason>:`). */
+export const MCP_BLOCKED_ERROR_CODE = -32001;

@@ -79,6 +79,8 @@ async function restRound(ledger: 'memory' | 'file') {
   );
   const proxy = createRestProxy(
     {
+      // The measurement sends thousands of calls with one key: the per-key limit must not be what it sees.
+      rate_limits: { per_agent_key: { per_minute: 6_000_000, burst: 1_000_000 } },
       upstreams: [
         {
           name: 'pay',

@@ -4,7 +4,14 @@
  * may lease a `delivery: "proxy"` credential to the proxy alone. The gateway is either served (a base
  * URL) or in-process (its `fetch` handler); both go through the same client.
  */
-import { ActPass, type Logger, type PreflightDecision, type PreflightParams } from '@actpass/sdk';
+import {
+  ActPass,
+  AuthenticationError,
+  type Logger,
+  PermissionDeniedError,
+  type PreflightDecision,
+  type PreflightParams,
+} from '@actpass/sdk';
 import { HEADER_AGENT_KEY, PROXY_GATEWAY_MAX_RETRIES, PROXY_GATEWAY_TIMEOUT_MS } from '../constants.js';
 
 export interface GatewayLinkOptions {
@@ -29,8 +36,15 @@ const EMBEDDED_BASE_URL = 'http://gateway.embedded';
 /** Gateway answers that mean "this key may not do this": a decision was made, it is just a no. */
 const REFUSING_STATUSES = new Set([400, 401, 403, 404]);
 
+/** What the gateway says of an agent key presented to a proxy. */
+export type AgentKeyCheck =
+  | { status: 'valid'; keyId: string }
+  | { status: 'invalid'; message: string }
+  | { status: 'unavailable'; message: string };
+
 export class GatewayLink {
   readonly #options: GatewayLinkOptions;
+  #proxyKeyAccepted = false;
 
   constructor(options: GatewayLinkOptions) {
     if (typeof options.proxyKey !== 'string' || options.proxyKey.trim() === '') {
@@ -53,13 +67,47 @@ export class GatewayLink {
     return { decision, reachable };
   }
 
-  /** Records an `action.outcome` event as the agent; resolves false when it could not be recorded. */
-  async recordOutcome(agentKey: string, data: Record<string, unknown>): Promise<boolean> {
+  /**
+   * Whether the gateway accepts `agentKey` as an agent this proxy may act for (`GET /whoami` with both
+   * keys). A refusal counts as "invalid" only once the proxy's own key is known to be accepted, so a
+   * misconfigured proxy key reads as "unavailable", never as every agent's key being wrong.
+   */
+  async checkAgentKey(agentKey: string): Promise<AgentKeyCheck> {
     try {
-      await this.#client(agentKey, { status: 0 }).recordEvidence({
-        type: 'action.outcome',
-        data: data as never,
-      });
+      const who = await this.#client(agentKey, { status: 0 }).whoami();
+      if (!who.roles.includes('agent')) {
+        return { status: 'invalid', message: 'the key has no agent role' };
+      }
+      return { status: 'valid', keyId: who.key_id };
+    } catch (error) {
+      if (!(error instanceof AuthenticationError || error instanceof PermissionDeniedError)) {
+        return { status: 'unavailable', message: 'the gateway could not be asked' };
+      }
+    }
+    if (!this.#proxyKeyAccepted) {
+      try {
+        await this.#client(null, { status: 0 }).whoami();
+        this.#proxyKeyAccepted = true;
+      } catch (error) {
+        const refused = error instanceof AuthenticationError || error instanceof PermissionDeniedError;
+        return {
+          status: 'unavailable',
+          message: refused ? "the gateway refuses the proxy's own key" : 'the gateway could not be asked',
+        };
+      }
+    }
+    return { status: 'invalid', message: 'the gateway does not accept the key' };
+  }
+
+  /** Records an `action.outcome` event as the agent; resolves false when it could not be recorded. */
+  recordOutcome(agentKey: string, data: Record<string, unknown>): Promise<boolean> {
+    return this.recordEvidence(agentKey, 'action.outcome', data);
+  }
+
+  /** Records a custom evidence event as the agent; resolves false when it could not be recorded. */
+  async recordEvidence(agentKey: string, type: string, data: Record<string, unknown>): Promise<boolean> {
+    try {
+      await this.#client(agentKey, { status: 0 }).recordEvidence({ type, data: data as never });
       return true;
     } catch {
       return false;

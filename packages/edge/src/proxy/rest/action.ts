@@ -4,8 +4,11 @@
  * values are the ones the upstream will receive: parameters are decoded once, a repeated query name or
  * a duplicate JSON key is refused (two readers could pick different ones).
  */
+
+import { PROXY_LOGGED_TEXT_MAX_CHARS } from '../../constants.js';
 import { sha256Hex } from '../../hash.js';
-import type { ArgSource, RouteConfig } from './config.js';
+import { escapeUnsafe } from '../../text/index.js';
+import { type ArgSource, type RouteConfig, UNMAPPED_ARG } from './config.js';
 import { matchTemplate } from './template.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -27,6 +30,15 @@ export interface ActionPlan {
 
 export class ActionError extends Error {
   override readonly name = 'ActionError';
+}
+
+/** A query or body field the route's args map does not take, on a route without `pass_unmapped`. */
+export class UnmappedFieldError extends ActionError {
+  constructor(readonly field: string) {
+    super(
+      `${field} is not one of this route's args, so it cannot be decided; leave it out (or the route may allow it with pass_unmapped: true).`,
+    );
+  }
 }
 
 /** The first route of `routes` matching method and path, with its decoded parameters. */
@@ -72,12 +84,90 @@ export function planAction(
       const value = readSource(source, params, query, parts);
       if (value !== undefined) args[name] = coerce(value, source, name);
     }
+    const unmapped = unmappedFields(route.args, query, parts);
+    if (unmapped.first !== null) {
+      if (!route.passUnmapped) throw new UnmappedFieldError(unmapped.first);
+      args[UNMAPPED_ARG] = unmapped.fields;
+    }
   }
   const plan: ActionPlan = { tool: route.tool, args };
   if (route.resource !== null) {
     plan.resource = route.resource.replace(/\{([^}]*)\}/g, (_, name: string) => params[name] ?? '');
   }
   return plan;
+}
+
+/**
+ * What the request carries beyond the args map: query names no `query.<name>` source reads, and the
+ * parts of the body no `body…` source covers (a pruned copy). A body the map does not read at all is
+ * unmapped whole (by its SHA-256 when it is not JSON).
+ */
+function unmappedFields(
+  map: Record<string, ArgSource>,
+  query: Map<string, string>,
+  parts: RequestParts,
+): { first: string | null; fields: { [key: string]: Json } } {
+  const sources = Object.values(map).map((source) => source.from.split('.'));
+  const queryNames = new Set(sources.filter(([root]) => root === 'query').map((path) => path[1]));
+  const bodyPaths = sources.filter(([root]) => root === 'body').map((path) => path.slice(1));
+  const fields: { [key: string]: Json } = {};
+  const names: string[] = [];
+  const extraQuery: { [key: string]: Json } = {};
+  for (const [name, value] of query) {
+    if (queryNames.has(name)) continue;
+    setOwn(extraQuery, name, value);
+    names.push(`query.${shown(name)}`);
+  }
+  if (Object.keys(extraQuery).length > 0) fields.query = extraQuery;
+  if (parts.body.length > 0) {
+    if (parts.json === undefined) {
+      // Only reachable when no source reads the body: readSource refuses a non-JSON body it must read.
+      fields.body_sha256 = sha256Hex(parts.body);
+      names.push('body');
+    } else {
+      const extra = bodyPaths.length === 0 ? parts.json : prune(parts.json, bodyPaths, 'body', names);
+      if (extra !== undefined) {
+        fields.body = extra;
+        if (bodyPaths.length === 0) names.push('body');
+      }
+    }
+  }
+  return { first: names[0] ?? null, fields };
+}
+
+/** The parts of `value` that none of `paths` (key paths relative to it) reaches; undefined for none. */
+function prune(value: Json, paths: string[][], at: string, names: string[]): Json | undefined {
+  if (paths.some((path) => path.length === 0)) return undefined;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    // The map reads fields inside it, but it is not an object: none of it was decided.
+    names.push(at);
+    return value;
+  }
+  const out: { [key: string]: Json } = {};
+  for (const [key, child] of Object.entries(value)) {
+    const below = paths.filter((path) => path[0] === key).map((path) => path.slice(1));
+    const where = `${at}.${shown(key)}`;
+    if (below.length === 0) {
+      setOwn(out, key, child);
+      names.push(where);
+      continue;
+    }
+    const rest = prune(child, below, where, names);
+    if (rest !== undefined) setOwn(out, key, rest);
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** An own member even for `__proto__`, which plain assignment would turn into the prototype. */
+function setOwn(target: { [key: string]: Json }, key: string, value: Json): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/** An agent-supplied name as it may appear in an answer or a log line: short, nothing unsafe raw. */
+export function shown(text: string): string {
+  const cut =
+    text.length > PROXY_LOGGED_TEXT_MAX_CHARS ? `${text.slice(0, PROXY_LOGGED_TEXT_MAX_CHARS)}…` : text;
+  return escapeUnsafe(cut);
 }
 
 function parseQuery(raw: string | null): Map<string, string> {

@@ -69,6 +69,7 @@ async function serve(handler: RestHandler, req: IncomingMessage, res: ServerResp
     method: req.method ?? 'GET',
     target: req.url ?? '',
     headers,
+    ...(req.socket.remoteAddress ? { clientAddress: req.socket.remoteAddress } : {}),
     readBody: (maxBytes) =>
       new Promise<Buffer>((resolve, reject) => {
         const chunks: Buffer[] = [];
@@ -111,9 +112,17 @@ async function serve(handler: RestHandler, req: IncomingMessage, res: ServerResp
   res.end(response.body);
 }
 
-/** A web-standard handler: `(request: Request) => Promise<Response>`. */
-export function fetchRest(handler: RestHandler): (request: Request) => Promise<Response> {
-  return async (request) => {
+/** Who sent a request given to the `fetch` handler, when the embedder knows (never from a header). */
+export interface FetchInfo {
+  clientAddress?: string;
+}
+
+/**
+ * A web-standard handler: `(request: Request, info?) => Promise<Response>`. Without `info.clientAddress`
+ * every caller shares one failed-auth budget.
+ */
+export function fetchRest(handler: RestHandler): (request: Request, info?: FetchInfo) => Promise<Response> {
+  return async (request, info) => {
     const url = new URL(request.url);
     const headers: HeaderList = [];
     request.headers.forEach((value, name) => {
@@ -124,6 +133,7 @@ export function fetchRest(handler: RestHandler): (request: Request) => Promise<R
       method: request.method,
       target: `${url.pathname}${url.search}`,
       headers,
+      ...(info?.clientAddress ? { clientAddress: info.clientAddress } : {}),
       async readBody(maxBytes) {
         if (!request.body) return Buffer.alloc(0);
         const chunks: Buffer[] = [];

@@ -3,8 +3,12 @@
  * with its path (`upstreams[0].routes[2].path: …`), so one run shows everything to fix.
  */
 import {
+  PROXY_AGENT_KEY_BURST,
+  PROXY_AGENT_KEY_PER_MINUTE,
   PROXY_DEFAULT_HOST,
   PROXY_DEFAULT_PORT,
+  PROXY_FAILED_AUTH_BURST,
+  PROXY_FAILED_AUTH_PER_MINUTE,
   PROXY_GATEWAY_MAX_RETRIES,
   PROXY_GATEWAY_TIMEOUT_MS,
   PROXY_KEY_ENV,
@@ -13,7 +17,11 @@ import {
   PROXY_SECRET_PLACEHOLDER,
   PROXY_UPSTREAM_TIMEOUT_MS,
 } from '../../constants.js';
-import { compileTemplate, type PathTemplate } from './template.js';
+import { httpUrl, isObj, optInt, optString, unknownKeys } from './config-fields.js';
+import { parseRoute } from './config-route.js';
+import type { PathTemplate } from './template.js';
+
+export { UNMAPPED_ARG } from './config-route.js';
 
 export type ArgSource = { from: string; type: 'string' | 'integer' | 'number' | 'boolean' | 'any' };
 
@@ -22,10 +30,26 @@ export interface RouteConfig {
   path: PathTemplate;
   tool: string;
   goal: string | null;
+  /** The user the call is made for, when the route names one. */
+  userId: string | null;
+  /** Which of the agent's `x-actpass-goal` / `x-actpass-user-id` headers this route takes. */
+  agentMaySet: { goal: boolean; userId: boolean };
   /** `{param}` placeholders filled from path parameters. */
   resource: string | null;
-  /** Null: every path parameter, plus `query` and `body` when present. */
+  /**
+   * Null: every path parameter, plus `query` and `body` when present. Otherwise the map, to which
+   * every path parameter the map and the resource leave out is added under its own name (the path is
+   * always decided).
+   */
   args: Record<string, ArgSource> | null;
+  /** With an args map: unmapped query and body fields become `args.unmapped` instead of a 400. */
+  passUnmapped: boolean;
+}
+
+/** A token bucket: `burst` calls at once, refilled at `perMinute`. */
+export interface RateLimit {
+  perMinute: number;
+  burst: number;
 }
 
 export interface CredentialInjection {
@@ -51,6 +75,7 @@ export interface RestProxyConfig {
   allowedHosts: string[];
   gateway: { baseUrl: string | null; apiKeyEnv: string; timeoutMs: number; maxRetries: number };
   upstreams: Map<string, UpstreamConfig>;
+  rateLimits: { perAgentKey: RateLimit; failedAuthPerClient: RateLimit };
 }
 
 export class ProxyConfigError extends Error {
@@ -61,12 +86,8 @@ export class ProxyConfigError extends Error {
 }
 
 const NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-const TOOL = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 const HEADER = /^[a-z0-9!#$%&'*+.^_`|~-]+$/;
-const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
-const SOURCE = /^(path|query)\.[A-Za-z0-9_-]+$|^body(\.[A-Za-z0-9_-]+)*$/;
-const TYPES = new Set(['string', 'integer', 'number', 'boolean', 'any']);
-const TOP = new Set(['version', 'listen', 'allowed_hosts', 'gateway', 'upstreams']);
+const TOP = new Set(['version', 'listen', 'allowed_hosts', 'gateway', 'rate_limits', 'upstreams']);
 const UPSTREAM_KEYS = new Set([
   'name',
   'base_url',
@@ -76,9 +97,6 @@ const UPSTREAM_KEYS = new Set([
   'limits',
   'strip_headers',
 ]);
-const ROUTE_KEYS = new Set(['method', 'path', 'tool', 'goal', 'resource', 'args']);
-
-type Obj = Record<string, unknown>;
 
 export function parseRestProxyConfig(raw: unknown): RestProxyConfig {
   const problems: string[] = [];
@@ -125,8 +143,9 @@ export function parseRestProxyConfig(raw: unknown): RestProxyConfig {
       upstreams.set(upstream.name, upstream);
     });
   }
+  const rateLimits = parseRateLimits(raw.rate_limits, at);
   if (problems.length > 0) throw new ProxyConfigError(problems);
-  return { listen: { host, port }, allowedHosts, gateway, upstreams };
+  return { listen: { host, port }, allowedHosts, gateway, upstreams, rateLimits };
 }
 
 function parseUpstream(
@@ -211,118 +230,30 @@ function parseCredential(
   return { name, header, template };
 }
 
-function parseRoute(
+function parseRateLimits(
   value: unknown,
-  path: string,
   at: (path: string, message: string) => void,
-): RouteConfig | null {
-  if (!isObj(value)) {
-    at(path, 'must be an object {method, path, tool}');
-    return null;
-  }
-  unknownKeys(value, ROUTE_KEYS, `${path}.`, at);
-  const method = typeof value.method === 'string' ? value.method.toUpperCase() : '';
-  if (!METHODS.has(method)) at(`${path}.method`, `must be one of ${[...METHODS].join(', ')}`);
-  let template: PathTemplate | null = null;
-  if (typeof value.path !== 'string') at(`${path}.path`, 'must be a path template like /refunds/{charge}');
-  else {
-    const compiled = compileTemplate(value.path);
-    if (typeof compiled === 'string') at(`${path}.path`, compiled);
-    else template = compiled;
-  }
-  const tool = typeof value.tool === 'string' ? value.tool : '';
-  if (!TOOL.test(tool) || tool.length > 256)
-    at(`${path}.tool`, 'must be a tool name: dot-separated segments of A-Z, a-z, 0-9, "_" or "-"');
-  const goal = optString(value.goal, `${path}.goal`, at) ?? null;
-  const resource = optString(value.resource, `${path}.resource`, at) ?? null;
-  if (resource !== null && template) {
-    for (const [, name] of resource.matchAll(/\{([^}]*)\}/g)) {
-      if (!template.params.includes(name as string))
-        at(`${path}.resource`, `{${name}} is not a parameter of the path template`);
-    }
-  }
-  let args: Record<string, ArgSource> | null = null;
-  if (value.args !== undefined) {
-    if (!isObj(value.args))
-      at(`${path}.args`, 'must map argument names to sources (path.x, query.x, body.x)');
-    else {
-      args = {};
-      for (const [name, spec] of Object.entries(value.args)) {
-        const source = parseArgSource(spec, `${path}.args.${name}`, at);
-        if (!source) continue;
-        const param = /^path\.(.+)$/.exec(source.from)?.[1];
-        if (param !== undefined && template && !template.params.includes(param))
-          at(`${path}.args.${name}`, `path.${param} is not a parameter of the path template`);
-        args[name] = source;
-      }
-    }
-  }
-  if (!template) return null;
-  return { method, path: template, tool, goal, resource, args };
-}
-
-function parseArgSource(
-  spec: unknown,
-  path: string,
-  at: (path: string, message: string) => void,
-): ArgSource | null {
-  const raw = typeof spec === 'string' ? { from: spec } : spec;
-  if (!isObj(raw) || typeof raw.from !== 'string' || !SOURCE.test(raw.from)) {
-    at(path, 'must be "path.<name>", "query.<name>", "body" or "body.<field>", or {from, type}');
-    return null;
-  }
-  const type = raw.type ?? 'any';
-  if (typeof type !== 'string' || !TYPES.has(type)) {
-    at(`${path}.type`, `must be one of ${[...TYPES].join(', ')}`);
-    return null;
-  }
-  return { from: raw.from, type: type as ArgSource['type'] };
-}
-
-function unknownKeys(
-  value: Obj,
-  known: Set<string>,
-  prefix: string,
-  at: (path: string, message: string) => void,
-): void {
-  for (const key of Object.keys(value)) {
-    if (!known.has(key)) at(`${prefix}${key}`, `unknown field; expected one of ${[...known].join(', ')}`);
-  }
-}
-
-function optString(value: unknown, path: string, at: (p: string, m: string) => void): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.length === 0) {
-    at(path, 'must be a non-empty string');
-    return undefined;
-  }
-  return value;
-}
-
-function optInt(
-  value: unknown,
-  path: string,
-  min: number,
-  max: number,
-  at: (p: string, m: string) => void,
-): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    at(path, `must be an integer from ${min} to ${max}`);
-    return undefined;
-  }
-  return value;
-}
-
-function httpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
-
-function isObj(value: unknown): value is Obj {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+): RestProxyConfig['rateLimits'] {
+  const limits = isObj(value) ? value : {};
+  if (value !== undefined && !isObj(value))
+    at('rate_limits', 'must be an object {per_agent_key, failed_auth_per_client}');
+  unknownKeys(limits, new Set(['per_agent_key', 'failed_auth_per_client']), 'rate_limits.', at);
+  const bucket = (key: string, perMinute: number, burst: number): RateLimit => {
+    const raw = limits[key];
+    const spec = isObj(raw) ? raw : {};
+    if (raw !== undefined && !isObj(raw)) at(`rate_limits.${key}`, 'must be an object {per_minute, burst}');
+    unknownKeys(spec, new Set(['per_minute', 'burst']), `rate_limits.${key}.`, at);
+    return {
+      perMinute: optInt(spec.per_minute, `rate_limits.${key}.per_minute`, 1, 6_000_000, at) ?? perMinute,
+      burst: optInt(spec.burst, `rate_limits.${key}.burst`, 1, 1_000_000, at) ?? burst,
+    };
+  };
+  return {
+    perAgentKey: bucket('per_agent_key', PROXY_AGENT_KEY_PER_MINUTE, PROXY_AGENT_KEY_BURST),
+    failedAuthPerClient: bucket(
+      'failed_auth_per_client',
+      PROXY_FAILED_AUTH_PER_MINUTE,
+      PROXY_FAILED_AUTH_BURST,
+    ),
+  };
 }

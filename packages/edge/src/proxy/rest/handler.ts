@@ -1,28 +1,39 @@
 /**
- * The REST proxy's request path (SPEC §13), first refusal wins:
- *   raw target check (400) → upstream and route from config (404/405) → the agent's key (401) → body
- *   within the limit (413) and args from it (400) → preflight as the agent → anything but `allow`
- *   answers 403 (503 when no decision could be had) → forward with the vaulted credential → outcome.
- * Nothing reaches the upstream before an `allow`, and the secret never travels back to the agent: it
- * is dropped from the decision and redacted from whatever the upstream answers.
+ * The REST proxy's request path, first refusal wins:
+ *   the agent's key, checked with the gateway, and its rate limit (401/429) → raw target check (400) →
+ *   upstream and route from config (404/405) → body within the limit (413) → no override or encoded
+ *   body (400) → args from path, query and body, nothing unmapped (400) → goal and user from the route
+ *   (400 for an agent header the route does not take) → preflight as the agent → anything but `allow`
+ *   answers 403 (503 when no decision could be had) → forward with the vaulted credential → the
+ *   answer decoded, redacted and relayed → outcome recorded.
+ * Nothing reaches the upstream before an `allow`, nothing about routes is said before the key is
+ * accepted, and the secret never travels back to the agent: it is dropped from the decision and
+ * redacted from whatever the upstream answers. Every refusal is logged at warn, counted, and (for an
+ * accepted key) recorded as evidence.
  */
-import type { PreflightDecision, PreflightParams } from '@actpass/sdk';
+import type { PreflightDecision } from '@actpass/sdk';
 import { CanonicalJsonError, parseJsonStrict } from '@actpass/sdk/canonical';
-import {
-  PROXY_HEADER_APPROVAL,
-  PROXY_HEADER_DECISION,
-  PROXY_HEADER_EVIDENCE,
-  PROXY_HEADER_GOAL,
-  PROXY_HEADER_PASSPORT,
-  PROXY_HEADER_USER,
-} from '../../constants.js';
+import { PROXY_HEADER_DECISION, PROXY_HEADER_EVIDENCE } from '../../constants.js';
 import { sha256Hex } from '../../hash.js';
 import { type GatewayLink, publicDecision } from '../gateway-link.js';
-import { ActionError, findRoute, hasControlCharacter, type Json, planAction } from './action.js';
+import {
+  ActionError,
+  findRoute,
+  hasControlCharacter,
+  type Json,
+  planAction,
+  UnmappedFieldError,
+} from './action.js';
+import { Admission } from './admission.js';
 import type { RestProxyConfig, UpstreamConfig } from './config.js';
+import { decodeBody } from './decode.js';
 import { forward } from './forward.js';
 import { agentHeaders, type HeaderList, upstreamHeaders } from './headers.js';
+import { refusedRequestPart } from './overrides.js';
+import { preflightInput } from './preflight-input.js';
 import { redact } from './redact.js';
+import { type RefusalContext, RefusalReporter } from './refusals.js';
+import type { RestProxyStats } from './stats.js';
 import { checkTarget, isRefusal } from './target.js';
 
 export interface ProxyRequest {
@@ -31,6 +42,8 @@ export interface ProxyRequest {
   target: string;
   /** Lower-case names. */
   headers: HeaderList;
+  /** The peer's address, for the failed-auth budget; never taken from a header. */
+  clientAddress?: string;
   /** Reads the body; rejects with `BodyTooLargeError` past `maxBytes`. */
   readBody(maxBytes: number): Promise<Buffer>;
 }
@@ -62,8 +75,10 @@ export interface RestHandlerOptions {
 
 export interface RestHandler {
   handle(request: ProxyRequest): Promise<ProxyResponse>;
-  /** Resolves when every outcome recorded so far has been written (or failed). */
+  /** Resolves when every outcome and refusal recorded so far has been written (or failed). */
   settled(): Promise<void>;
+  /** Counters since start (a copy). */
+  stats(): RestProxyStats;
 }
 
 const BEARER = /^Bearer[ ]+([\x21-\x7e]{1,512})[ ]*$/i;
@@ -77,30 +92,48 @@ export function createRestHandler(options: RestHandlerOptions): RestHandler {
     pending.add(work);
     void work.finally(() => pending.delete(work));
   };
+  const admission = new Admission(config, link, now);
+  const reporter = new RefusalReporter(link, logger, track, now);
+  const stats = reporter.stats;
 
   async function handle(request: ProxyRequest): Promise<ProxyResponse> {
     const method = request.method.toUpperCase();
     const header = (name: string) => request.headers.find(([n]) => n === name)?.[1] ?? null;
+    const context: RefusalContext = { method, target: request.target, clientAddress: request.clientAddress };
+    const refuse = (status: number, code: string, message: string, extra: Record<string, unknown> = {}) => {
+      reporter.refused(context, status, code, extra);
+      return refusal(status, code, message);
+    };
+
+    const agentKey = BEARER.exec(header('authorization') ?? '')?.[1];
+    const admitted = await admission.admit(agentKey, request.clientAddress);
+    stats.gatewayKeyChecks = admission.counters.gatewayKeyChecks;
+    if (!admitted.ok) {
+      reporter.notAdmitted(context, admitted.status, admitted.code);
+      const answer = refusal(admitted.status, admitted.code, admitted.message);
+      if (admitted.retryAfterSeconds !== undefined)
+        answer.headers.push(['retry-after', String(admitted.retryAfterSeconds)]);
+      return answer;
+    }
+    context.agentKey = agentKey as string;
+    context.keyId = admitted.keyId;
+
     const target = checkTarget(method, request.target, header('host'), options.allowedHosts());
-    if (isRefusal(target)) return refusal(target.status, target.code, target.message);
+    if (isRefusal(target)) return refuse(target.status, target.code, target.message);
     const upstream = config.upstreams.get(target.upstream);
-    if (!upstream) return refusal(404, 'proxy.no_route', 'no upstream of that name is configured.');
+    if (!upstream) return refuse(404, 'proxy.no_route', 'no upstream of that name is configured.');
+    context.upstream = upstream.name;
 
     let found: ReturnType<typeof findRoute>;
     try {
       found = findRoute(upstream.routes, method, target.segments);
     } catch (error) {
-      return refusal(400, 'proxy.bad_target', (error as Error).message);
+      return refuse(400, 'proxy.bad_target', (error as Error).message);
     }
     if ('allowed' in found) {
       return found.allowed.length > 0
-        ? refusal(405, 'proxy.no_route', `${method} is not routed here; use ${found.allowed.join(' or ')}.`)
-        : refusal(404, 'proxy.no_route', 'no configured route matches this path; nothing was forwarded.');
-    }
-
-    const agentKey = BEARER.exec(header('authorization') ?? '')?.[1];
-    if (agentKey === undefined) {
-      return refusal(401, 'auth.missing_key', 'send your ActPass API key as `Authorization: Bearer <key>`.');
+        ? refuse(405, 'proxy.no_route', `${method} is not routed here; use ${found.allowed.join(' or ')}.`)
+        : refuse(404, 'proxy.no_route', 'no configured route matches this path; nothing was forwarded.');
     }
 
     let body: Buffer;
@@ -108,16 +141,18 @@ export function createRestHandler(options: RestHandlerOptions): RestHandler {
       body = await request.readBody(upstream.requestMaxBytes);
     } catch (error) {
       if (!(error instanceof BodyTooLargeError)) throw error;
-      return refusal(413, 'proxy.body_too_large', `the body exceeds ${upstream.requestMaxBytes} bytes.`);
+      return refuse(413, 'proxy.body_too_large', `the body exceeds ${upstream.requestMaxBytes} bytes.`);
     }
     const contentType = header('content-type');
+    const refusedPart = refusedRequestPart(request.headers, target.query, contentType, body);
+    if (refusedPart) return refuse(400, refusedPart.code, refusedPart.message, { part: refusedPart.part });
     let json: Json | undefined;
     if (body.length > 0 && contentType !== null && JSON_TYPE.test(contentType)) {
       try {
         json = parseJsonStrict(body.toString('utf8')) as Json;
       } catch (error) {
         if (!(error instanceof CanonicalJsonError)) throw error;
-        return refusal(400, 'proxy.bad_body', `the JSON body is refused: ${error.message}.`);
+        return refuse(400, 'proxy.bad_body', `the JSON body is refused: ${error.message}.`);
       }
     }
     let plan: ReturnType<typeof planAction>;
@@ -130,38 +165,31 @@ export function createRestHandler(options: RestHandlerOptions): RestHandler {
         json,
       });
     } catch (error) {
+      if (error instanceof UnmappedFieldError)
+        return refuse(400, 'proxy.unmapped_field', error.message, { field: error.field });
       if (!(error instanceof ActionError)) throw error;
-      return refusal(400, 'proxy.bad_args', error.message);
+      return refuse(400, 'proxy.bad_args', error.message);
     }
+    const built = preflightInput(found.route, plan, header);
+    if (!built.ok) return refuse(400, 'proxy.header_refused', built.message, { part: built.header });
 
-    const input: PreflightParams = {
-      goal: header(PROXY_HEADER_GOAL) ?? found.route.goal ?? found.route.tool,
-      tool: plan.tool,
-      args: plan.args as PreflightParams['args'],
-      mode: 'enforce',
-      ...(plan.resource !== undefined ? { resource: plan.resource } : {}),
-      ...optional('passport', header(PROXY_HEADER_PASSPORT)),
-      ...optional('approval_request_id', header(PROXY_HEADER_APPROVAL)),
-      ...optional('user_id', header(PROXY_HEADER_USER)),
-    };
-    const { decision, reachable } = await link.decide(agentKey, input);
+    const { decision, reachable } = await link.decide(agentKey as string, built.input);
     const fields = {
       upstream: upstream.name,
       tool: plan.tool,
       decision: decision.decision,
       reason_code: decision.reason_code,
     };
-    if (!reachable) {
-      logger.warn('proxy blocked: no decision', fields);
-      return blocked(503, decision);
-    }
-    if (decision.decision !== 'allow') {
-      logger.info('proxy blocked', fields);
-      return blocked(403, decision);
+    if (!reachable || decision.decision !== 'allow') {
+      reporter.blocked(decision.reason_code);
+      if (!reachable) logger.warn('proxy blocked: no decision', fields);
+      else logger.info('proxy blocked', fields);
+      return blocked(reachable ? 403 : 503, decision);
     }
 
     const secret = secretFor(upstream, decision);
     if (secret === null) {
+      reporter.blocked('proxy.credential_unavailable');
       logger.warn('proxy blocked: credential unavailable', fields);
       return refusal(
         503,
@@ -177,7 +205,16 @@ export function createRestHandler(options: RestHandlerOptions): RestHandler {
     const started = now();
     const pathAndQuery = `${target.rest}${target.query !== null ? `?${target.query}` : ''}`;
     const result = await forward(upstream, method, pathAndQuery, outgoing, body);
+    const decoded = result.ok
+      ? await decodeBody(result.headers, result.body, upstream.responseMaxBytes)
+      : null;
     const durationMs = Math.round((now() - started) * 1000) / 1000;
+    const failure = !result.ok
+      ? { kind: result.kind, message: result.message }
+      : decoded && !decoded.ok
+        ? { kind: 'undecodable' as const, message: decoded.message }
+        : null;
+    const plain = decoded?.ok ? decoded.body : null;
     const outcome = {
       via: 'proxy',
       upstream: upstream.name,
@@ -186,36 +223,39 @@ export function createRestHandler(options: RestHandlerOptions): RestHandler {
       decision_event_id: decision.evidence_event_id ?? null,
       action_hash: decision.action_hash ?? null,
       duration_ms: durationMs,
-      ...(result.ok
+      ...(result.ok ? { status: result.status } : { status: null }),
+      ...(plain !== null
         ? {
-            status: result.status,
-            response_bytes: result.body.length,
-            response_sha256: sha256Hex(result.body),
+            response_bytes: plain.length,
+            response_sha256: sha256Hex(plain),
+            ...(decoded?.ok && decoded.encodings.length > 0 ? { response_encoding: decoded.encodings } : {}),
           }
-        : { status: null, error: result.kind }),
+        : { error: failure?.kind }),
     };
     track(
-      link.recordOutcome(agentKey, outcome).then((recorded) => {
+      link.recordOutcome(agentKey as string, outcome).then((recorded) => {
         if (!recorded) logger.warn('proxy could not record an outcome', fields);
       }),
     );
-    if (!result.ok) {
-      logger.warn('proxy upstream failed', { ...fields, error: result.kind });
-      const status = result.kind === 'timeout' ? 504 : 502;
+    if (failure !== null || plain === null || !result.ok) {
+      const kind = failure?.kind ?? 'unreachable';
+      reporter.upstreamFailed(`proxy.upstream_${kind}`);
+      logger.warn('proxy upstream failed', { ...fields, error: kind });
       return refusal(
-        status,
-        `proxy.upstream_${result.kind}`,
-        `the upstream failed: ${result.message}.`,
+        kind === 'timeout' ? 504 : 502,
+        `proxy.upstream_${kind}`,
+        `the upstream failed: ${failure?.message ?? 'no answer'}; nothing of its answer was relayed.`,
         false,
       );
     }
+    reporter.forwarded();
     logger.info('proxy forwarded', { ...fields, status: result.status, duration_ms: durationMs });
-    const headers = agentHeaders(result.headers).map(
-      ([name, value]) => [name, secret ? redact(value, secret) : value] as [string, string],
-    );
+    const headers = agentHeaders(result.headers)
+      .filter(([name]) => name !== 'content-encoding')
+      .map(([name, value]) => [name, secret ? redact(value, secret) : value] as [string, string]);
     headers.push([PROXY_HEADER_DECISION, 'allow']);
     if (decision.evidence_event_id) headers.push([PROXY_HEADER_EVIDENCE, decision.evidence_event_id]);
-    return { status: result.status, headers, body: secret ? redact(result.body, secret) : result.body };
+    return { status: result.status, headers, body: secret ? redact(plain, secret) : plain };
   }
 
   return {
@@ -223,6 +263,7 @@ export function createRestHandler(options: RestHandlerOptions): RestHandler {
     async settled() {
       while (pending.size > 0) await Promise.allSettled([...pending]);
     },
+    stats: () => ({ ...stats, byCode: { ...stats.byCode } }),
   };
 }
 
@@ -233,10 +274,6 @@ function secretFor(upstream: UpstreamConfig, decision: PreflightDecision): strin
   if (!lease || lease.name !== upstream.credential.name) return null;
   // A value that could break out of its header line is never sent.
   return hasControlCharacter(lease.value) || lease.value === '' ? null : lease.value;
-}
-
-function optional(name: string, value: string | null): Record<string, string> {
-  return value === null || value === '' ? {} : { [name]: value };
 }
 
 function json(status: number, body: unknown): ProxyResponse {

@@ -5,6 +5,7 @@
  * agent: hop-by-hop headers and framing are dropped; the length is recomputed.
  */
 import { PROXY_SECRET_PLACEHOLDER } from '../../constants.js';
+import { canonicalHeaderName } from './overrides.js';
 
 export type HeaderList = Array<[string, string]>;
 
@@ -39,7 +40,8 @@ const FRAMING = new Set(['host', 'content-length', 'expect']);
 function connectionTokens(headers: HeaderList): Set<string> {
   const named = new Set<string>();
   for (const [name, value] of headers) {
-    if (name === 'connection') for (const token of value.split(',')) named.add(token.trim().toLowerCase());
+    if (name === 'connection')
+      for (const token of value.split(',')) named.add(canonicalHeaderName(token.trim()));
   }
   return named;
 }
@@ -53,17 +55,22 @@ export function upstreamHeaders(
   const named = connectionTokens(agent);
   const extra = new Set(strip);
   if (injected) extra.add(injected.header);
-  const out: HeaderList = agent.filter(
-    ([name]) =>
+  // Names are compared as an upstream framework may read them (`X_Api_Key` is `x-api-key` there).
+  const out: HeaderList = agent.filter(([raw]) => {
+    const name = canonicalHeaderName(raw);
+    return (
       !HOP_BY_HOP.has(name) &&
       !named.has(name) &&
       !AGENT_CREDENTIALS.has(name) &&
       !FRAMING.has(name) &&
       !extra.has(name) &&
       !name.startsWith('x-actpass-') &&
-      // undici/node set their own; a forwarded accept-encoding would hand us bodies we do not decode
-      name !== 'accept-encoding',
-  );
+      name !== 'accept-encoding'
+    );
+  });
+  // The upstream answers unencoded where it can, so redaction reads plain bytes; whatever it encodes
+  // anyway is decoded before redaction, or refused.
+  out.push(['accept-encoding', 'identity']);
   if (injected) {
     out.push([injected.header, injected.template.replace(PROXY_SECRET_PLACEHOLDER, () => injected.secret)]);
   }

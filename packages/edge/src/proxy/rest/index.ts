@@ -1,12 +1,14 @@
 /**
- * The enforcing REST proxy (SPEC §13): `createRestProxy(config, options)` gives a `fetch` handler to
- * embed and `listen()` to serve it. Config is the parsed YAML/JSON document (see docs/proxy.md).
+ * The enforcing REST proxy: `createRestProxy(config, options)` gives a `fetch` handler to embed,
+ * `listen()` to serve it and `stats()` to read its counters. Config is the parsed YAML/JSON document
+ * (see docs/proxy.md).
  */
 import { GatewayLink, type GatewayLinkOptions } from '../gateway-link.js';
-import { fetchRest, listenRest, type RunningProxy } from './adapters.js';
+import { type FetchInfo, fetchRest, listenRest, type RunningProxy } from './adapters.js';
 import { parseRestProxyConfig, type RestProxyConfig } from './config.js';
 import { closeUpstream } from './forward.js';
 import { createRestHandler, type ProxyLogger, type RestHandler } from './handler.js';
+import type { RestProxyStats } from './stats.js';
 
 export interface RestProxyOptions {
   /** How to reach the gateway: `{proxyKey, baseUrl}` or `{proxyKey, fetch: gateway.fetch}`. */
@@ -15,10 +17,12 @@ export interface RestProxyOptions {
 }
 
 export interface RestProxy {
-  fetch(request: Request): Promise<Response>;
+  fetch(request: Request, info?: FetchInfo): Promise<Response>;
   listen(options?: { host?: string; port?: number }): Promise<RunningProxy>;
   handler: RestHandler;
   config: RestProxyConfig;
+  /** What the proxy has done since it started: forwarded, blocked, refused (by code), rate-limited… */
+  stats(): RestProxyStats;
   close(): Promise<void>;
 }
 
@@ -43,6 +47,7 @@ export function createRestProxy(rawConfig: unknown, options: RestProxyOptions): 
     fetch: fetchRest(handler),
     handler,
     config,
+    stats: () => handler.stats(),
     async listen(listenOptions = {}) {
       const running = await listenRest(
         handler,
@@ -65,6 +70,7 @@ export function createRestProxy(rawConfig: unknown, options: RestProxyOptions): 
   };
 }
 
-export type { RunningProxy } from './adapters.js';
+export type { FetchInfo, RunningProxy } from './adapters.js';
 export { ProxyConfigError, parseRestProxyConfig, type RestProxyConfig } from './config.js';
 export type { ProxyLogger } from './handler.js';
+export type { RestProxyStats } from './stats.js';

@@ -102,22 +102,28 @@ describe('REST proxy', () => {
     expect(rig.upstream.seen).toHaveLength(1);
   });
 
-  it('answers 401 without a key and 403 for an unknown key, forwarding nothing', async () => {
+  it('answers 401 without a key and for an unknown key, forwarding nothing', async () => {
     rig = await startRig();
     const none = await call('/payments/charges/ch_1/refunds', { ...refund(100), key: null });
     expect(none.status).toBe(401);
     expect(none.json).toMatchObject({ blocked: true, error: { code: 'auth.missing_key' } });
+    // The key is checked before routing, so an unknown one is a 401 too (it used to be a 403 decision).
     const unknown = await call('/payments/charges/ch_1/refunds', { ...refund(100), key: 'ak_not_a_key_123' });
-    expect(unknown.status).toBe(403);
-    expect(unknown.json).toMatchObject({ blocked: true, decision: { decision: 'deny', source: 'client' } });
+    expect(unknown.status).toBe(401);
+    expect(unknown.json).toMatchObject({ blocked: true, error: { code: 'auth.invalid_key' } });
     expect(rig.upstream.seen).toHaveLength(0);
   });
 
-  it('answers 503 blocked when the gateway cannot be reached', async () => {
-    const unreachable: typeof fetch = async () => {
+  it('answers 503 blocked when the gateway cannot be reached for the decision', async () => {
+    let gateway: typeof fetch = async () => new Response(null, { status: 500 });
+    // The key check gets through; the preflight finds the gateway gone.
+    const unreachable: typeof fetch = async (input, init) => {
+      if (String(input instanceof Request ? input.url : input).endsWith('/whoami'))
+        return gateway(input, init);
       throw new TypeError('fetch failed: connect ECONNREFUSED');
     };
     rig = await startRig({ gatewayFetch: unreachable });
+    gateway = rig.gateway.fetch as typeof fetch;
     const res = await call('/payments/charges/ch_1/refunds', refund(100));
     expect(res.status).toBe(503);
     expect(res.json).toMatchObject({
@@ -149,10 +155,11 @@ describe('REST proxy', () => {
         headers: { authorization: `Bearer ${KEYS.agent}` },
       }),
     );
+    // A served gateway that is down cannot check the key either: 503 before any routing.
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({
       blocked: true,
-      decision: { reason_code: 'client.unreachable' },
+      error: { code: 'proxy.gateway_unavailable' },
     });
     expect(rig.upstream.seen).toHaveLength(0);
     await down.close();
@@ -174,7 +181,9 @@ describe('REST proxy', () => {
         'keep-alive: timeout=5',
         'x-private: hop',
         'x-forwarded-for: 10.0.0.1',
-        'x-actpass-goal: resolve_refund_request',
+        'x_forwarded_for: 10.0.0.2',
+        'x_api_key: agent-own-key-underscored',
+        'accept-encoding: gzip, br',
         'x-trace: kept',
         'connection: close, x-private',
       ].join('\n'),
@@ -189,10 +198,12 @@ describe('REST proxy', () => {
       'keep-alive',
       'x-private',
       'x-forwarded-for',
-      'x-actpass-goal',
+      'x_forwarded_for',
+      'x_api_key',
     ]) {
       expect(seen[name], name).toBeUndefined();
     }
+    expect(seen['accept-encoding']).toBe('identity');
     expect(seen['x-trace']).toBe('kept');
     expect(seen.authorization).toBe(`Bearer ${SECRET}`);
     expect(res.head).toMatch(/^x-upstream: yes$/im);
