@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { APPROVAL_ID_PREFIX, APPROVAL_TTL_MS, ID_RANDOM_BYTES } from '../constants.js';
 import { base64urlEncode } from '../crypto/index.js';
-import type { LedgerStore } from '../ledger/index.js';
+import type { AppendInput, LedgerStore } from '../ledger/index.js';
 import { KeyedQueue } from '../ledger/queue.js';
 import type { PassportClaims } from '../passport/index.js';
 import type { RiskTier } from '../policy/index.js';
@@ -116,12 +116,11 @@ export class ApprovalService {
   }
 
   /**
-   * A decision takes effect only together with its ledger event: the event is appended first and the
-   * request moves only once it is durable, so a failed append leaves it pending and nobody can act on
-   * an unrecorded approval. Decisions on one request are serialized here, so in one process exactly
-   * one of two racing approvers records an event; across processes sharing a database the
-   * compare-and-set still lets only one decision take effect (the loser gets 409, though its event
-   * was recorded as an attempt).
+   * A decision takes effect only together with its ledger event, and only the winner's event is ever
+   * written. Where the store can (PostgreSQL, several processes), the event and the compare-and-set
+   * commit in one transaction, so a losing approver leaves no verdict in the chain. Otherwise (one
+   * process owns the stores) decisions on one request are serialized here: the event is appended first
+   * and the request moves only once it is durable, so a failed append leaves it pending.
    */
   decide(
     viewer: ApprovalViewer,
@@ -132,7 +131,7 @@ export class ApprovalService {
     return this.#deciding.run(JSON.stringify([viewer.tenantId, id]), async () => {
       const current = await this.get(viewer, id);
       if (current.status !== 'pending') throw conflict(id, current.status);
-      await this.ledger.append(viewer.tenantId, {
+      const event = {
         type: verdict === 'approved' ? 'approval.approved' : 'approval.denied',
         data: {
           approval_request_id: id,
@@ -140,19 +139,42 @@ export class ApprovalService {
           decided_by: viewer.keyId,
           note: note ?? null,
         },
-      });
-      const decided = await this.store.transition(viewer.tenantId, id, 'pending', {
+      };
+      const patch = {
         status: verdict,
         decided_by: viewer.keyId,
         decided_at: new Date(this.nowMs()).toISOString(),
         ...(note !== undefined ? { note } : {}),
-      });
+      };
+      const decided = await this.#settle(viewer.tenantId, id, patch, event);
       if (!decided) {
         const now = await this.#current(viewer.tenantId, id);
         throw conflict(id, now?.status ?? 'expired');
       }
       return decided;
     });
+  }
+
+  /** pending → verdict with its event: in one transaction where the store can, else event first. */
+  async #settle(
+    tenantId: string,
+    id: string,
+    patch: Partial<ApprovalRecord> & { status: ApprovalStatus },
+    event: AppendInput,
+  ): Promise<ApprovalRecord | undefined> {
+    if (this.store.transitionRecorded) {
+      const together = await this.store.transitionRecorded(
+        tenantId,
+        id,
+        'pending',
+        patch,
+        this.ledger,
+        event,
+      );
+      if (together !== null) return together;
+    }
+    await this.ledger.append(tenantId, event);
+    return this.store.transition(tenantId, id, 'pending', patch);
   }
 
   /** What a preflight re-run with this approval id and action hash finds. */

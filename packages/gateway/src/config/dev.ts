@@ -7,10 +7,11 @@
  * production); they are printed by the CLI and kept in `<dir>/dev-keys.json` (mode 0600).
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { VAULT_KEY_ENV } from '../constants.js';
 import { createGateway, type Gateway } from '../index.js';
 import { Keyset } from '../passport/index.js';
+import { readOrCreateOnce } from '../store/create-once.js';
 import { createFileStores, GATEWAY_STORE_NAMES, stateFiles } from '../store/index.js';
 import type { GatewayStores } from '../store/types.js';
 import type { GatewayConfig } from './types.js';
@@ -64,10 +65,7 @@ export function createDevGateway(options: DevGatewayOptions = {}): DevGateway {
   const tenants = files ? loadOrCreate(files.devKeys, () => newKeys(tenantIds)) : newKeys(tenantIds);
   const keyset = files
     ? Keyset.fromJSON(
-        readFileSync(
-          ensureFile(files.keyset, () => JSON.stringify(Keyset.generate().toJSON())),
-          'utf8',
-        ),
+        readOrCreateOnce(files.keyset, () => JSON.stringify(Keyset.generate().toJSON()), SECRET_FILE_MODE),
       )
     : Keyset.generate();
   const vault = resolveVaultKey(env, files?.vaultKey);
@@ -148,27 +146,16 @@ function resolveVaultKey(
   const generate = () => randomBytes(32).toString('base64');
   if (!file) return { key: generate(), source: 'generated' };
   const existed = existsSync(file);
-  const key = readFileSync(ensureFile(file, generate), 'utf8').trim();
+  const key = readOrCreateOnce(file, generate, SECRET_FILE_MODE).trim();
   return { key, source: existed ? 'file' : 'generated', file };
 }
 
+/**
+ * Processes sharing a --dir (several gateways on one database) may start together: each file is
+ * created whole or not at all, and all of them read the one that won (store/create-once.ts).
+ */
 function loadOrCreate<T>(file: string, create: () => T): T {
   return JSON.parse(
-    readFileSync(
-      ensureFile(file, () => `${JSON.stringify(create(), null, 2)}\n`),
-      'utf8',
-    ),
+    readOrCreateOnce(file, () => `${JSON.stringify(create(), null, 2)}\n`, SECRET_FILE_MODE),
   ) as T;
-}
-
-/** Creates `file` with `content()` unless it exists (exclusive create, owner-only), then returns the path. */
-function ensureFile(file: string, content: () => string): string {
-  if (!existsSync(file)) {
-    try {
-      writeFileSync(file, content(), { flag: 'wx', mode: SECRET_FILE_MODE });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-  }
-  return file;
 }

@@ -253,6 +253,8 @@ async function answer(
         ? { via_proxy_key_id: call.principal.viaProxyKeyId }
         : {}),
       idempotency_key_sha256: call.idempotencyKey === null ? null : sha256Hex(call.idempotencyKey),
+      // The time the client is told; a store stamping events with its own clock may give `at` another.
+      decided_at: decidedAt,
     },
   });
 

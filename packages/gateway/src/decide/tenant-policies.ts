@@ -3,7 +3,7 @@
  * compiled form is cached by hash, so a policy replaced by another process is picked up on the next
  * read without recompiling on every request).
  */
-import type { LedgerStore } from '../ledger/index.js';
+import type { AppendInput, LedgerStore } from '../ledger/index.js';
 import { type CompiledPolicy, compilePolicy, type JsonObject, policyHash } from '../policy/index.js';
 import { InvalidInputError } from '../store/errors.js';
 import type { PolicyDocument, PolicyStore } from '../store/types.js';
@@ -47,28 +47,49 @@ export class TenantPolicies {
     if (!seeding) {
       seeding = (async () => {
         const existing = await this.store.get(tenantId);
-        return existing ? this.#inForce(existing) : this.replace(tenantId, raw);
+        if (existing) return this.#inForce(existing);
+        return (await this.#seedOnce(tenantId, raw)) ?? this.replace(tenantId, raw);
       })().finally(() => this.#seeding.delete(tenantId));
       this.#seeding.set(tenantId, seeding);
     }
     return seeding;
   }
 
+  /**
+   * Where the store can, the starter policy is stored only if the tenant still has none, in the same
+   * transaction as its event: processes starting together write it (and its `policy.updated`) once,
+   * and never over a policy an admin put meanwhile. Undefined when the store cannot.
+   */
+  async #seedOnce(tenantId: string, raw: unknown): Promise<PolicyInForce | undefined> {
+    if (!this.store.createRecorded) return undefined;
+    const { compiled, document, event } = this.#change(raw);
+    const kept = await this.store.createRecorded(tenantId, document, this.ledger, event);
+    if (kept === null) return undefined;
+    if (kept.hash === document.hash) this.#compiledByHash.set(document.hash, compiled);
+    return this.#inForce(kept);
+  }
+
   /** Validates the whole policy (every problem reported), records the change, then puts it in force. */
   async replace(tenantId: string, raw: unknown): Promise<PolicyInForce> {
+    const { compiled, document, event } = this.#change(raw);
+    await this.ledger.append(tenantId, event);
+    await this.store.put(tenantId, document);
+    this.#compiledByHash.set(document.hash, compiled);
+    return { compiled, document, ref: refOf(compiled, document.hash) };
+  }
+
+  #change(raw: unknown): { compiled: CompiledPolicy; document: PolicyDocument; event: AppendInput } {
     const compiled = compileOrThrow(raw);
     const document: PolicyDocument = {
       policy: compiled.source as unknown as JsonObject,
       hash: policyHash(compiled),
       updated_at: new Date(this.nowMs()).toISOString(),
     };
-    await this.ledger.append(tenantId, {
+    const event = {
       type: 'policy.updated',
       data: { policy_id: compiled.id, version: compiled.version, hash: document.hash },
-    });
-    await this.store.put(tenantId, document);
-    this.#compiledByHash.set(document.hash, compiled);
-    return { compiled, document, ref: refOf(compiled, document.hash) };
+    };
+    return { compiled, document, event };
   }
 
   #inForce(document: PolicyDocument): PolicyInForce {

@@ -2258,11 +2258,49 @@ export const contract = {
           "health"
         ],
         "summary": "Liveness",
-        "description": "Answers 200 once the gateway and its stores are ready to serve, 503 while they are not. Public and without side effects, for load balancers and probes.",
+        "description": "Answers 200 while the gateway process serves HTTP, whatever the state of its stores. Use it for a liveness probe (restart the process when it stops answering); use /readyz to decide whether to send it traffic. Public and without side effects.",
         "security": [],
         "responses": {
           "200": {
-            "description": "The gateway is up.",
+            "description": "The gateway process is up.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Health"
+                },
+                "examples": {
+                  "ok": {
+                    "value": {
+                      "status": "ok"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/readyz": {
+      "get": {
+        "operationId": "readiness",
+        "tags": [
+          "health"
+        ],
+        "summary": "Readiness",
+        "description": "Answers 200 when the gateway can decide right now (its stores answer a read, e.g. its PostgreSQL database is reachable), 503 while it cannot. Use it for a load balancer's health check or a readiness probe, so traffic goes only to gateways that can decide. Public and without side effects.",
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "The gateway and its stores are ready to decide.",
             "headers": {
               "x-request-id": {
                 "$ref": "#/components/headers/XRequestId"

@@ -103,7 +103,7 @@ async function dispatch(
     );
   }
   const { route, params } = match;
-  await services.ready();
+  if (route.spec.liveness !== true) await services.ready();
 
   const principal =
     route.spec.roles === null

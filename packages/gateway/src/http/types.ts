@@ -50,6 +50,8 @@ export interface OperationSpec {
   roles: readonly Role[] | null;
   /** Skip contract validation of the body because the operation validates it more thoroughly itself. */
   validatesOwnBody?: boolean;
+  /** Answers without waiting for start-up (policy seeding), which needs the stores: liveness only. */
+  liveness?: boolean;
   /** Writes nothing anywhere (a what-if): an Idempotency-Key is accepted but no response is stored. */
   pure?: boolean;
   /**

@@ -29,6 +29,11 @@ import type { KeyOwner, LedgerKeyWitness } from './witness.js';
 export { type KeyOwner, LedgerKeyWitness } from './witness.js';
 
 const CONFLICT = 'request.idempotency_conflict';
+/**
+ * A claim's time comes from its process's clock and a decision's `at` from the ledger's: look this
+ * much earlier than the claim so clocks that disagree a little cannot hide the decision.
+ */
+const CLOCK_SKEW_MS = 5 * 60 * 1000;
 
 export interface IdempotentOutcome {
   response: StoredResponse;
@@ -98,6 +103,13 @@ export class IdempotencyGuard {
       const now = this.nowMs();
       const begun = await this.store.begin(scope, key, fingerprint, now, now + this.ttlMs);
       if (!begun.started) return replayStored(begun.record, fingerprint);
+      if (begun.recovered && owner && this.witness) {
+        // An abandoned claim: its request may have been decided before its process died. If so, the
+        // claim is kept (never released) and the caller is told which event decided it.
+        const since = begun.recovered.claimedAtMs - CLOCK_SKEW_MS;
+        const earlier = await this.witness.decidedSince(owner, key, since);
+        if (earlier !== undefined) throw decidedBeforeCrash(earlier);
+      }
       if (remember && askLedger && owner && this.witness) {
         const earlier = await this.witness.decided(owner, key).catch(async (error: unknown) => {
           await this.store.release(scope, key).catch(() => undefined);
@@ -149,6 +161,14 @@ function replayStored(record: IdempotencyRecord, fingerprint: string): Idempoten
   throw new StateConflictError(
     CONFLICT,
     'A request with this Idempotency-Key is still in progress; retry it shortly with the same key.',
+  );
+}
+
+function decidedBeforeCrash(eventId: string): StateConflictError {
+  return new StateConflictError(
+    CONFLICT,
+    `This Idempotency-Key was already decided (evidence event ${eventId}) by a request that did not ` +
+      'finish answering; read that event from the evidence API, or use a new key to decide again.',
   );
 }
 

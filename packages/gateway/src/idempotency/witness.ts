@@ -12,6 +12,8 @@
 import { createHash } from 'node:crypto';
 import type { LedgerStore } from '../ledger/index.js';
 
+const WITNESS_PAGE = 1000;
+
 export interface KeyOwner {
   tenantId: string;
   /** The API key that sent the request (the idempotency scope). */
@@ -32,6 +34,30 @@ export class LedgerKeyWitness {
     const index = await this.#index(owner.tenantId);
     if (index.size === 0) return undefined;
     return index.get(indexKey(owner.keyId, createHash('sha256').update(key, 'utf8').digest('hex')));
+  }
+
+  /**
+   * The same question asked of the ledger as it is now, for decisions at or after `sinceMs`: used when
+   * a claim abandoned by another process is taken over, whose decision (if any) was appended by that
+   * process and so is in no index built here. Rare (only after a crash), so it reads instead of caching.
+   */
+  async decidedSince(owner: KeyOwner, key: string, sinceMs: number): Promise<string | undefined> {
+    const keySha256 = createHash('sha256').update(key, 'utf8').digest('hex');
+    let afterSeq = 0;
+    for (;;) {
+      const page = await this.ledger.list(owner.tenantId, {
+        afterSeq,
+        limit: WITNESS_PAGE,
+        filter: { type: 'decision', sinceMs },
+      });
+      for (const event of page) {
+        const data = event.data as { idempotency_key_sha256?: unknown; key_id?: unknown };
+        if (data.idempotency_key_sha256 === keySha256 && data.key_id === owner.keyId) return event.id;
+      }
+      const last = page.at(-1);
+      if (!last || page.length < WITNESS_PAGE) return undefined;
+      afterSeq = last.seq;
+    }
   }
 
   #index(tenantId: string): Promise<Map<string, string>> {

@@ -32,15 +32,22 @@ export function writingAs<T>(writer: EventWriter, task: () => T): T {
 }
 
 /**
- * The same store, except that `append` stamps `data.written_by`; everything else (list, close, repair,
+ * The same store, except that `append` stamps `data.written_by`, and so does `appendWithin` (a store's
+ * append inside another store's transaction, where it has one); everything else (list, close, repair,
  * …) is the store's own.
  */
 export function stampingWriter<S extends LedgerStore>(store: S): S {
   const append = (tenantId: string, input: AppendInput): Promise<LedgerEvent> =>
     store.append(tenantId, stamped(input));
+  const within = store as S & {
+    appendWithin?: (scope: unknown, tenantId: string, input: AppendInput) => unknown;
+  };
+  const appendWithin = (scope: unknown, tenantId: string, input: AppendInput): unknown =>
+    within.appendWithin?.(scope, tenantId, stamped(input));
   return new Proxy(store, {
     get(target, property) {
       if (property === 'append') return append;
+      if (property === 'appendWithin' && typeof within.appendWithin === 'function') return appendWithin;
       const value = Reflect.get(target, property, target);
       return typeof value === 'function' ? value.bind(target) : value;
     },

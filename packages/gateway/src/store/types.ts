@@ -7,7 +7,7 @@
  * The ledger, passport (jti) and vault stores are defined by their concept folders and only gathered
  * here; approvals, idempotency, tools and policies are the gateway's own.
  */
-import type { LedgerStore } from '../ledger/index.js';
+import type { AppendInput, LedgerStore } from '../ledger/index.js';
 import type { JtiClaimStore, PassportClaims } from '../passport/index.js';
 import type { JsonObject, RiskTier } from '../policy/index.js';
 import type { VaultStore } from '../vault/index.js';
@@ -66,6 +66,19 @@ export interface ApprovalStore {
     expected: ApprovalStatus,
     patch: Partial<ApprovalRecord> & { status: ApprovalStatus },
   ): Promise<ApprovalRecord | undefined>;
+  /**
+   * Optional: `transition` and the ledger event recording it in one transaction, so a compare-and-set
+   * that loses leaves no event (stores sharing a database with the ledger, where several processes
+   * race). Null when this store cannot share a transaction with `ledger`.
+   */
+  transitionRecorded?(
+    tenantId: string,
+    id: string,
+    expected: ApprovalStatus,
+    patch: Partial<ApprovalRecord> & { status: ApprovalStatus },
+    ledger: LedgerStore,
+    event: AppendInput,
+  ): Promise<ApprovalRecord | undefined | null>;
 }
 
 /** A response as it is replayed for a repeated Idempotency-Key. */
@@ -91,7 +104,17 @@ export interface IdempotencyRecord {
   expires_at_ms: number;
 }
 
-export type IdempotencyBegin = { started: true } | { started: false; record: IdempotencyRecord };
+export type IdempotencyBegin =
+  | {
+      started: true;
+      /**
+       * Set when this call took over a claim whose request never answered (its process died, its lease
+       * ran out): that request may have been decided before it died, so the caller asks the ledger.
+       * `claimedAtMs` is when the abandoned claim was made.
+       */
+      recovered?: { claimedAtMs: number };
+    }
+  | { started: false; record: IdempotencyRecord };
 
 export interface IdempotencyStore {
   /** Insert-if-absent (an expired record counts as absent): exactly one caller per key gets `started`. */
@@ -151,6 +174,17 @@ export interface PolicyDocument {
 export interface PolicyStore {
   get(tenantId: string): Promise<PolicyDocument | undefined>;
   put(tenantId: string, document: PolicyDocument): Promise<void>;
+  /**
+   * Optional: stores `document` only if the tenant has no policy, together with `event` in one
+   * transaction, and resolves the policy in force afterwards (this one, or the one already there).
+   * Null when this store cannot share a transaction with `ledger`.
+   */
+  createRecorded?(
+    tenantId: string,
+    document: PolicyDocument,
+    ledger: LedgerStore,
+    event: AppendInput,
+  ): Promise<PolicyDocument | null>;
 }
 
 /** Everything the gateway persists. Pick memory or file per concept, or bring your own peer. */

@@ -449,9 +449,29 @@ export interface paths {
         };
         /**
          * Liveness
-         * @description Answers 200 once the gateway and its stores are ready to serve, 503 while they are not. Public and without side effects, for load balancers and probes.
+         * @description Answers 200 while the gateway process serves HTTP, whatever the state of its stores. Use it for a liveness probe (restart the process when it stops answering); use /readyz to decide whether to send it traffic. Public and without side effects.
          */
         get: operations["health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readiness
+         * @description Answers 200 when the gateway can decide right now (its stores answer a read, e.g. its PostgreSQL database is reachable), 503 while it cannot. Use it for a load balancer's health check or a readiness probe, so traffic goes only to gateways that can decide. Public and without side effects.
+         */
+        get: operations["readiness"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1880,7 +1900,29 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The gateway is up. */
+            /** @description The gateway process is up. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    readiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The gateway and its stores are ready to decide. */
             200: {
                 headers: {
                     "x-request-id": components["headers"]["XRequestId"];

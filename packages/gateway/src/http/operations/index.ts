@@ -10,18 +10,12 @@ import {
 } from './admin.js';
 import { approveApproval, denyApproval, getApproval, listApprovals } from './approvals.js';
 import { exportEvidenceOperation, listEvidence, recordEvidence, verifyEvidence } from './evidence.js';
+import { health, readiness } from './health.js';
 import { issuePassportOperation, revokePassportOperation, verifyPassportOperation } from './passports.js';
 import { preflight } from './preflight.js';
 import { rolloutReportOperation } from './rollout-report.js';
 import { simulatePolicyOperation } from './simulate-policy.js';
 import { whoami } from './whoami.js';
-
-const health: OperationSpec = {
-  roles: null,
-  async run() {
-    return { status: 200, body: { status: 'ok' } };
-  },
-};
 
 const jwks: OperationSpec = {
   roles: null,
@@ -56,4 +50,5 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
   simulatePolicy: simulatePolicyOperation,
   getJwks: jwks,
   health,
+  readiness,
 };

@@ -5,9 +5,11 @@
  */
 
 import { RACE_RETRY_ATTEMPTS } from '../../constants.js';
+import type { AppendInput, LedgerStore } from '../../ledger/index.js';
 import { StoreUnavailableError } from '../errors.js';
 import type { ApprovalListOptions, ApprovalRecord, ApprovalStatus, ApprovalStore } from '../types.js';
 import type { Pool } from './pool.js';
+import { withRecordedChange } from './shared-transaction.js';
 
 interface Row {
   status: ApprovalStatus;
@@ -64,6 +66,40 @@ export class PostgresApprovalStore implements ApprovalStore {
     }
     throw new StoreUnavailableError('approvals', {
       cause: new Error(`approval ${id}: compare-and-set kept losing to concurrent writers`),
+    });
+  }
+
+  /**
+   * The compare-and-set and the ledger event recording it, in one transaction: the row is locked, its
+   * status checked, the event appended and the row updated, then COMMIT. A loser (the row had moved
+   * on) writes nothing, so the chain holds exactly one verdict per request however many processes
+   * race. Null when `ledger` is not the PostgreSQL ledger on this store's database (the caller then
+   * falls back to event-then-transition).
+   */
+  async transitionRecorded(
+    tenantId: string,
+    id: string,
+    expected: ApprovalStatus,
+    patch: Partial<ApprovalRecord> & { status: ApprovalStatus },
+    ledger: LedgerStore,
+    event: AppendInput,
+  ): Promise<ApprovalRecord | undefined | null> {
+    return withRecordedChange(this.pool, ledger, tenantId, async (client, append) => {
+      const { rows } = await client.query<Row>(
+        'SELECT status, version, record FROM actpass_approvals WHERE tenant_id = $1 AND id = $2 FOR UPDATE',
+        [tenantId, id],
+      );
+      const current = rows[0];
+      if (!current || current.status !== expected) return undefined;
+      const before = JSON.parse(current.record) as ApprovalRecord;
+      const next: ApprovalRecord = { ...before, ...patch, id: before.id, tenant_id: before.tenant_id };
+      await append(event);
+      await client.query(
+        `UPDATE actpass_approvals SET status = $3, record = $4, version = version + 1
+         WHERE tenant_id = $1 AND id = $2`,
+        [tenantId, id, next.status, JSON.stringify(next)],
+      );
+      return JSON.parse(JSON.stringify(next)) as ApprovalRecord;
     });
   }
 

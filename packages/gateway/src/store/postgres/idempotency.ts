@@ -9,8 +9,14 @@
  * changes, and WAL order makes that safe. A `begin` commits before its request's ledger transaction,
  * so once the (synchronous) ledger commit is durable, the earlier claim is too: a decision never
  * outlives its key's claim. A `complete` lost to a database crash leaves the claim without an answer,
- * which a retry sees as "still in progress" (409) until the record expires: the key is never decided a
- * second time, as when the gateway itself dies between the ledger commit and the answer's UPDATE.
+ * which a retry sees as "still in progress" (409): the key is never decided a second time, as when the
+ * gateway itself dies between the ledger commit and the answer's UPDATE.
+ *
+ * Crash leftovers: a claim carries a lease (`lease_until_ms`, a minute by default). A claim with no
+ * answer whose lease has run out (its process died, or lost the database, mid-request) is taken over by
+ * the next request with the same key and body, reported as `recovered`: the guard then asks the ledger
+ * whether that key was decided after all before running it, so a retry is answered within a minute
+ * instead of refused for the record's whole day, and still never decided twice.
  */
 
 import {
@@ -22,6 +28,7 @@ import {
 import { StoreUnavailableError } from '../errors.js';
 import type { IdempotencyBegin, IdempotencyStore, StoredResponse } from '../types.js';
 import type { Pool } from './pool.js';
+import { DEFAULT_POSTGRES_SETTINGS } from './settings.js';
 
 /**
  * A one-row FROM item that turns off `synchronous_commit` for the statement's own (implicit)
@@ -34,6 +41,7 @@ interface Row {
   fingerprint: string;
   response: string | null;
   expires_at_ms: string;
+  lease_until_ms: string | null;
 }
 
 interface Completion {
@@ -60,8 +68,14 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
   #claiming: Promise<void> | undefined;
   #completions: Completion[] = [];
   #completing: Promise<void> | undefined;
+  readonly #leaseMs: number;
 
-  constructor(private readonly pool: Pool) {}
+  constructor(
+    private readonly pool: Pool,
+    options: { leaseMs?: number } = {},
+  ) {
+    this.#leaseMs = options.leaseMs ?? DEFAULT_POSTGRES_SETTINGS.idempotencyLeaseMs;
+  }
 
   /**
    * Group claim: `begin`s that arrive while one claiming INSERT is running go together in the next one
@@ -96,12 +110,14 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
       let won: Set<string>;
       try {
         const { rows } = await this.pool.query<{ scope: string; key: string }>(
-          `INSERT INTO actpass_idempotency (scope, key, fingerprint, response, expires_at_ms)
-           SELECT v.scope, v.key, v.fingerprint, NULL, v.expires_at_ms
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS v(scope, key, fingerprint, expires_at_ms),
+          `INSERT INTO actpass_idempotency (scope, key, fingerprint, response, expires_at_ms, lease_until_ms)
+           SELECT v.scope, v.key, v.fingerprint, NULL, v.expires_at_ms, v.lease_until_ms
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $6::bigint[])
+             AS v(scope, key, fingerprint, expires_at_ms, lease_until_ms),
              ${ASYNC_COMMIT}
            ON CONFLICT (scope, key) DO UPDATE
-             SET fingerprint = excluded.fingerprint, response = NULL, expires_at_ms = excluded.expires_at_ms
+             SET fingerprint = excluded.fingerprint, response = NULL, expires_at_ms = excluded.expires_at_ms,
+               lease_until_ms = excluded.lease_until_ms
              WHERE actpass_idempotency.expires_at_ms <= $5
            RETURNING scope, key`,
           [
@@ -111,6 +127,7 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
             distinct.map((claim) => claim.expiresAtMs),
             // Expiry is judged by the latest clock in the batch: a record expired for one is expired now.
             Math.max(...distinct.map((claim) => claim.nowMs)),
+            distinct.map((claim) => claim.nowMs + this.#leaseMs),
           ],
         );
         won = new Set(rows.map(claimId));
@@ -128,31 +145,46 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
   }
 
   async #beginAlone({ scope, key, fingerprint, nowMs, expiresAtMs }: Claim): Promise<IdempotencyBegin> {
+    const leaseUntil = nowMs + this.#leaseMs;
     // The loop only repeats when the record vanished (released) between the two statements.
     for (let attempt = 0; attempt < RACE_RETRY_ATTEMPTS; attempt++) {
       const taken = await this.pool.query(
-        `INSERT INTO actpass_idempotency (scope, key, fingerprint, response, expires_at_ms)
-         SELECT $1::text, $2::text, $3::text, NULL, $5::bigint FROM ${ASYNC_COMMIT}
+        `INSERT INTO actpass_idempotency (scope, key, fingerprint, response, expires_at_ms, lease_until_ms)
+         SELECT $1::text, $2::text, $3::text, NULL, $5::bigint, $6::bigint FROM ${ASYNC_COMMIT}
          ON CONFLICT (scope, key) DO UPDATE
-           SET fingerprint = excluded.fingerprint, response = NULL, expires_at_ms = excluded.expires_at_ms
+           SET fingerprint = excluded.fingerprint, response = NULL, expires_at_ms = excluded.expires_at_ms,
+             lease_until_ms = excluded.lease_until_ms
            WHERE actpass_idempotency.expires_at_ms <= $4`,
-        [scope, key, fingerprint, nowMs, expiresAtMs],
+        [scope, key, fingerprint, nowMs, expiresAtMs, leaseUntil],
       );
       if (taken.rowCount === 1) return { started: true };
       const { rows } = await this.pool.query<Row>(
-        'SELECT fingerprint, response, expires_at_ms FROM actpass_idempotency WHERE scope = $1 AND key = $2',
+        `SELECT fingerprint, response, expires_at_ms, lease_until_ms FROM actpass_idempotency
+         WHERE scope = $1 AND key = $2`,
         [scope, key],
       );
       const row = rows[0];
       if (!row) continue;
       const record = { fingerprint: row.fingerprint, expires_at_ms: Number(row.expires_at_ms) };
-      return {
-        started: false,
-        record:
-          row.response === null
-            ? record
-            : { ...record, response: JSON.parse(row.response) as StoredResponse },
-      };
+      if (row.response !== null) {
+        return {
+          started: false,
+          record: { ...record, response: JSON.parse(row.response) as StoredResponse },
+        };
+      }
+      const staleSince = row.lease_until_ms === null ? undefined : Number(row.lease_until_ms);
+      if (row.fingerprint === fingerprint && staleSince !== undefined && staleSince <= nowMs) {
+        // Compare-and-set on the old lease: of several retries reaching several processes, one takes it.
+        const takeover = await this.pool.query(
+          `UPDATE actpass_idempotency SET expires_at_ms = $3, lease_until_ms = $4
+           WHERE scope = $1 AND key = $2 AND response IS NULL AND lease_until_ms = $5`,
+          [scope, key, expiresAtMs, leaseUntil, staleSince],
+        );
+        if (takeover.rowCount === 1)
+          return { started: true, recovered: { claimedAtMs: staleSince - this.#leaseMs } };
+        continue;
+      }
+      return { started: false, record };
     }
     throw new StoreUnavailableError('idempotency', {
       cause: new Error(`idempotency key ${key}: kept losing races with concurrent releases`),
@@ -202,7 +234,8 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
   /**
    * The answer goes into the next group-committed UPDATE and nobody waits for it: used only for an
    * answer whose ledger event records the key. If the gateway or the database dies first, the claim
-   * stays "in progress" and a retry is a 409 until it expires; it is never decided again.
+   * stays "in progress" until its lease runs out; the retry that then takes it over finds the decision
+   * in the ledger and is refused with a 409 naming it, so the key is never decided again.
    */
   remember(scope: string, key: string, response: StoredResponse): Promise<void> {
     return this.complete(scope, key, response);

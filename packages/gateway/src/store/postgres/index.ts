@@ -14,6 +14,8 @@ import { PostgresLedgerStore } from './ledger.js';
 import { migrate } from './migrations.js';
 import { PostgresPolicyStore } from './policies.js';
 import { openPool, type Pool, type PostgresPool, pgPool, watchPool } from './pool.js';
+import { type PostgresSettings, resolvePostgresSettings } from './settings.js';
+import { type StartupRetry, waitForDatabase } from './startup.js';
 import { PostgresToolStore } from './tools.js';
 import { PostgresVaultStore } from './vault.js';
 
@@ -23,9 +25,17 @@ export { PostgresIdempotencyStore } from './idempotency.js';
 export { PostgresJtiClaimStore } from './jti.js';
 export { loadOrCreateKeyset, saveKeyset } from './keyset.js';
 export { PostgresLedgerStore } from './ledger.js';
-export { MIGRATIONS, type Migration, migrate } from './migrations.js';
+export { MIGRATIONS, type MigrateOptions, type Migration, migrate } from './migrations.js';
 export { PostgresPolicyStore } from './policies.js';
 export { openPool, type Pool, type PostgresPool, withTransaction } from './pool.js';
+export {
+  DEFAULT_POSTGRES_SETTINGS,
+  POSTGRES_SETTINGS_ENV,
+  POSTGRES_SETTINGS_FLAGS,
+  type PostgresSettings,
+  resolvePostgresSettings,
+} from './settings.js';
+export { type StartupRetry, waitForDatabase } from './startup.js';
 export { PostgresToolStore } from './tools.js';
 export { PostgresVaultStore } from './vault.js';
 
@@ -38,6 +48,15 @@ export interface PostgresStoreOptions {
   migrate?: boolean;
   /** Clock and event ids for the ledger (tests). */
   ledger?: LedgerStoreOptions;
+  /**
+   * Pool size, timeouts, start-up deadline, idempotency lease: the defaults, then `ACTPASS_PG_*` from
+   * `env`, then these (settings.ts).
+   */
+  settings?: Partial<PostgresSettings>;
+  /** Where `ACTPASS_PG_*` are read from; defaults to `process.env`. */
+  env?: Record<string, string | undefined>;
+  /** Told of each failed try to reach the database at start-up, before the next one (e.g. to log it). */
+  onStartupRetry?: (retry: StartupRetry) => void;
 }
 
 export interface PostgresStores extends GatewayStores {
@@ -51,20 +70,26 @@ export async function createPostgresStores(
   options: string | PostgresStoreOptions = {},
 ): Promise<PostgresStores> {
   const settings = typeof options === 'string' ? { connectionString: options } : options;
+  const env = settings.env ?? process.env;
+  const tuning = resolvePostgresSettings(settings.settings, env);
   const ownsPool = settings.pool === undefined;
   let pool: Pool;
   if (settings.pool) {
     pool = pgPool(settings.pool);
     watchPool(pool);
   } else {
-    const connectionString = settings.connectionString ?? process.env[DATABASE_URL_ENV];
+    const connectionString = settings.connectionString ?? env[DATABASE_URL_ENV];
     if (!connectionString) {
       throw new TypeError(`PostgreSQL stores need a connection string: pass one or set ${DATABASE_URL_ENV}`);
     }
-    pool = await openPool(connectionString);
+    pool = await openPool(connectionString, {}, tuning);
   }
   try {
-    if (settings.migrate !== false) await migrate(pool);
+    // One start-up deadline covers both waits: for the database to come up, then for a migration.
+    const started = Date.now();
+    await waitForDatabase(pool, tuning.startupTimeoutMs, settings.onStartupRetry);
+    const left = Math.max(1, tuning.startupTimeoutMs - (Date.now() - started));
+    if (settings.migrate !== false) await migrate(pool, undefined, { deadlineMs: left });
   } catch (error) {
     if (ownsPool) await pool.end().catch(() => undefined);
     throw error;
@@ -75,7 +100,7 @@ export async function createPostgresStores(
     jti: new PostgresJtiClaimStore(pool),
     vault: new PostgresVaultStore(pool),
     approvals: new PostgresApprovalStore(pool),
-    idempotency: new PostgresIdempotencyStore(pool),
+    idempotency: new PostgresIdempotencyStore(pool, { leaseMs: tuning.idempotencyLeaseMs }),
     tools: new PostgresToolStore(pool),
     policies: new PostgresPolicyStore(pool),
   };

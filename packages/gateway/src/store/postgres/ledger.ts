@@ -13,6 +13,9 @@
  *
  * The event is stored as the JSON text that is handed out, never as jsonb, so what is read back is
  * byte for byte what was hashed.
+ *
+ * Event time (`at`) comes from the database's clock, read under the tenant's lock, so it never goes
+ * backwards along a chain whichever process appends (each process's own clock would).
  */
 import {
   GENESIS_HASH,
@@ -43,7 +46,8 @@ interface PendingAppend {
 }
 
 export class PostgresLedgerStore implements LedgerStore {
-  readonly #clock: () => Date;
+  /** Injected by tests; otherwise events take the database's clock (see `#eventTime`). */
+  readonly #clock: (() => Date) | undefined;
   readonly #newId: () => string;
   /** Appends waiting for their tenant's next transaction; a tenant is present while one is running. */
   readonly #waiting = new Map<string, PendingAppend[]>();
@@ -52,7 +56,7 @@ export class PostgresLedgerStore implements LedgerStore {
     private readonly pool: Pool,
     options: LedgerStoreOptions = {},
   ) {
-    this.#clock = options.clock ?? (() => new Date());
+    this.#clock = options.clock;
     this.#newId = options.newId ?? newEventId;
   }
 
@@ -92,23 +96,62 @@ export class PostgresLedgerStore implements LedgerStore {
     this.#waiting.delete(tenantId);
   }
 
+  /**
+   * Appends `input` inside the caller's transaction on `client`, for a state change that must commit
+   * together with its event or not at all (an approval's verdict). The caller's COMMIT makes it
+   * durable; until then nobody may be told of it. `client` must be on this store's database.
+   */
+  async appendWithin(client: PoolClient, tenantId: string, input: AppendInput): Promise<LedgerEvent> {
+    checkAppendInput(input);
+    const [outcome] = await this.#write(client, tenantId, [{ input, resolve: () => {}, reject: () => {} }]);
+    if (!outcome) throw new Error('ledger append produced no event');
+    const [, result] = outcome;
+    if (!result.ok) throw result.error;
+    return result.event;
+  }
+
+  /** True when `pool` is the pool this store writes through (so a transaction on it can append here). */
+  writesThrough(pool: unknown): boolean {
+    return pool === this.pool;
+  }
+
   async #write(
     client: PoolClient,
     tenantId: string,
     batch: PendingAppend[],
   ): Promise<Array<[PendingAppend, { ok: true; event: LedgerEvent } | { ok: false; error: unknown }]>> {
     await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LEDGER_LOCK_NAMESPACE, tenantId]);
-    const { rows } = await client.query<{ seq: string; hash: string }>(
-      'SELECT seq, hash FROM actpass_ledger_events WHERE tenant_id = $1 ORDER BY seq DESC LIMIT 1',
+    // The head and the database's clock, read under the lock: every event of a chain gets its time
+    // from one clock (whichever process appends), never earlier than the event before it. Events are
+    // stored canonical (keys sorted), so `at` opens the text: read it there rather than parse the
+    // event (json would also refuse a \u0000 the event may validly hold).
+    const { rows } = await client.query<{
+      now: Date;
+      seq: string | null;
+      hash: string | null;
+      at: string | null;
+    }>(
+      `SELECT clock_timestamp() AS now, h.seq, h.hash, h.at FROM (SELECT 1) AS one
+       LEFT JOIN LATERAL (
+         SELECT seq, hash, substring(event FROM '^[{]"at":"([^"]*)"') AS at FROM actpass_ledger_events
+         WHERE tenant_id = $1 ORDER BY seq DESC LIMIT 1
+       ) AS h ON true`,
       [tenantId],
     );
-    let head: LedgerHead = rows[0] ? { seq: Number(rows[0].seq), hash: rows[0].hash } : genesis();
+    const top = rows[0];
+    let head: LedgerHead =
+      top?.seq != null && top.hash != null ? { seq: Number(top.seq), hash: top.hash } : genesis();
+    const at = this.#eventTime(top?.now, top?.at ?? null);
     const outcomes: Array<[PendingAppend, { ok: true; event: LedgerEvent } | { ok: false; error: unknown }]> =
       [];
     const values: unknown[] = [];
     for (const pending of batch) {
       try {
-        const event = nextEvent(tenantId, pending.input, head, this.#clock().toISOString(), this.#newId());
+        // With the database's clock an input's own `at` is not the envelope time (a decision keeps the
+        // time its client saw in `data.decided_at`).
+        const input = at === undefined ? pending.input : { ...pending.input, at };
+        const stamp = at ?? (this.#clock ?? (() => new Date()))().toISOString();
+        const event = nextEvent(tenantId, input, head, stamp, this.#newId());
         values.push(tenantId, event.seq, event.id, event.hash, JSON.stringify(event));
         head = { seq: event.seq, hash: event.hash };
         outcomes.push([pending, { ok: true, event }]);
@@ -129,6 +172,18 @@ export class PostgresLedgerStore implements LedgerStore {
       );
     }
     return outcomes;
+  }
+
+  /**
+   * The envelope time of the events sealed now: the database's clock, held at the head's time if that
+   * clock stepped back (so `at` never decreases along a chain). Undefined when a clock was injected
+   * (tests and vectors), which then stamps events as the other stores do.
+   */
+  #eventTime(databaseNow: Date | undefined, headAt: string | null): string | undefined {
+    if (this.#clock !== undefined || databaseNow === undefined) return undefined;
+    const previous = headAt === null ? Number.NEGATIVE_INFINITY : Date.parse(headAt);
+    const now = databaseNow.getTime();
+    return new Date(Number.isFinite(previous) && previous > now ? previous : now).toISOString();
   }
 
   async list(tenantId: string, options: ListOptions = {}): Promise<LedgerEvent[]> {

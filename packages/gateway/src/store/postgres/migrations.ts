@@ -9,8 +9,9 @@
  * jsonb would reorder and renormalise, and jsonb also rejects strings that JSON allows (`\u0000`, lone
  * surrogates), which would turn an odd but valid request into a store failure.
  */
+import type { QueryConfig } from 'pg';
 import { MIGRATION_LOCK_KEY } from '../../constants.js';
-import { checkout, type PostgresPool, pgPool } from './pool.js';
+import { checkout, type PoolClient, type PostgresPool, pgPool } from './pool.js';
 
 export interface Migration {
   version: number;
@@ -93,17 +94,41 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'idempotency claim lease',
+    sql: `
+      -- When a claim with no answer may be taken over by a retry (its request's process is gone).
+      -- NULL for claims made before leases existed: those keep waiting for their record to expire.
+      ALTER TABLE actpass_idempotency ADD COLUMN lease_until_ms bigint;
+    `,
+  },
 ];
+
+export interface MigrateOptions {
+  /**
+   * How long to wait for another process's migration before giving up (default 60 s). The wait is a
+   * poll, not one blocking statement, so no statement or read timeout cuts it short.
+   */
+  deadlineMs?: number;
+}
+
+const LOCK_POLL_MS = 200;
+const DEFAULT_MIGRATION_DEADLINE_MS = 60_000;
 
 /** Applies every migration not yet recorded; returns the versions this call applied. */
 export async function migrate(
   pool: PostgresPool,
   migrations: readonly Migration[] = MIGRATIONS,
+  options: MigrateOptions = {},
 ): Promise<number[]> {
+  const deadlineMs = options.deadlineMs ?? DEFAULT_MIGRATION_DEADLINE_MS;
   const { client, release } = await checkout(pgPool(pool));
-  let failed = false;
   try {
-    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY.toString()]);
+    // A migration may legitimately run longer than a request's statement: lift the session's bounds.
+    // The connection is destroyed afterwards, so these settings never reach a request.
+    await client.query('SET statement_timeout = 0; SET lock_timeout = 0');
+    await waitForLock(client, deadlineMs);
     try {
       await client.query(`
         CREATE TABLE IF NOT EXISTS actpass_schema_migrations (
@@ -120,7 +145,9 @@ export async function migrate(
         if (applied.has(migration.version)) continue;
         await client.query('BEGIN');
         try {
-          await client.query(migration.sql);
+          // The pool's read timeout is meant for requests; a migration gets the whole start-up deadline.
+          // (`pg` honours a per-query `query_timeout`; its typings do not list it.)
+          await client.query({ text: migration.sql, query_timeout: deadlineMs } as QueryConfig);
           await client.query('INSERT INTO actpass_schema_migrations (version, name) VALUES ($1, $2)', [
             migration.version,
             migration.name,
@@ -139,15 +166,42 @@ export async function migrate(
       }
       return done;
     } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY.toString()]).catch(() => {
-        failed = true;
-      });
+      await client
+        .query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY.toString()])
+        .catch(() => undefined);
     }
-  } catch (error) {
-    failed = true;
-    throw error;
   } finally {
-    // A connection whose unlock may not have happened must not go back to the pool holding the lock.
-    release(failed);
+    // Never back to the pool: it carries lifted timeouts, and perhaps the lock if the unlock failed.
+    release(true);
+  }
+}
+
+/**
+ * Takes the session lock that serialises migrations, polling so that a long migration elsewhere is
+ * waited for up to `deadlineMs` and then reported with the holder's pid, instead of a read timeout.
+ */
+async function waitForLock(client: PoolClient, deadlineMs: number): Promise<void> {
+  const started = Date.now();
+  for (;;) {
+    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [
+      MIGRATION_LOCK_KEY.toString(),
+    ]);
+    if (rows[0]?.locked) return;
+    if (Date.now() - started >= deadlineMs) {
+      const holder = await client
+        .query<{ pid: number }>(
+          `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted
+             AND ((classid::bigint << 32) | objid::bigint) = $1::bigint LIMIT 1`,
+          [MIGRATION_LOCK_KEY.toString()],
+        )
+        .then((result) => result.rows[0]?.pid)
+        .catch(() => undefined);
+      throw new Error(
+        `gave up after ${Math.round(deadlineMs / 1000)} s waiting for another process's schema migration` +
+          `${holder === undefined ? '' : ` (PostgreSQL backend pid ${holder} holds the migration lock)`}; ` +
+          'raise ACTPASS_PG_STARTUP_TIMEOUT_MS if migrations take longer, or end that session.',
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
   }
 }

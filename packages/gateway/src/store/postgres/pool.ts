@@ -3,12 +3,8 @@
  * `openPool`, so gateways that never use PostgreSQL never load the driver.
  */
 import type { Pool, PoolClient, PoolConfig } from 'pg';
-import {
-  POOL_CONNECT_TIMEOUT_MS,
-  POOL_IDLE_TIMEOUT_MS,
-  POOL_MAX_CONNECTIONS,
-  POOL_QUERY_TIMEOUT_MS,
-} from '../../constants.js';
+import { POOL_IDLE_TIMEOUT_MS } from '../../constants.js';
+import { DEFAULT_POSTGRES_SETTINGS, type PostgresSettings, poolOptions } from './settings.js';
 
 export type { Pool, PoolClient };
 
@@ -26,15 +22,22 @@ export function pgPool(pool: PostgresPool): Pool {
   return pool as unknown as Pool;
 }
 
-export async function openPool(connectionString: string, overrides: PoolConfig = {}): Promise<Pool> {
+/**
+ * A pool whose every connection carries the server-side bounds of `settings` (statement, lock and
+ * idle-in-transaction timeouts, TCP keepalive; see settings.ts), so no session of this process can
+ * hold a lock for long whatever happens to the process.
+ */
+export async function openPool(
+  connectionString: string,
+  overrides: PoolConfig = {},
+  settings: PostgresSettings = DEFAULT_POSTGRES_SETTINGS,
+): Promise<Pool> {
   const { default: pg } = await import('pg');
   const pool = new pg.Pool({
     connectionString,
-    max: POOL_MAX_CONNECTIONS,
-    connectionTimeoutMillis: POOL_CONNECT_TIMEOUT_MS,
     idleTimeoutMillis: POOL_IDLE_TIMEOUT_MS,
-    query_timeout: POOL_QUERY_TIMEOUT_MS,
     application_name: 'actpass-gateway',
+    ...poolOptions(settings),
     ...overrides,
   });
   watchPool(pool);
