@@ -6,6 +6,7 @@
 #     actpass-edge-<version>.tgz      @actpass/edge: the proxies, hooks and exposure scan (needs the SDK tarball)
 #     actpass-gateway-<version>.tgz   @actpass/gateway and its `actpass` CLI (needs the SDK and edge tarballs)
 #     actpass-<version>-py3-none-any.whl   the Python client
+#     SHA256SUMS                      their SHA-256 checksums (`sha256sum --check SHA256SUMS`)
 #
 # Until the packages are published under names this project controls (docs/releasing.md), these files
 # are how a project outside this repository installs ActPass: `npm install ./dist/…tgz`,
@@ -17,6 +18,7 @@ default_out=dist
 target=${1:-$default_out}
 out=$(mkdir -p "$target" && cd "$target" && pwd)
 
+echo "pack: setting up (pnpm, the workspace, the Python venv; a first run takes a minute or two)"
 bash scripts/setup.sh >/dev/null
 command -v pnpm >/dev/null 2>&1 || export PATH="$root/.tools/node_modules/.bin:$PATH"
 
@@ -44,7 +46,12 @@ if ! python/.venv/bin/python -m build --wheel python -o "$out" >"$log" 2>&1; the
 fi
 rm -f "$log"
 
+# One checksums file for the artefacts, the file a release signs (docs/releasing.md#signing).
+(cd "$out" && sha256sum actpass-sdk-*.tgz actpass-edge-*.tgz actpass-gateway-*.tgz actpass-*.whl >SHA256SUMS)
+
 echo "pack: built into $out"
 for file in "$out"/actpass-sdk-*.tgz "$out"/actpass-edge-*.tgz "$out"/actpass-gateway-*.tgz "$out"/actpass-*.whl; do
   echo "  $(basename "$file")"
 done
+echo "  SHA256SUMS"
+

@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # `pnpm sbom`: CycloneDX SBOMs of what a release ships, written to sbom/ (git-ignored) or to $1.
 #
-#   npm.cdx.json     @actpass/sdk and @actpass/gateway as a user installs them: the packed tarballs
+#   npm.cdx.json     @actpass/sdk, @actpass/edge and @actpass/gateway as a user installs them: the packed tarballs
 #                    installed into a scratch npm project, every transitive version pinned to the one
 #                    pnpm-lock.yaml resolves, inventoried by @cyclonedx/cyclonedx-npm (runtime only).
 #                    cyclonedx-npm reads npm's tree, which pnpm's workspace layout is not, hence the
 #                    scratch install.
-#   python.cdx.json  the actpass package installed from python/ into a scratch venv, inventoried by
-#                    cyclonedx-py (the cyclonedx-bom package, a dev dependency).
+#   python.cdx.json  the actpass wheel installed into a scratch venv that has no pip or setuptools of
+#                    its own (they are not dependencies of actpass), inventoried by cyclonedx-py (the
+#                    cyclonedx-bom package, a dev dependency). The install's direct_url.json is removed
+#                    first, so the SBOM names the package, not this machine's checkout path.
 #
-# Then scripts/check-sbom.mjs fails unless every runtime dependency appears with its version.
+# Then scripts/check-sbom.mjs fails unless every runtime dependency appears with its version, and both
+# files are validated against CycloneDX's own JSON schema (scripts/validate-sbom.py).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
@@ -30,16 +33,25 @@ node scripts/check-sbom.mjs scratch-project "$work/pnpm-tree.json" "$work" >"$wo
 echo "sbom: installing the tarballs into a scratch npm project"
 mkdir -p "$work/project" && mv "$work/package.json" "$work/project/"
 (cd "$work/project" && npm install --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
-(cd "$work/project" && "$root/node_modules/.bin/cyclonedx-npm" --omit dev --flatten-components --output-format JSON \
+# Under `pnpm sbom`, npm_execpath names pnpm, and cyclonedx-npm would ask pnpm for npm's tree (pnpm
+# refuses npm's flags). The scratch project is an npm project: let cyclonedx-npm find npm itself.
+(cd "$work/project" && env -u npm_execpath -u npm_config_user_agent "$root/node_modules/.bin/cyclonedx-npm" --omit dev --flatten-components --output-format JSON \
   --output-file "$out/npm.cdx.json" >/dev/null 2>"$work/cyclonedx-npm.log") || {
   cat "$work/cyclonedx-npm.log"
   exit 1
 }
 
 echo "sbom: installing actpass into a scratch venv"
-python3 -m venv "$work/venv"
-"$work/venv/bin/python" -m pip install --quiet --disable-pip-version-check "$root/python"
+python3 -m venv --without-pip "$work/venv"
+python/.venv/bin/python -m build --wheel python -o "$work/wheel" >"$work/build.log" 2>&1 || {
+  tail -20 "$work/build.log"
+  exit 1
+}
+# The dev venv's pip installs into the scratch venv, which therefore holds only actpass and its needs.
+python/.venv/bin/python -m pip --python "$work/venv/bin/python" install --quiet --disable-pip-version-check \
+  "$work"/wheel/actpass-*.whl
 site=$("$work/venv/bin/python" -c "import sysconfig; print(sysconfig.get_paths()['purelib'])")
+rm -f "$site"/actpass-*.dist-info/direct_url.json
 # The dependency walk runs in the dev venv (it has `packaging` for markers) but reads the scratch venv.
 python/.venv/bin/python - "$site" >"$work/python-deps.json" <<'PY'
 import json
@@ -75,3 +87,4 @@ python/.venv/bin/cyclonedx-py environment --output-format JSON --output-file "$o
 }
 
 node scripts/check-sbom.mjs check "$work/pnpm-tree.json" "$work/python-deps.json" "$out/npm.cdx.json" "$out/python.cdx.json"
+python/.venv/bin/python scripts/validate-sbom.py "$out/npm.cdx.json" "$out/python.cdx.json"

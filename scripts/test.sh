@@ -54,7 +54,8 @@ step "python types (mypy --strict)" bash -c "cd python && .venv/bin/mypy"
 step "typecheck (tsc)" pnpm exec turbo run typecheck --output-logs=errors-only
 step "build (tsup)" pnpm exec turbo run build --output-logs=errors-only
 step "package checks (publint, attw)" pnpm --filter @actpass/sdk run lint
-step "SBOM (CycloneDX, every runtime dependency)" bash scripts/sbom.sh
+# The documented command itself (SECURITY.md), so CI fails when what users run fails.
+step "SBOM (CycloneDX, every runtime dependency, schema-valid)" pnpm sbom
 # Each suite runs within a wall-clock bound (about 3× its time on a loaded machine), so a hung test
 # fails its step with the stacks pytest prints, instead of spending CI's whole budget. --no-bail: a
 # failing package does not hide the results of the packages after it.
