@@ -15,7 +15,12 @@ import { parseCommandArgs, UsageError } from '@actpass/edge/cli';
 import { CONSOLE_PATH, DEFAULT_HOST, DEFAULT_PORT, VAULT_KEY_ENV } from '../constants.js';
 import { formatRequestLog, type RequestLogFormat } from '../http/request-log.js';
 import { createDevGateway } from '../index.js';
-import { createPostgresStores, DATABASE_URL_ENV } from '../store/postgres/index.js';
+import {
+  createPostgresStores,
+  DATABASE_URL_ENV,
+  POSTGRES_SETTINGS_FLAGS,
+  type PostgresSettings,
+} from '../store/postgres/index.js';
 
 const DEFAULT_DIR = './.actpass';
 
@@ -31,6 +36,7 @@ export async function dev(argv: string[], io: Output): Promise<number> {
       'database-url': { type: 'string' },
       'log-format': { type: 'string' },
       quiet: { type: 'boolean' },
+      ...postgresFlagOptions(),
     },
     0,
   );
@@ -51,7 +57,17 @@ export async function dev(argv: string[], io: Output): Promise<number> {
   // vault key) and the same database act as one gateway behind a load balancer (docs/scaling.md).
   const databaseUrl =
     typeof flags['database-url'] === 'string' ? flags['database-url'] : process.env[DATABASE_URL_ENV];
-  const shared = databaseUrl ? await createPostgresStores(databaseUrl) : undefined;
+  const shared = databaseUrl
+    ? await createPostgresStores({
+        connectionString: databaseUrl,
+        settings: postgresFlags(flags),
+        // One line per failed try while the database is not up yet; the URL (and any password) never.
+        onStartupRetry: ({ attempt, reason, delayMs }) =>
+          io.err(`actpass: PostgreSQL not reachable (try ${attempt}: ${reason}); retrying in ${delayMs} ms`),
+      }).catch((error: Error) => {
+        throw new UsageError(`cannot start on PostgreSQL: ${error.message}`);
+      })
+    : undefined;
   const { gateway, keys, tenants, vaultKeySource, vaultKeyFile } = createDevGateway({
     dir,
     ...(shared ? { stores: shared } : {}),
@@ -115,6 +131,27 @@ export async function dev(argv: string[], io: Output): Promise<number> {
   await gateway.close();
   await shared?.close();
   return 0;
+}
+
+/** `--pg-pool-max N`, `--pg-statement-timeout-ms N`, …: one flag per PostgreSQL setting. */
+function postgresFlagOptions(): Record<string, { type: 'string' }> {
+  return Object.fromEntries(Object.values(POSTGRES_SETTINGS_FLAGS).map((flag) => [flag, { type: 'string' }]));
+}
+
+function postgresFlags(flags: Record<string, string | boolean | undefined>): Partial<PostgresSettings> {
+  const settings: Partial<PostgresSettings> = {};
+  for (const [name, flag] of Object.entries(POSTGRES_SETTINGS_FLAGS) as Array<
+    [keyof PostgresSettings, string]
+  >) {
+    const value = flags[flag];
+    if (value === undefined) continue;
+    const number = Number(value);
+    if (typeof value !== 'string' || !/^\d+$/.test(value) || !Number.isSafeInteger(number) || number < 1) {
+      throw new UsageError(`--${flag}: "${String(value)}" is not a positive whole number.`);
+    }
+    settings[name] = number;
+  }
+  return settings;
 }
 
 function parseLogFormat(value: string | boolean | undefined): RequestLogFormat {
