@@ -24,4 +24,14 @@ export default defineConfig([
     banner: { js: '#!/usr/bin/env node' },
     define: { __ACTPASS_VERSION__: JSON.stringify(version) },
   },
+  {
+    // Claude Code starts the hook once per tool call: one file, and only the modules a decision needs.
+    entry: { 'hook-main': 'src/hook-main.ts' },
+    format: ['esm'],
+    splitting: false,
+    sourcemap: true,
+    target: 'node20',
+    platform: 'node',
+    banner: { js: '#!/usr/bin/env node' },
+  },
 ]);

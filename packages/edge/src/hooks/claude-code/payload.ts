@@ -89,9 +89,13 @@ function kindOf(value: unknown): string {
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-/** The first string (key or value) with a NUL or a lone surrogate, or nesting past the limit. */
+/**
+ * The first string (key or value) with a NUL or a lone surrogate, or nesting past the limit. `at` is
+ * the field's path (`tool_input.command`); the empty path is the payload itself.
+ */
 function treeProblem(value: unknown, at: string, depth: number): string | undefined {
-  if (depth > HOOK_INPUT_MAX_DEPTH) return `${at} nests deeper than ${HOOK_INPUT_MAX_DEPTH} levels`;
+  if (depth > HOOK_INPUT_MAX_DEPTH)
+    return `${at || 'the hook input'} nests deeper than ${HOOK_INPUT_MAX_DEPTH} levels`;
   if (typeof value === 'string') {
     if (value.includes('\u0000')) return `${at} contains a NUL character`;
     if (LONE_SURROGATE.test(value)) return `${at} contains a lone surrogate (not valid Unicode text)`;
@@ -107,9 +111,9 @@ function treeProblem(value: unknown, at: string, depth: number): string | undefi
   }
   if (typeof value === 'object' && value !== null) {
     for (const [key, item] of Object.entries(value)) {
-      const keyProblem = treeProblem(key, `a key in ${at}`, depth + 1);
+      const keyProblem = treeProblem(key, `a key in ${at || 'the hook input'}`, depth + 1);
       if (keyProblem) return keyProblem;
-      const problem = treeProblem(item, `${at}.${shown(key)}`, depth + 1);
+      const problem = treeProblem(item, at ? `${at}.${shown(key)}` : shown(key), depth + 1);
       if (problem) return problem;
     }
   }
@@ -190,7 +194,7 @@ export function readPayload(text: string): PayloadReading {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
     return refuse(`the hook input must be a JSON object, not ${kindOf(raw)}`);
   const p = raw as Record<string, unknown>;
-  const tree = treeProblem(p, 'the hook input', 0);
+  const tree = treeProblem(p, '', 0);
   if (tree) return refuse(tree);
   if (p.hook_event_name !== undefined && p.hook_event_name !== 'PreToolUse') {
     const event =
