@@ -4,7 +4,7 @@
  */
 
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -25,8 +25,14 @@ export interface Upstream {
   close(): Promise<void>;
 }
 
-/** Answers JSON echoing what it got (headers included, so a leaked secret would show); `/redirect` 302s. */
-export async function startUpstream(): Promise<Upstream> {
+/** Answers in place of the echo when it returns true (e.g. a compressed echo). */
+export type Respond = (entry: Seen, res: ServerResponse) => boolean;
+
+/**
+ * Answers JSON echoing what it got (headers included, so a leaked secret would show); `/redirect` 302s.
+ * Like many frameworks it honours method overrides: `method` in the echo is the overridden one.
+ */
+export async function startUpstream(respond?: Respond): Promise<Upstream> {
   const seen: Seen[] = [];
   const server: Server = createServer((req: IncomingMessage, res) => {
     const chunks: Buffer[] = [];
@@ -39,6 +45,7 @@ export async function startUpstream(): Promise<Upstream> {
         body: Buffer.concat(chunks).toString(),
       };
       seen.push(entry);
+      if (respond?.(entry, res)) return;
       if (req.url?.startsWith('/v1/redirect')) {
         res.writeHead(302, { location: 'http://127.0.0.1:9/elsewhere', 'content-type': 'text/plain' });
         res.end('moved');
@@ -49,7 +56,7 @@ export async function startUpstream(): Promise<Upstream> {
         connection: 'keep-alive',
         'x-upstream': 'yes',
       });
-      res.end(JSON.stringify({ ok: true, echo: entry }));
+      res.end(JSON.stringify({ ok: true, echo: entry, ran: effectiveMethod(entry) }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -63,6 +70,15 @@ export async function startUpstream(): Promise<Upstream> {
         server.closeAllConnections();
       }),
   };
+}
+
+/** The method an override-honouring framework would run. */
+export function effectiveMethod(entry: Seen): string {
+  for (const name of ['x-http-method-override', 'x-http-method', 'x-method-override', 'x-original-method']) {
+    const value = entry.headers[name];
+    if (typeof value === 'string') return value.toUpperCase();
+  }
+  return /[?&]_method=([A-Za-z]+)/.exec(entry.url)?.[1]?.toUpperCase() ?? entry.method;
 }
 
 export const KEYS = {
@@ -151,9 +167,16 @@ export interface Rig {
 }
 
 export async function startRig(
-  options: { delivery?: 'sdk' | 'proxy'; gatewayFetch?: typeof fetch; config?: unknown } = {},
+  options: {
+    delivery?: 'sdk' | 'proxy';
+    gatewayFetch?: typeof fetch;
+    /** The proxy config, or a function of the upstream's URL. */
+    config?: unknown | ((upstreamUrl: string) => unknown);
+    respond?: Respond;
+    proxyKey?: string;
+  } = {},
 ): Promise<Rig> {
-  const upstream = await startUpstream();
+  const upstream = await startUpstream(options.respond);
   const dir = mkdtempSync(join(tmpdir(), 'actpass-proxy-'));
   const gateway = testGateway(dir);
   const put = await gateway.fetch(
@@ -171,12 +194,20 @@ export async function startRig(
   const logs: string[] = [];
   const logger = {
     info: (message: string, fields: Record<string, unknown>) =>
-      logs.push(`${message} ${JSON.stringify(fields)}`),
+      logs.push(`info ${message} ${JSON.stringify(fields)}`),
     warn: (message: string, fields: Record<string, unknown>) =>
-      logs.push(`${message} ${JSON.stringify(fields)}`),
+      logs.push(`warn ${message} ${JSON.stringify(fields)}`),
   };
-  const proxy = createRestProxy(options.config ?? proxyConfig(upstream.url), {
-    gateway: { proxyKey: KEYS.proxy, fetch: options.gatewayFetch ?? gateway.fetch, maxRetries: 0 },
+  const config =
+    typeof options.config === 'function'
+      ? (options.config as (url: string) => unknown)(upstream.url)
+      : (options.config ?? proxyConfig(upstream.url));
+  const proxy = createRestProxy(config, {
+    gateway: {
+      proxyKey: options.proxyKey ?? KEYS.proxy,
+      fetch: options.gatewayFetch ?? gateway.fetch,
+      maxRetries: 0,
+    },
     logger,
   });
   const running = await proxy.listen({ host: '127.0.0.1', port: 0 });
@@ -220,4 +251,18 @@ export function rawRequest(
       `${head.replace(/\n/g, '\r\n')}${close}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
     );
   });
+}
+
+/** Ledger events of one type, read back through the admin evidence API. */
+export async function evidenceOf(
+  gateway: Gateway,
+  type: string,
+): Promise<Array<{ type: string; data: Record<string, unknown> }>> {
+  const response = await gateway.fetch(
+    new Request('http://gw/api/v1/evidence?limit=1000', {
+      headers: { authorization: `Bearer ${KEYS.admin}` },
+    }),
+  );
+  const page = (await response.json()) as { events: Array<{ type: string; data: Record<string, unknown> }> };
+  return page.events.filter((event) => event.type === type);
 }
