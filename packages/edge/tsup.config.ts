@@ -8,7 +8,12 @@ const { version } = JSON.parse(readFileSync(new URL('./package.json', import.met
 // Every `dependencies` entry stays external; turbo builds the SDK's dist before this package.
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts', 'cli/index': 'src/cli/index.ts', 'text/index': 'src/text/index.ts' },
+    entry: {
+      index: 'src/index.ts',
+      'cli/index': 'src/cli/index.ts',
+      'text/index': 'src/text/index.ts',
+      'inspect/index': 'src/inspect/index.ts',
+    },
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,

@@ -14,6 +14,7 @@ export default defineConfig({
       '@actpass/gateway': source('../gateway/src/index.ts'),
       '@actpass/edge/cli': source('./src/cli/index.ts'),
       '@actpass/edge/text': source('./src/text/index.ts'),
+      '@actpass/edge/inspect': source('./src/inspect/index.ts'),
     },
   },
   test: {

@@ -9,6 +9,7 @@ export default defineConfig({
       '@actpass/sdk/canonical': fileURLToPath(new URL('../sdk/src/canonical/index.ts', import.meta.url)),
       '@actpass/edge/cli': fileURLToPath(new URL('../edge/src/cli/index.ts', import.meta.url)),
       '@actpass/edge/text': fileURLToPath(new URL('../edge/src/text/index.ts', import.meta.url)),
+      '@actpass/edge/inspect': fileURLToPath(new URL('../edge/src/inspect/index.ts', import.meta.url)),
       '@actpass/edge': fileURLToPath(new URL('../edge/src/index.ts', import.meta.url)),
     },
   },
