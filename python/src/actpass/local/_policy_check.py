@@ -20,9 +20,23 @@ from ._path_within import path_within_value_problem
 DECISIONS: Final = ("allow", "deny", "require_approval", "require_tool_reapproval", "warn")
 RISK_TIERS: Final = ("low", "medium", "high", "critical")
 OPERATORS: Final = (
-    "==", "!=", ">", ">=", "<", "<=", "in", "not_in", "contains",
-    "starts_with", "ends_with", "glob", "exists", "missing", "type", "path_within",
-)  # fmt: skip
+    "==",
+    "!=",
+    ">",
+    ">=",
+    "<",
+    "<=",
+    "in",
+    "not_in",
+    "contains",
+    "starts_with",
+    "ends_with",
+    "glob",
+    "exists",
+    "missing",
+    "type",
+    "path_within",
+)
 JSON_TYPES: Final = ("null", "boolean", "number", "integer", "string", "array", "object")
 VALUELESS_OPERATORS: Final = ("exists", "missing")
 PATH_ROOTS: Final = ("tool", "resource", "goal", "agent_id", "user_id", "mode", "args", "context", "passport")
