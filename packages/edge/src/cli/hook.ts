@@ -16,6 +16,7 @@ import {
 } from '../hooks/claude-code/defaults.js';
 import {
   deadlineOutput,
+  failedOutput,
   type HookMode,
   type HookOutput,
   refuseInput,
@@ -113,7 +114,10 @@ export async function hookClaudeCode(
   } else {
     const budget = startBudget(chosen.deadlineMs, startedAt);
     const late = budget.expired.then(() => deadlineOutput(budget.deadlineMs, chosen.mode));
-    output = await Promise.race([answer(chosen, budget, stdin), late]);
+    const answered = answer(chosen, budget, stdin).catch((error: unknown) =>
+      failedOutput(error, chosen.mode),
+    );
+    output = await Promise.race([answered, late]);
   }
   io.out(JSON.stringify(output));
   // A writer that never closes stdin must not keep the process (and Claude Code) waiting.

@@ -308,3 +308,22 @@ describe('actpass hook claude-code: raw input and flags', () => {
     expect(out.permissionDecisionReason).toMatch(reason);
   });
 });
+
+describe('hook failure inside', () => {
+  it('a throw while deciding is a deny naming the failure (a crash would exit non-zero and let the tool run)', async () => {
+    const throwing = {
+      preflight: () => {
+        throw new Error('boom\u001b[2J');
+      },
+    } as unknown as ActPass;
+    const text = JSON.stringify({ ...base, ...tool('Bash', { command: 'ls' }) });
+    const out = await runClaudeCodeHook(text, { client: throwing, mode: 'enforce', state });
+    expect(out.hookSpecificOutput?.permissionDecision).toBe('deny');
+    expect(out.hookSpecificOutput?.permissionDecisionReason).toBe(
+      'ActPass hook.failed: the hook could not decide (boom [2J), so the tool does not run.',
+    );
+    const monitored = await runClaudeCodeHook(text, { client: throwing, mode: 'monitor', state });
+    expect(monitored.hookSpecificOutput).toBeUndefined();
+    expect(monitored.systemMessage).toMatch(/^ActPass \(monitor\): the hook failed/);
+  });
+});

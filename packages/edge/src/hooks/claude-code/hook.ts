@@ -13,6 +13,7 @@
  */
 import type { ActPass, PreflightDecision } from '@actpass/sdk';
 import { sanitizeToolName } from '../../proxy/mcp/names.js';
+import { blankUnsafe } from '../../text/index.js';
 import { gatewayLimits, type HookBudget, startBudget } from './budget.js';
 import { HOOK_DEADLINE_MS } from './defaults.js';
 import { toolFacts } from './facts.js';
@@ -89,7 +90,19 @@ export function deadlineOutput(deadlineMs: number, mode: HookMode): HookOutput {
 export async function runClaudeCodeHook(text: string, options: HookOptions): Promise<HookOutput> {
   const budget = options.budget ?? startBudget(HOOK_DEADLINE_MS);
   const late = budget.expired.then(() => deadlineOutput(budget.deadlineMs, options.mode));
-  return Promise.race([decide(text, options, budget), late]);
+  const decided = decide(text, options, budget).catch((error: unknown) => failedOutput(error, options.mode));
+  return Promise.race([decided, late]);
+}
+
+/**
+ * The answer when something inside the hook throws: a crash would exit non-zero, which Claude Code
+ * treats as "run the tool", so it is a deny (enforce) or a note (monitor) instead.
+ */
+export function failedOutput(error: unknown, mode: HookMode): HookOutput {
+  const what = blankUnsafe(String((error as Error)?.message ?? error)).slice(0, 200);
+  return mode === 'monitor'
+    ? { systemMessage: `ActPass (monitor): the hook failed (${what}); nothing was checked.` }
+    : deny(`ActPass hook.failed: the hook could not decide (${what}), so the tool does not run.`);
 }
 
 /**
