@@ -33,7 +33,9 @@ const CHECKS: Array<[RegExp, (match: RegExpMatchArray) => void]> = [
     (m) => {
       const files = m[1]!.split(' ');
       if (files[0] === '--save-dev') return expect(files).toEqual(['--save-dev', 'tsx']);
-      expect(files).toEqual([tarball(sdkManifest.name), tarball(gatewayManifest.name)]);
+      // The gateway's CLI composes the edge's commands, so its tarball needs the edge's beside it.
+      expect(pack).toContain('for pkg in sdk edge gateway; do');
+      expect(files).toEqual([tarball(sdkManifest.name), tarball('@actpass/edge'), tarball(gatewayManifest.name)]);
     },
   ],
   [/^python3 -m venv \.venv$/, () => undefined],

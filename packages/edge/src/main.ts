@@ -3,19 +3,8 @@
  * developer's laptop, a proxy beside an agent) without installing the gateway's stores. The shebang
  * is added by tsup. `actpass` (from `@actpass/gateway`) runs the same commands beside the gateway's.
  */
-import {
-  EXIT_OK,
-  EXIT_PROBLEMS,
-  EXIT_USAGE,
-  exposure,
-  hookClaudeCode,
-  mcpServe,
-  mcpWrap,
-  type Output,
-  proxy,
-  stdio,
-  UsageError,
-} from './cli/index.js';
+import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, UsageError } from './cli/errors.js';
+import { type Output, stdio } from './cli/io.js';
 import { clean } from './cli/terminal.js';
 
 declare const __ACTPASS_VERSION__: string | undefined;
@@ -23,12 +12,14 @@ const version = typeof __ACTPASS_VERSION__ === 'string' ? __ACTPASS_VERSION__ : 
 
 type Command = (argv: string[], io: Output) => number | Promise<number>;
 
+// Each command is loaded when it runs, so a hook call never loads the MCP SDK or the proxies.
 const COMMANDS: Record<string, Command> = {
-  'hook claude-code': hookClaudeCode,
-  proxy,
-  'mcp serve': mcpServe,
-  'mcp wrap': mcpWrap,
-  exposure,
+  'hook claude-code': async (argv, io) => (await import('./cli/hook.js')).hookClaudeCode(argv, io),
+  proxy: async (argv, io) => (await import('./cli/proxy.js')).proxy(argv, io),
+  'mcp serve': async (argv, io) => (await import('./cli/mcp.js')).mcpServe(argv, io),
+  'mcp wrap': async (argv, io) => (await import('./cli/mcp.js')).mcpWrap(argv, io),
+  exposure: async (argv, io) => (await import('./cli/exposure.js')).exposure(argv, io),
+  'egress check': async (argv, io) => (await import('./cli/egress.js')).egressCheck(argv, io),
 };
 
 const USAGE = `usage: actpass-edge <command> [flags]
@@ -38,6 +29,7 @@ const USAGE = `usage: actpass-edge <command> [flags]
   mcp serve          serve the enforcing MCP proxy (--config mcp-proxy.yaml)
   mcp wrap           point MCP client configs at the proxy
   exposure           inventory agents, tools and their reach
+  egress check       prove from the agent's host that upstreams are reachable only through the proxy
 
 Every command is also \`actpass <command>\`; \`actpass help <command>\` describes its flags.`;
 

@@ -3,6 +3,7 @@ import {
   EXIT_OK,
   EXIT_PROBLEMS,
   EXIT_USAGE,
+  egressCheck,
   exposure,
   hookClaudeCode,
   mcpServe,
@@ -43,6 +44,7 @@ const COMMANDS: Record<string, Command> = {
   'mcp serve': mcpServe,
   'mcp wrap': mcpWrap,
   'hook claude-code': hookClaudeCode,
+  'egress check': egressCheck,
 };
 
 /** Every command the dispatcher knows (`dev`, `policy check`, …). */

@@ -43,6 +43,9 @@ Usage:
       Route every server of a Claude Desktop / Cursor config through the proxy (prints a diff unless --write).
   actpass hook claude-code [--mode enforce|monitor] [--goal G]
       Claude Code PreToolUse hook: payload on stdin, decision JSON on stdout (see docs/proxy.md).
+  actpass egress check --config proxy.yaml [--mcp-config mcp-proxy.yaml] [--proxy URL] [--timeout-ms N] [--json]
+      Run where the agent runs: every upstream must be unreachable directly and the proxy reachable.
+      Exit 1 names each route around the proxy (see docs/operations.md).
   actpass help | --help | --version
 
 SOURCE is a served gateway (ACTPASS_BASE_URL, ACTPASS_API_KEY with the role the command needs) or
