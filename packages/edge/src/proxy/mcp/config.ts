@@ -4,17 +4,36 @@
  * gateway, and what to do with tools nobody approved.
  */
 import { PROXY_GATEWAY_MAX_RETRIES, PROXY_GATEWAY_TIMEOUT_MS, PROXY_KEY_ENV } from '../../constants.js';
+import {
+  DEFAULT_LISTING,
+  DEFAULT_RESTART,
+  type ListingLimits,
+  type PathArgs,
+  parseListing,
+  parsePathArgs,
+  parseRestart,
+  type RestartPolicy,
+} from './config-fields.js';
+
+export type { ListingLimits, PathArgs, RestartPolicy } from './config-fields.js';
+
+interface UpstreamCommon {
+  name: string;
+  /** Bounds of this server's listings. */
+  listing: ListingLimits;
+  /** Which string arguments hold file paths (a `..` segment in one is refused before any decision). */
+  pathArgs: PathArgs;
+}
 
 export type McpUpstream =
-  | {
-      name: string;
+  | (UpstreamCommon & {
       kind: 'stdio';
       command: string;
       args: string[];
       env: Record<string, string>;
       cwd?: string;
-    }
-  | { name: string; kind: 'http'; url: URL; headers: Record<string, string> };
+    })
+  | (UpstreamCommon & { kind: 'http'; url: URL; headers: Record<string, string> });
 
 export interface McpProxyConfig {
   gateway: { baseUrl: string | null; apiKeyEnv: string; timeoutMs: number; maxRetries: number };
@@ -23,6 +42,8 @@ export interface McpProxyConfig {
   /** `hold`: listed, but every call answers BLOCKED until approved; `refuse`: hidden and refused. */
   unapproved: 'hold' | 'refuse';
   goal: string;
+  /** How crashed stdio upstreams are restarted. */
+  restart: RestartPolicy;
   servers: McpUpstream[];
 }
 
@@ -34,7 +55,16 @@ export class McpConfigError extends Error {
 }
 
 const SERVER_NAME = /^[A-Za-z0-9_-]{1,64}$/;
-const TOP = new Set(['version', 'gateway', 'agent_key_env', 'unapproved', 'goal', 'servers']);
+const TOP = new Set([
+  'version',
+  'gateway',
+  'agent_key_env',
+  'unapproved',
+  'goal',
+  'listing',
+  'restart',
+  'servers',
+]);
 
 type Obj = Record<string, unknown>;
 
@@ -50,6 +80,8 @@ export function parseMcpProxyConfig(raw: unknown): McpProxyConfig {
     at('gateway.base_url', 'must be an http(s) URL');
   const unapproved = raw.unapproved ?? 'refuse';
   if (unapproved !== 'hold' && unapproved !== 'refuse') at('unapproved', 'must be "hold" or "refuse"');
+  const listing = parseListing(raw.listing, 'listing', DEFAULT_LISTING, at);
+  const restart = parseRestart(raw.restart, 'restart', DEFAULT_RESTART, at);
   const servers: McpUpstream[] = [];
   if (!isObj(raw.servers) || Object.keys(raw.servers).length === 0) {
     at('servers', 'must map server names to {command, args?, env?} or {url, headers?}');
@@ -61,6 +93,11 @@ export function parseMcpProxyConfig(raw: unknown): McpProxyConfig {
         at(path, 'must be {command, args?, env?} or {url, headers?}');
         continue;
       }
+      const common: UpstreamCommon = {
+        name,
+        listing: parseListing(value.listing, `${path}.listing`, listing, at),
+        pathArgs: parsePathArgs(value.path_args, `${path}.path_args`, at),
+      };
       if (typeof value.command === 'string' && value.command !== '') {
         const args = Array.isArray(value.args) ? value.args : [];
         if (
@@ -75,7 +112,7 @@ export function parseMcpProxyConfig(raw: unknown): McpProxyConfig {
         )
           at(`${path}.env`, 'must map names to strings');
         servers.push({
-          name,
+          ...common,
           kind: 'stdio',
           command: value.command,
           args: args as string[],
@@ -92,7 +129,7 @@ export function parseMcpProxyConfig(raw: unknown): McpProxyConfig {
         if (url && url.protocol !== 'http:' && url.protocol !== 'https:')
           at(`${path}.url`, 'must be an http(s) URL');
         const headers = isObj(value.headers) ? (value.headers as Record<string, string>) : {};
-        if (url) servers.push({ name, kind: 'http', url, headers });
+        if (url) servers.push({ ...common, kind: 'http', url, headers });
       } else {
         at(path, 'needs a command (stdio) or a url (Streamable HTTP)');
       }
@@ -113,6 +150,7 @@ export function parseMcpProxyConfig(raw: unknown): McpProxyConfig {
     agentKeyEnv: str(raw.agent_key_env, 'agent_key_env', 'ACTPASS_API_KEY'),
     unapproved: unapproved === 'hold' ? 'hold' : 'refuse',
     goal: str(raw.goal, 'goal', 'mcp_tool_call'),
+    restart,
     servers,
   };
   if (problems.length > 0) throw new McpConfigError(problems);

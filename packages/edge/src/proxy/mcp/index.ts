@@ -1,23 +1,32 @@
 /**
- * The enforcing MCP proxy (SPEC §13): `createMcpProxy(config, options)` fronts the configured upstream
- * MCP servers; serve it over stdio (`serveStdio`, acting for one agent key) or Streamable HTTP
- * (`listen`, each request acting for the key in its Authorization header).
+ * The enforcing MCP proxy: `createMcpProxy(config, options)` fronts the configured upstream MCP
+ * servers; serve it over stdio (`serveStdio`, acting for one agent key), on any MCP transport
+ * (`connect`, the same), or Streamable HTTP (`listen`, each request acting for the key in its
+ * Authorization header, which the gateway must accept before anything is listed or called).
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { PROXY_REQUEST_MAX_BYTES } from '../../constants.js';
 import { GatewayLink, type GatewayLinkOptions } from '../gateway-link.js';
+import { AgentKeys } from './agent-keys.js';
 import { Catalog } from './catalog.js';
 import { type McpProxyConfig, parseMcpProxyConfig } from './config.js';
+import { Fanout } from './fanout.js';
+import { ListChangedRelay } from './list-changed.js';
 import { createProxyServer, type McpServerDeps } from './server.js';
+import { Surfaces } from './surfaces.js';
 import { UpstreamPool } from './upstreams.js';
 
 export interface McpProxyOptions {
   gateway: GatewayLinkOptions;
   /** The agent key a stdio proxy acts for. */
   agentKey?: string;
+  /** Where warnings go (a server left out of a listing, a restart, a refused path); default stderr. */
+  warn?: (message: string) => void;
 }
 
 export interface RunningMcpProxy {
@@ -29,6 +38,10 @@ export interface RunningMcpProxy {
 export interface McpProxy {
   config: McpProxyConfig;
   serveStdio(): Promise<void>;
+  /** Serves one agent session on `transport`, acting for `options.agentKey`. */
+  connect(transport: Transport): Promise<void>;
+  /** Processes launched per stdio upstream (restarts included). */
+  launches(): ReadonlyMap<string, number>;
   listen(options?: { host?: string; port?: number }): Promise<RunningMcpProxy>;
   /** Resolves when the outcome evidence recorded so far is written. */
   settled(): Promise<void>;
@@ -44,30 +57,47 @@ export function createMcpProxy(rawConfig: unknown, options: McpProxyOptions): Mc
     maxRetries: config.gateway.maxRetries,
     ...options.gateway,
   });
-  const pool = new UpstreamPool(config.servers);
+  const warn = options.warn ?? ((message: string) => process.stderr.write(`actpass: ${message}\n`));
+  const relay = new ListChangedRelay(warn);
+  const pool = new UpstreamPool(config.servers, config.restart, {
+    listChanged: (_server, kind) => relay.upstreamChanged(kind),
+    warn,
+  });
+  const fanout = new Fanout(pool, warn);
   const pending = new Set<Promise<unknown>>();
+  const closers: Array<() => Promise<void>> = [];
   const deps: McpServerDeps = {
     config,
     link,
     pool,
-    catalog: new Catalog(pool, () => link.approvedToolNames()),
+    catalog: new Catalog(pool, fanout, () => link.approvedToolNames()),
+    surfaces: new Surfaces(pool, fanout),
     track(work) {
       pending.add(work);
       void work.finally(() => pending.delete(work));
     },
+    warn,
   };
-  const closers: Array<() => Promise<void>> = [];
+  relay.bind(deps);
+  const agentKeys = new AgentKeys(link);
+  const serveSession = async (transport: Transport) => {
+    const server: Server = createProxyServer(deps, options.agentKey ?? null);
+    await server.connect(transport);
+    relay.add(server);
+    closers.push(async () => {
+      relay.remove(server);
+      await server.close();
+    });
+  };
   const settled = async () => {
     while (pending.size > 0) await Promise.allSettled([...pending]);
   };
 
   return {
     config,
-    async serveStdio() {
-      const server = createProxyServer(deps, options.agentKey ?? null);
-      await server.connect(new StdioServerTransport());
-      closers.push(() => server.close());
-    },
+    serveStdio: () => serveSession(new StdioServerTransport()),
+    connect: serveSession,
+    launches: () => pool.launches,
     async listen(listenOptions = {}) {
       const host = listenOptions.host ?? '127.0.0.1';
       let allowedHosts: string[] = [];
@@ -81,6 +111,22 @@ export function createMcpProxy(rawConfig: unknown, options: McpProxyOptions): Mc
           res
             .writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer' })
             .end('{"error":"send your ActPass API key as Authorization: Bearer <key>"}');
+          return;
+        }
+        // Nothing is listed or called for a key the gateway does not accept as an agent's.
+        const admitted = await agentKeys.check(agentKey);
+        if (admitted !== 'valid') {
+          const status = admitted === 'invalid' ? 401 : 503;
+          res
+            .writeHead(status, {
+              'content-type': 'application/json',
+              ...(status === 401 ? { 'www-authenticate': 'Bearer error="invalid_token"' } : {}),
+            })
+            .end(
+              status === 401
+                ? '{"error":"the gateway does not accept this key as an agent key"}'
+                : '{"error":"the gateway could not check the key; try again"}',
+            );
           return;
         }
         // Stateless: one server and transport per request, acting for this request's key.

@@ -1,9 +1,11 @@
 /**
- * The MCP proxy's server side (SPEC §13), on the official SDK's low-level `Server`:
+ * The MCP proxy's server side, on the official SDK's low-level `Server`:
  *   tools/list → every upstream tool as `<server>.<tool>` (unapproved ones hidden under `refuse`);
- *   tools/call → preflight as the agent (tool `mcp.<server>.<tool>`, args = the call's arguments, the
- *   current definition for drift) → the upstream only on `allow`; anything else is a tool result with
- *   `isError: true` whose text starts `BLOCKED <reason_code>:`.
+ *   tools/call → path arguments checked for `..`, then a preflight as the agent (tool
+ *   `mcp.<server>.<tool>`, args = the call's arguments, the current definition for drift) → the
+ *   upstream only on `allow`; anything else is a tool result with `isError: true` whose text starts
+ *   `BLOCKED <reason_code>:`.
+ * Resources and prompts are registered by `surface-handlers.ts`.
  */
 
 import { canonicalize } from '@actpass/sdk/canonical';
@@ -13,23 +15,34 @@ import {
   type CallToolResult,
   ListToolsRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
+import { PROXY_LOGGED_TEXT_MAX_CHARS, PROXY_REFUSAL_EVIDENCE_TYPE } from '../../constants.js';
 import { sha256Hex } from '../../hash.js';
 import type { GatewayLink } from '../gateway-link.js';
 import type { Catalog, CatalogEntry } from './catalog.js';
 import type { McpProxyConfig } from './config.js';
 import { gatewayToolName } from './names.js';
+import { refusePathEscape } from './path-args.js';
+import { registerSurfaceHandlers } from './surface-handlers.js';
+import type { Surfaces } from './surfaces.js';
 import type { UpstreamPool } from './upstreams.js';
 
 export interface McpServerDeps {
   config: McpProxyConfig;
   link: GatewayLink;
   catalog: Catalog;
+  surfaces: Surfaces;
   pool: UpstreamPool;
   /** Tracks background work (outcome evidence) so `close()` can wait for it. */
   track(work: Promise<unknown>): void;
+  warn(message: string): void;
 }
 
 const SERVER_INFO = { name: 'actpass-mcp-proxy', version: '1' };
+const CAPABILITIES = {
+  tools: { listChanged: true },
+  resources: { listChanged: true },
+  prompts: { listChanged: true },
+};
 
 export function blockedResult(reasonCode: string, summary: string): CallToolResult {
   return { content: [{ type: 'text', text: `BLOCKED ${reasonCode}: ${summary}` }], isError: true };
@@ -37,14 +50,14 @@ export function blockedResult(reasonCode: string, summary: string): CallToolResu
 
 /** One MCP server session acting for `agentKey` (null: every call is refused for want of a key). */
 export function createProxyServer(deps: McpServerDeps, agentKey: string | null): Server {
-  const server = new Server(SERVER_INFO, { capabilities: { tools: {} } });
+  const server = new Server(SERVER_INFO, { capabilities: CAPABILITIES });
 
   server.setRequestHandler(ListToolsRequestSchema, async () => {
     await deps.catalog.refresh();
     const tools = deps.catalog
       .entries()
       .filter((entry) => entry.approved || deps.config.unapproved === 'hold')
-      .map((entry) => ({ ...entry.tool, name: entry.exposed }));
+      .map((entry) => entry.relayed);
     return { tools };
   });
 
@@ -58,6 +71,15 @@ export function createProxyServer(deps: McpServerDeps, agentKey: string | null):
       entry = deps.catalog.get(name);
     }
     if (!entry) return blockedResult('tool.unknown', `no upstream tool is exposed as ${name}.`);
+    const upstream = deps.pool.upstream(entry.server);
+    const traversal = upstream ? refusePathEscape(upstream.pathArgs, entry.upstreamName, args) : null;
+    if (traversal) {
+      refused(deps, agentKey, entry, traversal.argument, traversal.reason);
+      return blockedResult(
+        'path.traversal',
+        `argument "${traversal.argument}" ${traversal.reason}; name the file by a path without "..".`,
+      );
+    }
     if (!entry.approved) {
       const held = deps.config.unapproved === 'hold';
       return blockedResult(
@@ -68,7 +90,30 @@ export function createProxyServer(deps: McpServerDeps, agentKey: string | null):
     if (agentKey === null) return blockedResult('auth.missing_key', 'the proxy has no agent key to act for.');
     return call(deps, entry, agentKey, args);
   });
+
+  registerSurfaceHandlers(server, deps, agentKey);
   return server;
+}
+
+/** A call refused before any decision: a warning, and evidence as the agent when there is one. */
+function refused(
+  deps: McpServerDeps,
+  agentKey: string | null,
+  entry: CatalogEntry,
+  argument: string,
+  reason: string,
+): void {
+  deps.warn(`MCP proxy refused ${entry.definition.name}: argument "${argument}" ${reason}`);
+  if (agentKey === null) return;
+  deps.track(
+    deps.link.recordEvidence(agentKey, PROXY_REFUSAL_EVIDENCE_TYPE, {
+      via: 'mcp-proxy',
+      server: entry.server,
+      tool: entry.definition.name,
+      reason_code: 'path.traversal',
+      argument: argument.slice(0, PROXY_LOGGED_TEXT_MAX_CHARS),
+    }),
+  );
 }
 
 async function call(

@@ -1,0 +1,127 @@
+/**
+ * The MCP proxy config's bounded fields: listing limits (top level, overridable per server), the
+ * restart policy of stdio upstreams and the path-taking arguments of a server's tools. Each parser
+ * reports problems by path and falls back to the default so every problem is found in one pass.
+ */
+import {
+  MCP_DEFAULT_PATH_ARGS,
+  MCP_LIST_MAX_BYTES,
+  MCP_LIST_MAX_ITEMS,
+  MCP_LIST_MAX_PAGES,
+  MCP_LIST_RETRY_AFTER_MS,
+  MCP_LIST_TIMEOUT_MS,
+  MCP_RESTART_COOLDOWN_MS,
+  MCP_RESTART_FIRST_BACKOFF_MS,
+  MCP_RESTART_MAX_BACKOFF_MS,
+  MCP_RESTART_MAX_CONSECUTIVE,
+} from '../../constants.js';
+
+export interface ListingLimits {
+  /** The whole listing of one server (every page), connecting included. */
+  timeoutMs: number;
+  maxPages: number;
+  /** Tools, resources or prompts in one listing. */
+  maxItems: number;
+  /** Serialized size of every page together. */
+  maxBytes: number;
+  /** How long a server whose listing failed is left out before it is asked again. */
+  retryAfterMs: number;
+}
+
+export interface RestartPolicy {
+  firstBackoffMs: number;
+  maxBackoffMs: number;
+  /** Crashes in a row, with nothing answered in between, before the server is given up on. */
+  maxConsecutive: number;
+  cooldownMs: number;
+}
+
+/** Per tool (upstream name, or `*` for every other tool): the argument names that hold file paths. */
+export type PathArgs = ReadonlyMap<string, readonly string[]>;
+
+export const DEFAULT_LISTING: ListingLimits = {
+  timeoutMs: MCP_LIST_TIMEOUT_MS,
+  maxPages: MCP_LIST_MAX_PAGES,
+  maxItems: MCP_LIST_MAX_ITEMS,
+  maxBytes: MCP_LIST_MAX_BYTES,
+  retryAfterMs: MCP_LIST_RETRY_AFTER_MS,
+};
+
+export const DEFAULT_RESTART: RestartPolicy = {
+  firstBackoffMs: MCP_RESTART_FIRST_BACKOFF_MS,
+  maxBackoffMs: MCP_RESTART_MAX_BACKOFF_MS,
+  maxConsecutive: MCP_RESTART_MAX_CONSECUTIVE,
+  cooldownMs: MCP_RESTART_COOLDOWN_MS,
+};
+
+type Report = (path: string, message: string) => void;
+
+const LISTING_FIELDS = {
+  timeout_ms: 'timeoutMs',
+  max_pages: 'maxPages',
+  max_items: 'maxItems',
+  max_bytes: 'maxBytes',
+  retry_after_ms: 'retryAfterMs',
+} as const;
+
+const RESTART_FIELDS = {
+  first_backoff_ms: 'firstBackoffMs',
+  max_backoff_ms: 'maxBackoffMs',
+  max_consecutive: 'maxConsecutive',
+  cooldown_ms: 'cooldownMs',
+} as const;
+
+export function parseListing(raw: unknown, path: string, fallback: ListingLimits, at: Report): ListingLimits {
+  return parseCounts(raw, path, fallback, LISTING_FIELDS, at);
+}
+
+export function parseRestart(raw: unknown, path: string, fallback: RestartPolicy, at: Report): RestartPolicy {
+  const policy = parseCounts(raw, path, fallback, RESTART_FIELDS, at);
+  if (policy.maxBackoffMs < policy.firstBackoffMs)
+    at(`${path}.max_backoff_ms`, 'must be at least first_backoff_ms');
+  return policy;
+}
+
+/** `["path", ...]` for every tool, or `{"<tool>": [...], "*": [...]}`; absent: the default names. */
+export function parsePathArgs(raw: unknown, path: string, at: Report): PathArgs {
+  const names = (value: unknown, where: string): string[] => {
+    if (Array.isArray(value) && value.every((name) => typeof name === 'string' && name !== '')) return value;
+    at(where, 'must be a list of argument names, e.g. ["path", "destination"]');
+    return [...MCP_DEFAULT_PATH_ARGS];
+  };
+  if (raw === undefined) return new Map([['*', MCP_DEFAULT_PATH_ARGS]]);
+  if (Array.isArray(raw)) return new Map([['*', names(raw, path)]]);
+  if (typeof raw !== 'object' || raw === null) {
+    at(path, 'must be a list of argument names or map tool names (or "*") to lists');
+    return new Map([['*', MCP_DEFAULT_PATH_ARGS]]);
+  }
+  const map = new Map<string, readonly string[]>();
+  for (const [tool, value] of Object.entries(raw)) map.set(tool, names(value, `${path}.${tool}`));
+  return map;
+}
+
+function parseCounts<T extends object>(
+  raw: unknown,
+  path: string,
+  fallback: T,
+  fields: Record<string, keyof T>,
+  at: Report,
+): T {
+  if (raw === undefined) return fallback;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    at(path, `must be an object with any of ${Object.keys(fields).join(', ')}`);
+    return fallback;
+  }
+  const result = { ...fallback };
+  for (const [key, value] of Object.entries(raw)) {
+    const field = fields[key];
+    if (field === undefined) {
+      at(`${path}.${key}`, `unknown field; expected one of ${Object.keys(fields).join(', ')}`);
+    } else if (!Number.isSafeInteger(value) || (value as number) < 1) {
+      at(`${path}.${key}`, 'must be a whole number of at least 1');
+    } else {
+      (result as Record<keyof T, unknown>)[field] = value;
+    }
+  }
+  return result;
+}

@@ -1,0 +1,39 @@
+/**
+ * Asks every upstream at once and keeps what answered: a server that fails, hangs past its listing
+ * deadline or floods is left out with a warning, and is not asked again for its `retry_after_ms`, so
+ * one bad server never holds up the others' tools (nor every later listing).
+ */
+import type { UpstreamPool } from './upstreams.js';
+
+export class Fanout {
+  readonly #leftOutUntil = new Map<string, number>();
+
+  constructor(
+    private readonly pool: UpstreamPool,
+    private readonly warn: (message: string) => void,
+  ) {}
+
+  /** Per server that answered, its items; `what` names the listing in warnings (`tools`, …). */
+  async collect<T>(what: string, list: (server: string) => Promise<T[]>): Promise<Map<string, T[]>> {
+    const now = Date.now();
+    const servers = this.pool
+      .names()
+      .filter((server) => (this.#leftOutUntil.get(`${what}:${server}`) ?? 0) <= now);
+    const settled = await Promise.allSettled(servers.map((server) => list(server)));
+    const answered = new Map<string, T[]>();
+    settled.forEach((outcome, i) => {
+      const server = servers[i] as string;
+      const key = `${what}:${server}`;
+      if (outcome.status === 'fulfilled') {
+        this.#leftOutUntil.delete(key);
+        answered.set(server, outcome.value);
+        return;
+      }
+      const retryAfter = this.pool.upstream(server)?.listing.retryAfterMs ?? 0;
+      this.#leftOutUntil.set(key, Date.now() + retryAfter);
+      const reason = (outcome.reason as Error)?.message ?? String(outcome.reason);
+      this.warn(`MCP upstream "${server}" left out of the ${what} listing for ${retryAfter} ms: ${reason}`);
+    });
+    return answered;
+  }
+}
