@@ -1339,7 +1339,7 @@ export const contract = {
           "tools"
         ],
         "summary": "Approve a tool definition",
-        "description": "Needs the `admin` role. The definition's hash is the SHA-256 of its RFC 8785 canonical form. A\npreflight carrying a different definition (or hash) is `require_tool_reapproval` /\n`tool.drifted`. The body's `name` must equal the path's.\n",
+        "description": "Needs the `admin` role. The definition's hash is the SHA-256 of its RFC 8785 canonical form\n(`acknowledge_findings` is not part of it). A preflight carrying a different definition (or hash)\nis `require_tool_reapproval` / `tool.drifted`. The body's `name` must equal the path's.\n\nEvery definition is inspected (hidden tag, zero-width and bidi characters, lookalike names,\ninstructions to the model, references to secrets or to other tools, oversized text) and the\nresponse lists the findings with the decoded hidden text. A definition with a `high` finding is\napproved only with `acknowledge_findings: true`; without it the answer is `409 tool.suspicious`\nnaming each finding, and a preflight presenting that definition is `require_tool_reapproval` /\n`tool.suspicious`. The `tool.approved` ledger event records the findings.\n",
         "parameters": [
           {
             "$ref": "#/components/parameters/ToolName"
@@ -1353,7 +1353,7 @@ export const contract = {
           "content": {
             "application/json": {
               "schema": {
-                "$ref": "#/components/schemas/ToolDefinition"
+                "$ref": "#/components/schemas/ToolApproval"
               },
               "examples": {
                 "refund": {
@@ -1433,6 +1433,9 @@ export const contract = {
           },
           "403": {
             "$ref": "#/components/responses/Forbidden"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
           },
           "503": {
             "$ref": "#/components/responses/Unavailable"
@@ -2661,6 +2664,7 @@ export const contract = {
           "passport.user_mismatch",
           "tool.drifted",
           "tool.unregistered",
+          "tool.suspicious",
           "approval.pending",
           "approval.granted",
           "approval.denied",
@@ -3577,6 +3581,83 @@ export const contract = {
           }
         }
       },
+      "ToolApproval": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "name",
+          "description",
+          "input_schema"
+        ],
+        "description": "A tool definition to approve, and whether the approver has seen its findings.",
+        "properties": {
+          "name": {
+            "$ref": "#/components/schemas/ToolNameString"
+          },
+          "description": {
+            "type": "string",
+            "maxLength": 8192
+          },
+          "input_schema": {
+            "$ref": "#/components/schemas/JsonObject"
+          },
+          "output_schema": {
+            "$ref": "#/components/schemas/JsonObject"
+          },
+          "annotations": {
+            "$ref": "#/components/schemas/JsonObject"
+          },
+          "acknowledge_findings": {
+            "type": "boolean",
+            "description": "Approve even though the inspection found something `high`; needed for such a definition."
+          }
+        }
+      },
+      "ToolFinding": {
+        "type": "object",
+        "required": [
+          "code",
+          "severity",
+          "field",
+          "excerpt",
+          "decoded"
+        ],
+        "description": "What the inspection of a tool definition found. `high` holds the tool until approved with\n`acknowledge_findings: true`. `excerpt` and `decoded` never hold a raw invisible character:\nthey are written as `\\uXXXX` escapes.\n",
+        "properties": {
+          "code": {
+            "type": "string",
+            "enum": [
+              "hidden.tag_chars",
+              "hidden.zero_width",
+              "hidden.bidi",
+              "name.confusable",
+              "text.instruction_marker",
+              "text.secret_reference",
+              "text.cross_tool_reference",
+              "text.oversized"
+            ]
+          },
+          "severity": {
+            "type": "string",
+            "enum": [
+              "high",
+              "medium",
+              "low"
+            ]
+          },
+          "field": {
+            "type": "string",
+            "description": "Where in the definition, e.g. `description` or `input_schema.properties.path.description`."
+          },
+          "excerpt": {
+            "type": "string"
+          },
+          "decoded": {
+            "type": "string",
+            "description": "What a reader would not see, e.g. the ASCII that tag characters spell."
+          }
+        }
+      },
       "ApprovedTool": {
         "type": "object",
         "required": [
@@ -3597,6 +3678,17 @@ export const contract = {
           },
           "approved_at": {
             "$ref": "#/components/schemas/Timestamp"
+          },
+          "findings": {
+            "type": "array",
+            "description": "What the inspection of the definition found (see ToolFinding).",
+            "items": {
+              "$ref": "#/components/schemas/ToolFinding"
+            }
+          },
+          "findings_acknowledged": {
+            "type": "boolean",
+            "description": "True when the approval was given with `acknowledge_findings` over a `high` finding."
           }
         }
       },

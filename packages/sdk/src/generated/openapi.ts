@@ -265,9 +265,16 @@ export interface paths {
         get?: never;
         /**
          * Approve a tool definition
-         * @description Needs the `admin` role. The definition's hash is the SHA-256 of its RFC 8785 canonical form. A
-         *     preflight carrying a different definition (or hash) is `require_tool_reapproval` /
-         *     `tool.drifted`. The body's `name` must equal the path's.
+         * @description Needs the `admin` role. The definition's hash is the SHA-256 of its RFC 8785 canonical form
+         *     (`acknowledge_findings` is not part of it). A preflight carrying a different definition (or hash)
+         *     is `require_tool_reapproval` / `tool.drifted`. The body's `name` must equal the path's.
+         *
+         *     Every definition is inspected (hidden tag, zero-width and bidi characters, lookalike names,
+         *     instructions to the model, references to secrets or to other tools, oversized text) and the
+         *     response lists the findings with the decoded hidden text. A definition with a `high` finding is
+         *     approved only with `acknowledge_findings: true`; without it the answer is `409 tool.suspicious`
+         *     naming each finding, and a preflight presenting that definition is `require_tool_reapproval` /
+         *     `tool.suspicious`. The `tool.approved` ledger event records the findings.
          */
         put: operations["approveTool"];
         post?: never;
@@ -506,7 +513,7 @@ export interface components {
          *     `server.unavailable` and `server.internal` are error codes only.
          * @enum {string}
          */
-        FixedReasonCode: "policy.no_match" | "passport.missing" | "passport.malformed" | "passport.bad_signature" | "passport.unknown_key" | "passport.wrong_issuer" | "passport.wrong_audience" | "passport.tenant_mismatch" | "passport.not_yet_valid" | "passport.expired" | "passport.revoked" | "passport.replayed" | "passport.tool_not_allowed" | "passport.resource_not_allowed" | "passport.constraint_violated" | "passport.goal_mismatch" | "passport.user_mismatch" | "tool.drifted" | "tool.unregistered" | "approval.pending" | "approval.granted" | "approval.denied" | "approval.expired" | "approval.mismatch" | "auth.missing_key" | "auth.invalid_key" | "auth.forbidden" | "auth.tenant_mismatch" | "request.invalid" | "request.idempotency_conflict" | "request.not_found" | "vault.no_key" | "server.unavailable" | "server.internal" | "client.unreachable" | "client.timeout" | "client.http_error" | "client.invalid_response" | "client.misconfigured";
+        FixedReasonCode: "policy.no_match" | "passport.missing" | "passport.malformed" | "passport.bad_signature" | "passport.unknown_key" | "passport.wrong_issuer" | "passport.wrong_audience" | "passport.tenant_mismatch" | "passport.not_yet_valid" | "passport.expired" | "passport.revoked" | "passport.replayed" | "passport.tool_not_allowed" | "passport.resource_not_allowed" | "passport.constraint_violated" | "passport.goal_mismatch" | "passport.user_mismatch" | "tool.drifted" | "tool.unregistered" | "tool.suspicious" | "approval.pending" | "approval.granted" | "approval.denied" | "approval.expired" | "approval.mismatch" | "auth.missing_key" | "auth.invalid_key" | "auth.forbidden" | "auth.tenant_mismatch" | "request.invalid" | "request.idempotency_conflict" | "request.not_found" | "vault.no_key" | "server.unavailable" | "server.internal" | "client.unreachable" | "client.timeout" | "client.http_error" | "client.invalid_response" | "client.misconfigured";
         Sha256Hex: string;
         /** Format: date-time */
         Timestamp: string;
@@ -744,11 +751,41 @@ export interface components {
             output_schema?: components["schemas"]["JsonObject"];
             annotations?: components["schemas"]["JsonObject"];
         };
+        /** @description A tool definition to approve, and whether the approver has seen its findings. */
+        ToolApproval: {
+            name: components["schemas"]["ToolNameString"];
+            description: string;
+            input_schema: components["schemas"]["JsonObject"];
+            output_schema?: components["schemas"]["JsonObject"];
+            annotations?: components["schemas"]["JsonObject"];
+            /** @description Approve even though the inspection found something `high`; needed for such a definition. */
+            acknowledge_findings?: boolean;
+        };
+        /**
+         * @description What the inspection of a tool definition found. `high` holds the tool until approved with
+         *     `acknowledge_findings: true`. `excerpt` and `decoded` never hold a raw invisible character:
+         *     they are written as `\uXXXX` escapes.
+         */
+        ToolFinding: {
+            /** @enum {string} */
+            code: "hidden.tag_chars" | "hidden.zero_width" | "hidden.bidi" | "name.confusable" | "text.instruction_marker" | "text.secret_reference" | "text.cross_tool_reference" | "text.oversized";
+            /** @enum {string} */
+            severity: "high" | "medium" | "low";
+            /** @description Where in the definition, e.g. `description` or `input_schema.properties.path.description`. */
+            field: string;
+            excerpt: string;
+            /** @description What a reader would not see, e.g. the ASCII that tag characters spell. */
+            decoded: string;
+        };
         ApprovedTool: {
             name: string;
             hash: components["schemas"]["Sha256Hex"];
             definition: components["schemas"]["ToolDefinition"];
             approved_at: components["schemas"]["Timestamp"];
+            /** @description What the inspection of the definition found (see ToolFinding). */
+            findings?: components["schemas"]["ToolFinding"][];
+            /** @description True when the approval was given with `acknowledge_findings` over a `high` finding. */
+            findings_acknowledged?: boolean;
         };
         ToolList: {
             items: components["schemas"]["ApprovedTool"][];
@@ -1592,7 +1629,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ToolDefinition"];
+                "application/json": components["schemas"]["ToolApproval"];
             };
         };
         responses: {
@@ -1609,6 +1646,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
             503: components["responses"]["Unavailable"];
         };
     };

@@ -11,11 +11,30 @@ const ToolDefinitionSchema = z.object({
   annotations: z.optional(JsonObject),
 });
 
+const ToolFindingSchema = z.object({
+  code: z.enum([
+    'hidden.tag_chars',
+    'hidden.zero_width',
+    'hidden.bidi',
+    'name.confusable',
+    'text.instruction_marker',
+    'text.secret_reference',
+    'text.cross_tool_reference',
+    'text.oversized',
+  ]),
+  severity: z.enum(['high', 'medium', 'low']),
+  field: z.string(),
+  excerpt: z.string(),
+  decoded: z.string(),
+});
+
 export const ApprovedToolSchema = z.object({
   name: z.string(),
   hash: Sha256Hex,
   definition: ToolDefinitionSchema,
   approved_at: Timestamp,
+  findings: z.optional(z.array(ToolFindingSchema)),
+  findings_acknowledged: z.optional(z.boolean()),
 });
 
 export const ToolListSchema = z.object({ items: z.array(ApprovedToolSchema) });

@@ -30,7 +30,7 @@ A dotted, lower-case reason. Policy rules choose their own (for example
 """
 
 
-FixedReasonCode: TypeAlias = Literal['policy.no_match', 'passport.missing', 'passport.malformed', 'passport.bad_signature', 'passport.unknown_key', 'passport.wrong_issuer', 'passport.wrong_audience', 'passport.tenant_mismatch', 'passport.not_yet_valid', 'passport.expired', 'passport.revoked', 'passport.replayed', 'passport.tool_not_allowed', 'passport.resource_not_allowed', 'passport.constraint_violated', 'passport.goal_mismatch', 'passport.user_mismatch', 'tool.drifted', 'tool.unregistered', 'approval.pending', 'approval.granted', 'approval.denied', 'approval.expired', 'approval.mismatch', 'auth.missing_key', 'auth.invalid_key', 'auth.forbidden', 'auth.tenant_mismatch', 'request.invalid', 'request.idempotency_conflict', 'request.not_found', 'vault.no_key', 'server.unavailable', 'server.internal', 'client.unreachable', 'client.timeout', 'client.http_error', 'client.invalid_response', 'client.misconfigured']
+FixedReasonCode: TypeAlias = Literal['policy.no_match', 'passport.missing', 'passport.malformed', 'passport.bad_signature', 'passport.unknown_key', 'passport.wrong_issuer', 'passport.wrong_audience', 'passport.tenant_mismatch', 'passport.not_yet_valid', 'passport.expired', 'passport.revoked', 'passport.replayed', 'passport.tool_not_allowed', 'passport.resource_not_allowed', 'passport.constraint_violated', 'passport.goal_mismatch', 'passport.user_mismatch', 'tool.drifted', 'tool.unregistered', 'tool.suspicious', 'approval.pending', 'approval.granted', 'approval.denied', 'approval.expired', 'approval.mismatch', 'auth.missing_key', 'auth.invalid_key', 'auth.forbidden', 'auth.tenant_mismatch', 'request.invalid', 'request.idempotency_conflict', 'request.not_found', 'vault.no_key', 'server.unavailable', 'server.internal', 'client.unreachable', 'client.timeout', 'client.http_error', 'client.invalid_response', 'client.misconfigured']
 """
 The reason codes ActPass itself assigns. `client.*` codes are made by the SDKs when they cannot
 get a valid decision (they never come from the gateway). `request.not_found`,
@@ -281,11 +281,45 @@ class ToolDefinition(TypedDict, closed=True):
     annotations: NotRequired[JsonObject]
 
 
+class ToolApproval(TypedDict, closed=True):
+    name: ToolNameString
+    description: str
+    input_schema: JsonObject
+    output_schema: NotRequired[JsonObject]
+    annotations: NotRequired[JsonObject]
+    acknowledge_findings: NotRequired[bool]
+    """
+    Approve even though the inspection found something `high`; needed for such a definition.
+    """
+
+
+class ToolFinding(TypedDict):
+    code: Literal['hidden.tag_chars', 'hidden.zero_width', 'hidden.bidi', 'name.confusable', 'text.instruction_marker', 'text.secret_reference', 'text.cross_tool_reference', 'text.oversized']
+    severity: Literal['high', 'medium', 'low']
+    field: str
+    """
+    Where in the definition, e.g. `description` or `input_schema.properties.path.description`.
+    """
+    excerpt: str
+    decoded: str
+    """
+    What a reader would not see, e.g. the ASCII that tag characters spell.
+    """
+
+
 class ApprovedTool(TypedDict):
     name: str
     hash: Sha256Hex
     definition: ToolDefinition
     approved_at: Timestamp
+    findings: NotRequired[list[ToolFinding]]
+    """
+    What the inspection of the definition found (see ToolFinding).
+    """
+    findings_acknowledged: NotRequired[bool]
+    """
+    True when the approval was given with `acknowledge_findings` over a `high` finding.
+    """
 
 
 class ToolList(TypedDict):
