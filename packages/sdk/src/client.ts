@@ -8,6 +8,7 @@ import {
   DEFAULT_TIMEOUT_MS,
   ENV_API_KEY,
   ENV_BASE_URL,
+  ENV_LOG,
   OUTCOME_QUEUE_CONCURRENCY,
   OUTCOME_QUEUE_LIMIT,
 } from './constants.js';
@@ -36,16 +37,18 @@ import type {
   WhoAmI,
   WithResponse,
 } from './core/types.js';
+import { checkedMode, checkedOptions, MODES } from './internal/client-options.js';
 import { readEnv } from './internal/env.js';
 import { clientDecision } from './internal/fail-closed.js';
 import { runGuard } from './internal/guard.js';
-import { buildHeaders } from './internal/headers.js';
+import { buildHeaders, checkHeaders, type HeadersInit, mergeHeaders } from './internal/headers.js';
 import { newIdempotencyKey } from './internal/idempotency.js';
-import { consoleLogger, safeLogger } from './internal/logging.js';
+import { consoleLogger, escapeForLog, LOG_LEVELS, type LogLevel, safeLogger } from './internal/logging.js';
 import { OutcomeQueue } from './internal/outcomes.js';
 import { errorBody, parseResult, sendOnce, withResponse } from './internal/request.js';
 import { isRetryableStatus, retryWaitMs } from './internal/retry.js';
 import { sleep as realSleep, type SleepFn } from './internal/sleep.js';
+import { nearest, quoted } from './internal/suggest.js';
 import { Approvals } from './resources/approvals.js';
 import { Credentials } from './resources/credentials.js';
 import { Evidence } from './resources/evidence.js';
@@ -69,6 +72,8 @@ export interface ClientOptions {
    * address (`actpass dev`). There is no hosted default in this repository.
    */
   baseUrl?: string | undefined;
+  /** Alias of `baseUrl` (openai's spelling); setting both to different values throws. */
+  baseURL?: string | undefined;
   /** Default mode of `preflight()` and `guard()` (default `enforce`). */
   mode?: Mode | undefined;
   /** Timeout of each attempt, in ms (default 10 000). */
@@ -89,6 +94,17 @@ export interface ClientOptions {
   fetch?: typeof fetch | undefined;
   /** Where the SDK reports retries and fail-closed decisions (default: warnings and errors to the console). */
   logger?: Logger | undefined;
+  /**
+   * Lowest level logged: `debug` adds one line per HTTP request (method, path, status, request id, ms,
+   * attempt), `info`, `warn`, `error`, `off`. Falls back to `ACTPASS_LOG`; without either, the console
+   * logger shows `warn` and up and a `logger` of yours gets every level.
+   */
+  logLevel?: LogLevel | undefined;
+  /**
+   * Headers sent with every request (a proxy's, a trace id). `null` removes one the SDK would send;
+   * the per-call `headers` option goes on top of these.
+   */
+  defaultHeaders?: HeadersInit | undefined;
   /** Waits between retries; inject one to test retries without real time passing. */
   sleep?: SleepFn | undefined;
   /** Source of the backoff jitter in [0, 1) (default `Math.random`). */
@@ -120,7 +136,8 @@ export interface ClientInternals {
   closed: boolean;
 }
 
-const MODES: readonly string[] = ['enforce', 'monitor', 'warn', 'strict'];
+/** Probes served at the gateway's root, outside `/api/v1`. */
+const UNVERSIONED: readonly string[] = ['/healthz', '/readyz'];
 
 const BASE_URL_FIX = `Set baseUrl (or ${ENV_BASE_URL}) to the gateway's root, e.g. ${DEFAULT_BASE_URL}.`;
 
@@ -167,7 +184,11 @@ function checkLimits(limits: Record<string, number>): void {
   }
 }
 
-/** The ActPass client. Construction never throws; a bad configuration surfaces on the first call. */
+/**
+ * The ActPass client. Construction throws only for options that are certainly wrong (an unknown option
+ * name, an unknown mode or log level, a malformed header); a missing key or a bad base URL surfaces on
+ * the first call, where `preflight()` and `guard()` fail closed.
+ */
 export class ActPass {
   readonly approvals: Approvals;
   readonly tools: Tools;
@@ -190,8 +211,13 @@ export class ActPass {
   readonly #random: () => number;
   readonly #passports: Passports;
   readonly #options: ClientOptions;
+  readonly #defaultHeaders: HeadersInit | undefined;
 
-  constructor(options: ClientOptions = {}) {
+  constructor(given: ClientOptions = {}) {
+    const options = checkedOptions(given);
+    checkedMode(options.mode, 'the mode option');
+    checkHeaders(options.defaultHeaders, 'defaultHeaders');
+    this.#defaultHeaders = options.defaultHeaders;
     this.#apiKey = options.apiKey ?? readEnv(ENV_API_KEY);
     this.#tenantId = options.tenantId;
     this.#agentId = options.agentId;
@@ -204,7 +230,8 @@ export class ActPass {
     this.#random = options.random ?? Math.random;
     this.#options = { ...options };
     const apiKey = this.#apiKey;
-    const log = safeLogger(options.logger ?? consoleLogger, () => (apiKey ? [apiKey] : []));
+    const level = logLevelOf(options);
+    const log = safeLogger(options.logger ?? consoleLogger, () => (apiKey ? [apiKey] : []), level);
     this._internals = {
       sleep: options.sleep ?? realSleep,
       now: options.now ?? Date.now,
@@ -233,8 +260,9 @@ export class ActPass {
   ): Promise<WithResponse<PreflightDecision>> {
     const mode = input.mode ?? this._internals.mode;
     try {
-      if (!MODES.includes(mode)) {
-        throw new MisconfiguredError(`unknown mode "${String(mode).slice(0, 40)}"`, {
+      if (!(MODES as readonly string[]).includes(mode)) {
+        const meant = typeof mode === 'string' ? nearest(mode, MODES) : 'enforce';
+        throw new MisconfiguredError(`unknown mode ${quoted(mode)}: did you mean "${meant}"?`, {
           fix: `Set mode to one of ${MODES.join(', ')}.`,
         });
       }
@@ -265,7 +293,7 @@ export class ActPass {
    * like openai's. The copy shares this client's outcome queue, so `flush()` on either drains both.
    */
   withOptions(overrides: ClientOptions): ActPass {
-    const copy = new ActPass({ ...this.#options, ...overrides });
+    const copy = new ActPass({ ...this.#options, ...checkedOptions(overrides) });
     copy._internals.outcomes = this._internals.outcomes;
     return copy;
   }
@@ -341,8 +369,17 @@ export class ActPass {
     return this.request({ method: 'GET', path: '/whoami', schema: WhoAmISchema, options });
   }
 
+  /** Liveness: answers while the gateway process serves HTTP (no API key needed); throws when unreachable. */
   health(options?: RequestOptions): Promise<WithResponse<Health>> {
     return this.request({ method: 'GET', path: '/healthz', schema: HealthSchema, options });
+  }
+
+  /**
+   * Readiness: answers when the gateway can decide right now (its stores answer); a 503 while it
+   * cannot throws `InternalServerError` after the usual retries. No API key needed.
+   */
+  ready(options?: RequestOptions): Promise<WithResponse<Health>> {
+    return this.request({ method: 'GET', path: '/readyz', schema: HealthSchema, options });
   }
 
   /**
@@ -370,14 +407,14 @@ export class ActPass {
     const idempotencyKey =
       spec.method === 'POST' ? (options.idempotencyKey ?? newIdempotencyKey()) : undefined;
     const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
-    const headers = buildHeaders({
-      apiKey,
-      tenantId: this.#tenantId,
-      idempotencyKey,
-      hasBody: body !== undefined,
-    });
+    checkHeaders(options.headers, 'headers');
+    const headers = mergeHeaders(
+      buildHeaders({ apiKey, tenantId: this.#tenantId, idempotencyKey, hasBody: body !== undefined }),
+      this.#defaultHeaders,
+      options.headers,
+    );
     const init: RequestInit = { method: spec.method, headers, ...(body === undefined ? {} : { body }) };
-    const { log, now } = this._internals;
+    const { now } = this._internals;
     const deadline = now() + deadlineMs;
     let lastProblem = 'no attempt finished';
 
@@ -386,13 +423,15 @@ export class ActPass {
       if (options.signal?.aborted) throw new APIUserAbortError({ cause: options.signal.reason });
       const remaining = deadline - now();
       if (remaining <= 0) throw deadlinePassed(deadlineMs, lastProblem);
-      log.debug('request', { method: spec.method, path: spec.path, attempt });
       const canRetry = attempt < maxRetries;
       const attemptMs = Math.max(1, Math.min(timeoutMs, Math.ceil(remaining)));
       let exchange: Awaited<ReturnType<typeof sendOnce>>;
+      const sentAt = now();
       try {
         exchange = await sendOnce(fetchImpl, url, init, attemptMs, options.signal, cap);
+        this.#logExchange(spec, url, exchange.response, now() - sentAt, attempt);
       } catch (error) {
+        this.#logExchange(spec, url, null, now() - sentAt, attempt);
         if (!(error instanceof APIConnectionError) || !canRetry) {
           if (attemptMs < timeoutMs && error instanceof APIConnectionError && deadline - now() <= 0) {
             throw deadlinePassed(deadlineMs, error.message);
@@ -428,6 +467,36 @@ export class ActPass {
       }
       throw APIError.fromResponse(response.status, errorBody(text), response.headers, requestId);
     }
+  }
+
+  /** At debug, one line per attempt, in the order of the gateway's own request log. */
+  #logExchange(
+    spec: RequestSpec<unknown>,
+    url: string,
+    response: Response | null,
+    ms: number,
+    attempt: number,
+  ) {
+    const path = new URL(url).pathname;
+    const requestId = response?.headers.get('x-request-id') ?? null;
+    const status = response?.status ?? null;
+    const shownMs = Math.round(ms * 10) / 10;
+    const line = [
+      escapeForLog(requestId ?? '-'),
+      spec.method,
+      escapeForLog(path),
+      status ?? 'no-response',
+      `${shownMs}ms`,
+      `attempt=${attempt + 1}`,
+    ].join(' ');
+    this._internals.log.debug(line, {
+      method: spec.method,
+      path,
+      status,
+      request_id: requestId,
+      ms: shownMs,
+      attempt: attempt + 1,
+    });
   }
 
   async #backoff(input: {
@@ -469,7 +538,7 @@ export class ActPass {
       throw new MisconfiguredError('baseUrl is not an http(s) URL', { fix: BASE_URL_FIX });
     }
     // Versioned endpoints live under /api/v1; the well-known and health ones at the root.
-    const versioned = !spec.path.startsWith('/.well-known/') && spec.path !== '/healthz';
+    const versioned = !spec.path.startsWith('/.well-known/') && !UNVERSIONED.includes(spec.path);
     const query = new URLSearchParams();
     for (const [key, value] of Object.entries(spec.query ?? {})) {
       if (value !== undefined) query.set(key, String(value));
@@ -477,4 +546,27 @@ export class ActPass {
     const search = query.toString() ? `?${query}` : '';
     return `${this.#baseUrl}${versioned ? API_PREFIX : ''}${spec.path}${search}`;
   }
+}
+
+/** `logLevel`, else `ACTPASS_LOG`, else: `warn` for the console logger, everything for the caller's. */
+function logLevelOf(options: ClientOptions): LogLevel {
+  if (options.logLevel !== undefined) {
+    if (!LOG_LEVELS.includes(options.logLevel)) {
+      const meant = typeof options.logLevel === 'string' ? nearest(options.logLevel, LOG_LEVELS) : 'warn';
+      throw new MisconfiguredError(`unknown logLevel ${quoted(options.logLevel)}: did you mean "${meant}"?`, {
+        fix: `Set logLevel to one of ${LOG_LEVELS.join(', ')}.`,
+      });
+    }
+    return options.logLevel;
+  }
+  const fromEnv = readEnv(ENV_LOG)?.toLowerCase();
+  if (fromEnv !== undefined) {
+    const level = fromEnv === 'warning' ? 'warn' : fromEnv;
+    if ((LOG_LEVELS as readonly string[]).includes(level)) return level as LogLevel;
+    // An environment variable should not stop a program from starting: say so, and log as usual.
+    console.warn(
+      `[actpass] ${ENV_LOG}=${quoted(fromEnv)} is not a level (${LOG_LEVELS.join(', ')}); did you mean "${nearest(fromEnv, LOG_LEVELS)}"?`,
+    );
+  }
+  return options.logger ? 'debug' : 'warn';
 }

@@ -15,6 +15,8 @@ export const API_PREFIX = '/api/v1';
 /** Environment variables read when the matching option is absent. */
 export const ENV_API_KEY = 'ACTPASS_API_KEY';
 export const ENV_BASE_URL = 'ACTPASS_BASE_URL';
+/** `debug`, `info`, `warn`, `error` or `off`: how much the SDK logs (the `logLevel` option wins). */
+export const ENV_LOG = 'ACTPASS_LOG';
 
 /** Timeout of ONE attempt (connect, headers and body), not of the whole call with its retries. */
 export const DEFAULT_TIMEOUT_MS = 10_000;

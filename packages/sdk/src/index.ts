@@ -32,6 +32,8 @@ export {
 export type { ExecuteContext, GuardParams, GuardResult } from './core/guard.js';
 export type { Logger } from './core/logger.js';
 export type * from './core/types.js';
+export type { HeadersInit } from './internal/headers.js';
+export type { LogLevel } from './internal/logging.js';
 export type { Approvals, ListApprovalsParams, WaitForApprovalOptions } from './resources/approvals.js';
 export type { Credentials } from './resources/credentials.js';
 export type { Evidence, EvidenceFilters, ListEvidenceParams } from './resources/evidence.js';

@@ -87,6 +87,11 @@ export interface RequestOptions {
   maxResponseBytes?: number;
   /** Idempotency key for a POST; by default one random key per call, reused on its retries. */
   idempotencyKey?: string;
+  /**
+   * Headers for this call, on top of the client's `defaultHeaders`; `null` removes one. Names are
+   * case-insensitive; a value with a line break is refused (`MisconfiguredError`).
+   */
+  headers?: Record<string, string | null | undefined>;
 }
 
 /**

@@ -18,15 +18,26 @@ export function redact(value: unknown, depth = 0): unknown {
   return out;
 }
 
+/** How much the SDK logs: `ACTPASS_LOG` or the `logLevel` option. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'off';
+export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'off'];
+const RANK: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3, off: 4 };
+
 /**
- * Wraps the user's logger: fields are redacted, and a logger that throws cannot break a call (a logging
- * failure must never turn into an unguarded action or a thrown `guard()`).
+ * Wraps the user's logger: fields are redacted, messages below `level` are dropped, and a logger that
+ * throws cannot break a call (a logging failure must never turn into an unguarded action or a thrown
+ * `guard()`).
  */
-export function safeLogger(logger: Logger | undefined, secrets: () => string[]): Required<Logger> {
+export function safeLogger(
+  logger: Logger | undefined,
+  secrets: () => string[],
+  level: LogLevel = 'debug',
+): Required<Logger> {
   const emit =
-    (level: keyof Logger) =>
+    (at: keyof Logger) =>
     (message: string, fields?: Record<string, unknown>): void => {
-      const fn = logger?.[level];
+      if (RANK[at] < RANK[level]) return;
+      const fn = logger?.[at];
       if (!fn) return;
       try {
         fn.call(logger, scrub(message, secrets()), fields && (scrubDeep(redact(fields), secrets()) as never));
@@ -53,8 +64,20 @@ function scrubDeep(value: unknown, secrets: string[]): unknown {
   return value;
 }
 
-/** The default logger: warnings and errors to the console, nothing below. */
+/**
+ * The default logger, on stderr (stdout stays the program's: `actpass … --json` pipes it). Which
+ * levels reach it is `logLevel` / `ACTPASS_LOG`, default `warn`.
+ */
 export const consoleLogger: Logger = {
+  debug: (message, fields) => console.warn(`[actpass] ${message}`, fields ?? ''),
+  info: (message, fields) => console.warn(`[actpass] ${message}`, fields ?? ''),
   warn: (message, fields) => console.warn(`[actpass] ${message}`, fields ?? ''),
   error: (message, fields) => console.error(`[actpass] ${message}`, fields ?? ''),
 };
+
+/** Printable ASCII kept, everything else `\xHH`: a request id or path cannot forge a log line. */
+export function escapeForLog(value: string): string {
+  return value
+    .slice(0, 200)
+    .replace(/[^\x21-\x7e]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}

@@ -41,7 +41,7 @@ describe('approvals.waitFor', () => {
   it('returns as soon as the request leaves pending', async () => {
     const clock = fakeClock();
     const { fetch, requests } = scriptedFetch([approval('pending'), approval('pending'), approval('denied')]);
-    const client = new ActPass({ apiKey: 'k', baseUrl: BASE_URL, fetch, ...clock });
+    const client = new ActPass({ apiKey: 'k', baseUrl: BASE_URL, fetch, now: clock.now, sleep: clock.sleep });
     const result = await client.approvals.waitFor('apr_1', { timeoutMs: 10_000, pollIntervalMs: 500 });
     expect(result.status).toBe('denied');
     expect(requests).toHaveLength(3);
@@ -55,7 +55,7 @@ describe('approvals.waitFor', () => {
       approval('pending'),
       approval('pending'),
     ]);
-    const client = new ActPass({ apiKey: 'k', baseUrl: BASE_URL, fetch, ...clock });
+    const client = new ActPass({ apiKey: 'k', baseUrl: BASE_URL, fetch, now: clock.now, sleep: clock.sleep });
     const result = await client.approvals.waitFor('apr_1', { timeoutMs: 1_500, pollIntervalMs: 1_000 });
     expect(result.status).toBe('pending');
     expect(clock.waits).toEqual([1_000, 500]);

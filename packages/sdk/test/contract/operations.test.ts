@@ -55,6 +55,7 @@ const calls: Record<string, (client: ActPass, body: Body) => Promise<unknown>> =
   putPolicy: (c, b) => c.policy.put(as<'Policy'>(b)),
   getJwks: (c) => c.jwks(),
   health: (c) => c.health(),
+  readiness: (c) => c.ready(),
   whoami: (c) => c.whoami(),
   rolloutReport: (c) => c.reports.rollout({ since: '2026-11-23T00:00:00Z', bucket: 'hour', top: 5 }),
   simulatePolicy: (c, b) => c.policy.simulate(as<'SimulatePolicyRequest'>(b)),
