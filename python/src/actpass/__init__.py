@@ -11,6 +11,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._client import ActPassClient, AsyncActPassClient
+from ._decision_types import (
+    ClientCause,
+    ClientDecision,
+    ClientPassportVerification,
+    ClientReasonCode,
+    PreflightDecision,
+    is_client_decision,
+)
 from ._exceptions import (
     ActPassError,
     APIConnectionError,
@@ -34,6 +42,7 @@ from ._types import PreflightInput
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from ._generated.contract import Decision, PassportVerification
     from ._verify_export import ExportVerification
 
 __all__ = [
@@ -46,8 +55,13 @@ __all__ = [
     "AsyncActPassClient",
     "AuthenticationError",
     "BadRequestError",
+    "ClientCause",
+    "ClientDecision",
+    "ClientPassportVerification",
+    "ClientReasonCode",
     "ConflictError",
     "DeadlineExceededError",
+    "Decision",
     "ExecuteContext",
     "ExportVerification",
     "GuardResult",
@@ -55,12 +69,15 @@ __all__ = [
     "InvalidResponseError",
     "MisconfiguredError",
     "NotFoundError",
+    "PassportVerification",
     "PermissionDeniedError",
+    "PreflightDecision",
     "PreflightInput",
     "RateLimitError",
     "UnprocessableEntityError",
     "WaitForApproval",
     "__version__",
+    "is_client_decision",
     "request_id_of",
     "verify_export",
 ]
@@ -78,6 +95,11 @@ def verify_export(export: Any, jwks: Any, *, known_head: Any = None) -> ExportVe
 
 
 def __getattr__(name: str) -> Any:
+    # Loaded on first use: the generated contract types are not needed to make calls.
+    if name in ("Decision", "PassportVerification"):
+        from ._generated import contract
+
+        return getattr(contract, name)
     if name == "ExportVerification":
         from ._verify_export import ExportVerification
 

@@ -58,6 +58,7 @@ from ._version import __version__
 OVERFLOW = "actpass.overflow"  # set by the clients' I/O on a response longer than the cap
 
 if TYPE_CHECKING:
+    from ._decision_types import ClientPassportVerification, PreflightDecision
     from ._generated.contract import ApprovalRequest, Decision, PassportVerification
 
 # What with_options() may replace (the transport, logger and test hooks stay the original's).
@@ -357,7 +358,7 @@ class ClientCore:
 
     # -- calls that never raise -------------------------------------------------------------------
 
-    def decision_flow(self, options: RequestOptions, mode: str) -> Flow[Decision]:
+    def decision_flow(self, options: RequestOptions, mode: str) -> Flow[PreflightDecision]:
         """Preflight: a gateway decision, or a client-made fail-closed ``deny``; never raises."""
         try:
             if mode not in MODES:
@@ -372,7 +373,9 @@ class ClientCore:
             )
             return client_decision(error, mode=mode if mode in MODES else DEFAULT_MODE)
 
-    def verification_flow(self, options: RequestOptions) -> Flow[PassportVerification]:
+    def verification_flow(
+        self, options: RequestOptions
+    ) -> Flow[PassportVerification | ClientPassportVerification]:
         try:
             return cast("PassportVerification", (yield from self.request_flow(options)))
         except Exception as error:  # never raises, whatever went wrong

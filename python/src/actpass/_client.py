@@ -25,6 +25,7 @@ from ._constants import (
     DEFAULT_TIMEOUT_S,
     OUTCOME_QUEUE_LIMIT,
 )
+from ._decision_types import ClientPassportVerification, PreflightDecision
 from ._guard import ExecuteContext, GuardResult, WaitForApproval, guard_flow
 from ._io import DEADLINE_PASSED, call_async, call_sync, is_awaitable, send_within, send_within_async, within
 from ._reports import AsyncReports, Reports
@@ -44,7 +45,6 @@ from ._types import ClientOptions, Mode, PreflightInput
 
 if TYPE_CHECKING:
     from ._generated.contract import (
-        Decision,
         EvidenceEvent,
         Health,
         IssuedPassport,
@@ -257,7 +257,7 @@ class ActPassClient(_ClientBase):
         idempotency_key: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         **params: Unpack[PreflightInput],
-    ) -> Decision:
+    ) -> PreflightDecision:
         """Ask for a decision. Never raises for transport or response problems: fails closed instead.
 
         ``timeout``, ``max_retries``, ``idempotency_key`` and ``extra_headers`` apply to this call only."""
@@ -279,6 +279,7 @@ class ActPassClient(_ClientBase):
         wait_for_approval: WaitForApproval | None = None,
         record_outcome: bool = True,
         await_outcome: bool = False,
+        raise_on_error: bool = False,
         timeout: float | None = None,
         max_retries: int | None = None,
         idempotency_key: str | None = None,
@@ -305,6 +306,7 @@ class ActPassClient(_ClientBase):
             wait_for_approval=wait_for_approval,
             record_outcome=record_outcome,
             await_outcome=await_outcome,
+            raise_on_error=raise_on_error,
         )
         return self._run(flow)
 
@@ -344,7 +346,7 @@ class ActPassClient(_ClientBase):
         tool: str | None = None,
         resource: str | None = None,
         args: Mapping[str, Any] | None = None,
-    ) -> PassportVerification:
+    ) -> PassportVerification | ClientPassportVerification:
         """Check a token without consuming it. Never raises: fails closed with ``valid: False``."""
         options = ep.verify_passport(token=token, audience=audience, tool=tool, resource=resource, args=args)
         return self._run(self._core.verification_flow(options))
@@ -497,7 +499,7 @@ class AsyncActPassClient(_ClientBase):
         idempotency_key: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         **params: Unpack[PreflightInput],
-    ) -> Decision:
+    ) -> PreflightDecision:
         """Ask for a decision. Never raises for transport or response problems: fails closed instead.
 
         ``timeout``, ``max_retries``, ``idempotency_key`` and ``extra_headers`` apply to this call only."""
@@ -520,6 +522,7 @@ class AsyncActPassClient(_ClientBase):
         wait_for_approval: WaitForApproval | None = None,
         record_outcome: bool = True,
         await_outcome: bool = False,
+        raise_on_error: bool = False,
         timeout: float | None = None,
         max_retries: int | None = None,
         idempotency_key: str | None = None,
@@ -535,6 +538,7 @@ class AsyncActPassClient(_ClientBase):
         wait_for_approval: WaitForApproval | None = None,
         record_outcome: bool = True,
         await_outcome: bool = False,
+        raise_on_error: bool = False,
         timeout: float | None = None,
         max_retries: int | None = None,
         idempotency_key: str | None = None,
@@ -549,6 +553,7 @@ class AsyncActPassClient(_ClientBase):
         wait_for_approval: WaitForApproval | None = None,
         record_outcome: bool = True,
         await_outcome: bool = False,
+        raise_on_error: bool = False,
         timeout: float | None = None,
         max_retries: int | None = None,
         idempotency_key: str | None = None,
@@ -575,6 +580,7 @@ class AsyncActPassClient(_ClientBase):
             wait_for_approval=wait_for_approval,
             record_outcome=record_outcome,
             await_outcome=await_outcome,
+            raise_on_error=raise_on_error,
         )
         return await self._run(flow)
 
@@ -614,7 +620,7 @@ class AsyncActPassClient(_ClientBase):
         tool: str | None = None,
         resource: str | None = None,
         args: Mapping[str, Any] | None = None,
-    ) -> PassportVerification:
+    ) -> PassportVerification | ClientPassportVerification:
         """Check a token without consuming it. Never raises: fails closed with ``valid: False``."""
         options = ep.verify_passport(token=token, audience=audience, tool=tool, resource=resource, args=args)
         return await self._run(self._core.verification_flow(options))

@@ -22,7 +22,7 @@ from ._exceptions import (
 from ._response import APIResult
 
 if TYPE_CHECKING:
-    from ._generated.contract import Decision, PassportVerification
+    from ._decision_types import ClientDecision, ClientPassportVerification
 
 __all__ = ["client_decision", "client_verification", "diagnose", "reason_for_error"]
 
@@ -122,7 +122,7 @@ def _request_id(error: Exception) -> str | None:
     return error.request_id if isinstance(error, ActPassError) else None
 
 
-def client_decision(error: Exception, *, mode: str) -> Decision:
+def client_decision(error: Exception, *, mode: str) -> ClientDecision:
     """A fail-closed ``deny`` explaining ``error``; ``enforced`` is False only in ``monitor``."""
     reason = reason_for_error(error)
     cause, next_step = diagnose(error)
@@ -152,10 +152,10 @@ def client_decision(error: Exception, *, mode: str) -> Decision:
         data["would_decision"] = CLIENT_DECISION
     if request_id is not None:
         data["request_id"] = request_id
-    return cast("Decision", APIResult(data, request_id=request_id, http_response=_response_of(error)))
+    return cast("ClientDecision", APIResult(data, request_id=request_id, http_response=_response_of(error)))
 
 
-def client_verification(error: Exception) -> PassportVerification:
+def client_verification(error: Exception) -> ClientPassportVerification:
     """``verify_passport``'s fail-closed answer: not valid, with the same client reason codes."""
     cause, _ = diagnose(error)
     request_id = _request_id(error)
@@ -169,7 +169,8 @@ def client_verification(error: Exception) -> PassportVerification:
     if request_id is not None:
         data["request_id"] = request_id
     return cast(
-        "PassportVerification", APIResult(data, request_id=request_id, http_response=_response_of(error))
+        "ClientPassportVerification",
+        APIResult(data, request_id=request_id, http_response=_response_of(error)),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Callable, Generic, TypeVar, cast
@@ -16,7 +17,8 @@ from ._decisions import client_decision
 from ._exceptions import ActPassError, MisconfiguredError
 
 if TYPE_CHECKING:
-    from ._generated.contract import CredentialLease, Decision
+    from ._decision_types import PreflightDecision
+    from ._generated.contract import CredentialLease
 
 __all__ = [
     "ExecuteContext",
@@ -32,19 +34,26 @@ class ExecuteContext(TypedDict):
     """What ``execute_fn`` receives."""
 
     credential: CredentialLease | None
-    decision: Decision
+    """The vaulted credential bound to the tool, leased for this action; None when none is bound."""
+    decision: PreflightDecision
+    """The decision that let the action run (a client decision only in ``monitor``)."""
 
 
 R = TypeVar("R")
 
 
 class GuardResult(TypedDict, Generic[R]):
-    """``result`` is what ``execute_fn`` returned (awaited, for an async one), typed from it."""
+    """What ``guard()`` learned. ``result`` is what ``execute_fn`` returned (awaited, for an async one),
+    typed from it; ``error`` is what it raised. Check ``executed`` first, then ``error``."""
 
-    decision: Decision
+    decision: PreflightDecision
+    """The decision that governed ``execute_fn``: the gateway's, or the client's fail-closed one."""
     result: R | None
-    error: BaseException | None
+    """What ``execute_fn`` returned; None when it did not run or raised."""
+    error: Exception | None
+    """What ``execute_fn`` raised (also logged as a warning naming the tool and the evidence id)."""
     executed: bool
+    """Whether ``execute_fn`` ran."""
 
 
 class WaitForApproval(TypedDict, total=False):
@@ -71,6 +80,7 @@ def guard_flow(
     wait_for_approval: WaitForApproval | None,
     record_outcome: bool,
     await_outcome: bool = False,
+    raise_on_error: bool = False,
 ) -> Flow[GuardResult[Any]]:
     options, mode = preflight(params)
     problem = execute_fn_problem(execute_fn)
@@ -84,7 +94,7 @@ def guard_flow(
         no_argument = cast(Callable[[], Any], execute_fn)
         execute_fn = lambda _context: no_argument()  # noqa: E731
     decision = yield from core.decision_flow(options, mode)
-    approval_id = decision.get("approval_request_id")
+    approval_id = decision.get("approval_request_id") if decision["source"] == "gateway" else None
     if (
         wait_for_approval is not None
         and mode != "monitor"
@@ -100,23 +110,50 @@ def guard_flow(
             "actpass: running %s although the decision is %s (%s) in %s mode",
             params.get("tool"), decision["decision"], decision["reason_code"], mode,
         )  # fmt: skip
-    context = ExecuteContext(credential=decision.get("credential"), decision=decision)
+    credential = decision.get("credential") if decision["source"] == "gateway" else None
+    context = ExecuteContext(credential=credential, decision=decision)
     started = time.monotonic()
     # Executed exactly once: a Call step is never retried, whatever it raises.
     outcome: CallOutcome = yield Call(execute_fn, context)
     duration_ms = round((time.monotonic() - started) * 1000)
     if not outcome.ran:
-        return GuardResult(decision=decision, result=None, error=outcome.error, executed=False)
+        return GuardResult(decision=decision, result=None, error=_as_exception(outcome.error), executed=False)
+    if outcome.error is not None:
+        _log_execute_error(core, decision, params.get("tool"), outcome.error, raise_on_error)
     # A client-made decision means the gateway just failed us: there is no ledger event to link to.
-    if record_outcome and decision.get("source") == "gateway":
+    if record_outcome and decision["source"] == "gateway":
         # Built now (the result's digest is taken before guard() returns and the caller can change
         # it), sent in the background unless the caller asked to wait for it.
         record = _record_outcome(core, decision, params, outcome, duration_ms)
         if await_outcome:
             yield from record
         else:
-            yield Defer(record, decision.get("evidence_event_id"))
-    return GuardResult(decision=decision, result=outcome.value, error=outcome.error, executed=True)
+            yield Defer(record, decision["evidence_event_id"])
+    if outcome.error is not None and raise_on_error:
+        raise outcome.error  # the caller's own exception, after its outcome is recorded
+    return GuardResult(
+        decision=decision, result=outcome.value, error=_as_exception(outcome.error), executed=True
+    )
+
+
+def _log_execute_error(
+    core: ClientCore, decision: PreflightDecision, tool: Any, error: BaseException, raised: bool
+) -> None:
+    """Only the error's type: its message and the args may carry personal data or secrets. %r keeps a
+    hostile tool name or error name on one line. With ``raise_on_error`` the caller sees it: debug."""
+    level = logging.DEBUG if raised else logging.WARNING
+    core.log.log(
+        level,
+        "actpass: execute_fn raised %s for tool %r (evidence %s)",
+        repr(type(error).__name__)[1:-1][:80],
+        tool,
+        decision.get("evidence_event_id"),
+    )
+
+
+def _as_exception(error: BaseException | None) -> Exception | None:
+    # call_sync/call_async catch Exception only; anything else propagates before it gets here.
+    return error if error is None or isinstance(error, Exception) else Exception(repr(error))
 
 
 _EXECUTE_FIX = (
@@ -166,10 +203,10 @@ def _rerun_once_approved(
     core: ClientCore,
     preflight: Callable[[Mapping[str, Any]], tuple[RequestOptions, str]],
     params: Mapping[str, Any],
-    held: Decision,
+    held: PreflightDecision,
     approval_id: str,
     timeout_s: float,
-) -> Flow[Decision]:
+) -> Flow[PreflightDecision]:
     try:
         approval = yield from core.approval_wait_flow(approval_id, timeout_s)
     except ActPassError as error:
@@ -186,7 +223,7 @@ def _rerun_once_approved(
 
 def _record_outcome(
     core: ClientCore,
-    decision: Decision,
+    decision: PreflightDecision,
     params: Mapping[str, Any],
     outcome: CallOutcome,
     duration_ms: int,
