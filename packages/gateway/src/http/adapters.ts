@@ -46,8 +46,11 @@ export interface RunningServer {
 }
 
 export function listenAdapter(handler: GatewayHandler, options: ListenOptions): Promise<RunningServer> {
+  // Once closing, every answer says `Connection: close`: a kept-alive client would otherwise hold the
+  // server open until its keep-alive timeout, and a stopping process must exit as soon as it has drained.
+  const state = { closing: false };
   const server = createServer({ keepAlive: true, requestTimeout: REQUEST_TIMEOUT_MS }, (req, res) => {
-    void serve(handler, req, res);
+    void serve(handler, req, res, state);
   });
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   return new Promise((resolve, reject) => {
@@ -62,6 +65,7 @@ export function listenAdapter(handler: GatewayHandler, options: ListenOptions): 
         server,
         close: () =>
           new Promise<void>((done) => {
+            state.closing = true;
             server.close(() => done());
             server.closeIdleConnections();
           }),
@@ -70,7 +74,12 @@ export function listenAdapter(handler: GatewayHandler, options: ListenOptions): 
   });
 }
 
-async function serve(handler: GatewayHandler, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serve(
+  handler: GatewayHandler,
+  req: IncomingMessage,
+  res: ServerResponse,
+  state: { closing: boolean },
+): Promise<void> {
   const [path = '/', query = ''] = (req.url ?? '/').split(/\?(.*)/s, 2);
   let tooLarge = false;
   const request: IncomingRequest = {
@@ -90,7 +99,7 @@ async function serve(handler: GatewayHandler, req: IncomingMessage, res: ServerR
   try {
     const response = await handler(request);
     // An oversized body was not read to its end: close the connection rather than parse the rest as a request.
-    if (tooLarge) response.headers.connection = 'close';
+    if (tooLarge || state.closing) response.headers.connection = 'close';
     res.writeHead(response.status, {
       ...response.headers,
       'content-length': Buffer.byteLength(response.body),
