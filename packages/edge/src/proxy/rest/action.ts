@@ -173,8 +173,12 @@ export function shown(text: string): string {
 function parseQuery(raw: string | null): Map<string, string> {
   const query = new Map<string, string>();
   if (raw === null || raw === '') return query;
+  // Some servers split the query at ";" as well as "&": "amount=1;admin=true" would be one field here
+  // and two there, the second undecided.
+  if (raw.includes(';'))
+    throw new ActionError('a raw ";" in the query is refused (some servers read it as "&"); send it as %3B.');
   for (const [name, value] of new URLSearchParams(raw)) {
-    if (query.has(name)) throw new ActionError(`query parameter "${name}" is repeated; send it once.`);
+    if (query.has(name)) throw new ActionError(`query parameter "${shown(name)}" is repeated; send it once.`);
     query.set(name, value);
   }
   return query;

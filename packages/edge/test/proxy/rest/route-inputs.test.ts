@@ -209,6 +209,17 @@ describe('unmapped fields', () => {
     });
   });
 
+  it('a raw ";" in the query is refused: some servers split there, and the second field would go undecided', async () => {
+    rig.upstream.seen.length = 0;
+    const res = await call('/payments/open/ch_1/refunds?note=1;admin=true', { body: small });
+    expect(res.status).toBe(400);
+    expect(res.json).toMatchObject({ error: { code: 'proxy.bad_args' } });
+    expect(res.json.error.message).toContain('%3B');
+    expect(rig.upstream.seen).toHaveLength(0);
+    const encoded = await call('/payments/open/ch_1/refunds?note=1%3Badmin=true', { body: small });
+    expect(encoded.status).toBe(200);
+  });
+
   it('path parameters the map and resource leave out are decided under their own name', async () => {
     const res = await call('/payments/refunds/r_7?amount=100', { method: 'GET' });
     expect(res.status).toBe(200);
