@@ -35,6 +35,9 @@ export function registerSurfaceHandlers(server: Server, deps: McpServerDeps, age
 
   server.setRequestHandler(ReadResourceRequestSchema, async (request) => {
     const { uri } = request.params;
+    const traversal = uriEscapeReason(uri);
+    if (traversal)
+      throw blocked('path.traversal', `the resource URI ${traversal}; read it by a URI without "..".`);
     let upstream = deps.surfaces.routeResource(uri);
     if (upstream === null) {
       await deps.surfaces.refreshResources();
@@ -46,9 +49,6 @@ export function registerSurfaceHandlers(server: Server, deps: McpServerDeps, age
         'no single upstream lists this resource; list resources and read one of their URIs.',
       );
     }
-    const traversal = uriEscapeReason(uri);
-    if (traversal)
-      throw blocked('path.traversal', `the resource URI ${traversal}; read it by a URI without "..".`);
     const target = upstream;
     return decided(deps, agentKey, target, `mcp.${target}.resource.read`, { uri }, () =>
       deps.pool.readResource(target, uri),

@@ -56,7 +56,10 @@ export function allowPolicy(...globs: string[]): Record<string, unknown> {
   };
 }
 
-/** Approves a tool exactly as the proxy listed it (an admin reviewing what the agent sees). */
+/**
+ * Approves a tool exactly as the proxy listed it (an admin reviewing what the agent sees); two
+ * filesystem servers name each other's tools, which the review acknowledges.
+ */
 export async function approve(gateway: Gateway, tool: Tool): Promise<void> {
   const definition = {
     name: `mcp.${tool.name}`,
@@ -69,7 +72,7 @@ export async function approve(gateway: Gateway, tool: Tool): Promise<void> {
     new Request(`http://gw/api/v1/tools/${definition.name}`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${KEYS.admin}`, 'content-type': 'application/json' },
-      body: JSON.stringify(definition),
+      body: JSON.stringify({ ...definition, acknowledge_findings: true }),
     }),
   );
   if (response.status !== 200) throw new Error(`approve ${definition.name}: ${await response.text()}`);
