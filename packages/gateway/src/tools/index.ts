@@ -1,4 +1,5 @@
 export { toolDefinitionHash } from './hash.js';
+export { catalogOf, inspectForApproval, type ToolFinding } from './inspection.js';
 export {
   checkTools,
   LOCK_FORMAT,
@@ -9,4 +10,11 @@ export {
   ToolListingError,
   type ToolLock,
 } from './lock.js';
-export { type DriftFinding, type DriftProbe, ToolService } from './service.js';
+export {
+  type DriftFinding,
+  type DriftProbe,
+  type InspectedTool,
+  SuspiciousToolError,
+  type ToolApprovalInput,
+  ToolService,
+} from './service.js';

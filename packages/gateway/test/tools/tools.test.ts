@@ -29,6 +29,8 @@ describe('tool approval endpoints', () => {
     expect(event?.data).toEqual({
       name: 'stripe.refund.create',
       hash: body.hash,
+      findings: [],
+      findings_acknowledged: false,
       written_by: { key_id: expect.any(String), roles: ['admin'] },
     });
   });

@@ -1,6 +1,8 @@
 /** Tools, credentials and policy: the admin's operations. */
 import { CREDENTIAL_LEASE_TTL_DEFAULT_SECONDS } from '../../constants.js';
 import { NotFoundError } from '../../store/errors.js';
+import { SuspiciousToolError } from '../../tools/index.js';
+import { HttpError } from '../errors.js';
 import { caller, type OperationSpec } from '../types.js';
 
 export const listTools: OperationSpec = {
@@ -15,12 +17,29 @@ export const approveTool: OperationSpec = {
   roles: ['admin'],
   async run(context) {
     const tenantId = caller(context).tenantId;
-    const approved = await context.services.tools.approve(
-      tenantId,
-      context.params.name as string,
-      context.body,
-    );
-    return { status: 200, body: approved };
+    try {
+      const approved = await context.services.tools.approve(
+        tenantId,
+        context.params.name as string,
+        context.body,
+      );
+      return { status: 200, body: approved };
+    } catch (error) {
+      // Held, not malformed: 409 names the field that releases it and every finding with its decoded text.
+      if (error instanceof SuspiciousToolError) {
+        throw new HttpError(409, 'tool.suspicious', error.message, [
+          {
+            path: 'body.acknowledge_findings',
+            message: 'set to true to approve this definition after reviewing the findings below',
+          },
+          ...error.findings.map((f) => ({
+            path: `body.${f.field}`,
+            message: `${f.code} (${f.severity}): ${f.decoded}`,
+          })),
+        ]);
+      }
+      throw error;
+    }
   },
 };
 
