@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { MCP_DEFAULT_PATH_ARGS } from '../../../src/constants.js';
+import { type McpConfigError, parseMcpProxyConfig } from '../../../src/proxy/mcp/index.js';
+import { refusePathEscape, uriEscapeReason } from '../../../src/proxy/mcp/path-args.js';
+
+function problems(raw: unknown): string[] {
+  try {
+    parseMcpProxyConfig(raw);
+  } catch (error) {
+    return (error as McpConfigError).problems;
+  }
+  return [];
+}
+
+describe('MCP proxy config: listing, restart and path arguments', () => {
+  it('takes bounds at the top level and per server, and reports bad ones by path', () => {
+    const config = parseMcpProxyConfig({
+      listing: { timeout_ms: 2000, max_pages: 5 },
+      restart: { max_consecutive: 2 },
+      servers: {
+        a: { command: 'a' },
+        b: { command: 'b', listing: { max_items: 10 }, path_args: { write: ['target'], '*': [] } },
+      },
+    });
+    const [a, b] = config.servers;
+    expect(a?.listing).toMatchObject({ timeoutMs: 2000, maxPages: 5, maxItems: 1000 });
+    expect(b?.listing).toMatchObject({ timeoutMs: 2000, maxPages: 5, maxItems: 10 });
+    expect(config.restart.maxConsecutive).toBe(2);
+    expect(a?.pathArgs.get('*')).toEqual(MCP_DEFAULT_PATH_ARGS);
+    expect(b?.pathArgs.get('write')).toEqual(['target']);
+
+    expect(
+      problems({
+        listing: { timeout_ms: 0, max_pages: 'many', pages: 3 },
+        restart: { first_backoff_ms: 500, max_backoff_ms: 100 },
+        servers: { a: { command: 'a', path_args: 'path', listing: [] } },
+      }),
+    ).toEqual([
+      'listing.timeout_ms: must be a whole number of at least 1',
+      'listing.max_pages: must be a whole number of at least 1',
+      'listing.pages: unknown field; expected one of timeout_ms, max_pages, max_items, max_bytes, retry_after_ms',
+      'restart.max_backoff_ms: must be at least first_backoff_ms',
+      'servers.a.listing: must be an object with any of timeout_ms, max_pages, max_items, max_bytes, retry_after_ms',
+      'servers.a.path_args: must be a list of argument names or map tool names (or "*") to lists',
+    ]);
+  });
+});
+
+describe('path arguments refuse escapes', () => {
+  const defaults = new Map([['*', MCP_DEFAULT_PATH_ARGS]]);
+  const refused = [
+    { path: '/srv/allowed/../escaped.txt' },
+    { path: '../x' },
+    { path: 'a/b/..' },
+    { path: '..' },
+    { path: 'C:\\work\\..\\x' },
+    { path: '/srv/x\u0000.png' },
+    { source: 'a', destination: '/srv/allowed/../../etc/cron.d/x' },
+    { paths: ['/srv/allowed/a', '/srv/allowed/../b'] },
+  ];
+  const accepted = [
+    { path: '/srv/allowed/notes.txt' },
+    { path: '/srv/allowed/..hidden/x' },
+    { path: '/srv/allowed/a..b' },
+    { path: '...' },
+    { content: '../not a path argument' },
+    { path: 5 },
+    { paths: ['/srv/a', '/srv/b'] },
+  ];
+
+  it.each(refused)('refuses %j', (args) => {
+    expect(refusePathEscape(defaults, 'write_file', args)).not.toBeNull();
+  });
+
+  it.each(accepted)('accepts %j', (args) => {
+    expect(refusePathEscape(defaults, 'write_file', args)).toBeNull();
+  });
+
+  it('follows per-tool names and can be switched off', () => {
+    const custom = new Map([
+      ['copy', ['from']],
+      ['*', []],
+    ]);
+    expect(refusePathEscape(custom, 'copy', { from: '../x' })?.argument).toBe('from');
+    expect(refusePathEscape(custom, 'copy', { path: '../x' })).toBeNull();
+    expect(refusePathEscape(custom, 'other', { path: '../x' })).toBeNull();
+  });
+
+  it('reads resource URIs raw and percent-decoded', () => {
+    expect(uriEscapeReason('file:///srv/allowed/../etc/passwd')).toMatch(/\.\./);
+    expect(uriEscapeReason('test://static/resource/%2e%2e%2fsecret')).toMatch(/\.\./);
+    expect(uriEscapeReason('test://static/resource/..%5csecret')).toMatch(/\.\./);
+    expect(uriEscapeReason('test://static/%E0%A4%A')).toMatch(/percent-encoding/);
+    expect(uriEscapeReason('test://static/resource/1')).toBeNull();
+  });
+});
