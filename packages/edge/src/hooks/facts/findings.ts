@@ -187,7 +187,7 @@ export class Findings implements ShellVisitor {
     const analyser = this.scope.lookup(name);
     let outcome: Outcome;
     if (head.value.includes('/') && !isSystemPath(head.value))
-      outcome = { verdict: this.runFile(head, 'other') };
+      outcome = { verdict: this.runFile(head, 'direct') };
     else if (analyser) {
       const result = analyser({ name, args, ...context }, this);
       outcome = typeof result === 'string' ? { verdict: result } : result;
@@ -326,8 +326,12 @@ export class Findings implements ShellVisitor {
     if (resolved) this.downloaded.add(resolved);
   }
 
-  /** A file run as a program or script: inside the workspace it is trusted like `make`. */
-  runFile(word: Word, _kind: 'shell' | 'other'): Verdict {
+  /**
+   * A file run as a program or script. Its contents are not read: a program or shell script run
+   * directly asks (unless it is a project's build wrapper or a virtualenv's activate script); a
+   * script handed to a language interpreter inside the workspace is trusted like `npm test`.
+   */
+  runFile(word: Word, kind: 'shell' | 'other' | 'direct'): Verdict {
     const resolved = this.path(word);
     if (resolved === null) {
       this.opaque('a script path is computed at run time');
@@ -339,7 +343,11 @@ export class Findings implements ShellVisitor {
     }
     if (resolved === '/dev/stdin' || resolved === '/proc/self/fd/0') return 'unknown';
     if (isSecretPath(resolved)) this.flags.secret_read = true;
-    return this.inside(resolved) ? 'safe' : 'unknown';
+    if (!this.inside(resolved)) return 'unknown';
+    const base = resolved.split('/').at(-1) ?? '';
+    if (kind === 'shell') return base === 'activate' || isSecretPath(resolved) ? 'safe' : 'unknown';
+    if (kind === 'direct') return BUILD_WRAPPERS.has(base) ? 'safe' : 'unknown';
+    return 'safe';
   }
 
   codeFrom(substituted: Stage): void {
@@ -385,6 +393,9 @@ export class Findings implements ShellVisitor {
 export function mergeStages(...stages: Stage[]): Stage {
   return merge(stages);
 }
+
+/** Project-local build wrappers, run by `./gradlew build` and the like. */
+const BUILD_WRAPPERS = new Set(['gradlew', 'mvnw', 'sbtw', 'pants', 'bazelw']);
 
 const SYSTEM_DIRS = ['/bin/', '/usr/bin/', '/usr/local/bin/', '/sbin/', '/usr/sbin/', '/opt/homebrew/bin/'];
 

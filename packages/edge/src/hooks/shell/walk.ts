@@ -79,6 +79,7 @@ const CONTAINERS = new Set([
   'arithmetic_expansion',
   'array',
   'subscript',
+  'variable_assignments',
 ]);
 
 /** Leaves that run nothing. */

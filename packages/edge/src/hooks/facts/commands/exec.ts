@@ -70,8 +70,8 @@ export const sudo: Analyser = (call, fx) => {
     fx.opaque('a privileged interactive shell');
     return { verdict: 'unknown' };
   }
-  runRest(call, fx, parsed.rest);
-  return { verdict: 'unknown' };
+  const { stage } = runRest(call, fx, parsed.rest);
+  return stage ? { verdict: 'unknown', stage } : { verdict: 'unknown' };
 };
 
 export const su: Analyser = (call, fx) => {

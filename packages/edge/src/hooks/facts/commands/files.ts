@@ -2,9 +2,11 @@
  * Commands that only read, and the file commands whose writes and deletes the hook checks: what they
  * read (secret files), what they write (outside the workspace, secret files), what they delete.
  */
+import { dirname } from 'node:path';
 import type { Word } from '../../shell/words.js';
 import type { Analyser, Findings, Verdict } from '../findings.js';
 import { has, parseOptions, valuesOf } from '../options.js';
+import { resolvePath } from '../paths.js';
 
 /** Reads its operands (every literal argument is checked as a possible secret file). */
 export const reads: Analyser = (call, fx) => {
@@ -85,10 +87,41 @@ export function copies(kind: 'cp' | 'mv' | 'install' | 'ln'): Analyser {
       // A move removes its source; a link made from outside the workspace is a way out of it.
       if (kind === 'mv') fx.write(source);
     }
-    if (kind === 'ln') return 'unknown';
+    if (kind === 'ln')
+      return linkStaysInside(
+        fx,
+        parsed.options.some((o) => o.name === '-s' || o.name === '--symbolic'),
+        sources,
+        destination,
+      );
     const all = [destination, ...(kind === 'mv' ? sources : [])];
     return all.every((w) => inside(fx, w)) ? 'safe' : 'unknown';
   };
+}
+
+/** A link inside the workspace that leads outside it is a way out: only links within it are safe. */
+function linkStaysInside(
+  fx: Findings,
+  symbolic: boolean,
+  sources: readonly Word[],
+  destination: Word,
+): Verdict {
+  const linkPath = fx.path(destination);
+  if (linkPath === null || !fx.inside(linkPath) || sources.length !== 1) return 'unknown';
+  const target = (sources[0] as Word).value;
+  if (target === null) return 'unknown';
+  const base =
+    symbolic && !target.startsWith('/')
+      ? sources.length === 1 && isDirectoryLike(destination)
+        ? linkPath
+        : dirname(linkPath)
+      : (fx.cwd ?? fx.workspace);
+  const resolved = resolvePath(target, base, fx.home);
+  return fx.inside(resolved) ? 'safe' : 'unknown';
+}
+
+function isDirectoryLike(word: Word): boolean {
+  return word.value?.endsWith('/') === true;
 }
 
 export const tee: Analyser = (call, fx) => {
@@ -152,7 +185,7 @@ export const awk: Analyser = (call, fx) => {
   }
   const [program, ...files] = parsed.operands;
   const text = program?.value ?? null;
-  if (text === null || /system|\||>|getline|close\s*\(|fflush/.test(text))
+  if (text === null || /system\s*\(|getline|print[^;{}]*(>|\|)|close\s*\(|fflush/.test(text))
     fx.opaque('an awk program that may run commands or write files');
   for (const file of files) fx.read(file);
   return 'read_only';
@@ -201,7 +234,7 @@ export const find: Analyser = (call, fx) => {
   for (; i < args.length; i++) {
     const value = args[i]?.value;
     if (value === '-delete') {
-      for (const root of roots) fx.deleteTree(root);
+      for (const root of roots) fx.deleteTree(root, { workspaceRootIsOutside: !filtered(args) });
       verdict = worse(verdict, 'safe');
     } else if (value === '-exec' || value === '-execdir' || value === '-ok' || value === '-okdir') {
       const end = args.findIndex((a, j) => j > i && (a.value === ';' || a.value === '+'));
@@ -209,7 +242,7 @@ export const find: Analyser = (call, fx) => {
       const argv = args.slice(i + 1, stop);
       const program = argv[0]?.value;
       if (program === 'rm' || program === 'unlink' || program === 'shred' || program === 'rmdir') {
-        for (const root of roots) fx.deleteTree(root);
+        for (const root of roots) fx.deleteTree(root, { workspaceRootIsOutside: !filtered(args) });
         fx.run([argv[0] as Word], { redirects: [], substituted: call.substituted, assignments: [] });
         verdict = worse(verdict, 'safe');
       } else {
@@ -230,6 +263,40 @@ export const find: Analyser = (call, fx) => {
   }
   return verdict;
 };
+
+/** Tests that narrow what find matches: `find . -name '*.pyc' -delete` is not the whole tree. */
+const FIND_TESTS = new Set([
+  '-name',
+  '-iname',
+  '-path',
+  '-ipath',
+  '-wholename',
+  '-iwholename',
+  '-regex',
+  '-iregex',
+  '-type',
+  '-newer',
+  '-mtime',
+  '-mmin',
+  '-ctime',
+  '-cmin',
+  '-atime',
+  '-amin',
+  '-size',
+  '-empty',
+  '-perm',
+  '-user',
+  '-group',
+  '-links',
+  '-inum',
+  '-samefile',
+  '-lname',
+  '-ilname',
+]);
+
+function filtered(args: readonly Word[]): boolean {
+  return args.some((a) => a.value !== null && FIND_TESTS.has(a.value));
+}
 
 export function worse(a: Verdict, b: Verdict): Verdict {
   if (a === 'unknown' || b === 'unknown') return 'unknown';
