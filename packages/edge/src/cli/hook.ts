@@ -7,6 +7,7 @@
  * reached with ACTPASS_API_KEY and ACTPASS_BASE_URL like any SDK call; the mode defaults to
  * ACTPASS_HOOK_MODE, else enforce.
  */
+import { setFlagsFromString } from 'node:v8';
 import { ActPass } from '@actpass/sdk';
 import { type HookBudget, resolveDeadline, startBudget } from '../hooks/claude-code/budget.js';
 import {
@@ -97,6 +98,26 @@ async function answer(settings: HookSettings, budget: HookBudget, stdin: Input):
   });
 }
 
+let quickWasm = false;
+
+/**
+ * The shell parser is WebAssembly (tree-sitter's Bash grammar, 1.3 MB). V8 compiles it fast with its
+ * baseline compiler, then re-compiles it with the optimising one, and the hook's event loop stalls
+ * until that finishes: measured 2–2.5 s on a busy 2-core machine, longer than everything else the hook
+ * does. A hook process parses one short command and exits, so it keeps the baseline code. Set only
+ * when the hook runs, never at import: a long-lived proxy in the same CLI keeps optimised WebAssembly
+ * (Node's HTTP parser is WebAssembly too).
+ */
+function preferQuickWasmCompile(): void {
+  if (quickWasm) return;
+  quickWasm = true;
+  try {
+    setFlagsFromString('--liftoff-only');
+  } catch {
+    // An engine without the flag compiles as it always does; only slower.
+  }
+}
+
 /**
  * `startedAt` is when the clock starts (a `performance.now()` reading): a dedicated hook process
  * passes 0, its own start, so even Node's start-up counts against the deadline.
@@ -107,6 +128,7 @@ export async function hookClaudeCode(
   stdin: Input = process.stdin,
   startedAt: number = performance.now(),
 ): Promise<number> {
+  preferQuickWasmCompile();
   const chosen = settings(argv);
   let output: HookOutput;
   if (chosen.problem !== undefined || chosen.deadlineMs === undefined) {

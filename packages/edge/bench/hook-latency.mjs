@@ -1,0 +1,167 @@
+// Wall time of one Claude Code PreToolUse decision through a real hook process (process start to its
+// exit, the JSON answer read on the way) against a gateway served on loopback, beside the floor of
+// `node -e ''` on the same machine. Runs are interleaved so load drifts hit every variant alike.
+//
+//   pnpm --filter @actpass/gateway build   (the gateway's dist serves the decisions)
+//   node packages/edge/bench/hook-latency.mjs [--runs 40] [--json]
+//
+// Variants: the floor; `actpass-edge hook claude-code` (the edge CLI, which loads a command's modules
+// only when it runs); `actpass-hook claude-code`, the dedicated entry. Both are built here from
+// source into node_modules/.cache, so they resolve this package's dependencies.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const edge = join(dirname(fileURLToPath(import.meta.url)), '..');
+const gatewayDist = join(edge, '..', 'gateway', 'dist');
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '40' }, json: { type: 'boolean' } },
+});
+const runs = Number(values.runs);
+
+if (!existsSync(join(gatewayDist, 'index.js'))) {
+  console.error('hook-latency: build the gateway first (pnpm --filter @actpass/gateway build)');
+  process.exit(2);
+}
+
+// Both executables are built from source here (the package's dist/ may be older than the checkout),
+// each with this package's dependencies left external, as tsup.config.ts builds them.
+const cache = join(edge, 'node_modules', '.cache', 'actpass-hook-bench');
+rmSync(cache, { recursive: true, force: true });
+for (const [entry, out] of [
+  ['src/main.ts', join(cache, 'edge')],
+  ['src/hook-main.ts', join(cache, 'hook')],
+]) {
+  mkdirSync(out, { recursive: true });
+  execFileSync(
+    'pnpm',
+    [
+      'exec',
+      'tsup',
+      '--no-config',
+      entry,
+      '--format',
+      'esm',
+      '--target',
+      'node20',
+      '--platform',
+      'node',
+      '-d',
+      out,
+    ],
+    { cwd: edge, stdio: 'ignore' },
+  );
+}
+
+const { createGateway } = await import(join(gatewayDist, 'index.js'));
+const KEY = 'ak_bench_hook_agent_0123456789';
+const gateway = createGateway({
+  tenants: [{ id: 'bench', policy: 'coding-agents' }],
+  apiKeys: [{ key: KEY, tenantId: 'bench', roles: ['agent'] }],
+  vaultKey: null,
+});
+const served = await gateway.listen({ port: 0 });
+const state = mkdtempSync(join(tmpdir(), 'actpass-hook-bench-'));
+
+const env = {
+  ...process.env,
+  ACTPASS_API_KEY: KEY,
+  ACTPASS_BASE_URL: served.url,
+  ACTPASS_HOOK_STATE_DIR: join(state, 'state'),
+  ACTPASS_HOOK_KEY_FILE: join(state, 'hook.key'),
+};
+// One session per variant, as in a real session: after its first call the state is read, not written.
+const payload = (variant) =>
+  JSON.stringify({
+    session_id: `bench-${variant.name}`,
+    transcript_path: join(state, 'none.jsonl'),
+    cwd: '/home/dev/project',
+    hook_event_name: 'PreToolUse',
+    tool_name: 'Bash',
+    tool_input: { command: 'git status && npm test' },
+    tool_use_id: 'toolu_bench',
+  });
+
+const variants = [
+  { name: "node -e ''", args: ['-e', ''], decides: false },
+  {
+    name: 'actpass-edge hook claude-code',
+    args: [join(cache, 'edge', 'main.js'), 'hook', 'claude-code'],
+    decides: true,
+  },
+  {
+    name: 'actpass-hook claude-code',
+    args: [join(cache, 'hook', 'hook-main.js'), 'claude-code'],
+    decides: true,
+  },
+];
+
+function once(variant) {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(process.execPath, variant.args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk) => {
+      err += chunk;
+    });
+    child.stdout.setEncoding('utf8').on('data', (chunk) => {
+      out += chunk;
+    });
+    child.stdin.end(payload(variant));
+    child.on('error', reject);
+    child.on('exit', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      if (variant.decides) {
+        const decision = out ? JSON.parse(out).hookSpecificOutput?.permissionDecision : undefined;
+        if (decision !== 'allow')
+          return reject(new Error(`${variant.name} answered ${out.trim()} ${err.trim()}`));
+      }
+      resolve(ms);
+    });
+  });
+}
+
+const percentile = (sorted, p) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+
+const times = new Map(variants.map((v) => [v.name, []]));
+try {
+  for (const variant of variants) for (let i = 0; i < 3; i += 1) await once(variant); // warm the file cache
+  for (let i = 0; i < runs; i += 1) {
+    for (const variant of variants) times.get(variant.name).push(await once(variant));
+  }
+} finally {
+  await served.close();
+  await gateway.close();
+  rmSync(state, { recursive: true, force: true });
+}
+
+const floor = [...times.get(variants[0].name)].sort((a, b) => a - b);
+const rows = variants.map((variant) => {
+  const sorted = [...times.get(variant.name)].sort((a, b) => a - b);
+  const p50 = percentile(sorted, 50);
+  const p99 = percentile(sorted, 99);
+  return {
+    variant: variant.name,
+    p50_ms: Math.round(p50),
+    p99_ms: Math.round(p99),
+    p50_vs_floor: Number((p50 / percentile(floor, 50)).toFixed(2)),
+    p99_vs_floor: Number((p99 / percentile(floor, 99)).toFixed(2)),
+  };
+});
+
+if (values.json) {
+  console.log(JSON.stringify({ runs, node: process.version, rows }, null, 2));
+} else {
+  console.log(`${runs} runs each, interleaved, Node ${process.version}`);
+  console.log('| variant | p50 | p99 | p50 ÷ floor p50 | p99 ÷ floor p99 |');
+  console.log('| --- | --- | --- | --- | --- |');
+  for (const r of rows)
+    console.log(
+      `| ${r.variant} | ${r.p50_ms} ms | ${r.p99_ms} ms | ${r.p50_vs_floor}× | ${r.p99_vs_floor}× |`,
+    );
+}
