@@ -1,10 +1,11 @@
 """``mypy --strict`` and ``pyright`` (strict) accept a user script that handles both decision kinds
-(``typing/both_kinds.py``) and reject one that reads a gateway-only field without narrowing
-(``typing/unnarrowed.py``). Skipped only when a checker is not installed (``pip install -e '.[dev]'``
+(``user_scripts/both_kinds.py``) and reject one that reads a gateway-only field without narrowing
+(``user_scripts/unnarrowed.py``). Skipped only when a checker is not installed (``pip install -e '.[dev]'``
 brings both)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-HERE = Path(__file__).parent / "typing"
+HERE = Path(__file__).parent / "user_scripts"
 BIN = Path(sys.executable).parent
 
 
@@ -24,7 +25,7 @@ def _tool(name: str) -> str:
 
 
 def _mypy(script: Path) -> subprocess.CompletedProcess[str]:
-    command = [_tool("mypy"), "--strict", "--no-incremental", "--python-version", "3.10", str(script)]
+    command = [_tool("mypy"), "--strict", "--no-incremental", "--cache-dir", os.devnull, "--python-version", "3.10", str(script)]
     return subprocess.run(command, capture_output=True, text=True, timeout=240, cwd=HERE)
 
 

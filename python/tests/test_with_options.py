@@ -59,7 +59,7 @@ async def test_resources_of_the_copy_use_its_settings(kind: str) -> None:
 
 @pytest.mark.parametrize(
     ("overrides", "error"),
-    [({"api_key": "other"}, TypeError), ({"mode": "audit"}, ValueError), ({"timeout": 0}, ValueError)],
+    [({"apikey": "other"}, TypeError), ({"mode": "audit"}, ValueError), ({"timeout": 0}, ValueError)],
 )
 def test_bad_overrides_raise_at_once(overrides: dict[str, Any], error: type[Exception]) -> None:
     client = new_client("sync", FakeGateway())

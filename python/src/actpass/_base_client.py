@@ -50,8 +50,10 @@ from ._exceptions import (
     MisconfiguredError,
     error_class_for_status,
 )
+from ._log_config import apply_env_log_level, escape_for_log
 from ._response import APIResult, CredentialLeaseDict
 from ._retry import backoff_ms, is_retryable_status, retry_wait_ms
+from ._suggest import nearest
 from ._validation import check_response
 from ._version import __version__
 
@@ -64,7 +66,7 @@ if TYPE_CHECKING:
 # What with_options() may replace (the transport, logger and test hooks stay the original's).
 OVERRIDABLE = (
     "timeout", "max_retries", "deadline", "max_response_bytes", "mode", "tenant_id", "agent_id",
-    "idempotency_key", "extra_headers",
+    "idempotency_key", "extra_headers", "api_key", "base_url", "logger",
 )  # fmt: skip
 
 __all__ = [
@@ -168,8 +170,7 @@ class ClientCore:
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         clock: Callable[[], float] | None = None,
     ) -> None:
-        if mode not in MODES:
-            raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+        check_mode(mode)
         if not timeout > 0:
             raise ValueError("timeout must be a positive number of seconds")
         if not deadline > 0:
@@ -193,6 +194,8 @@ class ClientCore:
         self.attempt_timeout_s = timeout
         self.timeout = httpx.Timeout(timeout)
         self.random = random if random is not None else _random.random
+        if logger is None:
+            apply_env_log_level()
         self.log = logger if logger is not None else logging.getLogger(LOGGER_NAME)
         self._key_problem, self._url_problem = _misconfiguration(self._api_key, self.base_url)
         # Set only on copies made by with_options(): sent with every request / every POST of that copy.
@@ -203,12 +206,16 @@ class ClientCore:
         """A copy with some settings replaced (``with_options``); the original is untouched."""
         unknown = set(overrides) - set(OVERRIDABLE)
         if unknown:
-            raise TypeError(f"with_options() got unexpected arguments: {', '.join(sorted(unknown))}")
+            first = sorted(unknown)[0]
+            raise TypeError(
+                f"with_options() got unexpected arguments: {', '.join(sorted(unknown))} "
+                f"(did you mean {nearest(first, OVERRIDABLE)!r}?)"
+            )
         core = copy.copy(self)
         core.extra_headers = dict(self.extra_headers)
         given = {key: value for key, value in overrides.items() if value is not None}
-        if "mode" in given and given["mode"] not in MODES:
-            raise ValueError(f"mode must be one of {', '.join(MODES)}, not {given['mode']!r}")
+        if "mode" in given:
+            check_mode(given["mode"])
         for key in ("timeout", "deadline", "max_response_bytes"):
             if key in given and not given[key] > 0:
                 raise ValueError(f"{key} must be a positive number")
@@ -222,6 +229,14 @@ class ClientCore:
             if key in given:
                 setattr(core, key, given[key])
         core.extra_headers.update(given.get("extra_headers", {}))
+        if "logger" in given:
+            core.log = given["logger"]
+        if "api_key" in given or "base_url" in given:
+            if "api_key" in given:
+                core._api_key = given["api_key"]
+            if "base_url" in given:
+                core.base_url = normalise_base_url(given["base_url"])
+            core._key_problem, core._url_problem = _misconfiguration(core._api_key, core.base_url)
         return core
 
     # -- requests -------------------------------------------------------------------------------
@@ -275,7 +290,9 @@ class ClientCore:
             if remaining <= 0:
                 raise _deadline_passed(self.deadline_s, last_problem)
             attempt_s = min(self.attempt_timeout_s, remaining)
+            sent_at = self.clock()
             reply = yield Send(request, attempt_s, self.max_response_bytes)
+            self._log_attempt(request, reply, self.clock() - sent_at, retry_index + 1)
             can_retry = retry_index < self.max_retries
             if isinstance(reply, httpx.Response):
                 if reply.is_success:
@@ -303,6 +320,23 @@ class ClientCore:
             )  # fmt: skip
             yield Sleep(wait_ms / 1000)
             retry_index += 1
+
+    def _log_attempt(self, request: httpx.Request, reply: Any, seconds: float, attempt: int) -> None:
+        """At debug, one line per attempt, in the order of the gateway's own request log."""
+        if not self.log.isEnabledFor(logging.DEBUG):
+            return
+        response = reply if isinstance(reply, httpx.Response) else None
+        request_id = response.headers.get(REQUEST_ID_HEADER) if response is not None else None
+        self.log.debug(
+            "actpass: %s %s %s %s %.1fms attempt=%d",
+            escape_for_log(request_id or "-"),
+            request.method,
+            # The raw (still percent-encoded) path: an id with a line break stays %0A. Never the query.
+            escape_for_log(request.url.raw_path.split(b"?")[0].decode("ascii", "replace")),
+            response.status_code if response is not None else "no-response",
+            seconds * 1000,
+            attempt,
+        )
 
     def _parse_success(self, response: httpx.Response, schema: str) -> APIResult:
         request_id = response.headers.get(REQUEST_ID_HEADER)
@@ -362,8 +396,10 @@ class ClientCore:
         """Preflight: a gateway decision, or a client-made fail-closed ``deny``; never raises."""
         try:
             if mode not in MODES:
+                shown = escape_for_log(mode[:40]) if isinstance(mode, str) else type(mode).__name__
                 raise MisconfiguredError(
-                    "the mode is not one of the four", fix=f"Set mode= to one of {', '.join(MODES)}."
+                    f"unknown mode {shown!r}: did you mean {nearest(mode, MODES)!r}?",
+                    fix=f"Set mode= to one of {', '.join(MODES)}.",
                 )
             _check_action_fields(options.body or {})
             return cast("Decision", (yield from self.request_flow(options)))
@@ -481,3 +517,14 @@ def _misconfiguration(
     except httpx.InvalidURL:
         url_problem = MisconfiguredError("the base URL is not a valid URL", fix=URL_FIX)
     return key_problem, url_problem
+
+
+def check_mode(mode: object) -> None:
+    """A mode typo, caught where it is made: the bad value and the nearest valid mode."""
+    if mode in MODES:
+        return
+    shown = escape_for_log(mode[:40]) if isinstance(mode, str) else type(mode).__name__
+    raise ValueError(
+        f"unknown mode {shown!r}: did you mean {nearest(mode, MODES)!r}? "
+        f"Set mode= to one of {', '.join(MODES)}."
+    )

@@ -41,7 +41,7 @@ from ._resources import (
     Policy,
     Tools,
 )
-from ._types import ClientOptions, Mode, PreflightInput
+from ._types import CallOptions, ClientOptions, Mode, PreflightInput
 
 if TYPE_CHECKING:
     from ._generated.contract import (
@@ -99,13 +99,22 @@ class _ClientBase:
             ep.preflight, default_mode=self._core.mode, default_agent_id=self._core.agent_id
         )
 
+    def _core_for(self, options: Mapping[str, Any]) -> ClientCore:
+        """The core for one call with per-call options (none given: the client's own)."""
+        given = {key: value for key, value in options.items() if value is not None}
+        return self._core.with_overrides(given) if given else self._core
+
     def with_options(self, **overrides: Unpack[ClientOptions]) -> Self:
         """A copy of this client with some settings replaced, for one call or a family of calls::
 
             client.with_options(timeout=2, max_retries=0).preflight(...)
             client.with_options(extra_headers={"x-trace-id": trace}, idempotency_key=key).guard(...)
 
-        The copy shares the connection pool and the outcome queue; closing it closes neither."""
+        Every constructor option but the transport, ``http_client`` and the test hooks can be replaced:
+        ``timeout``, ``max_retries``, ``deadline``, ``max_response_bytes``, ``mode``, ``tenant_id``,
+        ``agent_id``, ``api_key``, ``base_url``, ``logger``, plus ``idempotency_key`` and
+        ``extra_headers``. The copy shares the connection pool and the outcome queue; closing it closes
+        neither."""
         copied = copy.copy(self)
         copied._core = self._core.with_overrides(overrides)
         copied._owns_http = False
@@ -128,10 +137,12 @@ class _ClientBase:
 
     @property
     def base_url(self) -> str:
+        """The gateway's root URL requests go to (``/api/v1`` is added per call)."""
         return self._core.base_url
 
     @property
     def mode(self) -> str:
+        """The default mode of ``preflight()`` and ``guard()`` (a call's ``mode=`` wins)."""
         return self._core.mode
 
     def __repr__(self) -> str:
@@ -258,9 +269,29 @@ class ActPassClient(_ClientBase):
         extra_headers: Mapping[str, str] | None = None,
         **params: Unpack[PreflightInput],
     ) -> PreflightDecision:
-        """Ask for a decision. Never raises for transport or response problems: fails closed instead.
+        """Ask the gateway whether an action may run. Never raises for transport or response problems.
 
-        ``timeout``, ``max_retries``, ``idempotency_key`` and ``extra_headers`` apply to this call only."""
+        Args:
+            goal: Why the agent acts, e.g. ``"resolve_refund_request"`` (matched by policy rules and
+                passports).
+            tool: The dotted tool name, e.g. ``"stripe.refund.create"``.
+            resource: What the tool acts on, e.g. ``"stripe:charge:ch_123"`` (optional).
+            args: The tool's arguments as JSON (amounts in minor units); policy conditions read them.
+            mode: ``enforce`` (default), ``strict``, ``warn`` or ``monitor`` (observe only).
+            agent_id: The acting agent (default: the client's ``agent_id``).
+            user_id: The person the agent acts for, when there is one.
+            passport: A passport token scoping this task (``issue_passport``); spent by the decision.
+            approval_request_id: Re-run a held action once a person approved it.
+            tool_definition: The tool's definition (name, description, input schema) to check for drift.
+            tool_hash: The hex SHA-256 of the tool's canonical definition, instead of the definition.
+            context: Extra facts for policy conditions (JSON).
+            timeout, max_retries, idempotency_key, extra_headers: for this call only.
+
+        Returns:
+            The gateway's decision (``d["source"] == "gateway"``: ``decision``, ``reason_code``,
+            ``explain``, ``evidence_event_id``, …) or, when no valid answer arrived, the client's own
+            fail-closed ``deny`` (``source == "client"``, with ``cause``); see ``is_client_decision``.
+        """
         core, build = self._for_call(
             dict(
                 timeout=timeout,
@@ -286,10 +317,28 @@ class ActPassClient(_ClientBase):
         extra_headers: Mapping[str, str] | None = None,
         **params: Unpack[PreflightInput],
     ) -> GuardResult[R]:
-        """Decide, then run ``execute_fn`` at most once when the mode allows it. Never raises.
+        """Decide, then run ``execute_fn`` at most once, only where the mode allows; never retried.
 
-        The outcome record goes to a background queue (``flush()``/``close()`` drain it) unless
-        ``await_outcome=True``."""
+        Takes every argument of :meth:`preflight` (``goal``, ``tool``, ``resource``, ``args``, ``mode``,
+        ``agent_id``, ``user_id``, ``passport``, ``approval_request_id``, ``tool_definition``,
+        ``tool_hash``, ``context``) and:
+
+        Args:
+            execute_fn: The action: a function of no argument or of the :class:`ExecuteContext`
+                (``credential``, ``decision``).
+            wait_for_approval: ``{"timeout_s": 120}``: on ``require_approval``, wait for a person, then
+                decide again with the approval.
+            record_outcome: Record ``action.outcome`` evidence (a digest of the result, never the
+                result) after ``execute_fn`` runs (default True).
+            await_outcome: Send that record before returning (default: in the background; ``flush()``
+                and ``close()`` drain it).
+            raise_on_error: Re-raise what ``execute_fn`` raised, after its outcome is recorded
+                (default False: it comes back in ``error`` and is logged as a warning).
+            timeout, max_retries, idempotency_key, extra_headers: for this call's requests only.
+
+        Returns:
+            ``{"decision", "result", "error", "executed"}``. Never raises unless ``raise_on_error``.
+        """
         core, build = self._for_call(
             dict(
                 timeout=timeout,
@@ -323,7 +372,25 @@ class ActPassClient(_ClientBase):
         agent_id: str | None = None,
         user_id: str | None = None,
         action_hash: str | None = None,
+        **call: Unpack[CallOptions],
     ) -> IssuedPassport:
+        """Issue a short-lived, single-use passport scoping one agent task (role ``agent``).
+
+        Args:
+            audience: Who may accept it, e.g. ``"actpass:gateway"``.
+            goal: The task's goal; a decision with another goal is ``passport.goal_mismatch``.
+            allowed_tools: Tool names or globs (``stripe.refund.*``) the task may call.
+            allowed_resources: Resources or globs (default: any).
+            resource_constraints: Limits on the arguments, e.g. ``{"amount": {"max": 5000}}``.
+            ttl_seconds: Lifetime (default 300; the gateway clamps it to 1 to 3600).
+            risk_tier: ``low``, ``medium`` or ``high``.
+            agent_id: The agent it is issued to (default: the client's).
+            user_id: The person the task is for.
+            action_hash: Bind it to one exact action (hex SHA-256 of its canonical form).
+
+        Returns:
+            ``{"token", "jti", "expires_at"}``. The token is a secret: never log it.
+        """
         options = ep.issue_passport(
             audience=audience,
             goal=goal,
@@ -336,7 +403,7 @@ class ActPassClient(_ClientBase):
             user_id=user_id,
             action_hash=action_hash,
         )
-        return cast("IssuedPassport", self._run(self._core.request_flow(options)))
+        return cast("IssuedPassport", self._run(self._core_for(call).request_flow(options)))
 
     def verify_passport(
         self,
@@ -346,28 +413,39 @@ class ActPassClient(_ClientBase):
         tool: str | None = None,
         resource: str | None = None,
         args: Mapping[str, Any] | None = None,
+        **call: Unpack[CallOptions],
     ) -> PassportVerification | ClientPassportVerification:
-        """Check a token without consuming it. Never raises: fails closed with ``valid: False``."""
+        """Check a passport without consuming it; ``tool``, ``resource`` and ``args`` also check that
+        it would allow that action. Never raises: fails closed with ``valid: False`` and ``source:
+        "client"``."""
         options = ep.verify_passport(token=token, audience=audience, tool=tool, resource=resource, args=args)
-        return self._run(self._core.verification_flow(options))
+        return self._run(self._core_for(call).verification_flow(options))
 
-    def revoke_passport(self, jti: str, reason: str) -> PassportRevocation:
-        return cast("PassportRevocation", self._run(self._core.request_flow(ep.revoke_passport(jti, reason))))
+    def revoke_passport(self, jti: str, reason: str, **call: Unpack[CallOptions]) -> PassportRevocation:
+        """Revoke the passport ``jti`` (from ``issue_passport``) so no decision accepts it again; ``reason``
+        is recorded in the ledger. Revoking twice is not an error."""
+        flow = self._core_for(call).request_flow(ep.revoke_passport(jti, reason))
+        return cast("PassportRevocation", self._run(flow))
 
-    def record_evidence(self, *, type: str, data: Mapping[str, Any]) -> EvidenceEvent:
-        return cast("EvidenceEvent", self._run(self._core.request_flow(ep.record_evidence(type, data))))
+    def record_evidence(
+        self, *, type: str, data: Mapping[str, Any], **call: Unpack[CallOptions]
+    ) -> EvidenceEvent:
+        """Append a custom event (``type`` such as ``"refund.reviewed"``, JSON ``data``) to the tenant's
+        hash-chained ledger. Never put secret values in ``data``: the ledger keeps it forever."""
+        flow = self._core_for(call).request_flow(ep.record_evidence(type, data))
+        return cast("EvidenceEvent", self._run(flow))
 
-    def jwks(self) -> Jwks:
+    def jwks(self, **call: Unpack[CallOptions]) -> Jwks:
         """The gateway's public keys, for :func:`actpass.verify_export`."""
-        return cast("Jwks", self._run(self._core.request_flow(ep.jwks())))
+        return cast("Jwks", self._run(self._core_for(call).request_flow(ep.jwks())))
 
-    def whoami(self) -> WhoAmI:
+    def whoami(self, **call: Unpack[CallOptions]) -> WhoAmI:
         """Who the API key is: tenant, key id, roles and (for an agent-bound key) agent. Any valid key."""
-        return cast("WhoAmI", self._run(self._core.request_flow(ep.whoami())))
+        return cast("WhoAmI", self._run(self._core_for(call).request_flow(ep.whoami())))
 
-    def health(self) -> Health:
+    def health(self, **call: Unpack[CallOptions]) -> Health:
         """The gateway's ``/healthz`` (no API key needed): ``{"status": "ok"}``; raises when unreachable."""
-        return cast("Health", self._run(self._core.request_flow(ep.health())))
+        return cast("Health", self._run(self._core_for(call).request_flow(ep.health())))
 
 
 class AsyncActPassClient(_ClientBase):
@@ -500,9 +578,29 @@ class AsyncActPassClient(_ClientBase):
         extra_headers: Mapping[str, str] | None = None,
         **params: Unpack[PreflightInput],
     ) -> PreflightDecision:
-        """Ask for a decision. Never raises for transport or response problems: fails closed instead.
+        """Ask the gateway whether an action may run. Never raises for transport or response problems.
 
-        ``timeout``, ``max_retries``, ``idempotency_key`` and ``extra_headers`` apply to this call only."""
+        Args:
+            goal: Why the agent acts, e.g. ``"resolve_refund_request"`` (matched by policy rules and
+                passports).
+            tool: The dotted tool name, e.g. ``"stripe.refund.create"``.
+            resource: What the tool acts on, e.g. ``"stripe:charge:ch_123"`` (optional).
+            args: The tool's arguments as JSON (amounts in minor units); policy conditions read them.
+            mode: ``enforce`` (default), ``strict``, ``warn`` or ``monitor`` (observe only).
+            agent_id: The acting agent (default: the client's ``agent_id``).
+            user_id: The person the agent acts for, when there is one.
+            passport: A passport token scoping this task (``issue_passport``); spent by the decision.
+            approval_request_id: Re-run a held action once a person approved it.
+            tool_definition: The tool's definition (name, description, input schema) to check for drift.
+            tool_hash: The hex SHA-256 of the tool's canonical definition, instead of the definition.
+            context: Extra facts for policy conditions (JSON).
+            timeout, max_retries, idempotency_key, extra_headers: for this call only.
+
+        Returns:
+            The gateway's decision (``d["source"] == "gateway"``: ``decision``, ``reason_code``,
+            ``explain``, ``evidence_event_id``, …) or, when no valid answer arrived, the client's own
+            fail-closed ``deny`` (``source == "client"``, with ``cause``); see ``is_client_decision``.
+        """
         core, build = self._for_call(
             dict(
                 timeout=timeout,
@@ -560,10 +658,28 @@ class AsyncActPassClient(_ClientBase):
         extra_headers: Mapping[str, str] | None = None,
         **params: Unpack[PreflightInput],
     ) -> GuardResult[Any]:
-        """Decide, then run ``execute_fn`` (sync or async) at most once when the mode allows it.
+        """Decide, then run ``execute_fn`` at most once, only where the mode allows; never retried.
 
-        The outcome record goes to a background task (``flush()``/``aclose()`` drain it) unless
-        ``await_outcome=True``."""
+        Takes every argument of :meth:`preflight` (``goal``, ``tool``, ``resource``, ``args``, ``mode``,
+        ``agent_id``, ``user_id``, ``passport``, ``approval_request_id``, ``tool_definition``,
+        ``tool_hash``, ``context``) and:
+
+        Args:
+            execute_fn: The action: a function of no argument or of the :class:`ExecuteContext`
+                (``credential``, ``decision``); plain or ``async``.
+            wait_for_approval: ``{"timeout_s": 120}``: on ``require_approval``, wait for a person, then
+                decide again with the approval.
+            record_outcome: Record ``action.outcome`` evidence (a digest of the result, never the
+                result) after ``execute_fn`` runs (default True).
+            await_outcome: Send that record before returning (default: in the background; ``flush()``
+                and ``close()`` drain it).
+            raise_on_error: Re-raise what ``execute_fn`` raised, after its outcome is recorded
+                (default False: it comes back in ``error`` and is logged as a warning).
+            timeout, max_retries, idempotency_key, extra_headers: for this call's requests only.
+
+        Returns:
+            ``{"decision", "result", "error", "executed"}``. Never raises unless ``raise_on_error``.
+        """
         core, build = self._for_call(
             dict(
                 timeout=timeout,
@@ -597,7 +713,25 @@ class AsyncActPassClient(_ClientBase):
         agent_id: str | None = None,
         user_id: str | None = None,
         action_hash: str | None = None,
+        **call: Unpack[CallOptions],
     ) -> IssuedPassport:
+        """Issue a short-lived, single-use passport scoping one agent task (role ``agent``).
+
+        Args:
+            audience: Who may accept it, e.g. ``"actpass:gateway"``.
+            goal: The task's goal; a decision with another goal is ``passport.goal_mismatch``.
+            allowed_tools: Tool names or globs (``stripe.refund.*``) the task may call.
+            allowed_resources: Resources or globs (default: any).
+            resource_constraints: Limits on the arguments, e.g. ``{"amount": {"max": 5000}}``.
+            ttl_seconds: Lifetime (default 300; the gateway clamps it to 1 to 3600).
+            risk_tier: ``low``, ``medium`` or ``high``.
+            agent_id: The agent it is issued to (default: the client's).
+            user_id: The person the task is for.
+            action_hash: Bind it to one exact action (hex SHA-256 of its canonical form).
+
+        Returns:
+            ``{"token", "jti", "expires_at"}``. The token is a secret: never log it.
+        """
         options = ep.issue_passport(
             audience=audience,
             goal=goal,
@@ -610,7 +744,7 @@ class AsyncActPassClient(_ClientBase):
             user_id=user_id,
             action_hash=action_hash,
         )
-        return cast("IssuedPassport", await self._run(self._core.request_flow(options)))
+        return cast("IssuedPassport", await self._run(self._core_for(call).request_flow(options)))
 
     async def verify_passport(
         self,
@@ -620,27 +754,36 @@ class AsyncActPassClient(_ClientBase):
         tool: str | None = None,
         resource: str | None = None,
         args: Mapping[str, Any] | None = None,
+        **call: Unpack[CallOptions],
     ) -> PassportVerification | ClientPassportVerification:
-        """Check a token without consuming it. Never raises: fails closed with ``valid: False``."""
+        """Check a passport without consuming it; ``tool``, ``resource`` and ``args`` also check that
+        it would allow that action. Never raises: fails closed with ``valid: False`` and ``source:
+        "client"``."""
         options = ep.verify_passport(token=token, audience=audience, tool=tool, resource=resource, args=args)
-        return await self._run(self._core.verification_flow(options))
+        return await self._run(self._core_for(call).verification_flow(options))
 
-    async def revoke_passport(self, jti: str, reason: str) -> PassportRevocation:
-        flow = self._core.request_flow(ep.revoke_passport(jti, reason))
+    async def revoke_passport(self, jti: str, reason: str, **call: Unpack[CallOptions]) -> PassportRevocation:
+        """Revoke the passport ``jti`` (from ``issue_passport``) so no decision accepts it again; ``reason``
+        is recorded in the ledger. Revoking twice is not an error."""
+        flow = self._core_for(call).request_flow(ep.revoke_passport(jti, reason))
         return cast("PassportRevocation", await self._run(flow))
 
-    async def record_evidence(self, *, type: str, data: Mapping[str, Any]) -> EvidenceEvent:
-        flow = self._core.request_flow(ep.record_evidence(type, data))
+    async def record_evidence(
+        self, *, type: str, data: Mapping[str, Any], **call: Unpack[CallOptions]
+    ) -> EvidenceEvent:
+        """Append a custom event (``type`` such as ``"refund.reviewed"``, JSON ``data``) to the tenant's
+        hash-chained ledger. Never put secret values in ``data``: the ledger keeps it forever."""
+        flow = self._core_for(call).request_flow(ep.record_evidence(type, data))
         return cast("EvidenceEvent", await self._run(flow))
 
-    async def jwks(self) -> Jwks:
+    async def jwks(self, **call: Unpack[CallOptions]) -> Jwks:
         """The gateway's public keys, for :func:`actpass.verify_export`."""
-        return cast("Jwks", await self._run(self._core.request_flow(ep.jwks())))
+        return cast("Jwks", await self._run(self._core_for(call).request_flow(ep.jwks())))
 
-    async def whoami(self) -> WhoAmI:
+    async def whoami(self, **call: Unpack[CallOptions]) -> WhoAmI:
         """Who the API key is: tenant, key id, roles and (for an agent-bound key) agent. Any valid key."""
-        return cast("WhoAmI", await self._run(self._core.request_flow(ep.whoami())))
+        return cast("WhoAmI", await self._run(self._core_for(call).request_flow(ep.whoami())))
 
-    async def health(self) -> Health:
+    async def health(self, **call: Unpack[CallOptions]) -> Health:
         """The gateway's ``/healthz`` (no API key needed): ``{"status": "ok"}``; raises when unreachable."""
-        return cast("Health", await self._run(self._core.request_flow(ep.health())))
+        return cast("Health", await self._run(self._core_for(call).request_flow(ep.health())))

@@ -11,6 +11,8 @@ HEALTH_PATH = "/healthz"
 
 ENV_API_KEY = "ACTPASS_API_KEY"
 ENV_BASE_URL = "ACTPASS_BASE_URL"
+# debug, info, warn or error: the level of the `actpass` logger when the application sets none.
+ENV_LOG = "ACTPASS_LOG"
 
 DEFAULT_MODE: Final = "enforce"
 MODES = ("enforce", "monitor", "warn", "strict")

@@ -80,6 +80,11 @@ class InvalidResponseError(ActPassError):
         self.response = response
         self.kind = kind
 
+    @property
+    def status_code(self) -> int | None:
+        """The HTTP status, as httpx and openai-python name it (same as ``status``)."""
+        return self.status
+
 
 class APIError(ActPassError):
     """The gateway answered with an error status; ``code`` is its error code, e.g. ``auth.forbidden``."""
@@ -99,6 +104,11 @@ class APIError(ActPassError):
         self.code = code
         self.body = body
         self.response = response
+
+    @property
+    def status_code(self) -> int:
+        """The HTTP status, as httpx and openai-python name it (same as ``status``)."""
+        return self.status
 
 
 class BadRequestError(APIError):

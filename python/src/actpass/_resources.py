@@ -6,10 +6,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Callable, Literal, TypeVar, cast
 
+from typing_extensions import Unpack
+
 from . import _endpoints as ep
 from ._base_client import ClientCore, Flow, RequestOptions
 from ._constants import DEFAULT_APPROVAL_WAIT_S
 from ._endpoints import Instant
+from ._types import CallOptions
 
 if TYPE_CHECKING:
     from ._generated.contract import (
@@ -46,13 +49,19 @@ __all__ = [
 ]
 
 
+def _core_for(core: ClientCore, call: Mapping[str, Any] | None) -> ClientCore:
+    """The core for one call with per-call options (``timeout=``, ``extra_headers=``, …)."""
+    given = {key: value for key, value in (call or {}).items() if value is not None}
+    return core.with_overrides(given) if given else core
+
+
 class _SyncResource:
     def __init__(self, core: ClientCore, run: Callable[[Flow[Any]], Any]) -> None:
         self._core = core
         self._run_flow = run
 
-    def _call(self, options: RequestOptions) -> Any:
-        return self._run_flow(self._core.request_flow(options))
+    def _call(self, options: RequestOptions, call: Mapping[str, Any] | None = None) -> Any:
+        return self._run_flow(_core_for(self._core, call).request_flow(options))
 
 
 class _AsyncResource:
@@ -60,77 +69,133 @@ class _AsyncResource:
         self._core = core
         self._run_flow = run
 
-    async def _call(self, options: RequestOptions) -> Any:
-        return await self._run_flow(self._core.request_flow(options))
+    async def _call(self, options: RequestOptions, call: Mapping[str, Any] | None = None) -> Any:
+        return await self._run_flow(_core_for(self._core, call).request_flow(options))
 
 
 class Approvals(_SyncResource):
-    def list(self, *, status: str | None = None, limit: int | None = None) -> ApprovalList:
-        return cast("ApprovalList", self._call(ep.list_approvals(status, limit)))
+    def list(
+        self, *, status: str | None = None, limit: int | None = None, **call: Unpack[CallOptions]
+    ) -> ApprovalList:
+        """Needs ``approver``. Approval requests, newest first; ``status`` filters (``pending``,
+        ``approved``, ``denied``, ``expired``, ``used``)."""
+        return cast("ApprovalList", self._call(ep.list_approvals(status, limit), call))
 
-    def iterate(self, *, status: str | None = None, limit: int | None = None) -> Iterator[ApprovalRequest]:
+    def iterate(
+        self, *, status: str | None = None, limit: int | None = None, **call: Unpack[CallOptions]
+    ) -> Iterator[ApprovalRequest]:
         """``for request in client.approvals.iterate(status="pending")``: newest first."""
-        yield from self.list(status=status, limit=limit)["items"]
+        yield from self.list(status=status, limit=limit, **call)["items"]
 
-    def get(self, approval_id: str) -> ApprovalRequest:
-        return cast("ApprovalRequest", self._call(ep.get_approval(approval_id)))
+    def get(self, approval_id: str, **call: Unpack[CallOptions]) -> ApprovalRequest:
+        """One approval request by id (``apr_…``), with its action and status. Any role of the tenant."""
+        return cast("ApprovalRequest", self._call(ep.get_approval(approval_id), call))
 
-    def approve(self, approval_id: str, *, note: str | None = None) -> ApprovalRequest:
-        return cast("ApprovalRequest", self._call(ep.approval_decision(approval_id, "approve", note)))
+    def approve(
+        self, approval_id: str, *, note: str | None = None, **call: Unpack[CallOptions]
+    ) -> ApprovalRequest:
+        """Needs ``approver``. Approve a pending request; the agent's re-run with ``approval_request_id`` is
+        then allowed exactly once. ``note`` goes to the ledger."""
+        return cast("ApprovalRequest", self._call(ep.approval_decision(approval_id, "approve", note), call))
 
-    def deny(self, approval_id: str, *, note: str | None = None) -> ApprovalRequest:
-        return cast("ApprovalRequest", self._call(ep.approval_decision(approval_id, "deny", note)))
+    def deny(
+        self, approval_id: str, *, note: str | None = None, **call: Unpack[CallOptions]
+    ) -> ApprovalRequest:
+        """Needs ``approver``. Deny a pending request; the agent's re-run is denied. ``note`` goes to the
+        ledger."""
+        return cast("ApprovalRequest", self._call(ep.approval_decision(approval_id, "deny", note), call))
 
     def wait_for(
-        self, approval_id: str, *, timeout_s: float = DEFAULT_APPROVAL_WAIT_S, poll_interval_s: float = 1.0
+        self,
+        approval_id: str,
+        *,
+        timeout_s: float = DEFAULT_APPROVAL_WAIT_S,
+        poll_interval_s: float = 1.0,
+        **call: Unpack[CallOptions],
     ) -> ApprovalRequest:
         """Poll until the request is no longer ``pending`` or ``timeout_s`` passes; returns the last state."""
-        flow = self._core.approval_wait_flow(approval_id, timeout_s, poll_interval_s)
+        flow = _core_for(self._core, call).approval_wait_flow(approval_id, timeout_s, poll_interval_s)
         return cast("ApprovalRequest", self._run_flow(flow))
 
 
 class AsyncApprovals(_AsyncResource):
-    async def list(self, *, status: str | None = None, limit: int | None = None) -> ApprovalList:
-        return cast("ApprovalList", await self._call(ep.list_approvals(status, limit)))
+    async def list(
+        self, *, status: str | None = None, limit: int | None = None, **call: Unpack[CallOptions]
+    ) -> ApprovalList:
+        """Needs ``approver``. Approval requests, newest first; ``status`` filters (``pending``,
+        ``approved``, ``denied``, ``expired``, ``used``)."""
+        return cast("ApprovalList", await self._call(ep.list_approvals(status, limit), call))
 
     async def iterate(
-        self, *, status: str | None = None, limit: int | None = None
+        self,
+        *,
+        status: str | None = None,
+        limit: int | None = None,
+        **call: Unpack[CallOptions],
     ) -> AsyncIterator[ApprovalRequest]:
         """``async for request in client.approvals.iterate(status="pending")``: newest first."""
-        for request in (await self.list(status=status, limit=limit))["items"]:
+        for request in (await self.list(status=status, limit=limit, **call))["items"]:
             yield request
 
-    async def get(self, approval_id: str) -> ApprovalRequest:
-        return cast("ApprovalRequest", await self._call(ep.get_approval(approval_id)))
+    async def get(self, approval_id: str, **call: Unpack[CallOptions]) -> ApprovalRequest:
+        """One approval request by id (``apr_…``), with its action and status. Any role of the tenant."""
+        return cast("ApprovalRequest", await self._call(ep.get_approval(approval_id), call))
 
-    async def approve(self, approval_id: str, *, note: str | None = None) -> ApprovalRequest:
-        return cast("ApprovalRequest", await self._call(ep.approval_decision(approval_id, "approve", note)))
+    async def approve(
+        self, approval_id: str, *, note: str | None = None, **call: Unpack[CallOptions]
+    ) -> ApprovalRequest:
+        """Needs ``approver``. Approve a pending request; the agent's re-run with ``approval_request_id`` is
+        then allowed exactly once. ``note`` goes to the ledger."""
+        return cast(
+            "ApprovalRequest", await self._call(ep.approval_decision(approval_id, "approve", note), call)
+        )
 
-    async def deny(self, approval_id: str, *, note: str | None = None) -> ApprovalRequest:
-        return cast("ApprovalRequest", await self._call(ep.approval_decision(approval_id, "deny", note)))
+    async def deny(
+        self, approval_id: str, *, note: str | None = None, **call: Unpack[CallOptions]
+    ) -> ApprovalRequest:
+        """Needs ``approver``. Deny a pending request; the agent's re-run is denied. ``note`` goes to the
+        ledger."""
+        return cast(
+            "ApprovalRequest", await self._call(ep.approval_decision(approval_id, "deny", note), call)
+        )
 
     async def wait_for(
-        self, approval_id: str, *, timeout_s: float = DEFAULT_APPROVAL_WAIT_S, poll_interval_s: float = 1.0
+        self,
+        approval_id: str,
+        *,
+        timeout_s: float = DEFAULT_APPROVAL_WAIT_S,
+        poll_interval_s: float = 1.0,
+        **call: Unpack[CallOptions],
     ) -> ApprovalRequest:
         """Poll until the request is no longer ``pending`` or ``timeout_s`` passes; returns the last state."""
-        flow = self._core.approval_wait_flow(approval_id, timeout_s, poll_interval_s)
+        flow = _core_for(self._core, call).approval_wait_flow(approval_id, timeout_s, poll_interval_s)
         return cast("ApprovalRequest", await self._run_flow(flow))
 
 
 class Tools(_SyncResource):
-    def approve(self, definition: ToolDefinition | Mapping[str, Any]) -> ApprovedTool:
-        return cast("ApprovedTool", self._call(ep.put_tool(definition)))
+    def approve(
+        self, definition: ToolDefinition | Mapping[str, Any], **call: Unpack[CallOptions]
+    ) -> ApprovedTool:
+        """Needs ``admin``. Register (or re-approve after drift) a tool definition: name, description and
+        input schema; decisions then check the tool against its hash."""
+        return cast("ApprovedTool", self._call(ep.put_tool(definition), call))
 
-    def list(self) -> ToolList:
-        return cast("ToolList", self._call(ep.list_tools()))
+    def list(self, **call: Unpack[CallOptions]) -> ToolList:
+        """Needs ``admin``. The approved tools with their definition hashes."""
+        return cast("ToolList", self._call(ep.list_tools(), call))
 
 
 class AsyncTools(_AsyncResource):
-    async def approve(self, definition: ToolDefinition | Mapping[str, Any]) -> ApprovedTool:
-        return cast("ApprovedTool", await self._call(ep.put_tool(definition)))
+    async def approve(
+        self, definition: ToolDefinition | Mapping[str, Any], **call: Unpack[CallOptions]
+    ) -> ApprovedTool:
+        """Needs ``admin``. Register (or re-approve after drift) a tool definition: name, description and
+        input schema; decisions then check the tool against its hash."""
+        return cast("ApprovedTool", await self._call(ep.put_tool(definition), call))
 
-    async def list(self) -> ToolList:
-        return cast("ToolList", await self._call(ep.list_tools()))
+    async def list(self, **call: Unpack[CallOptions]) -> ToolList:
+        """Needs ``admin``. The approved tools with their definition hashes."""
+        return cast("ToolList", await self._call(ep.list_tools(), call))
 
 
 class Credentials(_SyncResource):
@@ -142,7 +207,11 @@ class Credentials(_SyncResource):
         bound_tools: Sequence[str],
         lease_ttl_seconds: int | None = None,
         delivery: Literal["sdk", "proxy"] | None = None,
+        **call: Unpack[CallOptions],
     ) -> CredentialMetadata:
+        """Needs ``admin``. Store a credential in the vault, leased only to ``bound_tools`` (names or globs)
+        on an ``allow``; ``delivery`` is ``sdk`` (to ``execute_fn``) or ``proxy``. The value is never
+        returned or logged."""
         options = ep.put_credential(
             name,
             value=value,
@@ -150,13 +219,15 @@ class Credentials(_SyncResource):
             lease_ttl_seconds=lease_ttl_seconds,
             delivery=delivery,
         )
-        return cast("CredentialMetadata", self._call(options))
+        return cast("CredentialMetadata", self._call(options, call))
 
-    def list(self) -> CredentialList:
-        return cast("CredentialList", self._call(ep.list_credentials()))
+    def list(self, **call: Unpack[CallOptions]) -> CredentialList:
+        """Needs ``admin``. The vault's credentials: names, bindings and times, never values."""
+        return cast("CredentialList", self._call(ep.list_credentials(), call))
 
-    def delete(self, name: str) -> CredentialDeletion:
-        return cast("CredentialDeletion", self._call(ep.delete_credential(name)))
+    def delete(self, name: str, **call: Unpack[CallOptions]) -> CredentialDeletion:
+        """Needs ``admin``. Delete a credential by name; later decisions lease nothing for it."""
+        return cast("CredentialDeletion", self._call(ep.delete_credential(name), call))
 
 
 class AsyncCredentials(_AsyncResource):
@@ -168,7 +239,11 @@ class AsyncCredentials(_AsyncResource):
         bound_tools: Sequence[str],
         lease_ttl_seconds: int | None = None,
         delivery: Literal["sdk", "proxy"] | None = None,
+        **call: Unpack[CallOptions],
     ) -> CredentialMetadata:
+        """Needs ``admin``. Store a credential in the vault, leased only to ``bound_tools`` (names or globs)
+        on an ``allow``; ``delivery`` is ``sdk`` (to ``execute_fn``) or ``proxy``. The value is never
+        returned or logged."""
         options = ep.put_credential(
             name,
             value=value,
@@ -176,13 +251,15 @@ class AsyncCredentials(_AsyncResource):
             lease_ttl_seconds=lease_ttl_seconds,
             delivery=delivery,
         )
-        return cast("CredentialMetadata", await self._call(options))
+        return cast("CredentialMetadata", await self._call(options, call))
 
-    async def list(self) -> CredentialList:
-        return cast("CredentialList", await self._call(ep.list_credentials()))
+    async def list(self, **call: Unpack[CallOptions]) -> CredentialList:
+        """Needs ``admin``. The vault's credentials: names, bindings and times, never values."""
+        return cast("CredentialList", await self._call(ep.list_credentials(), call))
 
-    async def delete(self, name: str) -> CredentialDeletion:
-        return cast("CredentialDeletion", await self._call(ep.delete_credential(name)))
+    async def delete(self, name: str, **call: Unpack[CallOptions]) -> CredentialDeletion:
+        """Needs ``admin``. Delete a credential by name; later decisions lease nothing for it."""
+        return cast("CredentialDeletion", await self._call(ep.delete_credential(name), call))
 
 
 class Evidence(_SyncResource):
@@ -197,6 +274,7 @@ class Evidence(_SyncResource):
         agent_id: str | None = None,
         since: Instant | None = None,
         until: Instant | None = None,
+        **call: Unpack[CallOptions],
     ) -> EvidencePage:
         """Needs ``admin``. Filters narrow the page; pass ``next_after_seq`` back as ``after_seq``."""
         return cast(
@@ -211,7 +289,8 @@ class Evidence(_SyncResource):
                     agent_id=agent_id,
                     since=since,
                     until=until,
-                )
+                ),
+                call,
             ),
         )
 
@@ -226,6 +305,7 @@ class Evidence(_SyncResource):
         agent_id: str | None = None,
         since: Instant | None = None,
         until: Instant | None = None,
+        **call: Unpack[CallOptions],
     ) -> Iterator[EvidenceEvent]:
         """``for event in client.evidence.iterate(type="decision")``: every matching event, page by page."""
         options: RequestOptions | None = ep.evidence_list(
@@ -239,15 +319,18 @@ class Evidence(_SyncResource):
             until=until,
         )
         while options is not None:
-            page = cast("EvidencePage", self._call(options))
+            page = cast("EvidencePage", self._call(options, call))
             yield from page["events"]
             options = self._core.next_page(options, page)
 
-    def verify(self) -> ChainVerification:
-        return cast("ChainVerification", self._call(ep.evidence_verify()))
+    def verify(self, **call: Unpack[CallOptions]) -> ChainVerification:
+        """Needs ``admin``. Re-check the tenant's hash chain: ``ok``, ``first_broken_seq``, ``head``."""
+        return cast("ChainVerification", self._call(ep.evidence_verify(), call))
 
-    def export(self) -> EvidenceExport:
-        return cast("EvidenceExport", self._call(ep.evidence_export()))
+    def export(self, **call: Unpack[CallOptions]) -> EvidenceExport:
+        """Needs ``admin``. The whole chain with its head, signed; check it offline with
+        :func:`actpass.verify_export`."""
+        return cast("EvidenceExport", self._call(ep.evidence_export(), call))
 
 
 class AsyncEvidence(_AsyncResource):
@@ -262,6 +345,7 @@ class AsyncEvidence(_AsyncResource):
         agent_id: str | None = None,
         since: Instant | None = None,
         until: Instant | None = None,
+        **call: Unpack[CallOptions],
     ) -> EvidencePage:
         """Needs ``admin``. Filters narrow the page; pass ``next_after_seq`` back as ``after_seq``."""
         return cast(
@@ -276,7 +360,8 @@ class AsyncEvidence(_AsyncResource):
                     agent_id=agent_id,
                     since=since,
                     until=until,
-                )
+                ),
+                call,
             ),
         )
 
@@ -291,6 +376,7 @@ class AsyncEvidence(_AsyncResource):
         agent_id: str | None = None,
         since: Instant | None = None,
         until: Instant | None = None,
+        **call: Unpack[CallOptions],
     ) -> AsyncIterator[EvidenceEvent]:
         """``async for event in client.evidence.iterate(type="decision")``: every matching event."""
         options: RequestOptions | None = ep.evidence_list(
@@ -304,24 +390,30 @@ class AsyncEvidence(_AsyncResource):
             until=until,
         )
         while options is not None:
-            page = cast("EvidencePage", await self._call(options))
+            page = cast("EvidencePage", await self._call(options, call))
             for event in page["events"]:
                 yield event
             options = self._core.next_page(options, page)
 
-    async def verify(self) -> ChainVerification:
-        return cast("ChainVerification", await self._call(ep.evidence_verify()))
+    async def verify(self, **call: Unpack[CallOptions]) -> ChainVerification:
+        """Needs ``admin``. Re-check the tenant's hash chain: ``ok``, ``first_broken_seq``, ``head``."""
+        return cast("ChainVerification", await self._call(ep.evidence_verify(), call))
 
-    async def export(self) -> EvidenceExport:
-        return cast("EvidenceExport", await self._call(ep.evidence_export()))
+    async def export(self, **call: Unpack[CallOptions]) -> EvidenceExport:
+        """Needs ``admin``. The whole chain with its head, signed; check it offline with
+        :func:`actpass.verify_export`."""
+        return cast("EvidenceExport", await self._call(ep.evidence_export(), call))
 
 
 class Policy(_SyncResource):
-    def get(self) -> PolicyDocument:
-        return cast("PolicyDocument", self._call(ep.get_policy()))
+    def get(self, **call: Unpack[CallOptions]) -> PolicyDocument:
+        """Needs ``admin``. The tenant's active policy with its version and hash."""
+        return cast("PolicyDocument", self._call(ep.get_policy(), call))
 
-    def put(self, policy: PolicyBody | Mapping[str, Any]) -> PolicyDocument:
-        return cast("PolicyDocument", self._call(ep.put_policy(policy)))
+    def put(self, policy: PolicyBody | Mapping[str, Any], **call: Unpack[CallOptions]) -> PolicyDocument:
+        """Needs ``admin``. Replace the tenant's policy (validated first; the change is recorded in the
+        ledger)."""
+        return cast("PolicyDocument", self._call(ep.put_policy(policy), call))
 
     def simulate(
         self,
@@ -331,22 +423,28 @@ class Policy(_SyncResource):
         until: Instant | None = None,
         after_seq: int | None = None,
         limit: int | None = None,
+        **call: Unpack[CallOptions],
     ) -> PolicySimulation:
         """Needs ``admin``. What-if: recorded decisions re-run under ``policy``; writes nothing."""
         return cast(
             "PolicySimulation",
             self._call(
-                ep.simulate_policy(policy, since=since, until=until, after_seq=after_seq, limit=limit)
+                ep.simulate_policy(policy, since=since, until=until, after_seq=after_seq, limit=limit), call
             ),
         )
 
 
 class AsyncPolicy(_AsyncResource):
-    async def get(self) -> PolicyDocument:
-        return cast("PolicyDocument", await self._call(ep.get_policy()))
+    async def get(self, **call: Unpack[CallOptions]) -> PolicyDocument:
+        """Needs ``admin``. The tenant's active policy with its version and hash."""
+        return cast("PolicyDocument", await self._call(ep.get_policy(), call))
 
-    async def put(self, policy: PolicyBody | Mapping[str, Any]) -> PolicyDocument:
-        return cast("PolicyDocument", await self._call(ep.put_policy(policy)))
+    async def put(
+        self, policy: PolicyBody | Mapping[str, Any], **call: Unpack[CallOptions]
+    ) -> PolicyDocument:
+        """Needs ``admin``. Replace the tenant's policy (validated first; the change is recorded in the
+        ledger)."""
+        return cast("PolicyDocument", await self._call(ep.put_policy(policy), call))
 
     async def simulate(
         self,
@@ -356,11 +454,12 @@ class AsyncPolicy(_AsyncResource):
         until: Instant | None = None,
         after_seq: int | None = None,
         limit: int | None = None,
+        **call: Unpack[CallOptions],
     ) -> PolicySimulation:
         """Needs ``admin``. What-if: recorded decisions re-run under ``policy``; writes nothing."""
         return cast(
             "PolicySimulation",
             await self._call(
-                ep.simulate_policy(policy, since=since, until=until, after_seq=after_seq, limit=limit)
+                ep.simulate_policy(policy, since=since, until=until, after_seq=after_seq, limit=limit), call
             ),
         )

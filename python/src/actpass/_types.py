@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any
 
 from typing_extensions import Literal, Required, TypedDict
 
-__all__ = ["ClientOptions", "Mode", "PreflightInput"]
+__all__ = ["CallOptions", "ClientOptions", "Mode", "PreflightInput"]
 
 Mode = Literal["enforce", "monitor", "warn", "strict"]
 """How a decision is applied (SPEC §3): ``enforce`` and ``strict`` run only on allow, ``warn`` also on
@@ -27,6 +28,27 @@ class ClientOptions(TypedDict, total=False):
     idempotency_key: str
     """Sent on the copy's POSTs; meant for a copy used for one call (a retried logical call)."""
     extra_headers: Mapping[str, str]
+    api_key: str
+    base_url: str
+    logger: logging.Logger
+
+
+class CallOptions(TypedDict, total=False):
+    """Options every method takes for one call, on top of the client's (``client.with_options(...)``
+    sets them for a family of calls)."""
+
+    timeout: float
+    """Seconds per attempt (connect, read, write and pool wait each)."""
+    max_retries: int
+    """Retries after the first attempt, on connection errors, timeouts, 408, 409, 429 and 5xx."""
+    deadline: float
+    """Seconds for the whole call with its retries and backoff waits."""
+    max_response_bytes: int
+    """Largest response body read, after decompression."""
+    idempotency_key: str
+    """The ``Idempotency-Key`` of a POST (default: a random one per call, reused by its retries)."""
+    extra_headers: Mapping[str, str]
+    """Headers sent with this call."""
 
 
 class PreflightInput(TypedDict, total=False):

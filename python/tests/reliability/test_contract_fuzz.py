@@ -60,6 +60,7 @@ ROLES = {
     "simulatePolicy": "admin",
     "getJwks": None,
     "health": None,
+    "readiness": None,
 }
 CHECKS = [
     not_a_server_error,
