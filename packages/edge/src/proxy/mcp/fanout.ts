@@ -3,6 +3,7 @@
  * deadline or floods is left out with a warning, and is not asked again for its `retry_after_ms`, so
  * one bad server never holds up the others' tools (nor every later listing).
  */
+import { PROXY_LOGGED_TEXT_MAX_CHARS } from '../../constants.js';
 import type { UpstreamPool } from './upstreams.js';
 
 export class Fanout {
@@ -31,7 +32,10 @@ export class Fanout {
       }
       const retryAfter = this.pool.upstream(server)?.listing.retryAfterMs ?? 0;
       this.#leftOutUntil.set(key, Date.now() + retryAfter);
-      const reason = (outcome.reason as Error)?.message ?? String(outcome.reason);
+      const reason = ((outcome.reason as Error)?.message ?? String(outcome.reason)).slice(
+        0,
+        PROXY_LOGGED_TEXT_MAX_CHARS,
+      );
       this.warn(`MCP upstream "${server}" left out of the ${what} listing for ${retryAfter} ms: ${reason}`);
     });
     return answered;

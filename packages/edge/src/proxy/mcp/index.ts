@@ -11,6 +11,7 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { PROXY_REQUEST_MAX_BYTES } from '../../constants.js';
+import { escapeUnsafe } from '../../text/controls.js';
 import { GatewayLink, type GatewayLinkOptions } from '../gateway-link.js';
 import { AgentKeys } from './agent-keys.js';
 import { Catalog } from './catalog.js';
@@ -57,7 +58,9 @@ export function createMcpProxy(rawConfig: unknown, options: McpProxyOptions): Mc
     maxRetries: config.gateway.maxRetries,
     ...options.gateway,
   });
-  const warn = options.warn ?? ((message: string) => process.stderr.write(`actpass: ${message}\n`));
+  // Warnings quote upstream error messages: escape what could drive a terminal or split a log line.
+  const sink = options.warn ?? ((message: string) => process.stderr.write(`actpass: ${message}\n`));
+  const warn = (message: string) => sink(escapeUnsafe(message));
   const relay = new ListChangedRelay(warn);
   const pool = new UpstreamPool(config.servers, config.restart, {
     listChanged: (_server, kind) => relay.upstreamChanged(kind),

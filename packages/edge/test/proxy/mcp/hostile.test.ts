@@ -52,7 +52,7 @@ beforeAll(async () => {
   dir = tempDir('actpass-mcp-hostile-');
   mkdirSync(join(dir, 'files'));
   writeFileSync(join(dir, 'files', 'notes.txt'), 'hello');
-  for (const name of ['endless', 'hanging', 'flaky', 'looping'])
+  for (const name of ['endless', 'hanging', 'flaky', 'looping', 'noisy'])
     writeFileSync(join(dir, `${name}.launches`), '');
   gateway = testGateway(dir, allowPolicy('mcp.**'));
   proxy = createMcpProxy(
@@ -67,6 +67,7 @@ beforeAll(async () => {
         hanging: hostile('hang', 'hanging'),
         flaky: hostile('crash-after-call', 'flaky'),
         looping: hostile('crash-on-call', 'looping'),
+        noisy: hostile('ansi-error', 'noisy'),
       },
     },
     {
@@ -96,6 +97,11 @@ describe('MCP proxy with hostile upstreams', () => {
     expect(names.filter((name) => name.startsWith('endless.') || name.startsWith('hanging.'))).toEqual([]);
     expect(warnings.some((w) => w.includes('"endless"') && w.includes('past 20 pages'))).toBe(true);
     expect(warnings.some((w) => w.includes('"hanging"') && /in time|timed out/i.test(w))).toBe(true);
+    // An upstream's error text reaches the log with its escapes visible, on one line.
+    const noisy = warnings.find((w) => w.includes('"noisy"')) ?? '';
+    expect(noisy).toContain('\\x1b[2J');
+    expect(noisy).toContain('\\u202e\\x0aactpass: fake line');
+    for (const w of warnings) expect(w).not.toMatch(/[\u0000-\u001f\u202e]/);
     // The endless server was asked for exactly the bounded number of pages, once.
     expect(launches('endless')).toBe(1);
 
