@@ -31,7 +31,7 @@ import { forward } from './forward.js';
 import { agentHeaders, type HeaderList, upstreamHeaders } from './headers.js';
 import { refusedRequestPart } from './overrides.js';
 import { preflightInput } from './preflight-input.js';
-import { redact } from './redact.js';
+import { redact, secretSpellings } from './redact.js';
 import { type RefusalContext, RefusalReporter } from './refusals.js';
 import type { RestProxyStats } from './stats.js';
 import { checkTarget, isRefusal } from './target.js';
@@ -250,12 +250,13 @@ export function createRestHandler(options: RestHandlerOptions): RestHandler {
     }
     reporter.forwarded();
     logger.info('proxy forwarded', { ...fields, status: result.status, duration_ms: durationMs });
+    const spellings = secret ? secretSpellings(secret) : [];
     const headers = agentHeaders(result.headers)
       .filter(([name]) => name !== 'content-encoding')
-      .map(([name, value]) => [name, secret ? redact(value, secret) : value] as [string, string]);
+      .map(([name, value]) => [name, redact(value, spellings)] as [string, string]);
     headers.push([PROXY_HEADER_DECISION, 'allow']);
     if (decision.evidence_event_id) headers.push([PROXY_HEADER_EVIDENCE, decision.evidence_event_id]);
-    return { status: result.status, headers, body: secret ? redact(plain, secret) : plain };
+    return { status: result.status, headers, body: redact(plain, spellings) };
   }
 
   return {

@@ -1,20 +1,69 @@
 /**
  * The injected secret must not travel back to the agent, even when an upstream echoes its request
- * (debug endpoints, error pages quoting headers): every verbatim occurrence is replaced.
+ * (debug endpoints, error pages quoting headers). Echoes are rarely verbatim: a JSON encoder writes
+ * `"` as `\"` and often `/` as `\/` or non-ASCII as `\u00e9`, an HTML page escapes `&`, `<`, `>`, a URL
+ * or form percent-encodes, a debug page shows base64, and a server that decodes `Basic` credentials
+ * may print them decoded. Every occurrence of each of those spellings is replaced.
  */
 export const REDACTED = '[redacted by actpass]';
 
-export function redact<T extends string | Buffer>(value: T, secret: string): T {
-  if (typeof value === 'string') return value.split(secret).join(REDACTED) as T;
-  const needle = Buffer.from(secret, 'utf8');
-  if ((value as Buffer).indexOf(needle) === -1) return value;
+/** Spellings other than the secret itself are only searched for when at least this long. */
+const MIN_SPELLING_CHARS = 8;
+
+/** The secret and the ways an upstream is likely to have re-encoded it, longest first. */
+export function secretSpellings(secret: string): string[] {
+  const json = JSON.stringify(secret).slice(1, -1);
+  const asciiJson = json.replace(
+    /[^\x20-\x7e]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  const url = encodeURIComponent(secret);
+  const forms = [
+    json,
+    json.replace(/\//g, '\\/'),
+    asciiJson,
+    asciiJson.replace(/\//g, '\\/'),
+    url,
+    url.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()),
+    url.replace(/%20/g, '+'),
+    secret.replace(
+      /[&<>"']/g,
+      (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": '#39' }[c]};`,
+    ),
+    secret.replace(/[&<>"']/g, (c) => `&#x${c.charCodeAt(0).toString(16).toUpperCase()};`),
+    Buffer.from(secret, 'utf8').toString('base64'),
+    Buffer.from(secret, 'utf8').toString('base64').replace(/=+$/, ''),
+    Buffer.from(secret, 'utf8').toString('base64url'),
+    decodedCredentials(secret),
+  ].filter((form): form is string => form !== null && form.length >= MIN_SPELLING_CHARS);
+  return [...new Set([secret, ...forms])].sort((a, b) => b.length - a.length);
+}
+
+/** A base64 secret (HTTP Basic credentials) as the text it decodes to, when it is printable text. */
+function decodedCredentials(secret: string): string | null {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(secret) || secret.length % 4 !== 0) return null;
+  const text = Buffer.from(secret, 'base64').toString('utf8');
+  if (!/^[\x20-\x7e]+$/.test(text) || Buffer.from(text, 'utf8').toString('base64') !== secret) return null;
+  return text;
+}
+
+export function redact<T extends string | Buffer>(value: T, spellings: readonly string[]): T {
+  let out: string | Buffer = value;
+  for (const spelling of spellings) out = replaceAll(out, spelling);
+  return out as T;
+}
+
+function replaceAll(value: string | Buffer, spelling: string): string | Buffer {
+  if (typeof value === 'string') return value.split(spelling).join(REDACTED);
+  const needle = Buffer.from(spelling, 'utf8');
+  if (value.indexOf(needle) === -1) return value;
   const parts: Buffer[] = [];
   const replacement = Buffer.from(REDACTED, 'utf8');
   let from = 0;
-  for (let at = (value as Buffer).indexOf(needle); at !== -1; at = (value as Buffer).indexOf(needle, from)) {
-    parts.push((value as Buffer).subarray(from, at), replacement);
+  for (let at = value.indexOf(needle); at !== -1; at = value.indexOf(needle, from)) {
+    parts.push(value.subarray(from, at), replacement);
     from = at + needle.length;
   }
-  parts.push((value as Buffer).subarray(from));
-  return Buffer.concat(parts) as T;
+  parts.push(value.subarray(from));
+  return Buffer.concat(parts);
 }

@@ -174,6 +174,8 @@ export async function startRig(
     config?: unknown | ((upstreamUrl: string) => unknown);
     respond?: Respond;
     proxyKey?: string;
+    /** The vaulted credential's value (default SECRET). */
+    secret?: string;
   } = {},
 ): Promise<Rig> {
   const upstream = await startUpstream(options.respond);
@@ -184,7 +186,7 @@ export async function startRig(
       method: 'PUT',
       headers: { authorization: `Bearer ${KEYS.admin}`, 'content-type': 'application/json' },
       body: JSON.stringify({
-        value: SECRET,
+        value: options.secret ?? SECRET,
         bound_tools: ['stripe.refund.create'],
         delivery: options.delivery ?? 'proxy',
       }),
