@@ -96,6 +96,8 @@ export const MCP_DEFAULT_PATH_ARGS: readonly string[] = [
   'root',
   'cwd',
 ];
+/** Upstream list_changed notifications arriving during a re-listing cause one more, at most this often. */
+export const MCP_LIST_CHANGED_MIN_INTERVAL_MS = 1_000;
 /** How long an agent key the gateway accepted lets HTTP requests list and call without asking again. */
 export const MCP_AGENT_KEY_VALID_TTL_MS = 30_000;
 /** JSON-RPC error code of a refused resource read or prompt (the message starts `BLOCKED <reason>:`). */

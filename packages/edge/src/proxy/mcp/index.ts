@@ -63,7 +63,7 @@ export function createMcpProxy(rawConfig: unknown, options: McpProxyOptions): Mc
   const warn = (message: string) => sink(escapeUnsafe(message));
   const relay = new ListChangedRelay(warn);
   const pool = new UpstreamPool(config.servers, config.restart, {
-    listChanged: (_server, kind) => relay.upstreamChanged(kind),
+    listChanged: (_server, kind) => void relay.upstreamChanged(kind),
     warn,
   });
   const fanout = new Fanout(pool, warn);

@@ -28,6 +28,7 @@ import {
 let root: string;
 let allowed: string;
 let toolFile: string;
+let listsFile: string;
 let gateway: Gateway;
 let proxy: McpProxy;
 let url: string;
@@ -82,6 +83,8 @@ beforeAll(async () => {
   allowed = join(root, 'allowed');
   mkdirSync(allowed);
   toolFile = join(root, 'tool.json');
+  listsFile = join(root, 'lists.log');
+  writeFileSync(listsFile, '');
   writeFileSync(
     toolFile,
     JSON.stringify({ title: 'Send', annotations: { readOnlyHint: false }, _meta: { v: 1 } }),
@@ -99,7 +102,7 @@ beforeAll(async () => {
         shifting: {
           command: process.execPath,
           args: [HOSTILE],
-          env: { HOSTILE_MODE: 'shifting', HOSTILE_TOOL_FILE: toolFile },
+          env: { HOSTILE_MODE: 'shifting', HOSTILE_TOOL_FILE: toolFile, HOSTILE_LISTS_FILE: listsFile },
         },
       },
     },
@@ -249,5 +252,27 @@ describe('MCP proxy: resources, prompts and list_changed', () => {
     await changed;
     const after = (await client.listTools()).tools.map((tool) => tool.name);
     expect(after).toContain('shifting.grown');
+  }, 30_000);
+
+  it('folds a flood of list_changed into a bounded number of re-listings and tells no one when nothing changed', async () => {
+    const [agentSide, proxySide] = InMemoryTransport.createLinkedPair();
+    await proxy.connect(proxySide);
+    const client = new Client({ name: 'flooded-agent', version: '1' });
+    let told = 0;
+    client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
+      told += 1;
+    });
+    await client.connect(agentSide);
+    clients.push(client);
+    await client.listTools();
+    const listingsBefore = readFileSync(listsFile, 'utf8').split('\n').length;
+    expect(text(await client.callTool({ name: 'shifting.flood', arguments: {} }))).toMatch(/^pong /);
+    // Two re-listings at most (one for the first notification, one for all that came during it),
+    // the second after the minimum interval; wait past it before counting.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const relisted = readFileSync(listsFile, 'utf8').split('\n').length - listingsBefore;
+    expect(relisted).toBeGreaterThanOrEqual(1);
+    expect(relisted).toBeLessThanOrEqual(3);
+    expect(told).toBe(0);
   }, 30_000);
 });
