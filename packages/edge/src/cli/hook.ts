@@ -26,6 +26,7 @@ import {
 import { decodePayload } from '../hooks/claude-code/payload.js';
 import { stateDir } from '../hooks/claude-code/session.js';
 import { defaultKeyFile } from '../hooks/claude-code/state-key.js';
+import { hookFetch } from '../hooks/claude-code/transport.js';
 import { parseCommandArgs } from './args.js';
 import { EXIT_OK } from './errors.js';
 import type { Output } from './io.js';
@@ -85,6 +86,7 @@ async function answer(settings: HookSettings, budget: HookBudget, stdin: Input):
   const decoded = decodePayload(await readCapped(stdin));
   if (!decoded.ok) return refuseInput(decoded.problem, settings.mode);
   const client = new ActPass({
+    fetch: hookFetch(),
     logger: SILENT,
     maxRetries: HOOK_MAX_RETRIES,
     timeoutMs: HOOK_ATTEMPT_TIMEOUT_MS,
