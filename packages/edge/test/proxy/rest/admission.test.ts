@@ -107,6 +107,24 @@ describe('authentication before routing', () => {
     expect(rig.proxy.stats()).toMatchObject({ unauthenticated: 3, rateLimited: 9 });
   });
 
+  it('through the fetch handler, the budget is kept per clientAddress the embedder gives', async () => {
+    rig = await startRig({ config: limited({ failed_auth_per_client: { per_minute: 1, burst: 2 } }) });
+    const guess = (i: number, clientAddress?: string) =>
+      rig?.proxy
+        .fetch(
+          new Request(`http://127.0.0.1:${rig.port}/payments/refunds/r_1?amount=1`, {
+            headers: { authorization: `Bearer ak_fetch_guess_${i}_0000000` },
+          }),
+          clientAddress === undefined ? undefined : { clientAddress },
+        )
+        .then((response) => response.status);
+    expect([await guess(1, '10.0.0.1'), await guess(2, '10.0.0.1'), await guess(3, '10.0.0.1')]).toEqual([
+      401, 401, 429,
+    ]);
+    expect(await guess(4, '10.0.0.2')).toBe(401);
+    expect(await guess(5, '::ffff:10.0.0.1')).toBe(429);
+  });
+
   it("a proxy key the gateway refuses is 503, never taken as every agent's key being wrong", async () => {
     rig = await startRig({ proxyKey: 'ak_not_the_proxy_key_000' });
     for (const key of [KEYS.agent, KEYS.agent]) {
