@@ -47,18 +47,28 @@ function decodedCredentials(secret: string): string | null {
   return text;
 }
 
+/** Every spelling replaced, in a header value (text) or a body (bytes, as UTF-8 and as UTF-16). */
 export function redact<T extends string | Buffer>(value: T, spellings: readonly string[]): T {
-  let out: string | Buffer = value;
-  for (const spelling of spellings) out = replaceAll(out, spelling);
+  if (typeof value === 'string') {
+    let out: string = value;
+    for (const spelling of spellings) out = out.split(spelling).join(REDACTED);
+    return out as T;
+  }
+  let out = value as Buffer;
+  for (const spelling of spellings) out = replaceBytes(out, Buffer.from(spelling, 'utf8'), 'utf8');
+  // A body in UTF-16 (either byte order) carries the secret as other bytes.
+  for (const spelling of spellings) {
+    out = replaceBytes(out, Buffer.from(spelling, 'utf16le'), 'utf16le');
+    out = replaceBytes(out, Buffer.from(spelling, 'utf16le').swap16(), 'utf16be');
+  }
   return out as T;
 }
 
-function replaceAll(value: string | Buffer, spelling: string): string | Buffer {
-  if (typeof value === 'string') return value.split(spelling).join(REDACTED);
-  const needle = Buffer.from(spelling, 'utf8');
+function replaceBytes(value: Buffer, needle: Buffer, encoding: 'utf8' | 'utf16le' | 'utf16be'): Buffer {
   if (value.indexOf(needle) === -1) return value;
   const parts: Buffer[] = [];
-  const replacement = Buffer.from(REDACTED, 'utf8');
+  const replacement =
+    encoding === 'utf16be' ? Buffer.from(REDACTED, 'utf16le').swap16() : Buffer.from(REDACTED, encoding);
   let from = 0;
   for (let at = value.indexOf(needle); at !== -1; at = value.indexOf(needle, from)) {
     parts.push(value.subarray(from, at), replacement);

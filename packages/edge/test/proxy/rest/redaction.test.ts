@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { secretSpellings } from '../../../src/proxy/rest/redact.js';
-import { KEYS, proxyConfig, type Rig, startRig } from './helpers.js';
+import { KEYS, proxyConfig, type Rig, SECRET, startRig } from './helpers.js';
 
 const TRICKY = 'sk_live/Quote"Plus+Amp&Lt<9f2e\'';
 
@@ -85,6 +85,28 @@ describe('redaction of re-encoded echoes', () => {
     const text = await response.text();
     expect(text).toBe('bad credentials for [redacted by actpass]');
     expect(rig.upstream.seen[0]?.headers.authorization).toBe(`Basic ${basic}`);
+  });
+
+  it.each(['utf16le', 'utf16be'] as const)('a %s echo is redacted in its own encoding', async (encoding) => {
+    const encode = (text: string) =>
+      encoding === 'utf16le' ? Buffer.from(text, 'utf16le') : Buffer.from(text, 'utf16le').swap16();
+    rig = await startRig({
+      respond: (entry, res) => {
+        res.writeHead(200, {
+          'content-type': `text/plain; charset=${encoding === 'utf16le' ? 'utf-16le' : 'utf-16be'}`,
+        });
+        res.end(encode(`seen: ${String(entry.headers.authorization)}`));
+        return true;
+      },
+    });
+    const response = await fetch(`${rig.url}/payments/charges/ch_1/refunds`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEYS.agent}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ amount: 100, currency: 'usd' }),
+    });
+    const bytes = Buffer.from(await response.arrayBuffer());
+    expect(bytes.equals(encode('seen: Bearer [redacted by actpass]'))).toBe(true);
+    expect(bytes.includes(encode(SECRET))).toBe(false);
   });
 
   it('short spellings other than the secret itself are not searched for', () => {
