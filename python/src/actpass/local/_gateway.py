@@ -9,6 +9,7 @@ code path (retries, validation, fail-closed) is the same as against a served gat
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import threading
@@ -120,7 +121,10 @@ class LocalGateway:
         for tenant_id in self.tenants:
             self.keys[tenant_id] = {}
             for roles in (("agent",), ("approver",), ("admin",), ROLES):
-                self.add_key(tenant_id, roles, name="+".join(roles))
+                # Named as the served dev gateway names its keys (acme_agent, …), so key ids match it.
+                label = "+".join(roles)
+                key_id = f"{tenant_id}_{roles[0] if len(roles) == 1 else 'local'}"
+                self.keys[tenant_id][label] = self.add_key(tenant_id, roles, key_id=key_id)
             self._put_policy(tenant_id, starting, GATEWAY_WRITER)
 
     # --- set-up -----------------------------------------------------------------------------------
@@ -131,18 +135,18 @@ class LocalGateway:
         roles: tuple[str, ...] | list[str],
         *,
         agent_id: str | None = None,
-        name: str | None = None,
+        key_id: str | None = None,
     ) -> str:
-        """A new random API key for ``tenant_id`` with ``roles``; returns the key (keep it secret)."""
+        """A new random API key for ``tenant_id`` with ``roles`` (bound to ``agent_id`` when given).
+
+        Returns the key (keep it secret); ``key_id`` is the non-secret name the ledger records.
+        """
         unknown = [r for r in roles if r not in ROLES]
         if unknown or not roles:
             raise ValueError(f"roles: use some of {', '.join(ROLES)} (got {list(roles)!r})")
         key = "ap_local_" + os.urandom(18).hex()
-        self._keys[sha256_hex(key)] = Principal(
-            tenant_id, frozenset(roles), f"key_{sha256_hex(key)[:12]}", agent_id
-        )
-        if name is not None:
-            self.keys.setdefault(tenant_id, {})[name] = key
+        digest = sha256_hex(key)
+        self._keys[digest] = Principal(tenant_id, frozenset(roles), key_id or f"key_{digest[:12]}", agent_id)
         return key
 
     def key(self, roles: str = "agent+approver+admin", tenant_id: str | None = None) -> str:
@@ -263,6 +267,7 @@ class LocalGateway:
             raise GatewayError(
                 403, "auth.forbidden", f"This operation needs the {needed} role; use a key that has it."
             )
+        _check_path_params(params)
         body = _parse_body(raw) if method in ("POST", "PUT") else None
         if isinstance(body, dict) and "tenant_id" in body and body["tenant_id"] != principal.tenant_id:
             raise GatewayError(
@@ -274,20 +279,22 @@ class LocalGateway:
         idempotency_key = headers.get("idempotency-key") if method == "POST" else None
         if idempotency_key is None:
             return operation.run(self, principal, params, query, body, request_id, None)
-        return self._once(principal, idempotency_key, body, operation, params, query, request_id)
+        return self._once(principal, idempotency_key, body, raw, operation, params, query, request_id)
 
     def _once(
         self,
         principal: Principal,
         key: str,
         body: Any,
+        raw: bytes,
         operation: _Operation,
         params: dict[str, str],
         query: dict[str, str],
         request_id: str,
     ) -> tuple[int, Any]:
         """The same key and body answer what they answered before (no second event, no second burn)."""
-        fingerprint = canonical_sha256({"op": operation.name, "params": params, "body": body})
+        request = canonicalize([operation.name, params]) + "\n" + raw.decode("utf-8", "replace")
+        fingerprint = sha256_hex(request)
         slot = (principal.tenant_id, principal.key_id, key)
         with self._lock:
             stored = self._idempotency.get(slot)
@@ -616,26 +623,35 @@ def _parse_body(raw: bytes) -> Any:
         return None
     try:
         value = parse_json_strict(raw.decode("utf-8"))
-        canonicalize(value)
     except (UnicodeDecodeError, CanonicalJsonError, ValueError) as error:
-        raise GatewayError(
-            400, "request.invalid", f"body: not valid JSON ({error}); send a JSON object."
-        ) from None
-    if _depth(value) > MAX_BODY_DEPTH:
-        raise GatewayError(
-            400, "request.invalid", f"body: nested deeper than {MAX_BODY_DEPTH} levels; flatten it."
-        )
+        message = f"body: not valid JSON ({error}); send a JSON object."
+        raise GatewayError(400, "request.invalid", message) from None
+    problem = _bounds_problem(value, 0)
+    if problem is not None:
+        raise GatewayError(400, "request.invalid", f"body: {problem}.")
     return value
 
 
-def _depth(value: Any, level: int = 0) -> int:
-    if level > MAX_BODY_DEPTH:
-        return level
-    if isinstance(value, dict):
-        return max((_depth(v, level + 1) for v in value.values()), default=level + 1)
-    if isinstance(value, list):
-        return max((_depth(v, level + 1) for v in value), default=level + 1)
-    return level
+def _bounds_problem(value: Any, depth: int) -> str | None:
+    """Every body must have a canonical form (finite numbers, no lone surrogates) within 64 levels."""
+    if isinstance(value, str):
+        return "a string holds an unpaired surrogate; send well-formed text" if _LONE.search(value) else None
+    if isinstance(value, float):
+        return None if math.isfinite(value) else "a number is not finite; send finite numbers"
+    if isinstance(value, (dict, list)):
+        if depth >= MAX_BODY_DEPTH:
+            return f"nested deeper than {MAX_BODY_DEPTH} levels; flatten it"
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, item in items:
+            if isinstance(key, str) and _LONE.search(key):
+                return "a member name holds an unpaired surrogate; send well-formed text"
+            problem = _bounds_problem(item, depth + 1)
+            if problem is not None:
+                return problem
+    return None
+
+
+_LONE: Final = re.compile("[\ud800-\udfff]")
 
 
 def _int_query(query: dict[str, str], name: str, default: int, low: int, high: int) -> int:
@@ -656,6 +672,14 @@ class _Operation:
 
 def _op(name: str, roles: tuple[str, ...], call: Callable[..., tuple[int, Any]]) -> _Operation:
     return _Operation(name, roles, call)
+
+
+def _put_credential(g: LocalGateway, p: Principal, a: dict[str, str], *rest: Any) -> tuple[int, Any]:
+    return g.op_put_credential(p, a["credential"], rest[1])
+
+
+def _delete_credential(g: LocalGateway, p: Principal, a: dict[str, str], *rest: Any) -> tuple[int, Any]:
+    return g.op_delete_credential(p, a["credential"])
 
 
 _ROUTES: Final[list[tuple[str, re.Pattern[str], _Operation]]] = [
@@ -776,8 +800,8 @@ _ROUTES: Final[list[tuple[str, re.Pattern[str], _Operation]]] = [
     ),
     (
         "PUT",
-        re.compile(r"/api/v1/tools/(?P<name>[^/]+)"),
-        _op("approve_tool", ("admin",), lambda g, p, a, q, b, r, k: g.op_approve_tool(p, a["name"], b)),
+        re.compile(r"/api/v1/tools/(?P<tool>[^/]+)"),
+        _op("approve_tool", ("admin",), lambda g, p, a, q, b, r, k: g.op_approve_tool(p, a["tool"], b)),
     ),
     (
         "GET",
@@ -786,15 +810,13 @@ _ROUTES: Final[list[tuple[str, re.Pattern[str], _Operation]]] = [
     ),
     (
         "PUT",
-        re.compile(r"/api/v1/credentials/(?P<name>[^/]+)"),
-        _op("put_credential", ("admin",), lambda g, p, a, q, b, r, k: g.op_put_credential(p, a["name"], b)),
+        re.compile(r"/api/v1/credentials/(?P<credential>[^/]+)"),
+        _op("put_credential", ("admin",), _put_credential),
     ),
     (
         "DELETE",
-        re.compile(r"/api/v1/credentials/(?P<name>[^/]+)"),
-        _op(
-            "delete_credential", ("admin",), lambda g, p, a, q, b, r, k: g.op_delete_credential(p, a["name"])
-        ),
+        re.compile(r"/api/v1/credentials/(?P<credential>[^/]+)"),
+        _op("delete_credential", ("admin",), _delete_credential),
     ),
     (
         "GET",
@@ -812,6 +834,20 @@ _ROUTES: Final[list[tuple[str, re.Pattern[str], _Operation]]] = [
         _op("whoami", ("agent", "approver", "admin"), lambda g, p, a, q, b, r, k: g.op_whoami(p)),
     ),
 ]
+
+
+_PATH_PARAMS: Final = {
+    "jti": re.compile(r"ap_[A-Za-z0-9_-]{1,64}\Z"),
+    "id": re.compile(r"apr_[A-Za-z0-9_-]{1,64}\Z"),
+    "tool": schema.TOOL_NAME_STRING,
+    "credential": re.compile(r"[A-Za-z0-9_.-]{1,128}\Z"),
+}
+
+
+def _check_path_params(params: dict[str, str]) -> None:
+    for name, value in params.items():
+        if not _PATH_PARAMS[name].match(value):
+            raise invalid(f"path.{name}", f"must match {_PATH_PARAMS[name].pattern[:-2]}")
 
 
 def _match(method: str, path: str) -> tuple[_Operation, dict[str, str]] | None:
