@@ -56,6 +56,7 @@ step "build (tsup)" pnpm exec turbo run build --output-logs=errors-only
 step "package checks (publint, attw)" pnpm --filter @actpass/sdk run lint
 # The documented command itself (SECURITY.md), so CI fails when what users run fails.
 step "SBOM (CycloneDX, every runtime dependency, schema-valid)" pnpm sbom
+step "Helm chart (render, lint, Kubernetes schemas, promises)" bash scripts/check-chart.sh
 # Each suite runs within a wall-clock bound (about 3× its time on a loaded machine), so a hung test
 # fails its step with the stacks pytest prints, instead of spending CI's whole budget. --no-bail: a
 # failing package does not hide the results of the packages after it.
