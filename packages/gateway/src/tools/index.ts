@@ -1,5 +1,5 @@
 export { toolDefinitionHash } from './hash.js';
-export { catalogOf, inspectForApproval, type ToolFinding } from './inspection.js';
+export { catalogOf, inspectForApproval, inspectListing, type ToolFinding } from './inspection.js';
 export {
   checkTools,
   LOCK_FORMAT,

@@ -31,14 +31,40 @@ export function catalogOf(names: readonly string[]): CatalogTool[] {
       return { server: parts[1] as string, name: parts.slice(2).join('.') };
     if (parts.length >= 2)
       return { server: parts.slice(0, -1).join('.'), name: parts[parts.length - 1] as string };
-    return { name };
+    // Bare names (one server's own listing) are siblings of one another, not another server's tools.
+    return { server: '', name };
   });
+}
+
+/** Findings per tool of a listing (MCP `tools/list` or an array), read before any other check. */
+export function inspectListing(listing: unknown): Array<{ name: string; findings: ToolFinding[] }> {
+  const tools = listingArray(listing).filter(
+    (t): t is Record<string, unknown> => typeof t === 'object' && t !== null && !Array.isArray(t),
+  );
+  const names = tools.map((t) => (typeof t.name === 'string' ? t.name : ''));
+  return tools.flatMap((tool, index) => {
+    const name = names[index] as string;
+    const [own] = catalogOf([name]);
+    const findings = inspectToolDefinition(tool, {
+      ...(own?.server !== undefined ? { server: own.server } : {}),
+      catalog: catalogOf(names.filter((_, i) => i !== index)),
+    });
+    return findings.length > 0 ? [{ name, findings }] : [];
+  });
+}
+
+function listingArray(listing: unknown): unknown[] {
+  if (Array.isArray(listing)) return listing;
+  const record = (typeof listing === 'object' && listing !== null ? listing : {}) as Record<string, unknown>;
+  if (Array.isArray(record.tools)) return record.tools;
+  const result = record.result as Record<string, unknown> | undefined;
+  return Array.isArray(result?.tools) ? result.tools : [];
 }
 
 export function inspectForApproval(definition: ToolDefinition, otherTools: readonly string[]): ToolFinding[] {
   const [own] = catalogOf([definition.name]);
   return inspectToolDefinition(definition, {
-    ...(own?.server ? { server: own.server } : {}),
+    ...(own?.server !== undefined ? { server: own.server } : {}),
     catalog: catalogOf(otherTools),
   });
 }

@@ -16,8 +16,9 @@ export interface ToolLock {
   /**
    * `fields` holds a hash per part of the definition (`description`, `input_schema.properties.amount`,
    * …), so a check can say what changed; locks written before it have only `hash` and still check.
+   * `findings_acknowledged` is set by `tools lock --acknowledge-findings` on a tool with a high finding.
    */
-  tools: Record<string, { hash: string; fields?: Record<string, string> }>;
+  tools: Record<string, { hash: string; fields?: Record<string, string>; findings_acknowledged?: boolean }>;
 }
 
 /** Which parts of a drifted definition differ from the lock (absent when the lock has no `fields`). */
@@ -41,8 +42,11 @@ export class ToolListingError extends Error {
 
 const HEX_SHA256 = /^[0-9a-f]{64}$/;
 const TOOL_NAME = /^[A-Za-z0-9_.:/-]{1,256}$/;
-/** Display-only MCP members: a model never sees them, so they do not take part in the hash. */
-const DISPLAY_ONLY = new Set(['title', '_meta']);
+/**
+ * MCP members a model never reads (display: title, icons, _meta; how the client runs the call:
+ * execution), so they do not take part in the hash, as the MCP proxy does not relay them either.
+ */
+const DISPLAY_ONLY = new Set(['title', 'icons', '_meta', 'execution']);
 const FIELDS: Record<string, keyof ToolDefinition> = {
   name: 'name',
   description: 'description',
