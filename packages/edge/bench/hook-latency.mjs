@@ -5,7 +5,7 @@
 //   pnpm --filter @actpass/gateway build   (the gateway's dist serves the decisions)
 //   node packages/edge/bench/hook-latency.mjs [--runs 40] [--json]
 //
-// Variants: the floor; `actpass-edge hook claude-code` (the edge CLI, which loads a command's modules
+// Bash runs `git status && npm test` (parsed by the shell parser). Variants: the floor; `actpass-edge hook claude-code` (the edge CLI, which loads a command's modules
 // only when it runs); `actpass-hook claude-code`, the dedicated entry. Both are built here from
 // source into node_modules/.cache, so they resolve this package's dependencies.
 import { execFileSync, spawn } from 'node:child_process';
@@ -80,8 +80,9 @@ const payload = (variant) =>
     transcript_path: join(state, 'none.jsonl'),
     cwd: '/home/dev/project',
     hook_event_name: 'PreToolUse',
-    tool_name: 'Bash',
-    tool_input: { command: 'git status && npm test' },
+    ...(variant.read
+      ? { tool_name: 'Read', tool_input: { file_path: '/home/dev/project/src/index.ts' } }
+      : { tool_name: 'Bash', tool_input: { command: 'git status && npm test' } }),
     tool_use_id: 'toolu_bench',
   });
 
@@ -96,6 +97,13 @@ const variants = [
     name: 'actpass-hook claude-code',
     args: [join(cache, 'hook', 'hook-main.js'), 'claude-code'],
     decides: true,
+  },
+  // The same entry for a Read: no shell to parse, so the difference is the Bash parser's load.
+  {
+    name: 'actpass-hook claude-code, Read',
+    args: [join(cache, 'hook', 'hook-main.js'), 'claude-code'],
+    decides: true,
+    read: true,
   },
 ];
 
