@@ -67,7 +67,8 @@ function egress(...args: string[]) {
   return { code: result.status, out: result.stdout, err: result.stderr };
 }
 
-describe('actpass egress check', () => {
+// Each case starts the CLI (through tsx) one or more times: generous bounds for a loaded machine.
+describe('actpass egress check', { timeout: 60_000 }, () => {
   it('finds an upstream the agent can reach directly, and exits 1', () => {
     const file = restConfig('open', [
       { name: 'payments', base_url: `http://127.0.0.1:${openPort}` },
