@@ -10,14 +10,16 @@ import {
   mcpWrap,
   type Output,
   proxy,
+  safeJson,
   stdio,
   UsageError,
 } from '@actpass/edge/cli';
 import { approvalsApprove, approvalsDeny, approvalsList, approvalsShow } from './approvals.js';
 import { dev } from './dev.js';
-import { helpFor, wantsHelp } from './help.js';
+import { helpFor, wantsHelp, wantsJson } from './help.js';
 import { ledgerShow, ledgerTail, ledgerVerify } from './ledger.js';
 import { policyCheck, policySimulate, policyTest } from './policy.js';
+import { type FailureDetail, RemoteFailure } from './remote.js';
 import { reportRollout } from './report.js';
 import { toolsCheck, toolsLock } from './tools.js';
 import { USAGE } from './usage.js';
@@ -91,12 +93,27 @@ export async function runCli(argv: string[], io: Output = stdio, version = '0.0.
     }
     return await command(argv.slice(name.split(' ').length), io);
   } catch (error) {
+    const json = wantsJson(argv);
     if (error instanceof UsageError) {
-      io.err(`actpass: ${error.message}`);
+      fail(io, json, `actpass: ${error.message}`, { code: 'usage', message: error.message });
       return EXIT_USAGE;
     }
+    if (error instanceof RemoteFailure) {
+      fail(io, json, `actpass: ${error.message}`, { ...error.detail, command: error.command });
+      return EXIT_PROBLEMS;
+    }
     // Not the user's invocation but the environment (a corrupt state file, a failing disk).
-    io.err(`actpass: ${clean((error as Error).message ?? String(error))}`);
+    const message = (error as Error)?.message ?? String(error);
+    fail(io, json, `actpass: ${clean(message)}`, { code: 'error', message });
     return EXIT_PROBLEMS;
   }
+}
+
+/**
+ * One failure, once: a line on stderr, or under `--json` one `{"error": {...}}` object on stdout, where
+ * a program reading the command's JSON looks (the exit code still says it failed).
+ */
+function fail(io: Output, json: boolean, line: string, detail: FailureDetail & { command?: string }): void {
+  if (json) io.out(safeJson({ error: detail }, 0));
+  else io.err(line);
 }

@@ -8,14 +8,40 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { clean, UsageError } from '@actpass/edge/cli';
-import { ActPass, APIConnectionError, APIError } from '@actpass/sdk';
+import { ActPass, APIConnectionError, APIError, constants } from '@actpass/sdk';
 import { createDevGateway, type DevKeys } from '../index.js';
 
 export type KeyRole = 'approver' | 'admin';
 
 export interface Remote {
   client: ActPass;
+  /** Where the requests go, for error messages (`--dir`: the directory). */
+  where: string;
   close(): Promise<void>;
+}
+
+/** What went wrong talking to the gateway, as fields `--json` prints and one line the terminal shows. */
+export interface FailureDetail {
+  code: string;
+  message: string;
+  status?: number;
+  request_id?: string;
+  hint?: string;
+}
+
+/** A command's failure against the gateway; the dispatcher prints it as text or, under `--json`, JSON. */
+export class RemoteFailure extends Error {
+  override readonly name = 'RemoteFailure';
+  constructor(
+    readonly command: string,
+    readonly detail: FailureDetail,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `${command}: ${clean(detail.code)}: ${clean(detail.message)}${detail.hint ? ` ${clean(detail.hint)}` : ''}`,
+      options,
+    );
+  }
 }
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
@@ -34,7 +60,8 @@ export async function connect(
     );
   }
   const client = new ActPass({ logger: quiet, apiKey: env.ACTPASS_API_KEY, baseUrl: env.ACTPASS_BASE_URL });
-  return { client, close: async () => undefined };
+  const where = env.ACTPASS_BASE_URL?.trim() || constants.DEFAULT_BASE_URL;
+  return { client, where, close: async () => undefined };
 }
 
 async function openDirectory(
@@ -62,7 +89,7 @@ async function openDirectory(
     fetch: (input, init) => dev.gateway.fetch(new Request(input, init)),
     maxRetries: 0,
   });
-  return { client, close: () => dev.gateway.close() };
+  return { client, where: dir, close: () => dev.gateway.close() };
 }
 
 /** Runs `work` with a connection and turns API failures into one readable line. */
@@ -76,27 +103,47 @@ export async function withRemote<T>(
   try {
     return await work(remote.client);
   } catch (error) {
-    throw new Error(describeFailure(command, error, role), { cause: error });
+    if (error instanceof UsageError) throw error;
+    throw new RemoteFailure(command, describeFailure(error, role, remote.where), { cause: error });
   } finally {
     await remote.close();
   }
 }
 
-function describeFailure(command: string, error: unknown, role: KeyRole): string {
-  if (error instanceof APIError) {
-    const body = error.body as { error?: { message?: string } } | undefined;
-    const code = error.code ?? `HTTP ${error.status}`;
-    const message = body?.error?.message ?? error.message;
-    const hint =
-      error.status === 401
-        ? ' Check ACTPASS_API_KEY.'
-        : error.status === 403
-          ? ` This needs a key with the ${role} role.`
-          : '';
-    return `${command}: ${clean(code)}: ${clean(message)}${hint}`;
-  }
+function describeFailure(error: unknown, role: KeyRole, where: string): FailureDetail {
+  // A connection error is an APIError without a status in the SDK's tree: it is asked first, so the
+  // user reads "is the gateway running?" and never "HTTP undefined".
   if (error instanceof APIConnectionError) {
-    return `${command}: cannot reach the gateway (${error.message}); check ACTPASS_BASE_URL or start \`actpass dev\`.`;
+    return {
+      code: 'connection',
+      message: `cannot reach the gateway at ${where} (${error.message})`,
+      hint: `Is the gateway running? Start one with \`actpass dev\`, or set ACTPASS_BASE_URL to where it listens.`,
+    };
   }
-  return `${command}: ${clean((error as Error).message ?? String(error))}`;
+  if (error instanceof APIError) {
+    const body = error.body as { error?: { message?: unknown } } | undefined;
+    const bodyMessage = body?.error?.message;
+    const message = typeof bodyMessage === 'string' ? bodyMessage : error.message;
+    return {
+      code: error.code ?? `http_${error.status}`,
+      message,
+      ...(error.status === undefined ? {} : { status: error.status }),
+      ...(error.requestId ? { request_id: error.requestId } : {}),
+      ...hintFor(error.status, message, role),
+    };
+  }
+  return { code: 'error', message: (error as Error)?.message ?? String(error) };
+}
+
+/** The next step for a status, unless the gateway's own message already says it (no doubled hints). */
+function hintFor(status: number | undefined, message: string, role: KeyRole): { hint?: string } {
+  const hint =
+    status === 401
+      ? 'Check ACTPASS_API_KEY.'
+      : status === 403
+        ? `This needs a key with the ${role} role (\`actpass dev\` prints one).`
+        : undefined;
+  if (!hint) return {};
+  const key = status === 401 ? 'ACTPASS_API_KEY' : `${role} role`;
+  return message.toLowerCase().includes(key.toLowerCase()) ? {} : { hint };
 }

@@ -34,7 +34,6 @@ Usage:
       Inventory every tool surface in agents.json and MCP client configs; report the lethal trifecta,
       red+blue mixes and every surface that does not go through ActPass. Reads only; starts
       nothing unless --list-tools asks each MCP server for its tools.
-      red+blue mixes and every surface that does not go through ActPass. Reads only; starts nothing.
   actpass proxy --config proxy.yaml [--host H] [--port N] [--check] [--json]
       Serve the enforcing REST proxy; the proxy key comes from ACTPASS_PROXY_KEY. --check validates only.
   actpass mcp serve --config mcp-proxy.yaml [--http [--host H] [--port N]]
@@ -51,6 +50,7 @@ Usage:
 SOURCE is a served gateway (ACTPASS_BASE_URL, ACTPASS_API_KEY with the role the command needs) or
 --dir DIR [--tenant ID]: the state directory of a stopped \`actpass dev\`, opened with its dev keys.
 TIME is RFC 3339 (2026-11-23T00:00:00Z) or a span back from now (30m, 24h, 7d).
-Every command answers --help.
+Every command answers --help with its flags and an example. Under --json an error is one JSON object,
+{"error": {"code", "message", ...}}, on stdout.
 
 Exit codes: 0 ok, 1 the check found problems, 2 usage error (bad flag, missing or unreadable file).`;
