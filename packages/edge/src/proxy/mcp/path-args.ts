@@ -3,7 +3,8 @@
  * (`path_within`), but only lexically: the gateway cannot see that `allowed/link/..` climbs out through
  * a symlink, nor how a Windows server splits `a\..\b`. A file tool never needs `..`, so the proxy
  * refuses any string argument marked as a path (or any string in a list under such a name) that has a
- * `..` segment, split on `/` and `\`, or a NUL, and the upstream never sees it.
+ * `..` segment (split on `/` and `\`; `.. ` and `...` count, as Windows trims them to `..`) or a NUL,
+ * and the upstream never sees it.
  */
 import type { PathArgs } from './config-fields.js';
 
@@ -32,9 +33,12 @@ export function refusePathEscape(
   return null;
 }
 
+// `..` itself, and `..` followed only by dots or spaces, which Windows trims back to `..`.
+const PARENT_SEGMENT = /^\.\.[. ]*$/;
+
 function escapeReason(path: string): string | null {
   if (path.includes('\u0000')) return 'contains a NUL character';
-  if (path.split(/[\\/]/).includes('..')) return 'contains a ".." segment';
+  if (path.split(/[\\/]/).some((segment) => PARENT_SEGMENT.test(segment))) return 'contains a ".." segment';
   return null;
 }
 

@@ -57,12 +57,16 @@ describe('path arguments refuse escapes', () => {
     { path: '/srv/x\u0000.png' },
     { source: 'a', destination: '/srv/allowed/../../etc/cron.d/x' },
     { paths: ['/srv/allowed/a', '/srv/allowed/../b'] },
+    { path: '/srv/allowed/.. /x' },
+    { path: '/srv/allowed/.../x' },
+    { path: '/srv/allowed/... . /x' },
   ];
   const accepted = [
     { path: '/srv/allowed/notes.txt' },
     { path: '/srv/allowed/..hidden/x' },
     { path: '/srv/allowed/a..b' },
-    { path: '...' },
+    { path: '.hidden/..x' },
+    { path: '/srv/allowed/. ./x' },
     { content: '../not a path argument' },
     { path: 5 },
     { paths: ['/srv/a', '/srv/b'] },
