@@ -101,6 +101,7 @@ describe('MCP proxy with hostile upstreams', () => {
     const noisy = warnings.find((w) => w.includes('"noisy"')) ?? '';
     expect(noisy).toContain('\\x1b[2J');
     expect(noisy).toContain('\\u202e\\x0aactpass: fake line');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for raw control characters is the point
     for (const w of warnings) expect(w).not.toMatch(/[\u0000-\u001f\u202e]/);
     // The endless server was asked for exactly the bounded number of pages, once.
     expect(launches('endless')).toBe(1);
