@@ -1,5 +1,6 @@
 /** `actpass exposure`: inventory every tool surface, report the trifecta and every ungated surface. */
 import { existsSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
 import {
   BaselineError,
   buildInventory,
@@ -16,9 +17,12 @@ import {
   toJson,
   toMarkdown,
 } from '../exposure/index.js';
+import { stripJsonc } from '../exposure/jsonc.js';
+import { escapeHiddenInJson } from '../inspect/index.js';
 import { parseCommandArgs } from './args.js';
+import { readYamlFile } from './config-file.js';
 import { EXIT_OK, EXIT_PROBLEMS, UsageError } from './errors.js';
-import { type Output, readJsonFile } from './io.js';
+import { type Output, parseJsonText, readJsonFile, readTextFile } from './io.js';
 
 /** Where MCP clients keep project-level configs; scanned when no file is named. */
 const PROJECT_CONFIGS = [
@@ -56,9 +60,18 @@ export async function exposure(argv: string[], io: Output): Promise<number> {
       `exposure: no config found here (looked for ${PROJECT_CONFIGS.join(', ')}); name the files to scan, e.g. \`actpass exposure agents.json ~/.cursor/mcp.json\`.`,
     );
   }
-  const files: ScannedFile[] = paths.map((path) => ({ path, json: readJsonFile(path, 'config') }));
+  // MCP clients accept comments and trailing commas (VS Code's JSONC), so the scan does too.
+  const files: ScannedFile[] = paths.map((path) => ({
+    path,
+    json: parseJsonText(stripJsonc(readTextFile(path, 'config')), path),
+  }));
   const accepted = typeof flags.baseline === 'string' ? baselineFrom(flags.baseline) : new Set<string>();
-  let agents = naming(() => buildInventory(files, { proxyOrigins: proxyOrigins(flags['proxy-url']) }));
+  let agents = naming(() =>
+    buildInventory(files, {
+      proxyOrigins: proxyOrigins(flags['proxy-url']),
+      readProxyConfig: proxyConfig,
+    }),
+  );
   if (flags['list-tools'] === true) {
     agents = await expandMcpServers(agents, {
       rules,
@@ -73,10 +86,26 @@ export async function exposure(argv: string[], io: Output): Promise<number> {
   if (typeof flags['write-baseline'] === 'string') {
     writeFileSync(flags['write-baseline'], `${JSON.stringify(toBaseline(report.findings), null, 2)}\n`);
   }
-  io.out(flags.json === true ? JSON.stringify(toJson(report), null, 2) : toMarkdown(report).trimEnd());
+  // Server and tool names are someone else's: no invisible character reaches the terminal raw.
+  io.out(
+    flags.json === true
+      ? escapeHiddenInJson(JSON.stringify(toJson(report), null, 2))
+      : toMarkdown(report).trimEnd(),
+  );
   // Info findings (an unclassified surface) inform; only new high and medium findings fail CI.
   const failing = report.findings.filter((f) => f.new && f.severity !== 'info');
   return failing.length > 0 ? EXIT_PROBLEMS : EXIT_OK;
+}
+
+/**
+ * The config behind an `actpass mcp serve --config FILE` entry (a relative FILE is read beside the
+ * client config naming it). When it cannot be read here (another machine's path, say) the entry stays
+ * one surface that goes through ActPass, as before the scan could look behind it.
+ */
+function proxyConfig(file: string, from: string): unknown {
+  const path = isAbsolute(file) ? file : join(dirname(from), file);
+  if (!existsSync(path)) return undefined;
+  return readYamlFile(path, 'MCP proxy config');
 }
 
 function proxyOrigins(value: string | boolean | undefined): string[] {

@@ -4,6 +4,7 @@
  * does not go through ActPass, and every surface no rule could classify.
  */
 import { sha256Hex } from '../hash.js';
+import { visible } from '../inspect/index.js';
 import { CATEGORY_LABELS, type Category, isBlue, isRed } from './categories.js';
 import type { ClassifiedAgent, ClassifiedSurface, Finding, FindingKind, Severity } from './types.js';
 
@@ -24,7 +25,7 @@ function agentFindings(agent: ClassifiedAgent): Finding[] {
       finding(
         'lethal_trifecta',
         'high',
-        agent.name,
+        agent,
         '',
         involved,
         `holds the lethal trifecta: ${parts.join('; ')}; ${gatedShare(involved)}`,
@@ -38,7 +39,7 @@ function agentFindings(agent: ClassifiedAgent): Finding[] {
       finding(
         'red_blue_mix',
         'medium',
-        agent.name,
+        agent,
         '',
         unique([...red, ...blue]),
         `mixes untrusted input (${names(red)}) with actions an attacker must not trigger (${names(blue)}); ${gatedShare(blue)}`,
@@ -46,6 +47,8 @@ function agentFindings(agent: ClassifiedAgent): Finding[] {
     );
   }
   for (const surface of agent.surfaces) {
+    const inspected = inspectionFinding(agent, surface);
+    if (inspected) findings.push(inspected);
     if (surface.gate === null) {
       const serious = isBlue(surface.categories) || surface.categories.includes('sensitive_access');
       const what =
@@ -60,7 +63,7 @@ function agentFindings(agent: ClassifiedAgent): Finding[] {
         finding(
           'ungated_surface',
           serious ? 'high' : 'medium',
-          agent.name,
+          agent,
           surface.name,
           [surface],
           `${surface.kind} ${surface.name} (${what}) does not go through ActPass${carries}`,
@@ -72,7 +75,7 @@ function agentFindings(agent: ClassifiedAgent): Finding[] {
         finding(
           'unclassified_surface',
           'info',
-          agent.name,
+          agent,
           surface.name,
           [surface],
           `no rule classifies ${surface.kind} ${surface.name}; declare its capabilities, add a rule with --rules, or list its tools with --list-tools`,
@@ -86,14 +89,35 @@ function agentFindings(agent: ClassifiedAgent): Finding[] {
 function finding(
   kind: FindingKind,
   severity: Severity,
-  agent: string,
+  agent: Pick<ClassifiedAgent, 'name' | 'key'>,
   subject: string,
   surfaces: ClassifiedSurface[],
   summary: string,
 ): Finding {
-  // The id names what the finding is about, not its wording, so a baseline survives rule changes.
-  const id = `exp_${sha256Hex(JSON.stringify([kind, agent, subject])).slice(0, 16)}`;
-  return { id, kind, severity, agent, summary, surfaces: surfaces.map((s) => s.name), new: true };
+  // The id names what the finding is about, not its wording (nor how a path was typed), so a
+  // baseline survives rule changes and `./ws/x.json` vs `ws/x.json`.
+  const id = `exp_${sha256Hex(JSON.stringify([kind, agent.key ?? agent.name, subject])).slice(0, 16)}`;
+  return { id, kind, severity, agent: agent.name, summary, surfaces: surfaces.map((s) => s.name), new: true };
+}
+
+/** A listed tool whose definition the inspection flags: high holds it, medium only informs. */
+function inspectionFinding(agent: ClassifiedAgent, surface: ClassifiedSurface): Finding | undefined {
+  const findings = (surface.inspection ?? []).filter((f) => f.severity !== 'low');
+  if (findings.length === 0) return undefined;
+  const high = findings.some((f) => f.severity === 'high');
+  const shown = findings
+    .slice(0, 3)
+    .map((f) => `${f.severity} ${f.code} in ${visible(f.field)}: ${f.decoded}`)
+    .join('; ');
+  const more = findings.length > 3 ? `; and ${findings.length - 3} more` : '';
+  return finding(
+    'suspicious_tool',
+    high ? 'high' : 'info',
+    agent,
+    surface.name,
+    [surface],
+    `tool ${visible(surface.name)}: ${shown}${more}`,
+  );
 }
 
 function gatedShare(surfaces: ClassifiedSurface[]): string {

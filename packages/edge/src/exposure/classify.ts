@@ -1,6 +1,7 @@
 /** Turns each surface's capabilities (declared, or inferred from names by the rules) into categories. */
 import { CATEGORIES, type Category } from './categories.js';
 import type { ExposureRules, NameRule } from './rules.js';
+import { launchIdentity } from './sources/launch-identity.js';
 import type { Agent, ClassifiedAgent, ClassifiedSurface, Surface } from './types.js';
 import { wildcardMatch } from './wildcard.js';
 
@@ -30,11 +31,7 @@ export function classifySurface(surface: Surface, rules: ExposureRules): Classif
 
 function inferCapabilities(surface: Surface, rules: ExposureRules): string[] {
   if (surface.kind === 'mcp-server') {
-    const identity = surface.launch
-      ? surface.launch.transport === 'stdio'
-        ? [surface.launch.command, ...surface.launch.args].join(' ')
-        : surface.launch.url
-      : surface.name;
+    const identity = surface.launch ? launchIdentity(surface.launch) : surface.name;
     return matching(rules.mcp_servers, identity);
   }
   const bare = surface.name.slice(surface.name.lastIndexOf('.') + 1);

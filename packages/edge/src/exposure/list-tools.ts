@@ -7,8 +7,10 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { type CatalogTool, type InspectableTool, inspectToolDefinition } from '../inspect/index.js';
 import { blankUnsafe } from '../text/controls.js';
 import type { ExposureRules } from './rules.js';
+import { launchIdentity } from './sources/launch-identity.js';
 import type { Agent, McpLaunch, Surface, ToolAnnotations } from './types.js';
 import { wildcardMatch } from './wildcard.js';
 
@@ -19,27 +21,37 @@ export interface ListToolsOptions {
   onFailure(server: string, reason: string): void;
 }
 
-/** Replaces every MCP server surface that answers `tools/list` with one surface per tool. */
+/**
+ * Replaces every MCP server surface that answers `tools/list` with one surface per tool, each with
+ * what inspecting its definition found (against every other server's tools of the same agent, for
+ * descriptions that steer another server's tool).
+ */
 export async function expandMcpServers(agents: Agent[], options: ListToolsOptions): Promise<Agent[]> {
   const expanded: Agent[] = [];
   for (const agent of agents) {
-    const surfaces: Surface[] = [];
+    const listed = new Map<Surface, ListedTool[]>();
     for (const surface of agent.surfaces) {
-      if (surface.kind !== 'mcp-server' || !surface.launch) {
-        surfaces.push(surface);
-        continue;
-      }
+      if (surface.kind !== 'mcp-server' || !surface.launch) continue;
       try {
-        const tools = await listTools(surface.launch, options.timeoutMs);
-        surfaces.push(...tools.map((tool) => toolSurface(surface, tool, options.rules)));
+        listed.set(surface, await listTools(surface.launch, options.timeoutMs));
       } catch (error) {
         options.onFailure(
           `${agent.name} ${surface.name}`,
           printable((error as Error).message ?? String(error)),
         );
-        surfaces.push(surface);
       }
     }
+    const catalog: CatalogTool[] = [...listed].flatMap(([server, tools]) =>
+      tools.map((tool) => ({ server: server.name, name: tool.name })),
+    );
+    const surfaces = agent.surfaces.flatMap((surface) => {
+      const tools = listed.get(surface);
+      if (!tools) return [surface];
+      return tools.map((tool) => ({
+        ...toolSurface(surface, tool, options.rules),
+        inspection: inspectToolDefinition(tool as InspectableTool, { server: surface.name, catalog }),
+      }));
+    });
     expanded.push({ ...agent, surfaces });
   }
   return expanded;
@@ -48,6 +60,7 @@ export async function expandMcpServers(agents: Agent[], options: ListToolsOption
 interface ListedTool {
   name: string;
   annotations?: ToolAnnotations;
+  [member: string]: unknown;
 }
 
 async function listTools(launch: McpLaunch, timeoutMs: number): Promise<ListedTool[]> {
@@ -70,7 +83,7 @@ async function listTools(launch: McpLaunch, timeoutMs: number): Promise<ListedTo
     let cursor: string | undefined;
     do {
       const page = await client.listTools(cursor ? { cursor } : {}, { signal: deadline, timeout: timeoutMs });
-      tools.push(...page.tools.map((t) => ({ name: t.name, annotations: t.annotations as ToolAnnotations })));
+      tools.push(...page.tools.map((t) => ({ ...t, annotations: t.annotations as ToolAnnotations })));
       cursor = page.nextCursor;
     } while (cursor);
     return tools;
@@ -84,10 +97,7 @@ function toolSurface(server: Surface, tool: ListedTool, rules: ExposureRules): S
   const byName = rules.tool_names
     .filter((r) => wildcardMatch(r.match, tool.name))
     .flatMap((r) => r.capabilities);
-  const identity =
-    server.launch?.transport === 'stdio'
-      ? [server.launch.command, ...server.launch.args].join(' ')
-      : (server.launch?.url ?? server.name);
+  const identity = server.launch ? launchIdentity(server.launch) : server.name;
   const byServer = rules.mcp_servers
     .filter((r) => wildcardMatch(r.match, identity))
     .flatMap((r) => r.capabilities);

@@ -1,10 +1,10 @@
 /**
  * The report as Markdown (for people and pull-request comments) or JSON (for machines). Config
- * strings are someone else's words: Markdown gets them escaped and stripped of control characters,
+ * strings are someone else's words: Markdown gets them escaped, invisible characters made visible,
  * and neither form ever carries an environment value, a header value or a command's arguments.
  */
 
-import { blankUnsafe } from '../text/controls.js';
+import { type ToolFinding, visible } from '../inspect/index.js';
 import { CATEGORY_LABELS } from './categories.js';
 import type { ClassifiedAgent, ClassifiedSurface, ExposureReport, Finding } from './types.js';
 
@@ -18,6 +18,8 @@ export interface PublicSurface {
   categories: string[];
   gate: string | null;
   own_credentials: string[];
+  /** `--list-tools`: what inspecting the tool's definition found. */
+  findings?: ToolFinding[];
 }
 
 export function toJson(report: ExposureReport): unknown {
@@ -43,6 +45,7 @@ function publicSurface(surface: ClassifiedSurface): PublicSurface {
     gate: surface.gate,
     own_credentials: surface.ownCredentials,
   };
+  if (surface.inspection) out.findings = surface.inspection;
   if (surface.launch?.transport === 'stdio') out.endpoint = surface.launch.command;
   if (surface.launch?.transport === 'http') out.endpoint = safeUrl(surface.launch.url);
   return out;
@@ -95,9 +98,12 @@ function agentSection(agent: ClassifiedAgent, findings: Finding[]): string[] {
   return lines;
 }
 
-/** Escapes a config-supplied string for Markdown: no control characters, no markup, no HTML. */
+/**
+ * Escapes a config-supplied string for Markdown: control, invisible, tag and bidi characters written
+ * as visible `\uXXXX` escapes, then no markup and no HTML.
+ */
 export function text(value: string): string {
-  return blankUnsafe(value)
+  return visible(value)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

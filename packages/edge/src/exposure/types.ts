@@ -1,3 +1,4 @@
+import type { ToolFinding } from '../inspect/index.js';
 import type { Category } from './categories.js';
 
 /** How a tool surface reaches ActPass, when it does. */
@@ -29,6 +30,8 @@ export interface Surface {
   ownCredentials: string[];
   /** For MCP servers: how to reach it, kept for `--list-tools`; never printed with env values. */
   launch?: McpLaunch;
+  /** For listed MCP tools: what inspecting the tool's definition found. */
+  inspection?: ToolFinding[];
 }
 
 export type McpLaunch =
@@ -37,6 +40,8 @@ export type McpLaunch =
 
 export interface Agent {
   name: string;
+  /** The name with any path in it made canonical; finding ids derive from it (defaults to the name). */
+  key?: string;
   sources: string[];
   surfaces: Surface[];
 }
@@ -49,7 +54,12 @@ export interface ClassifiedAgent extends Omit<Agent, 'surfaces'> {
   surfaces: ClassifiedSurface[];
 }
 
-export type FindingKind = 'lethal_trifecta' | 'red_blue_mix' | 'ungated_surface' | 'unclassified_surface';
+export type FindingKind =
+  | 'lethal_trifecta'
+  | 'red_blue_mix'
+  | 'ungated_surface'
+  | 'unclassified_surface'
+  | 'suspicious_tool';
 
 export type Severity = 'high' | 'medium' | 'info';
 

@@ -150,3 +150,18 @@ export function codePointList(chars: readonly string[]): string {
   }
   return [...counts].map(([name, n]) => (n > 1 ? `${name} ×${n}` : name)).join(', ');
 }
+
+/**
+ * JSON text in which no invisible, tag, bidi or control character stays raw: each is written as a
+ * JSON `\uXXXX` escape (surrogate pairs for the tag characters), so the text parses to the same value.
+ */
+export function escapeHiddenInJson(json: string): string {
+  return json.replace(/[^\x20-\x7e\n]/gu, (char) =>
+    visible(char) === char
+      ? char
+      : Array.from(
+          { length: char.length },
+          (_, i) => `\\u${char.charCodeAt(i).toString(16).padStart(4, '0')}`,
+        ).join(''),
+  );
+}

@@ -3,7 +3,7 @@
  * (the gateway's approval, `tools lock/check`, `exposure --list-tools`, the MCP proxy's catalog).
  * Pure TypeScript with no Node built-ins and no dependencies, so the gateway and browsers can load it.
  */
-export { hasHidden, stripHidden, visible } from './characters.js';
+export { escapeHiddenInJson, hasHidden, stripHidden, visible } from './characters.js';
 export { hasHighFinding, inspectToolDefinition } from './inspect.js';
 export { DESCRIPTION_MAX_CHARS } from './limits.js';
 export {

@@ -4,7 +4,9 @@
  * `mcpServers`; VS Code under `servers` (`.vscode/mcp.json`) or `mcp.servers` (settings.json).
  */
 import { basename } from 'node:path';
-import type { McpLaunch, Surface } from '../types.js';
+import type { Gate, McpLaunch, Surface } from '../types.js';
+import { containerEnvNames } from './launch-identity.js';
+import { secretLocations } from './secret-values.js';
 
 // Names, never values, of settings that look like a credential the server carries for itself.
 const CREDENTIAL_NAME =
@@ -13,6 +15,44 @@ const CREDENTIAL_NAME =
 export interface ServerContext {
   /** Origins of the ActPass MCP proxy; an HTTP server at one of them is gated. */
   proxyOrigins: string[];
+  /**
+   * Reads the config of an `actpass mcp serve --config FILE` entry (FILE as written, and the client
+   * config naming it), so the servers behind the proxy are inventoried; undefined when unreadable.
+   */
+  readProxyConfig?: (file: string, from: string) => unknown;
+}
+
+/** The `--config` of a launch that runs the ActPass MCP proxy (`actpass mcp serve --config FILE`). */
+export function proxyConfigOf(launch: McpLaunch): string | undefined {
+  if (launch.transport !== 'stdio') return undefined;
+  const args = launch.args;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === '--config') return args[i + 1];
+    if (arg.startsWith('--config=')) return arg.slice('--config='.length);
+  }
+  return undefined;
+}
+
+/** The config `actpass mcp wrap` writes: the servers the proxy fronts, under `servers`. */
+export function isProxyConfig(json: unknown): boolean {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return false;
+  const record = json as Record<string, unknown>;
+  const proxyKeys = [
+    'version',
+    'gateway',
+    'agent_key_env',
+    'unapproved',
+    'goal',
+    'listing',
+    'restart',
+    'servers',
+  ];
+  return (
+    typeof record.servers === 'object' &&
+    'version' in record &&
+    Object.keys(record).every((k) => proxyKeys.includes(k))
+  );
 }
 
 export function readServers(
@@ -21,6 +61,7 @@ export function readServers(
   context: ServerContext,
   problems: string[],
   at: string,
+  behind: Gate | null = null,
 ): Surface[] {
   if (typeof servers !== 'object' || servers === null || Array.isArray(servers)) {
     problems.push(`${at}: must be an object of server name → {command, args} or {url}`);
@@ -36,12 +77,32 @@ export function readServers(
     }
     const launch = launchOf(entry, here, problems);
     if (!launch) continue;
+    const proxied = isActpassProxy(launch, context);
+    // Followed one level only: a proxy config naming another proxy cannot send the scan in circles.
+    const proxyConfig = proxied && behind === null ? proxyConfigOf(launch) : undefined;
+    const fronted = proxyConfig !== undefined ? context.readProxyConfig?.(proxyConfig, source) : undefined;
+    if (fronted !== undefined && isProxyConfig(fronted)) {
+      // The proxy's own entry is a door, not a tool surface: what stands behind it is what the agent can do.
+      const inner: string[] = [];
+      surfaces.push(
+        ...readServers(
+          proxyConfig as string,
+          (fronted as { servers: unknown }).servers,
+          context,
+          inner,
+          'servers',
+          'mcp-proxy',
+        ),
+      );
+      for (const problem of inner) problems.push(`${here} → ${proxyConfig}: ${problem}`);
+      continue;
+    }
     surfaces.push({
       kind: 'mcp-server',
       name,
       source: `${source}#${name}`,
       capabilities: [],
-      gate: isActpassProxy(launch, context) ? 'mcp-proxy' : null,
+      gate: behind ?? (proxied ? 'mcp-proxy' : null),
       ownCredentials: credentialNames(launch),
       launch,
     });
@@ -50,8 +111,10 @@ export function readServers(
 }
 
 function launchOf(entry: Record<string, unknown>, at: string, problems: string[]): McpLaunch | undefined {
-  if (typeof entry.url === 'string') {
-    return { transport: 'http', url: entry.url, headers: stringRecord(entry.headers) };
+  // `url` (most clients), `serverUrl` (Windsurf), `httpUrl` (Gemini CLI): a remote server.
+  const url = [entry.url, entry.serverUrl, entry.httpUrl].find((u) => typeof u === 'string');
+  if (typeof url === 'string') {
+    return { transport: 'http', url, headers: stringRecord(entry.headers) };
   }
   if (typeof entry.command === 'string' && entry.command.length > 0) {
     const args = Array.isArray(entry.args)
@@ -59,7 +122,7 @@ function launchOf(entry: Record<string, unknown>, at: string, problems: string[]
       : [];
     return { transport: 'stdio', command: entry.command, args, env: stringRecord(entry.env) };
   }
-  problems.push(`${at}: has neither a command nor a url`);
+  problems.push(`${at}: has neither a command nor a url (or Windsurf's serverUrl)`);
   return undefined;
 }
 
@@ -99,6 +162,10 @@ export function originOf(url: string): string | undefined {
 function credentialNames(launch: McpLaunch): string[] {
   const names = launch.transport === 'stdio' ? Object.keys(launch.env) : Object.keys(launch.headers);
   const found = names.filter((name) => CREDENTIAL_NAME.test(name));
+  // `docker run -e GITHUB_TOKEN …` hands the container a credential by name too.
+  found.push(...containerEnvNames(launch).filter((name) => CREDENTIAL_NAME.test(name)));
+  // And a secret can sit under any name, or in an argument: found by its value, reported by location.
+  found.push(...secretLocations(launch, new Set(found)));
   if (launch.transport === 'stdio') {
     // A token passed on the command line (`--token=…`, `--api-key …`) is a credential too; its value
     // is never kept in the report, only the flag's name.
