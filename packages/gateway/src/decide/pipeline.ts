@@ -149,7 +149,16 @@ export async function delegationStep(deps: DecideDeps, state: Deliberation): Pro
     },
     { agentId: state.action.agent_id, goal: state.action.goal, userId: state.action.user_id },
   );
-  if (!used.ok) return refusedDelegation(used.reason_code, used.message, nextStep(used.reason_code));
+  if (!used.ok) {
+    if (used.reason_code === 'passport.replayed' && used.claims) {
+      // A spent passport shown again: if the process that spent it died before deciding, say so in
+      // the ledger. Best effort: the answer is the same refusal either way.
+      await deps.delegation.jti
+        .settleAbandoned?.(state.tenantId, used.claims.jti, deps.ledger)
+        .catch(() => undefined);
+    }
+    return refusedDelegation(used.reason_code, used.message, nextStep(used.reason_code));
+  }
   state.delegation = used.claims;
   state.spent = { ...state.spent, jti: used.claims.jti };
   return null;

@@ -6,6 +6,8 @@
  * single use hold across processes sharing the database.
  */
 
+import type { LedgerStore } from '../ledger/index.js';
+
 export interface JtiClaimStore {
   /**
    * Atomically records the first use of `jti`. Resolves `true` for exactly one caller, `false` for
@@ -25,6 +27,12 @@ export interface JtiClaimStore {
   isRevoked(tenantId: string, jti: string): Promise<boolean>;
   /** Drops records whose expiry is before `nowSeconds`; resolves how many were dropped. */
   purgeExpired(nowSeconds: number): Promise<number>;
+  /**
+   * Optional (stores shared by several processes): called when a spent passport is presented again.
+   * A claim whose process died before recording its decision is then recorded in `ledger` as
+   * `passport.burned_without_decision`, once; resolves whether it was.
+   */
+  settleAbandoned?(tenantId: string, jti: string, ledger: LedgerStore): Promise<boolean>;
 }
 
 interface Expiring {

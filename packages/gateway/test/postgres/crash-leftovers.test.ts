@@ -133,6 +133,74 @@ describe('a claim whose request was decided but whose answer was lost (killed af
   });
 });
 
+async function issuePassport(): Promise<{ token: string; jti: string }> {
+  const issued = await call(survivor.url, 'POST', '/api/v1/passports', {
+    key: survivor.keys.agent,
+    body: { audience: 'payments', goal: 'refund', allowed_tools: ['stripe.refund.create'] },
+  });
+  expect(issued.status).toBe(201);
+  const token = issued.body.token as string;
+  const payload = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as {
+    jti: string;
+  };
+  return { token, jti: payload.jti };
+}
+
+const withPassport = (token: string) =>
+  call(survivor.url, 'POST', '/api/v1/actions/preflight', {
+    key: survivor.keys.agent,
+    body: { ...body(150), passport: token },
+  });
+
+async function burns(jti: string): Promise<LedgerEvent[]> {
+  const { rows } = await pool.query<{ event: string }>(
+    'SELECT event FROM actpass_ledger_events WHERE tenant_id = $1 ORDER BY seq',
+    [survivor.tenantId],
+  );
+  return rows
+    .map((row) => JSON.parse(row.event) as LedgerEvent)
+    .filter((event) => event.type === 'passport.burned_without_decision' && event.data.passport_jti === jti);
+}
+
+describe('a passport spent by a process that died before deciding', () => {
+  it('is recorded as burned without a decision, once, when it is presented again after the lease', async () => {
+    const { token, jti } = await issuePassport();
+    // What a kill between the claim and the decision leaves: the claim, no decision.
+    await pool.query(
+      `INSERT INTO actpass_jti_claims (tenant_id, jti, expires_at, claimed_at_ms)
+       VALUES ($1, $2, $3, $4)`,
+      [survivor.tenantId, jti, Date.now() / 1000 + 3600, Date.now() - LEASE_MS - 1_000],
+    );
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const answer = await withPassport(token);
+      expect(answer.body).toMatchObject({ decision: 'deny', reason_code: 'passport.replayed' });
+    }
+    const recorded = await burns(jti);
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0]!.data).toMatchObject({ passport_jti: jti });
+  });
+
+  it('is not, when its decision is in the ledger or its claim is younger than the lease', async () => {
+    const used = await issuePassport();
+    expect((await withPassport(used.token)).body.decision).toBe('allow');
+    await pool.query('UPDATE actpass_jti_claims SET claimed_at_ms = $2 WHERE jti = $1', [
+      used.jti,
+      Date.now() - LEASE_MS - 1_000,
+    ]);
+    expect((await withPassport(used.token)).body.reason_code).toBe('passport.replayed');
+    expect(await burns(used.jti)).toHaveLength(0);
+
+    const young = await issuePassport();
+    await pool.query(
+      `INSERT INTO actpass_jti_claims (tenant_id, jti, expires_at, claimed_at_ms)
+       VALUES ($1, $2, $3, $4)`,
+      [survivor.tenantId, young.jti, Date.now() / 1000 + 3600, Date.now()],
+    );
+    expect((await withPassport(young.token)).body.reason_code).toBe('passport.replayed');
+    expect(await burns(young.jti)).toHaveLength(0);
+  });
+});
+
 describe('kill -9 under keyed load', () => {
   it('every key cut off by the kill is answered by a retry after the lease, none decided twice', async () => {
     const victim = await startCliGateway(db.url, stateDir, { env });

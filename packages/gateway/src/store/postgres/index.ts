@@ -97,7 +97,7 @@ export async function createPostgresStores(
   let closed: Promise<void> | undefined;
   const stores: GatewayStores = {
     ledger: new PostgresLedgerStore(pool, settings.ledger),
-    jti: new PostgresJtiClaimStore(pool),
+    jti: new PostgresJtiClaimStore(pool, { leaseMs: tuning.idempotencyLeaseMs }),
     vault: new PostgresVaultStore(pool),
     approvals: new PostgresApprovalStore(pool),
     idempotency: new PostgresIdempotencyStore(pool, { leaseMs: tuning.idempotencyLeaseMs }),

@@ -103,6 +103,17 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE actpass_idempotency ADD COLUMN lease_until_ms bigint;
     `,
   },
+  {
+    version: 3,
+    name: 'passport claim time',
+    sql: `
+      -- When a passport was spent (the database's clock), so a claim whose decision never came can be
+      -- told from one still being decided; NULL for claims made before this column existed.
+      ALTER TABLE actpass_jti_claims ADD COLUMN claimed_at_ms bigint;
+      -- True once a claim has been checked against the ledger (and recorded if it had no decision).
+      ALTER TABLE actpass_jti_claims ADD COLUMN settled boolean NOT NULL DEFAULT false;
+    `,
+  },
 ];
 
 export interface MigrateOptions {
