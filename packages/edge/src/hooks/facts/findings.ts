@@ -171,6 +171,12 @@ export class Findings implements ShellVisitor {
       assignments: command.assignments,
     });
     const stage = { ...QUIET, ...outcome.stage };
+    if (stage.downloads) {
+      // `curl … > x.sh` saves a download as surely as `curl -o x.sh`.
+      for (const redirect of command.redirects)
+        if (redirect.target && /^(>|>>|>\||&>|&>>)$/.test(redirect.operator))
+          this.downloadedTo(redirect.target);
+    }
     return this.ownInput(stage, command.redirects, command.substituted);
   }
 

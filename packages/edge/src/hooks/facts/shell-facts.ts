@@ -32,6 +32,11 @@ export async function shellFacts(
     lookup,
     gatewayHosts: gatewayHostsFrom(env),
   });
-  findings.source(command);
+  try {
+    findings.source(command);
+  } catch {
+    // A tree too deep for the walker's stack, or anything else unforeseen: never read as harmless.
+    return { commands: [], opaque: true, opaque_reasons: ['the hook could not evaluate the command'] };
+  }
   return findings.facts();
 }

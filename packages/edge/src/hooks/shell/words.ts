@@ -73,6 +73,8 @@ function append(node: ShellNode, scope: WordScope, state: State, first: boolean)
       return;
     case 'simple_expansion':
     case 'expansion':
+      // `${X:-$(cmd)}` runs cmd when X is unset.
+      collectSubstitutions(node, state.substitutions);
       add(state, knownVariable(node, scope));
       return;
     case 'command_substitution':

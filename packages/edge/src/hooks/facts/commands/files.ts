@@ -327,7 +327,7 @@ export const tar: Analyser = (call, fx) => {
   const creates = has(parsed, '-c', '-r', '-u', '-A', '--create', '--append', '--update');
   const lists = has(parsed, '-t', '--list');
   for (const dir of valuesOf(parsed, '-C', '--directory')) if (!lists) fx.write(dir);
-  for (const file of valuesOf(parsed, '-f', '--file')) {
+  for (const file of valuesOf(parsed, '-f', '--file').filter((f) => f.value !== '-')) {
     if (creates) fx.write(file);
     else fx.read(file);
   }
