@@ -9,7 +9,10 @@ import { join } from 'node:path';
 import type { Gateway } from '@actpass/gateway';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import {
+  PromptListChangedNotificationSchema,
+  ToolListChangedNotificationSchema,
+} from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMcpProxy, type McpProxy } from '../../../src/proxy/mcp/index.js';
 import {
@@ -214,7 +217,9 @@ describe('MCP proxy: resources, prompts and list_changed', () => {
     const read = await client.readResource({ uri: first.uri });
     expect(read.contents.length).toBeGreaterThan(0);
 
-    const { prompts } = await client.listPrompts();
+    const prompts = (await client.listPrompts()).prompts.filter((prompt) =>
+      prompt.name.startsWith('everything.'),
+    );
     expect(prompts.length).toBeGreaterThan(0);
     for (const prompt of prompts) expect(prompt.name).toMatch(/^everything\.[A-Za-z0-9_-]+$/);
     const name = (prompts.find((prompt) => !prompt.arguments?.some((arg) => arg.required)) ?? prompts[0])
@@ -234,7 +239,7 @@ describe('MCP proxy: resources, prompts and list_changed', () => {
     expect(tools).toContain('mcp.everything.resource.read');
   }, 30_000);
 
-  it('relays an upstream tools/list_changed to a connected agent after listing again', async () => {
+  it('relays an upstream tools and prompts list_changed to a connected agent after listing again', async () => {
     const [agentSide, proxySide] = InMemoryTransport.createLinkedPair();
     await proxy.connect(proxySide);
     const client = new Client({ name: 'session-agent', version: '1' });
@@ -242,16 +247,27 @@ describe('MCP proxy: resources, prompts and list_changed', () => {
     const changed = new Promise<void>((resolve) => {
       told = resolve;
     });
+    let toldPrompts: () => void = () => undefined;
+    const promptsChanged = new Promise<void>((resolve) => {
+      toldPrompts = resolve;
+    });
     client.setNotificationHandler(ToolListChangedNotificationSchema, async () => told());
+    client.setNotificationHandler(PromptListChangedNotificationSchema, async () => toldPrompts());
     await client.connect(agentSide);
     clients.push(client);
     const before = (await client.listTools()).tools.map((tool) => tool.name);
     expect(before).not.toContain('shifting.grown');
+    expect((await client.listPrompts()).prompts.map((prompt) => prompt.name)).not.toContain(
+      'shifting.greet_more',
+    );
     const grew = await client.callTool({ name: 'shifting.grow', arguments: {} });
     expect(text(grew)).toMatch(/^pong /);
     await changed;
     const after = (await client.listTools()).tools.map((tool) => tool.name);
     expect(after).toContain('shifting.grown');
+    await promptsChanged;
+    const prompts = (await client.listPrompts()).prompts.map((prompt) => prompt.name);
+    expect(prompts).toEqual(expect.arrayContaining(['shifting.greet', 'shifting.greet_more']));
   }, 30_000);
 
   it('folds a flood of list_changed into a bounded number of re-listings and tells no one when nothing changed', async () => {
