@@ -76,6 +76,8 @@ export interface RestProxyConfig {
   gateway: { baseUrl: string | null; apiKeyEnv: string; timeoutMs: number; maxRetries: number };
   upstreams: Map<string, UpstreamConfig>;
   rateLimits: { perAgentKey: RateLimit; failedAuthPerClient: RateLimit };
+  /** Serve Envoy-style ext_authz checks under this path prefix (e.g. `/ext_authz`); null: off. */
+  extAuthz: { pathPrefix: string } | null;
 }
 
 export class ProxyConfigError extends Error {
@@ -87,7 +89,15 @@ export class ProxyConfigError extends Error {
 
 const NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 const HEADER = /^[a-z0-9!#$%&'*+.^_`|~-]+$/;
-const TOP = new Set(['version', 'listen', 'allowed_hosts', 'gateway', 'rate_limits', 'upstreams']);
+const TOP = new Set([
+  'version',
+  'listen',
+  'allowed_hosts',
+  'gateway',
+  'rate_limits',
+  'upstreams',
+  'ext_authz',
+]);
 const UPSTREAM_KEYS = new Set([
   'name',
   'base_url',
@@ -144,8 +154,9 @@ export function parseRestProxyConfig(raw: unknown): RestProxyConfig {
     });
   }
   const rateLimits = parseRateLimits(raw.rate_limits, at);
+  const extAuthz = parseExtAuthz(raw.ext_authz, upstreams, at);
   if (problems.length > 0) throw new ProxyConfigError(problems);
-  return { listen: { host, port }, allowedHosts, gateway, upstreams, rateLimits };
+  return { listen: { host, port }, allowedHosts, gateway, upstreams, rateLimits, extAuthz };
 }
 
 function parseUpstream(
@@ -256,4 +267,33 @@ function parseRateLimits(
       PROXY_FAILED_AUTH_BURST,
     ),
   };
+}
+
+const EXT_AUTHZ_PREFIX = /^(\/[a-z0-9_-]+)+$/;
+
+/** `ext_authz: true` or `{path_prefix: "/ext_authz"}`; the prefix's first segment is then no upstream. */
+function parseExtAuthz(
+  value: unknown,
+  upstreams: Map<string, UpstreamConfig>,
+  at: (path: string, message: string) => void,
+): RestProxyConfig['extAuthz'] {
+  if (value === undefined || value === false) return null;
+  let pathPrefix = '/ext_authz';
+  if (isObj(value)) {
+    unknownKeys(value, new Set(['path_prefix']), 'ext_authz.', at);
+    const given = optString(value.path_prefix, 'ext_authz.path_prefix', at);
+    if (given !== undefined && !EXT_AUTHZ_PREFIX.test(given))
+      at('ext_authz.path_prefix', 'must be a path like /ext_authz (a-z, 0-9, "_", "-"; no trailing /)');
+    else if (given !== undefined) pathPrefix = given;
+  } else if (value !== true) {
+    at('ext_authz', 'must be true or an object {path_prefix}');
+    return null;
+  }
+  const first = pathPrefix.split('/')[1] as string;
+  if (upstreams.has(first))
+    at(
+      'ext_authz.path_prefix',
+      `its first segment "${first}" is also an upstream's name; choose another prefix`,
+    );
+  return { pathPrefix };
 }

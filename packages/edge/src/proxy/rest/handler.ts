@@ -27,6 +27,7 @@ import {
 import { Admission } from './admission.js';
 import type { RestProxyConfig, UpstreamConfig } from './config.js';
 import { decodeBody } from './decode.js';
+import { checkExtAuthz, isExtAuthzTarget } from './ext-authz.js';
 import { forward } from './forward.js';
 import { agentHeaders, type HeaderList, upstreamHeaders } from './headers.js';
 import { refusedRequestPart } from './overrides.js';
@@ -34,7 +35,7 @@ import { preflightInput } from './preflight-input.js';
 import { redact, secretSpellings } from './redact.js';
 import { type RefusalContext, RefusalReporter } from './refusals.js';
 import type { RestProxyStats } from './stats.js';
-import { checkTarget, isRefusal } from './target.js';
+import { checkTarget, isRefusal, type ProxyTarget, type Refusal } from './target.js';
 
 export interface ProxyRequest {
   method: string;
@@ -73,8 +74,32 @@ export interface RestHandlerOptions {
   now?: () => number;
 }
 
+/** Finds the upstream target of a request, or why it is refused. */
+export type TargetLocator = (
+  method: string,
+  target: string,
+  header: (name: string) => string | null,
+) => ProxyTarget | Refusal;
+
+/** What `decide` ends with: an answer to give as is, or an `allow` and everything it was given for. */
+export type Decided =
+  | { kind: 'answer'; response: ProxyResponse }
+  | {
+      kind: 'allowed';
+      agentKey: string;
+      method: string;
+      upstream: UpstreamConfig;
+      target: ProxyTarget;
+      plan: ReturnType<typeof planAction>;
+      decision: PreflightDecision;
+      body: Buffer;
+      fields: Record<string, unknown>;
+    };
+
 export interface RestHandler {
   handle(request: ProxyRequest): Promise<ProxyResponse>;
+  /** The decision alone, nothing forwarded: for data planes that forward themselves (ext_authz). */
+  decide(request: ProxyRequest, locate: TargetLocator): Promise<Decided>;
   /** Resolves when every outcome and refusal recorded so far has been written (or failed). */
   settled(): Promise<void>;
   /** Counters since start (a copy). */
@@ -96,7 +121,13 @@ export function createRestHandler(options: RestHandlerOptions): RestHandler {
   const reporter = new RefusalReporter(link, logger, track, now);
   const stats = reporter.stats;
 
-  async function handle(request: ProxyRequest): Promise<ProxyResponse> {
+  /**
+   * Everything up to and including the decision, shared by the proxy and the ext_authz check: the
+   * answer to give (a refusal or a block), or what an `allow` was given for. `locate` finds the
+   * upstream target of the request (the proxy reads it from its own path; ext_authz from the Host).
+   */
+  async function decide(request: ProxyRequest, locate: TargetLocator): Promise<Decided> {
+    const answer = (response: ProxyResponse): Decided => ({ kind: 'answer', response });
     const method = request.method.toUpperCase();
     const header = (name: string) => request.headers.find(([n]) => n === name)?.[1] ?? null;
     const context: RefusalContext = { method, target: request.target, clientAddress: request.clientAddress };
@@ -110,30 +141,32 @@ export function createRestHandler(options: RestHandlerOptions): RestHandler {
     stats.gatewayKeyChecks = admission.counters.gatewayKeyChecks;
     if (!admitted.ok) {
       reporter.notAdmitted(context, admitted.status, admitted.code);
-      const answer = refusal(admitted.status, admitted.code, admitted.message);
+      const response = refusal(admitted.status, admitted.code, admitted.message);
       if (admitted.retryAfterSeconds !== undefined)
-        answer.headers.push(['retry-after', String(admitted.retryAfterSeconds)]);
-      return answer;
+        response.headers.push(['retry-after', String(admitted.retryAfterSeconds)]);
+      return answer(response);
     }
     context.agentKey = agentKey as string;
     context.keyId = admitted.keyId;
 
-    const target = checkTarget(method, request.target, header('host'), options.allowedHosts());
-    if (isRefusal(target)) return refuse(target.status, target.code, target.message);
+    const target = locate(method, request.target, header);
+    if (isRefusal(target)) return answer(refuse(target.status, target.code, target.message));
     const upstream = config.upstreams.get(target.upstream);
-    if (!upstream) return refuse(404, 'proxy.no_route', 'no upstream of that name is configured.');
+    if (!upstream) return answer(refuse(404, 'proxy.no_route', 'no upstream of that name is configured.'));
     context.upstream = upstream.name;
 
     let found: ReturnType<typeof findRoute>;
     try {
       found = findRoute(upstream.routes, method, target.segments);
     } catch (error) {
-      return refuse(400, 'proxy.bad_target', (error as Error).message);
+      return answer(refuse(400, 'proxy.bad_target', (error as Error).message));
     }
     if ('allowed' in found) {
-      return found.allowed.length > 0
-        ? refuse(405, 'proxy.no_route', `${method} is not routed here; use ${found.allowed.join(' or ')}.`)
-        : refuse(404, 'proxy.no_route', 'no configured route matches this path; nothing was forwarded.');
+      return answer(
+        found.allowed.length > 0
+          ? refuse(405, 'proxy.no_route', `${method} is not routed here; use ${found.allowed.join(' or ')}.`)
+          : refuse(404, 'proxy.no_route', 'no configured route matches this path; nothing was forwarded.'),
+      );
     }
 
     let body: Buffer;
@@ -141,18 +174,21 @@ export function createRestHandler(options: RestHandlerOptions): RestHandler {
       body = await request.readBody(upstream.requestMaxBytes);
     } catch (error) {
       if (!(error instanceof BodyTooLargeError)) throw error;
-      return refuse(413, 'proxy.body_too_large', `the body exceeds ${upstream.requestMaxBytes} bytes.`);
+      return answer(
+        refuse(413, 'proxy.body_too_large', `the body exceeds ${upstream.requestMaxBytes} bytes.`),
+      );
     }
     const contentType = header('content-type');
     const refusedPart = refusedRequestPart(request.headers, target.query, contentType, body);
-    if (refusedPart) return refuse(400, refusedPart.code, refusedPart.message, { part: refusedPart.part });
+    if (refusedPart)
+      return answer(refuse(400, refusedPart.code, refusedPart.message, { part: refusedPart.part }));
     let json: Json | undefined;
     if (body.length > 0 && contentType !== null && JSON_TYPE.test(contentType)) {
       try {
         json = parseJsonStrict(body.toString('utf8')) as Json;
       } catch (error) {
         if (!(error instanceof CanonicalJsonError)) throw error;
-        return refuse(400, 'proxy.bad_body', `the JSON body is refused: ${error.message}.`);
+        return answer(refuse(400, 'proxy.bad_body', `the JSON body is refused: ${error.message}.`));
       }
     }
     let plan: ReturnType<typeof planAction>;
@@ -166,12 +202,12 @@ export function createRestHandler(options: RestHandlerOptions): RestHandler {
       });
     } catch (error) {
       if (error instanceof UnmappedFieldError)
-        return refuse(400, 'proxy.unmapped_field', error.message, { field: error.field });
+        return answer(refuse(400, 'proxy.unmapped_field', error.message, { field: error.field }));
       if (!(error instanceof ActionError)) throw error;
-      return refuse(400, 'proxy.bad_args', error.message);
+      return answer(refuse(400, 'proxy.bad_args', error.message));
     }
     const built = preflightInput(found.route, plan, header);
-    if (!built.ok) return refuse(400, 'proxy.header_refused', built.message, { part: built.header });
+    if (!built.ok) return answer(refuse(400, 'proxy.header_refused', built.message, { part: built.header }));
 
     const { decision, reachable } = await link.decide(agentKey as string, built.input);
     const fields = {
@@ -184,8 +220,28 @@ export function createRestHandler(options: RestHandlerOptions): RestHandler {
       reporter.blocked(decision.reason_code);
       if (!reachable) logger.warn('proxy blocked: no decision', fields);
       else logger.info('proxy blocked', fields);
-      return blocked(reachable ? 403 : 503, decision);
+      return answer(blocked(reachable ? 403 : 503, decision));
     }
+    return {
+      kind: 'allowed',
+      agentKey: agentKey as string,
+      method,
+      upstream,
+      target,
+      plan,
+      decision,
+      body,
+      fields,
+    };
+  }
+
+  async function handle(request: ProxyRequest): Promise<ProxyResponse> {
+    if (isExtAuthzTarget(config, request.target)) return checkExtAuthz(config, self, request);
+    const decided = await decide(request, (method, target, header) =>
+      checkTarget(method, target, header('host'), options.allowedHosts()),
+    );
+    if (decided.kind === 'answer') return decided.response;
+    const { agentKey, method, upstream, target, plan, decision, body, fields } = decided;
 
     const secret = secretFor(upstream, decision);
     if (secret === null) {
@@ -259,17 +315,19 @@ export function createRestHandler(options: RestHandlerOptions): RestHandler {
     return { status: result.status, headers, body: redact(plain, spellings) };
   }
 
-  return {
+  const self: RestHandler = {
     handle,
+    decide,
     async settled() {
       while (pending.size > 0) await Promise.allSettled([...pending]);
     },
     stats: () => ({ ...stats, byCode: { ...stats.byCode } }),
   };
+  return self;
 }
 
 /** The secret to inject: '' when the upstream takes none, null when it takes one that was not leased. */
-function secretFor(upstream: UpstreamConfig, decision: PreflightDecision): string | null {
+export function secretFor(upstream: UpstreamConfig, decision: PreflightDecision): string | null {
   if (!upstream.credential) return '';
   const lease = decision.credential;
   if (!lease || lease.name !== upstream.credential.name) return null;
@@ -292,6 +350,6 @@ function blocked(status: number, decision: PreflightDecision): ProxyResponse {
   return json(status, { blocked: true, decision: publicDecision(decision) });
 }
 
-function refusal(status: number, code: string, message: string, isBlocked = true): ProxyResponse {
+export function refusal(status: number, code: string, message: string, isBlocked = true): ProxyResponse {
   return json(status, { ...(isBlocked ? { blocked: true } : {}), error: { code, message } });
 }
