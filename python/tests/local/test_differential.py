@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import json
+import random
 import shutil
 import subprocess
 import sys
@@ -45,13 +46,21 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def start_typescript(ops: list[dict[str, Any]]) -> subprocess.Popen[str]:
+def start_typescript(
+    ops: list[dict[str, Any]], evaluations: list[dict[str, Any]] | None = None
+) -> subprocess.Popen[str]:
     """Start the TS run in the background; the Python run goes on meanwhile (they share no state)."""
     if not GATEWAY_ENTRY.exists():
         pytest.fail(
             f"{GATEWAY_ENTRY} is missing: build it (pnpm exec turbo run build --filter @actpass/gateway)"
         )
-    payload = {"gateway": GATEWAY_ENTRY.as_uri(), "start_ms": START_MS, "vault_key": VAULT_KEY, "ops": ops}
+    payload = {
+        "gateway": GATEWAY_ENTRY.as_uri(),
+        "start_ms": START_MS,
+        "vault_key": VAULT_KEY,
+        "ops": ops,
+        "evaluations": evaluations or [],
+    }
     process = subprocess.Popen(
         [str(NODE), str(DRIVER)],
         stdin=subprocess.PIPE,
@@ -116,8 +125,29 @@ def _report(divergences: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def comparable(result: dict[str, Any]) -> dict[str, Any]:
+# A known gap, not a tolerance: the TS gateway inspects tool definitions (hidden characters, lookalike
+# names, instructions to the model, …) and reports `findings`; actpass.local does not inspect yet. The
+# streams approve and present only plain definitions (no findings in either gateway), and the members
+# that carry the inspection are left out of tool approvals and tool.approved events when comparing.
+INSPECTION_MEMBERS = ("findings", "findings_acknowledged", "findings_omitted")
+
+
+def without_inspection(value: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in value.items() if k not in INSPECTION_MEMBERS}
+
+
+def comparable_event(event: dict[str, Any]) -> dict[str, Any]:
+    if event["type"] == "tool.approved":
+        assert not event["data"].get("findings"), "the streams only approve definitions without findings"
+        return {**event, "data": without_inspection(event["data"])}
+    return event
+
+
+def comparable(result: dict[str, Any], op: dict[str, Any]) -> dict[str, Any]:
     body = result["body"]
+    if op["kind"] == "tool" and isinstance(body, dict):
+        assert not body.get("findings"), "the streams only approve definitions without findings"
+        return {**result, "body": without_inspection(body)}
     if result["status"] >= 400 and isinstance(body, dict) and "error" in body:
         return {"status": result["status"], "code": body["error"]["code"]}
     return result
@@ -131,7 +161,7 @@ def test_same_stream_same_answers(seed: int, count: int, both_runs: dict[int, An
     ts_norm, py_norm = Normaliser({}), Normaliser({})
     divergences = []
     for index, (op, ts_result, py_result) in enumerate(zip(ops, ts["results"], py_results)):
-        left, right = ts_norm(comparable(ts_result)), py_norm(comparable(py_result))
+        left, right = ts_norm(comparable(ts_result, op)), py_norm(comparable(py_result, op))
         if left != right:
             divergences.append({"index": index, "op": op, "typescript": left, "python": right})
     assert not divergences, _report(divergences)
@@ -139,7 +169,10 @@ def test_same_stream_same_answers(seed: int, count: int, both_runs: dict[int, An
     py_events = gateway.ledger.events("acme")
     assert len(ts["events"]) == len(py_events)
     for ts_event, py_event in zip(ts["events"], py_events):
-        assert ts_norm(ts_event) == py_norm(py_event), (ts_event, py_event)
+        assert ts_norm(comparable_event(ts_event)) == py_norm(comparable_event(py_event)), (
+            ts_event,
+            py_event,
+        )
         assert hash_event(ts_event) == ts_event["hash"], "Python must hash a TS event to the TS bytes"
     assert gateway.ledger.verify("acme")["ok"] is True
 
@@ -157,3 +190,72 @@ def test_same_stream_same_answers(seed: int, count: int, both_runs: dict[int, An
         "passport.missing",
     ):
         assert needed in decisions, f"the stream never reached {needed}"
+
+
+def _evaluation_inputs(rng: random.Random, count: int) -> list[dict[str, Any]]:
+    from stream import COMMANDS, GOALS, PATHS, TOOLS
+
+    inputs = []
+    for _ in range(count):
+        tool = rng.choice([*TOOLS, "claude.code.bash", "a", "x.y.z.w"])
+        data: dict[str, Any] = {
+            "tool": tool,
+            "goal": rng.choice(GOALS),
+            "mode": rng.choice(["enforce", "monitor", "warn", "strict"]),
+            "args": {
+                "amount": rng.choice([1, 10000, 10001, 50000, 50001, -1, 2.5, "7", True, None]),
+                "currency": rng.choice(["usd", "eur", 5]),
+                "command": rng.choice(COMMANDS),
+                "path": rng.choice(PATHS),
+                "to": rng.choice(["a@example.com", ["a@b.c"], None]),
+                "environment": rng.choice(["production", "staging", "dev", 1]),
+            },
+            "context": rng.choice(
+                [{}, {"source": "untrusted"}, {"session": {"labels": ["private_data", "untrusted_content"]}}]
+            ),
+        }
+        if rng.random() < 0.5:
+            data["resource"] = rng.choice(["stripe:charge:ch_1", "repo:main", "a/b:c"])
+        if rng.random() < 0.3:
+            data["passport"] = {"goal": data["goal"], "allowed_tools": ["**"], "user_id": None}
+        inputs.append(data)
+    return inputs
+
+
+def test_same_policy_inputs_same_outcomes_and_traces() -> None:
+    """Every pack and every policy of the shared vectors, on random inputs: outcome and trace alike."""
+    from actpass.local import compile_policy, evaluate
+    from actpass.local._packs import PACK_NAMES, pack_source
+
+    rng = random.Random(7)
+    policies = [pack_source(name) for name in PACK_NAMES]
+    for path in sorted((REPO_ROOT / "packages" / "contract" / "vectors" / "policy").glob("*.json")):
+        policies += [case["policy"] for case in json.loads(path.read_text(encoding="utf-8"))["cases"]]
+    checks = [{"policy": policy, "inputs": _evaluation_inputs(rng, 12)} for policy in policies]
+    if not GATEWAY_ENTRY.exists():
+        pytest.fail(
+            f"{GATEWAY_ENTRY} is missing: build it (pnpm exec turbo run build --filter @actpass/gateway)"
+        )
+    payload = {"gateway": GATEWAY_ENTRY.as_uri(), "start_ms": START_MS, "vault_key": VAULT_KEY, "ops": []}
+    payload["evaluations"] = checks
+    done = subprocess.run(
+        [str(NODE), str(DRIVER)],
+        input=json.dumps(payload),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-4000:]
+    ts = json.loads(done.stdout)["evaluations"]
+    compared = 0
+    for check, answer in zip(checks, ts):
+        policy, problems = compile_policy(check["policy"])
+        if policy is None:
+            got = sorted((p.rule_id or "", p.path, p.code) for p in problems)
+            assert got == sorted((p["rule_id"] or "", p["path"], p["code"]) for p in answer["problems"])
+            continue
+        for data, expected in zip(check["inputs"], answer["outcomes"]):
+            assert evaluate(policy, data, trace=True) == expected, (check["policy"].get("id"), data)
+            compared += 1
+    assert compared > 2000
