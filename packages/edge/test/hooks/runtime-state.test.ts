@@ -4,6 +4,7 @@
  * key. Whatever it does, the next network egress is `ask` or `deny`, never `allow`; a session with no
  * history at all starts clean.
  */
+import { execFileSync } from 'node:child_process';
 import {
   appendFileSync,
   copyFileSync,
@@ -12,6 +13,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   truncateSync,
   writeFileSync,
 } from 'node:fs';
@@ -283,5 +285,46 @@ describe('hook session state: tampering never makes egress allowed', () => {
     );
     expect(['ask', 'deny']).toContain(out.hookSpecificOutput?.permissionDecision);
     expect(readdirSync(workspace)).toEqual([]);
+  });
+
+  it('a state file swapped for a FIFO (a plain read would wait forever) is unknown, and the hook still answers', async () => {
+    for (const target of ['journal', 'record', 'key'] as const) {
+      const session = await afterSecretRead();
+      const path =
+        target === 'journal' ? journalFile() : target === 'record' ? recordFile(session) : store.keyFile;
+      rmSync(path);
+      execFileSync('mkfifo', [path]);
+      expect(readSession(store, session.id, session.transcript).state, target).toBe('unknown');
+      await expectEgressHeld(session);
+      if (target === 'key') rmSync(store.keyFile, { force: true });
+    }
+  });
+
+  it('a transcript that is a FIFO neither stalls the hook nor counts as history', async () => {
+    const session = newSession();
+    execFileSync('mkfifo', [session.transcript]);
+    expect(readSession(store, session.id, session.transcript)).toEqual({ secret_read: false, state: 'new' });
+  });
+
+  it('a journal grown past its cap is set aside; the sessions it named read as unknown', async () => {
+    const session = await afterSecretRead();
+    truncateSync(journalFile(), 17 * 1024 * 1024);
+    await expectEgressHeld(session);
+    expect(readdirSync(store.dir).some((name) => name.startsWith('journal.damaged-'))).toBe(true);
+  });
+
+  it('a state directory symlinked into the workspace is never trusted and never written there', async () => {
+    const session = newSession();
+    const inWorkspace = join(workspace, '.state');
+    mkdirSync(inWorkspace);
+    mkdirSync(join(root, 'links'));
+    symlinkSync(inWorkspace, join(root, 'links', 'hook'));
+    const linked: SessionStore = { dir: join(root, 'links', 'hook'), keyFile: join(root, 'k2', 'hook.key') };
+    const out = await runClaudeCodeHook(
+      payload(session, 'WebFetch', { url: 'https://example.com', prompt: 'p' }),
+      { client, mode: 'enforce', state: linked },
+    );
+    expect(['ask', 'deny']).toContain(out.hookSpecificOutput?.permissionDecision);
+    expect(readdirSync(inWorkspace)).toEqual([]);
   });
 });

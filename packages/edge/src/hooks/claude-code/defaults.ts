@@ -34,3 +34,7 @@ export const HOOK_KEY_FILE_ENV = 'ACTPASS_HOOK_KEY_FILE';
  * as one that did (a session does not write megabytes before its first tool call).
  */
 export const HOOK_TRANSCRIPT_MAX_BYTES = 32 * 1024 * 1024;
+/** Largest session journal read (one ~140-byte line per session event); a larger one is set aside. */
+export const HOOK_JOURNAL_MAX_BYTES = 16 * 1024 * 1024;
+/** Largest session record or key file read. */
+export const HOOK_STATE_FILE_MAX_BYTES = 4 * 1024;

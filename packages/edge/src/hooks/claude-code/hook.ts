@@ -11,6 +11,8 @@
  * WebFetch → claude.web_fetch, mcp__<server>__<tool> → claude.mcp.<server>.<tool>) with the tool input
  * as args and the derived facts, workspace and session memory in `context`.
  */
+import { realpathSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { ActPass, PreflightDecision } from '@actpass/sdk';
 import { sanitizeToolName } from '../../proxy/mcp/names.js';
 import { blankUnsafe } from '../../text/index.js';
@@ -105,13 +107,31 @@ export function failedOutput(error: unknown, mode: HookMode): HookOutput {
     : deny(`ActPass hook.failed: the hook could not decide (${what}), so the tool does not run.`);
 }
 
+/** The path with symlinks resolved as far as it exists (a state directory linked into the workspace is in it). */
+function realOrSelf(path: string): string {
+  let existing = path;
+  const rest: string[] = [];
+  for (;;) {
+    try {
+      return join(realpathSync(existing), ...rest.reverse());
+    } catch {
+      const parent = dirname(existing);
+      if (parent === existing) return path;
+      rest.push(basename(existing));
+      existing = parent;
+    }
+  }
+}
+
 /**
  * Session state, and whether to keep it: state inside the workspace is the agent's to rewrite, so it
  * is neither read nor written there, and the session reads as unknown.
  */
 function sessionBefore(options: HookOptions, payload: Payload): { session: SessionState; kept: boolean } {
+  const workspace = [payload.cwd, realOrSelf(payload.cwd)];
   for (const path of [options.state.dir, options.state.keyFile]) {
-    if (insideWorkspace(path, payload.cwd)) {
+    const forms = [path, realOrSelf(path)];
+    if (forms.some((form) => workspace.some((root) => insideWorkspace(form, root)))) {
       const unknown_reason = `the hook's state (${path}) is inside the workspace; set ACTPASS_HOOK_STATE_DIR and ACTPASS_HOOK_KEY_FILE outside it`;
       return { session: { secret_read: true, state: 'unknown', unknown_reason }, kept: false };
     }

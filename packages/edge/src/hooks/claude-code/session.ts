@@ -16,21 +16,18 @@
  * What this cannot stop is a same-user process that copies the whole state directory away before a
  * secret read and copies it back after; that copy is a write outside the workspace, refused by rule.
  */
-import {
-  appendFileSync,
-  closeSync,
-  fstatSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  readSync,
-  renameSync,
-  writeFileSync,
-} from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, relative } from 'node:path';
 import { sha256Hex } from '../../hash.js';
-import { HOOK_STATE_DIR_ENV, HOOK_TRANSCRIPT_MAX_BYTES } from './defaults.js';
+import {
+  HOOK_JOURNAL_MAX_BYTES,
+  HOOK_STATE_DIR_ENV,
+  HOOK_STATE_FILE_MAX_BYTES,
+  HOOK_TRANSCRIPT_MAX_BYTES,
+} from './defaults.js';
+import { readRegularFile, UnreadableFileError } from './files.js';
 import { findStateKey, loadStateKey, type StateKey } from './state-key.js';
 
 export { HOOK_STATE_DIR_ENV };
@@ -85,10 +82,11 @@ type Reading<T> = { ok: true; value: T } | { ok: false; why: string };
 function readRecord(store: SessionStore, key: StateKey, session: string): Reading<Record_ | null> {
   let text: string;
   try {
-    text = readFileSync(join(store.dir, `${session}.json`), 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { ok: true, value: null };
-    return { ok: false, why: 'the session record cannot be read' };
+    const bytes = readRegularFile(join(store.dir, `${session}.json`), HOOK_STATE_FILE_MAX_BYTES);
+    if (bytes === null) return { ok: true, value: null };
+    text = bytes.toString('utf8');
+  } catch {
+    return { ok: false, why: 'the session record cannot be read (not a small regular file)' };
   }
   let parsed: Record<string, unknown>;
   try {
@@ -122,10 +120,12 @@ function quarantine(store: SessionStore): void {
 function readJournal(store: SessionStore, key: StateKey, session: string): Reading<Set<string> | null> {
   let text: string;
   try {
-    text = readFileSync(join(store.dir, JOURNAL), 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { ok: true, value: null };
-    return { ok: false, why: 'the session journal cannot be read' };
+    const bytes = readRegularFile(join(store.dir, JOURNAL), HOOK_JOURNAL_MAX_BYTES);
+    if (bytes === null) return { ok: true, value: null };
+    text = bytes.toString('utf8');
+  } catch {
+    quarantine(store);
+    return { ok: false, why: 'the session journal cannot be read (not a regular file, or too large)' };
   }
   const events = new Set<string>();
   const lines = text.split('\n');
@@ -151,23 +151,14 @@ function readJournal(store: SessionStore, key: StateKey, session: string): Readi
 /** Whether Claude Code's transcript already holds a tool result (then this is not the first call). */
 function transcriptRanTools(path: string | undefined): boolean {
   if (!path) return false;
-  let fd: number;
+  let bytes: Buffer | null;
   try {
-    fd = openSync(path, 'r');
-  } catch {
-    return false;
+    bytes = readRegularFile(path, HOOK_TRANSCRIPT_MAX_BYTES);
+  } catch (error) {
+    // A transcript too large to read has surely seen a tool call; one that is not a file proves nothing.
+    return error instanceof UnreadableFileError && /larger than/.test(error.message);
   }
-  try {
-    const size = fstatSync(fd).size;
-    if (size > HOOK_TRANSCRIPT_MAX_BYTES) return true;
-    const buffer = Buffer.alloc(size);
-    const read = readSync(fd, buffer, 0, size, 0);
-    return TOOL_RESULT.test(buffer.toString('utf8', 0, read));
-  } catch {
-    return false;
-  } finally {
-    closeSync(fd);
-  }
+  return bytes !== null && TOOL_RESULT.test(bytes.toString('utf8'));
 }
 
 /**
@@ -246,7 +237,8 @@ export function recordSession(
     lost,
     tag: recordTag(key, session, secretRead, lost),
   };
-  const staged = join(store.dir, `${session}.${process.pid}.tmp`);
-  writeFileSync(staged, JSON.stringify(record), { mode: 0o600 });
+  // A fresh name, created exclusively: never written through something already at that path.
+  const staged = join(store.dir, `${session}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  writeFileSync(staged, JSON.stringify(record), { mode: 0o600, flag: 'wx' });
   renameSync(staged, join(store.dir, `${session}.json`));
 }

@@ -4,10 +4,11 @@
  * without it does not verify). Created once, atomically: parallel hooks on a first run agree on one key.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { HOOK_KEY_FILE_ENV } from './defaults.js';
+import { HOOK_KEY_FILE_ENV, HOOK_STATE_FILE_MAX_BYTES } from './defaults.js';
+import { readRegularFile } from './files.js';
 
 export interface StateKey {
   /** Whether the key file was there before this run (a first run has no state to lose). */
@@ -30,20 +31,19 @@ function signer(hex: string): (text: string) => string {
   return (text) => createHmac('sha256', key).update(text).digest('hex');
 }
 
-function readKey(path: string): string {
-  const text = readFileSync(path, 'utf8').trim();
+/** The key's hex text, or null when there is no key file. */
+function readKey(path: string): string | null {
+  const bytes = readRegularFile(path, HOOK_STATE_FILE_MAX_BYTES);
+  if (bytes === null) return null;
+  const text = bytes.toString('utf8').trim();
   if (!KEY_TEXT.test(text)) throw new Error(`the hook state key ${path} is not 64 hex characters`);
   return text;
 }
 
 /** The key at `path`, or null when there is none yet. Throws when it exists but cannot be read. */
 export function findStateKey(path: string): StateKey | null {
-  try {
-    return { existed: true, sign: signer(readKey(path)) };
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
+  const hex = readKey(path);
+  return hex === null ? null : { existed: true, sign: signer(hex) };
 }
 
 /** The key at `path`, created when there is none (only writers create it; readers never do). */
@@ -61,5 +61,7 @@ export function loadStateKey(path: string): StateKey {
   } finally {
     unlinkSync(staged);
   }
-  return { existed: false, sign: signer(readKey(path)) };
+  const hex = readKey(path);
+  if (hex === null) throw new Error(`the hook state key ${path} vanished while it was created`);
+  return { existed: false, sign: signer(hex) };
 }
