@@ -59,6 +59,7 @@ describe('quoting, escapes and wrappers resolve to the command that runs', () =>
     'if true; then rm -rf /; fi',
     'echo $(rm -rf /)',
     'cat <(rm -rf /)',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template
     'echo ${X:-$(rm -rf /)}',
     'x=$(rm -rf /)',
     '[[ -n $(rm -rf /) ]]',
