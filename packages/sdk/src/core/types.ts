@@ -45,24 +45,30 @@ export type SimulatePolicyRequest = Schemas['SimulatePolicyRequest'];
 type IssueBody = Schemas['IssuePassportRequest'];
 
 /**
- * `issuePassport()` input: the `IssuePassportRequest` fields in camelCase (the seed's spelling). Each
- * field's type is taken from the generated request type, so it follows the contract.
+ * `issuePassport()` input: the `IssuePassportRequest` fields as the wire names them, snake_case like
+ * every other request parameter (`preflight()`'s `agent_id`, `approval_request_id`). `agent_id`
+ * defaults to the client's `agentId`; the client sends the tenant hint itself.
  */
-export interface IssuePassportParams {
+export type IssuePassportRequestParams = Omit<IssueBody, 'tenant_id'>;
+
+/**
+ * @deprecated The camelCase spelling of {@link IssuePassportRequestParams} (`allowedTools`,
+ * `ttlSeconds`, …), still accepted before 1.0; use the snake_case names.
+ */
+export interface LegacyIssuePassportParams {
   audience: IssueBody['audience'];
   goal: IssueBody['goal'];
   allowedTools: IssueBody['allowed_tools'];
   allowedResources?: IssueBody['allowed_resources'];
   resourceConstraints?: IssueBody['resource_constraints'];
-  /** Default 300; the gateway clamps it to [1, 3600]. */
   ttlSeconds?: IssueBody['ttl_seconds'];
-  /** Defaults to the client's `agentId`. */
   agentId?: IssueBody['agent_id'];
   userId?: IssueBody['user_id'];
   riskTier?: IssueBody['risk_tier'];
-  /** Binds the passport to this exact action (hex SHA-256 of its canonical form). */
   actionHash?: IssueBody['action_hash'];
 }
+
+export type IssuePassportParams = IssuePassportRequestParams | LegacyIssuePassportParams;
 
 /** `verifyPassport()` input: the wire request without the tenant hint (the client sends that). */
 export type VerifyPassportParams = Omit<Schemas['VerifyPassportRequest'], 'tenant_id'>;

@@ -1,8 +1,10 @@
 import type { ActPass } from '../client.js';
 import type { PassportVerificationResult } from '../core/decision.js';
+import { MisconfiguredError } from '../core/errors.js';
 import type {
   IssuedPassport,
   IssuePassportParams,
+  IssuePassportRequestParams,
   PassportRevocation,
   RequestOptions,
   VerifyPassportParams,
@@ -23,19 +25,9 @@ export class Passports {
     private readonly defaultAgentId: string | undefined,
   ) {}
 
-  issue(params: IssuePassportParams, options?: RequestOptions): Promise<WithResponse<IssuedPassport>> {
-    const body = {
-      audience: params.audience,
-      goal: params.goal,
-      allowed_tools: params.allowedTools,
-      allowed_resources: params.allowedResources,
-      resource_constraints: params.resourceConstraints,
-      ttl_seconds: params.ttlSeconds,
-      agent_id: params.agentId ?? this.defaultAgentId,
-      user_id: params.userId,
-      risk_tier: params.riskTier,
-      action_hash: params.actionHash,
-    };
+  async issue(params: IssuePassportParams, options?: RequestOptions): Promise<WithResponse<IssuedPassport>> {
+    const given = snakeCaseIssue(params);
+    const body = { ...given, agent_id: given.agent_id ?? this.defaultAgentId };
     return this.client.request({
       method: 'POST',
       path: '/passports',
@@ -73,4 +65,34 @@ export class Passports {
     const schema = PassportRevocationSchema;
     return this.client.request({ method: 'POST', path, body: { reason }, schema, options });
   }
+}
+
+/** The camelCase spellings accepted before 1.0, and the wire name each stands for. */
+const LEGACY_NAMES = {
+  allowedTools: 'allowed_tools',
+  allowedResources: 'allowed_resources',
+  resourceConstraints: 'resource_constraints',
+  ttlSeconds: 'ttl_seconds',
+  agentId: 'agent_id',
+  userId: 'user_id',
+  riskTier: 'risk_tier',
+  actionHash: 'action_hash',
+} as const;
+
+/** The request body's fields: snake_case as given, or the deprecated camelCase renamed. */
+function snakeCaseIssue(params: IssuePassportParams): IssuePassportRequestParams {
+  const loose = { ...(params as unknown as Record<string, unknown>) };
+  for (const [legacy, wire] of Object.entries(LEGACY_NAMES)) {
+    if (!(legacy in loose)) continue;
+    const value = loose[legacy];
+    delete loose[legacy];
+    if (value === undefined) continue;
+    if (loose[wire] !== undefined && loose[wire] !== value) {
+      throw new MisconfiguredError(`both ${wire} and ${legacy} are set, to different values`, {
+        fix: `Pass only ${wire} (the camelCase ${legacy} is the old spelling).`,
+      });
+    }
+    loose[wire] = value;
+  }
+  return loose as unknown as IssuePassportRequestParams;
 }

@@ -231,3 +231,57 @@ describe('headers', () => {
     );
   });
 });
+
+describe('one casing for request parameters: snake_case, as on the wire and in preflight()', () => {
+  // Only the request matters here: the answer is not a full passport, so the call itself rejects.
+  const issued = { token: 'eyJ.x.y' };
+  const ignoreAnswer = () => undefined;
+
+  it('issuePassport takes allowed_tools, ttl_seconds, … and fills agent_id from the client', async () => {
+    const { fetch, requests } = scriptedFetch([{ status: 201, json: issued }]);
+    const client = new ActPass({ apiKey: 'k', baseUrl: BASE_URL, fetch, agentId: 'support_agent' });
+    await client
+      .issuePassport({
+        audience: 'actpass:gateway',
+        goal: 'resolve_refund_request',
+        allowed_tools: ['stripe.refund.create'],
+        resource_constraints: { amount: { max: 5000 } },
+        ttl_seconds: 120,
+      })
+      .catch(ignoreAnswer);
+    expect(JSON.parse(requests[0]?.body ?? '')).toEqual({
+      audience: 'actpass:gateway',
+      goal: 'resolve_refund_request',
+      allowed_tools: ['stripe.refund.create'],
+      resource_constraints: { amount: { max: 5000 } },
+      ttl_seconds: 120,
+      agent_id: 'support_agent',
+    });
+  });
+
+  it('still accepts the deprecated camelCase spelling, and refuses both spellings that disagree', async () => {
+    const { fetch, requests } = scriptedFetch([{ status: 201, json: issued }]);
+    const client = new ActPass({ apiKey: 'k', baseUrl: BASE_URL, fetch });
+    await client
+      .issuePassport({
+        audience: 'actpass:gateway',
+        goal: 'g',
+        allowedTools: ['stripe.refund.create'],
+        ttlSeconds: 60,
+        agentId: 'a1',
+      })
+      .catch(ignoreAnswer);
+    expect(JSON.parse(requests[0]?.body ?? '')).toEqual({
+      audience: 'actpass:gateway',
+      goal: 'g',
+      allowed_tools: ['stripe.refund.create'],
+      ttl_seconds: 60,
+      agent_id: 'a1',
+    });
+    const both = { audience: 'a', goal: 'g', allowed_tools: ['x.y'], allowedTools: ['z.w'] };
+    await expect(client.issuePassport(both as never)).rejects.toThrow(
+      'both allowed_tools and allowedTools are set, to different values',
+    );
+    expect(requests).toHaveLength(1);
+  });
+});

@@ -20,10 +20,10 @@ const calls: Record<string, (client: ActPass, body: Body) => Promise<unknown>> =
     return c.issuePassport({
       audience: body.audience,
       goal: body.goal,
-      allowedTools: body.allowed_tools,
-      allowedResources: body.allowed_resources,
-      resourceConstraints: body.resource_constraints,
-      ttlSeconds: body.ttl_seconds,
+      allowed_tools: body.allowed_tools,
+      allowed_resources: body.allowed_resources,
+      resource_constraints: body.resource_constraints,
+      ttl_seconds: body.ttl_seconds,
     });
   },
   verifyPassport: (c, b) => c.verifyPassport(as<'VerifyPassportRequest'>(b)),
