@@ -20,7 +20,12 @@ function refuse(why) {
 }
 
 if (existsSync(built)) {
-  await import(built.href);
+  try {
+    await import(built.href);
+  } catch (error) {
+    // A module that fails to load would exit 1, and Claude Code runs the tool after exit 1.
+    refuse(`the hook could not load (${String(error?.message ?? error).slice(0, 200)})`);
+  }
 } else if (existsSync(source)) {
   let tsx;
   try {
@@ -30,9 +35,14 @@ if (existsSync(built)) {
   }
   if (tsx) {
     const args = ['--import', tsx, fileURLToPath(source), ...process.argv.slice(2)];
-    const child = spawn(process.execPath, args, { stdio: 'inherit' });
+    const child = spawn(process.execPath, args, { stdio: ['inherit', 'pipe', 'inherit'] });
+    let answer = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk) => {
+      answer += chunk;
+    });
     child.on('exit', (code) => {
-      process.exitCode = code ?? 0;
+      if (code === 0 && answer !== '') process.stdout.write(answer);
+      else refuse(`the hook exited ${code ?? 'on a signal'} without an answer`);
     });
   }
 } else {

@@ -5,8 +5,8 @@
  * out (15 s in the documented settings), so the process must answer a JSON deny well before that and
  * exit 0. The bound below is generous on purpose: it checks that the hook answers, not how fast.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -109,4 +109,24 @@ describe('hook deadline (real CLI process)', () => {
     expect(out.hookSpecificOutput).toBeUndefined();
     expect(out.systemMessage).toMatch(/^ActPass \(monitor/);
   }, 40_000);
+});
+
+describe('bin/actpass-hook.js when the hook cannot load', () => {
+  it('answers a JSON deny and exits 0 (a crash would exit 1, which lets the tool run)', () => {
+    const dir = join(root, 'broken');
+    mkdirSync(join(dir, 'bin'), { recursive: true });
+    mkdirSync(join(dir, 'dist'));
+    copyFileSync(join(pkg, 'bin', 'actpass-hook.js'), join(dir, 'bin', 'actpass-hook.js'));
+    writeFileSync(join(dir, 'dist', 'hook-main.js'), "import 'no-such-package-for-the-hook';\n");
+    const result = spawnSync(process.execPath, [join(dir, 'bin', 'actpass-hook.js'), 'claude-code'], {
+      input: payload,
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(0);
+    const out = JSON.parse(result.stdout);
+    expect(out.hookSpecificOutput.permissionDecision).toBe('deny');
+    expect(out.hookSpecificOutput.permissionDecisionReason).toMatch(
+      /^ActPass hook\.failed: the hook could not load/,
+    );
+  });
 });
