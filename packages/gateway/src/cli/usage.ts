@@ -40,8 +40,8 @@ Usage:
       Serve the enforcing MCP proxy over stdio (acting for ACTPASS_API_KEY) or Streamable HTTP.
   actpass mcp wrap MCP_JSON [--write] [--proxy-config FILE]
       Route every server of a Claude Desktop / Cursor config through the proxy (prints a diff unless --write).
-  actpass hook claude-code [--mode enforce|monitor] [--goal G]
-      Claude Code PreToolUse hook: payload on stdin, decision JSON on stdout (see docs/proxy.md).
+  actpass hook claude-code [--mode enforce|monitor] [--deadline-ms N] [--goal G]
+      Claude Code PreToolUse hook: payload on stdin, decision JSON on stdout, always exit 0 (see docs/proxy.md).
   actpass egress check --config proxy.yaml [--mcp-config mcp-proxy.yaml] [--proxy URL] [--timeout-ms N] [--json]
       Run where the agent runs: every upstream must be unreachable directly and the proxy reachable.
       Exit 1 names each route around the proxy (see docs/operations.md).
