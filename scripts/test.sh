@@ -46,6 +46,13 @@ else
   bash scripts/chromium.sh >/dev/null || echo "Chromium could not be installed here: the console's browser tests will say so"
 fi
 
+# Debian's Prometheus for the metrics scrape test, the same way: required in CI, skipped elsewhere.
+if [ "${CI:-}" = "true" ]; then
+  step "install Prometheus" bash scripts/prometheus.sh
+else
+  bash scripts/prometheus.sh >/dev/null || echo "Prometheus could not be installed here: the scrape test will say so"
+fi
+
 step "generated files are fresh" bash scripts/check-generated.sh
 step "contract lint (redocly, spectral)" pnpm --filter @actpass/contract run lint
 step "lint + format (biome)" pnpm exec biome check .

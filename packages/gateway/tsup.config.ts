@@ -17,6 +17,7 @@ export default defineConfig([
     sourcemap: true,
     target: 'node20',
     platform: 'node',
+    define: { __ACTPASS_VERSION__: JSON.stringify(version) },
   },
   {
     entry: { cli: 'src/cli.ts' },

@@ -27,6 +27,8 @@ export interface Gateway {
   keyset: Keyset;
   stores: GatewayStores;
   jwks(): Jwks;
+  /** The Prometheus text exposition, or null when the gateway was created without `metrics: true`. */
+  metrics(): string | null;
   /** Closes every server started by `listen` and every store that holds files open. */
   close(): Promise<void>;
 }
@@ -41,6 +43,7 @@ export function createGateway(config: GatewayConfig): Gateway {
     keyset: services.keyset,
     stores: services.stores,
     jwks: () => services.keyset.jwks(),
+    metrics: () => services.metrics?.render() ?? null,
     async listen(options = {}) {
       const running = await listenAdapter(handle, options);
       servers.add(running);

@@ -15,6 +15,7 @@ import { parseCommandArgs, UsageError } from '@actpass/edge/cli';
 import { CONSOLE_PATH, DEFAULT_HOST, DEFAULT_PORT, VAULT_KEY_ENV } from '../constants.js';
 import { formatRequestLog, type RequestLogFormat } from '../http/request-log.js';
 import { createDevGateway } from '../index.js';
+import { listenMetrics } from '../metrics/index.js';
 import {
   createPostgresStores,
   DATABASE_URL_ENV,
@@ -36,6 +37,8 @@ export async function dev(argv: string[], io: Output): Promise<number> {
       'database-url': { type: 'string' },
       'log-format': { type: 'string' },
       quiet: { type: 'boolean' },
+      'metrics-port': { type: 'string' },
+      'metrics-host': { type: 'string' },
       ...postgresFlagOptions(),
     },
     0,
@@ -46,6 +49,10 @@ export async function dev(argv: string[], io: Output): Promise<number> {
   const json = flags.json === true;
   const note = json ? io.err : io.out;
   const logFormat = parseLogFormat(flags['log-format']);
+  // Off unless asked for: --metrics-port serves GET /metrics on its own listener (loopback by default).
+  const metricsPort =
+    flags['metrics-port'] === undefined ? null : parsePort(flags['metrics-port'], '--metrics-port');
+  const metricsHost = typeof flags['metrics-host'] === 'string' ? flags['metrics-host'] : DEFAULT_HOST;
   const logRequests = flags.quiet !== true && (!json || flags['log-format'] !== undefined);
   if (!isLoopback(host)) {
     io.err(
@@ -72,12 +79,23 @@ export async function dev(argv: string[], io: Output): Promise<number> {
     dir,
     ...(shared ? { stores: shared } : {}),
     ...(logRequests ? { onRequest: (entry) => note(formatRequestLog(entry, logFormat)) } : {}),
+    ...(metricsPort !== null ? { metrics: true } : {}),
   });
   ignoreInGit(dir);
   const running = await gateway.listen({ host, port }).catch((error: NodeJS.ErrnoException) => {
     const hint = error.code === 'EADDRINUSE' ? `; pick another with --port (0 picks a free one)` : '';
     throw new UsageError(`cannot listen on ${host}:${port}: ${error.code ?? error.message}${hint}.`);
   });
+  const metrics =
+    metricsPort === null
+      ? null
+      : await listenMetrics(() => gateway.metrics() ?? '', { host: metricsHost, port: metricsPort }).catch(
+          (error: NodeJS.ErrnoException) => {
+            throw new UsageError(
+              `cannot serve metrics on ${metricsHost}:${metricsPort}: ${error.code ?? error.message}; pick another --metrics-port.`,
+            );
+          },
+        );
   const jwksUrl = `${running.url}/.well-known/jwks.json`;
   const consoleUrl = `${running.url}${CONSOLE_PATH}/`;
 
@@ -102,6 +120,7 @@ export async function dev(argv: string[], io: Output): Promise<number> {
         },
         jwks_url: jwksUrl,
         console_url: consoleUrl,
+        ...(metrics ? { metrics_url: metrics.url } : {}),
       }),
     );
   } else {
@@ -114,6 +133,7 @@ export async function dev(argv: string[], io: Output): Promise<number> {
       if (tenant.proxy) io.out(`    proxy:    ${tenant.proxy}`);
     }
     io.out(`  jwks:     ${jwksUrl}`);
+    if (metrics) io.out(`  metrics:  ${metrics.url}`);
     io.out(`  console:  ${consoleUrl} (sign in with the approver or admin key)`);
     io.out(
       shared
@@ -128,6 +148,7 @@ export async function dev(argv: string[], io: Output): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  await metrics?.close();
   await gateway.close();
   await shared?.close();
   return 0;
@@ -171,11 +192,11 @@ function ignoreInGit(dir: string): void {
   if (!existsSync(file)) writeFileSync(file, '*\n');
 }
 
-function parsePort(value: string | boolean | undefined): number {
+function parsePort(value: string | boolean | undefined, flag = '--port'): number {
   if (value === undefined) return DEFAULT_PORT;
   const port = Number(value);
   if (typeof value !== 'string' || !/^\d+$/.test(value) || port > 65535) {
-    throw new UsageError(`--port: "${String(value)}" is not a port; give 0-65535 (0 picks a free port).`);
+    throw new UsageError(`${flag}: "${String(value)}" is not a port; give 0-65535 (0 picks a free port).`);
   }
   return port;
 }

@@ -93,6 +93,8 @@ const COMMAND_HELP: Record<string, CommandHelp> = {
       ['--database-url URL', 'keep the state in PostgreSQL instead of files'],
       ['--log-format F', 'request log as text (default) or json'],
       ['--quiet', 'no request log'],
+      ['--metrics-port N', 'serve Prometheus metrics at GET /metrics on this port (off by default)'],
+      ['--metrics-host H', 'address of the metrics listener (default 127.0.0.1)'],
       JSON_FLAG,
     ],
     example: 'actpass dev --port 8787',

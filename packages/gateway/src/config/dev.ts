@@ -39,6 +39,7 @@ export interface DevGatewayOptions {
   stores?: Partial<GatewayStores>;
   logger?: GatewayConfig['logger'];
   onRequest?: GatewayConfig['onRequest'];
+  metrics?: boolean;
 }
 
 export interface DevGateway {
@@ -111,6 +112,7 @@ export function createDevGateway(options: DevGatewayOptions = {}): DevGateway {
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.onRequest ? { onRequest: options.onRequest } : {}),
+    ...(options.metrics ? { metrics: true } : {}),
   });
   return {
     gateway,

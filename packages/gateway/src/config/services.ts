@@ -13,7 +13,8 @@ import {
 } from '../constants.js';
 import { type DecideDeps, TenantPolicies, vaultLeaser } from '../decide/index.js';
 import { IdempotencyGuard, LedgerKeyWitness } from '../idempotency/index.js';
-import { stampingWriter } from '../ledger/index.js';
+import { type LedgerStore, stampingWriter } from '../ledger/index.js';
+import { GATEWAY_VERSION, GatewayMetrics } from '../metrics/index.js';
 import { Keyset } from '../passport/index.js';
 import { isPackName, packSource } from '../policy/index.js';
 import { createMemoryStores, GATEWAY_STORE_NAMES, guardStores } from '../store/index.js';
@@ -39,6 +40,8 @@ export interface GatewayServices {
   maxBodyBytes: number;
   logger: GatewayLogger;
   onRequest: GatewayConfig['onRequest'];
+  /** Null unless the config asks for metrics. */
+  metrics: GatewayMetrics | null;
   /** Seeds every configured tenant's policy; requests wait for it. */
   ready(): Promise<void>;
 }
@@ -48,7 +51,9 @@ export function buildServices(config: GatewayConfig): GatewayServices {
   const nowMs = config.clock ?? Date.now;
   const guarded = guardStores(pickStores({ ...createMemoryStores({ nowMs }), ...config.stores }));
   // Every event records the key that caused it (SPEC §16.5), whichever concept appends it.
-  const stores: GatewayStores = { ...guarded, ledger: stampingWriter(guarded.ledger) };
+  const metrics = config.metrics === true ? new GatewayMetrics(GATEWAY_VERSION) : null;
+  const stamped = stampingWriter(guarded.ledger);
+  const stores: GatewayStores = { ...guarded, ledger: metrics ? timedLedger(stamped, metrics) : stamped };
   const keyset = config.keyset ?? Keyset.generate(new Date(nowMs()));
   const issuer = config.issuer ?? DEFAULT_ISSUER;
   const kek = parseVaultKey(
@@ -109,12 +114,27 @@ export function buildServices(config: GatewayConfig): GatewayServices {
       },
       leaseCredential: vaultLeaser(vault, nowMs),
       nowMs,
+      ...(metrics ? { observe: (stage, seconds) => metrics.stage(stage, seconds) } : {}),
     },
     maxBodyBytes: config.maxBodyBytes ?? MAX_BODY_BYTES,
     logger: config.logger ?? stderrLogger,
     onRequest: config.onRequest,
+    metrics,
     ready,
   };
+}
+
+/** The ledger with every append timed; every other member is the store's own, bound to it. */
+function timedLedger(ledger: LedgerStore, metrics: GatewayMetrics): LedgerStore {
+  return new Proxy(ledger, {
+    get(target, property) {
+      if (property === 'append')
+        return (...args: Parameters<LedgerStore['append']>) =>
+          metrics.timeLedgerAppend(() => target.append(...args));
+      const value = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 /** Only the seven stores: an aggregate (e.g. PostgreSQL stores with their pool) may carry more members. */

@@ -64,4 +64,9 @@ export interface GatewayConfig {
   console?: false | { assetsDir?: string };
   /** Told of every request once its response is ready (`actpass dev` prints one line each). */
   onRequest?: (entry: RequestLogEntry) => void;
+  /**
+   * Count requests, decisions, preflight stage times and ledger appends for `gateway.metrics()`
+   * (Prometheus text). Off by default: nothing is measured, so it costs nothing.
+   */
+  metrics?: boolean;
 }

@@ -9,6 +9,7 @@ import type { ApprovalService } from '../approvals/index.js';
 import { effectiveAgentId, type Principal } from '../auth/index.js';
 import { sha256Hex } from '../crypto/hash.js';
 import type { AppendInput, LedgerEvent, LedgerStore } from '../ledger/index.js';
+import type { PreflightStage } from '../metrics/index.js';
 import type { PassportClaims } from '../passport/index.js';
 import { evaluate, type JsonObject } from '../policy/index.js';
 import type { ApprovalRecord, ToolDefinition } from '../store/types.js';
@@ -53,6 +54,8 @@ export interface DecideDeps {
   delegation: DelegationDeps;
   leaseCredential: LeaseCredential;
   nowMs: () => number;
+  /** Told how long each stage took, when metrics are on. */
+  observe?: (stage: PreflightStage, seconds: number) => void;
 }
 
 export interface DecideCall {
@@ -103,16 +106,19 @@ export async function decide(deps: DecideDeps, call: DecideCall, input: Prefligh
     input,
     action,
     actionHash: actionHash(action),
-    policy: await deps.policies.current(tenantId),
+    policy: await timed(deps, 'policy_load', () => deps.policies.current(tenantId)),
   };
 
   const verdict =
     input.approval_request_id !== undefined
-      ? await decideWithApproval(deps, state, input.approval_request_id, {
-          delegation: () => delegationStep(deps, state),
-          toolAndPolicy: () => toolAndPolicy(deps, state),
-        })
-      : ((await delegationStep(deps, state)) ?? (await toolAndPolicy(deps, state)));
+      ? await timed(deps, 'approval', () =>
+          decideWithApproval(deps, state, input.approval_request_id as string, {
+            delegation: () => delegationStep(deps, state),
+            toolAndPolicy: () => toolAndPolicy(deps, state),
+          }),
+        )
+      : ((await timed(deps, 'passport', () => delegationStep(deps, state))) ??
+        (await timed(deps, 'policy', () => toolAndPolicy(deps, state))));
 
   return answer(deps, call, state, verdict);
 }
@@ -292,7 +298,7 @@ async function answer(
  */
 async function recorded(deps: DecideDeps, state: Deliberation, input: AppendInput): Promise<LedgerEvent> {
   try {
-    return await deps.ledger.append(state.tenantId, input);
+    return await timed(deps, 'ledger', () => deps.ledger.append(state.tenantId, input));
   } catch (error) {
     const { jti, approvalId } = state.spent ?? {};
     if (jti !== undefined) await deps.delegation.jti.release(state.tenantId, jti).catch(() => undefined);
@@ -300,6 +306,18 @@ async function recorded(deps: DecideDeps, state: Deliberation, input: AppendInpu
       await deps.approvals.unconsume(state.tenantId, approvalId).catch(() => undefined);
     }
     throw error;
+  }
+}
+
+/** Runs one stage, telling `deps.observe` its duration when metrics are on (no clock read otherwise). */
+async function timed<T>(deps: DecideDeps, stage: PreflightStage, run: () => Promise<T>): Promise<T> {
+  const observe = deps.observe;
+  if (!observe) return run();
+  const started = performance.now();
+  try {
+    return await run();
+  } finally {
+    observe(stage, (performance.now() - started) / 1000);
   }
 }
 

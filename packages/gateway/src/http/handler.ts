@@ -60,6 +60,11 @@ export function createHandler(services: GatewayServices): GatewayHandler {
       [HEADER_REQUEST_ID]: requestId,
     };
     if (replayed) headers[HEADER_IDEMPOTENT_REPLAY] = 'true';
+    services.metrics?.request(
+      seen.operation ?? 'unmatched',
+      response.status,
+      (performance.now() - started) / 1000,
+    );
     if (services.onRequest) {
       const { method, path } = request;
       const ms = performance.now() - started;
@@ -78,6 +83,8 @@ export function createHandler(services: GatewayServices): GatewayHandler {
 /** What dispatch learned before it answered, for the request log. */
 interface Seen {
   principal: Principal | null;
+  /** The contract's operationId once routed (a bounded label for metrics). */
+  operation?: string;
 }
 
 async function dispatch(
@@ -103,6 +110,7 @@ async function dispatch(
     );
   }
   const { route, params } = match;
+  seen.operation = route.operationId;
   if (route.spec.liveness !== true) await services.ready();
 
   const principal =

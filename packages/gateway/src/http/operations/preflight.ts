@@ -21,6 +21,12 @@ export const preflight: OperationSpec = {
       { principal: caller(context), requestId: context.requestId, idempotencyKey: context.idempotencyKey },
       context.body,
     );
+    context.services.metrics?.decision({
+      decision: decision.decision,
+      reason_code: decision.reason_code,
+      mode: decision.mode,
+      tool,
+    });
     // The lease travels beside the body so that an idempotency record never holds its value.
     const { credential, ...body } = decision;
     return {
