@@ -265,6 +265,8 @@ describe('internal URLs', () => {
     'wget http://169.254.169.254/',
     'nc 10.0.0.1 22',
     'git clone http://192.168.1.10/repo.git',
+    'curl http://169.254.169.254.nip.io/latest/meta-data/',
+    'curl http://169-254-169-254.sslip.io/',
   ])('%s', async (command) => {
     const f = await facts(command);
     expect(f.internal_url, JSON.stringify(f)).toBe(true);

@@ -34,6 +34,24 @@ for (const [net, prefix] of [
 
 const INTERNAL_SUFFIXES = ['.internal', '.local', '.localhost', '.localdomain', '.home.arpa', '.intranet'];
 
+/** Public names that answer with a loopback address. */
+const LOOPBACK_NAMES = new Set(['localtest.me', 'lvh.me', 'vcap.me', 'lacolhost.com']);
+
+/**
+ * Wildcard DNS services (nip.io, sslip.io, …) answer `169.254.169.254.nip.io` or
+ * `169-254-169-254.sslip.io` with the address written in the name; any name that spells out an
+ * internal IPv4 address is taken at its word.
+ */
+function embedsInternalIPv4(name: string): boolean {
+  for (const match of name.matchAll(
+    /(?:^|[.-])(\d{1,3})[.-](\d{1,3})[.-](\d{1,3})[.-](\d{1,3})(?=$|[.-])/g,
+  )) {
+    const address = match.slice(1, 5).join('.');
+    if (isIPv4(address) && INTERNAL.check(address, 'ipv4')) return true;
+  }
+  return name.endsWith('.localtest.me') || name.endsWith('.lvh.me');
+}
+
 export interface UrlScope {
   /** The gateway's own `host` and `host:port` (from ACTPASS_BASE_URL), lower case. */
   gatewayHosts: readonly string[];
@@ -70,8 +88,9 @@ export function isInternalHost(hostname: string, scope: UrlScope, host = hostnam
   const bare = name.startsWith('[') && name.endsWith(']') ? name.slice(1, -1) : name;
   if (isIPv4(bare)) return INTERNAL.check(bare, 'ipv4');
   if (isIPv6(bare)) return internalIPv6(bare);
-  if (bare === 'localhost' || !bare.includes('.')) return true;
-  return INTERNAL_SUFFIXES.some((suffix) => bare.endsWith(suffix));
+  if (bare === 'localhost' || !bare.includes('.') || LOOPBACK_NAMES.has(bare)) return true;
+  if (INTERNAL_SUFFIXES.some((suffix) => bare.endsWith(suffix))) return true;
+  return embedsInternalIPv4(bare);
 }
 
 /** IPv6, including IPv4 embedded in it (mapped `::ffff:a.b.c.d`, compatible `::a.b.c.d`, NAT64). */
