@@ -4,7 +4,7 @@
  * (`connect`, the same), or Streamable HTTP (`listen`, each request acting for the key in its
  * Authorization header, which the gateway must accept before anything is listed or called).
  */
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
@@ -13,7 +13,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { PROXY_REQUEST_MAX_BYTES } from '../../constants.js';
 import { escapeUnsafe } from '../../text/controls.js';
 import { GatewayLink, type GatewayLinkOptions } from '../gateway-link.js';
-import { AgentKeys } from './agent-keys.js';
+import { AgentKeys, type KeyVerdict } from './agent-keys.js';
 import { Catalog } from './catalog.js';
 import { type McpProxyConfig, parseMcpProxyConfig } from './config.js';
 import { Fanout } from './fanout.js';
@@ -117,19 +117,9 @@ export function createMcpProxy(rawConfig: unknown, options: McpProxyOptions): Mc
           return;
         }
         // Nothing is listed or called for a key the gateway does not accept as an agent's.
-        const admitted = await agentKeys.check(agentKey);
-        if (admitted !== 'valid') {
-          const status = admitted === 'invalid' ? 401 : 503;
-          res
-            .writeHead(status, {
-              'content-type': 'application/json',
-              ...(status === 401 ? { 'www-authenticate': 'Bearer error="invalid_token"' } : {}),
-            })
-            .end(
-              status === 401
-                ? '{"error":"the gateway does not accept this key as an agent key"}'
-                : '{"error":"the gateway could not check the key; try again"}',
-            );
+        const admitted = await agentKeys.check(agentKey, req.socket.remoteAddress ?? 'unknown');
+        if (admitted.status !== 'valid') {
+          refuseKey(res, admitted);
           return;
         }
         // Stateless: one server and transport per request, acting for this request's key.
@@ -170,6 +160,21 @@ export function createMcpProxy(rawConfig: unknown, options: McpProxyOptions): Mc
       await pool.close();
     },
   };
+}
+
+function refuseKey(res: ServerResponse, verdict: Exclude<KeyVerdict, { status: 'valid' }>): void {
+  const json = { 'content-type': 'application/json' };
+  if (verdict.status === 'invalid') {
+    res
+      .writeHead(401, { ...json, 'www-authenticate': 'Bearer error="invalid_token"' })
+      .end('{"error":"the gateway does not accept this key as an agent key"}');
+  } else if (verdict.status === 'throttled') {
+    res
+      .writeHead(429, { ...json, 'retry-after': String(verdict.retryAfterSeconds) })
+      .end('{"error":"too many unknown keys from this address; try again later"}');
+  } else {
+    res.writeHead(503, json).end('{"error":"the gateway could not check the key; try again"}');
+  }
 }
 
 function readJson(req: IncomingMessage): Promise<unknown> {

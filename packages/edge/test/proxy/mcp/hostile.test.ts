@@ -26,6 +26,13 @@ let gateway: Gateway;
 let proxy: McpProxy;
 let url: string;
 const warnings: string[] = [];
+let keyChecks = 0;
+/** The gateway as the proxy reaches it, counting the key checks (`/whoami`) it is asked. */
+const countingFetch: typeof fetch = (input, init) => {
+  const target = input instanceof Request ? input.url : String(input);
+  if (target.includes('/whoami')) keyChecks += 1;
+  return gateway.fetch(new Request(input, init));
+};
 const clients: Client[] = [];
 
 const launches = (name: string) =>
@@ -71,7 +78,7 @@ beforeAll(async () => {
       },
     },
     {
-      gateway: { proxyKey: KEYS.proxy, fetch: gateway.fetch, maxRetries: 0 },
+      gateway: { proxyKey: KEYS.proxy, fetch: countingFetch, maxRetries: 0 },
       warn: (message) => warnings.push(message),
     },
   );
@@ -121,17 +128,8 @@ describe('MCP proxy with hostile upstreams', () => {
   }, 60_000);
 
   it('lists nothing for a bearer string the gateway does not accept as an agent key', async () => {
-    const listing = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} });
     for (const key of ['ak_made_up_00000000', KEYS.admin, 'x']) {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${key}`,
-          'content-type': 'application/json',
-          accept: 'application/json, text/event-stream',
-        },
-        body: listing,
-      });
+      const response = await listWith(key);
       const body = await response.text();
       expect(response.status).toBe(401);
       expect(body).not.toContain('fs.');
@@ -166,4 +164,37 @@ describe('MCP proxy with hostile upstreams', () => {
     expect(answers.at(-1)).toMatch(/crashed 3 times in a row; not restarted before/);
     expect(warnings.some((w) => w.includes('"looping" crashed 3 times in a row'))).toBe(true);
   }, 30_000);
+
+  it('answers 429 without asking the gateway once one address has tried too many unknown keys', async () => {
+    const before = keyChecks;
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    for (let i = 0; i < 30; i++) {
+      const response = await listWith(`ak_flood_${i}_0000000000`);
+      statuses.push(response.status);
+      if (response.status === 429) retryAfter = response.headers.get('retry-after');
+      expect(await response.text()).not.toContain('list_directory');
+    }
+    expect(statuses.every((status) => status === 401 || status === 429)).toBe(true);
+    expect(statuses.at(-1)).toBe(429);
+    expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
+    // The budget is 20 unknown keys per address (three were spent above): never 30 round trips.
+    expect(keyChecks - before).toBeLessThanOrEqual(20);
+    // A key refused once is remembered: repeating it costs no round trip and stays 401.
+    const again = keyChecks;
+    expect((await listWith('ak_made_up_00000000')).status).toBe(401);
+    expect(keyChecks).toBe(again);
+  });
 });
+
+function listWith(key: string): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${key}`,
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+    },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }),
+  });
+}
