@@ -327,4 +327,12 @@ describe('hook session state: tampering never makes egress allowed', () => {
     expect(['ask', 'deny']).toContain(out.hookSpecificOutput?.permissionDecision);
     expect(readdirSync(inWorkspace)).toEqual([]);
   });
+
+  it('reading the signing key (to forge state with it) is itself a secret read', async () => {
+    const session = newSession();
+    expect((await readCode(session)).decision).toBe('allow');
+    const read = await call(session, 'Read', { file_path: store.keyFile });
+    expect(readSession(store, session.id, session.transcript).secret_read, read.reason).toBe(true);
+    expect(['ask', 'deny']).toContain((await egress(session)).decision);
+  });
 });
