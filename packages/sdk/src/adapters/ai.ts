@@ -5,11 +5,19 @@
 import type { Tool, ToolExecutionOptions } from 'ai';
 import type { ActPass } from '../client.js';
 import { MisconfiguredError } from '../core/errors.js';
-import { guardedCall } from './guarded-call.js';
+import { type BlockedResult, blockedResult, isBlockedResult, ToolBlockedError } from './blocked.js';
+import { guardedCall, guardedOutcome } from './guarded-call.js';
 import type { GuardToolOptions } from './options.js';
 import { type ToolNameOption, toolName } from './tool-name.js';
 
-export { blockedText, isToolBlockedError, ToolBlockedError } from './blocked.js';
+export {
+  type BlockedResult,
+  blockedResult,
+  blockedText,
+  isBlockedResult,
+  isToolBlockedError,
+  ToolBlockedError,
+} from './blocked.js';
 export type { GuardToolOptions, PerCall } from './options.js';
 export { isToolName, type ToolNameOption } from './tool-name.js';
 
@@ -32,9 +40,42 @@ export function guardTool<INPUT, OUTPUT>(
       `guardTool(): the AI SDK tool for "${name}" has no execute function; only tools that run here can be guarded`,
     );
   }
-  const guarded = (input: INPUT, call: ToolExecutionOptions) =>
-    guardedCall(actpass, options, name, input, call, () => execute(input, call) as OUTPUT, call.abortSignal);
-  return { ...tool, execute: guarded } as Tool<INPUT, OUTPUT | string>;
+  const toModelOutput = tool.toModelOutput;
+  if (typeof toModelOutput !== 'function') {
+    const guarded = (input: INPUT, call: ToolExecutionOptions) =>
+      guardedCall(
+        actpass,
+        options,
+        name,
+        input,
+        call,
+        () => execute(input, call) as OUTPUT,
+        call.abortSignal,
+      );
+    return { ...tool, execute: guarded } as Tool<INPUT, OUTPUT | string>;
+  }
+  // The tool turns its own output into what the model reads: a blocked call must not go through that
+  // conversion (it would read a success out of fields that are not there), so it carries a
+  // BlockedResult that the wrapped conversion turns into the BLOCKED text.
+  const guarded = async (input: INPUT, call: ToolExecutionOptions): Promise<OUTPUT | BlockedResult> => {
+    const outcome = await guardedOutcome(
+      actpass,
+      options,
+      name,
+      input,
+      call,
+      () => execute(input, call) as OUTPUT,
+      call.abortSignal,
+    );
+    if (outcome.executed) return outcome.result;
+    if (options.onBlocked === 'throw') throw new ToolBlockedError(name, outcome.decision);
+    return blockedResult(outcome.decision);
+  };
+  const modelOutput = (output: Parameters<typeof toModelOutput>[0]) =>
+    isBlockedResult(output.output)
+      ? { type: 'text' as const, value: output.output.text }
+      : toModelOutput(output);
+  return { ...tool, execute: guarded, toModelOutput: modelOutput } as unknown as Tool<INPUT, OUTPUT | string>;
 }
 
 /** Options for a whole `tools` record: `tool` may map each key to an ActPass name (default: the key). */

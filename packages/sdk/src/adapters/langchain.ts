@@ -7,11 +7,19 @@ import type { CallbackManagerForToolRun } from '@langchain/core/callbacks/manage
 import type { RunnableConfig } from '@langchain/core/runnables';
 import { DynamicStructuredTool, type ToolRunnableConfig } from '@langchain/core/tools';
 import type { ActPass } from '../client.js';
-import { guardedCall } from './guarded-call.js';
+import { blockedResult, blockedText, ToolBlockedError } from './blocked.js';
+import { guardedOutcome } from './guarded-call.js';
 import type { GuardToolOptions } from './options.js';
 import { toolName } from './tool-name.js';
 
-export { blockedText, isToolBlockedError, ToolBlockedError } from './blocked.js';
+export {
+  type BlockedResult,
+  blockedResult,
+  blockedText,
+  isBlockedResult,
+  isToolBlockedError,
+  ToolBlockedError,
+} from './blocked.js';
 export type { GuardToolOptions, PerCall } from './options.js';
 export { isToolName, type ToolNameOption } from './tool-name.js';
 
@@ -34,8 +42,15 @@ export function guardTool<
   options: GuardToolOptions<SchemaOutputT, LangChainToolCall>,
 ): DynamicStructuredTool<SchemaT, SchemaOutputT, SchemaInputT, ToolOutputT | string, ToolEventT, NameT> {
   const name = toolName(options.tool, tool.name);
-  const func = (input: SchemaOutputT, runManager?: CallbackManagerForToolRun, config?: RunnableConfig) =>
-    guardedCall(
+  // A `content_and_artifact` tool must answer a [content, artifact] pair; a blocked call answers the
+  // BLOCKED text as content and the structured BlockedResult as artifact.
+  const pairs = tool.responseFormat === 'content_and_artifact';
+  const func = async (
+    input: SchemaOutputT,
+    runManager?: CallbackManagerForToolRun,
+    config?: RunnableConfig,
+  ) => {
+    const outcome = await guardedOutcome(
       actpass,
       options,
       name,
@@ -44,6 +59,12 @@ export function guardTool<
       () => tool.func(input, runManager, config) as Promise<ToolOutputT>,
       config?.signal,
     );
+    if (outcome.executed) return outcome.result;
+    if (options.onBlocked === 'throw') throw new ToolBlockedError(name, outcome.decision);
+    return (
+      pairs ? [blockedText(outcome.decision), blockedResult(outcome.decision)] : blockedText(outcome.decision)
+    ) as ToolOutputT | string;
+  };
   return new DynamicStructuredTool<
     SchemaT,
     SchemaOutputT,
@@ -59,7 +80,11 @@ export function guardTool<
     returnDirect: tool.returnDirect,
     responseFormat: tool.responseFormat,
     verboseParsingErrors: tool.verboseParsingErrors,
+    verbose: tool.verbose,
     ...(tool.metadata ? { metadata: tool.metadata } : {}),
     ...(tool.tags ? { tags: tool.tags } : {}),
+    ...(tool.extras ? { extras: tool.extras } : {}),
+    ...(tool.defaultConfig ? { defaultConfig: tool.defaultConfig } : {}),
+    ...(tool.callbacks ? { callbacks: tool.callbacks } : {}),
   });
 }
