@@ -144,7 +144,7 @@ class LocalGateway:
         unknown = [r for r in roles if r not in ROLES]
         if unknown or not roles:
             raise ValueError(f"roles: use some of {', '.join(ROLES)} (got {list(roles)!r})")
-        key = "ap_local_" + os.urandom(18).hex()
+        key = f"ak_local_{'_'.join(roles)}_" + os.urandom(18).hex()
         digest = sha256_hex(key)
         self._keys[digest] = Principal(tenant_id, frozenset(roles), key_id or f"key_{digest[:12]}", agent_id)
         return key
