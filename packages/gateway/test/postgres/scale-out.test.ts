@@ -27,7 +27,7 @@ const PROCESSES = 3;
 /** The SDKs give up on an attempt after this long: every answer during the freeze must come sooner. */
 const SDK_DEADLINE_MS = 15_000;
 /** Longer than the default idle-in-transaction timeout (5 s), so the server must end the frozen session. */
-const FREEZE_MS = 8_000;
+const FREEZE_MS = 7_000;
 const WORKERS_PER_PROCESS = 4;
 const RACES = 5;
 

@@ -122,7 +122,8 @@ describe('waiting for another process’s migration', () => {
       return gateway;
     });
     try {
-      await sleep(4_000);
+      // Three times the statement timeout and far past the lock and idle timeouts.
+      await sleep(3_000);
       expect(ready).toBe(false);
     } finally {
       await lock.release();
