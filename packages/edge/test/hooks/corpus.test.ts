@@ -4,7 +4,7 @@
  * variant is stopped (ask or deny, never allow). The counts are printed and written next to the
  * corpora's results so docs/proxy.md can quote them.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGateway, type Gateway } from '@actpass/gateway';
@@ -97,4 +97,26 @@ describe('hook corpora through the coding-agents pack', () => {
     );
     expect(allowed).toEqual([]);
   }, 60_000);
+
+  it('egress from a session whose state was lost asks (a secret read cannot be ruled out)', async () => {
+    const transcript = join(root, 'lost.jsonl');
+    // The session already ran tools, yet the hook has no record of it: its state is unknown.
+    writeFileSync(
+      transcript,
+      `${JSON.stringify({ type: 'user', message: { content: [{ type: 'tool_result' }] } })}\n`,
+    );
+    const out = await runClaudeCodeHook(
+      JSON.stringify({
+        session_id: 'corpus-lost-state',
+        transcript_path: transcript,
+        cwd: workspace,
+        hook_event_name: 'PreToolUse',
+        tool_name: 'WebFetch',
+        tool_input: { url: 'https://docs.python.org/3/', prompt: 'read' },
+      }),
+      { client, mode: 'enforce', state },
+    );
+    expect(out.hookSpecificOutput?.permissionDecision).toBe('ask');
+    expect(out.hookSpecificOutput?.permissionDecisionReason).toMatch(/^ActPass coding\.session_unknown/);
+  });
 });
