@@ -171,7 +171,8 @@ async function decide(text: string, options: HookOptions, budget: HookBudget): P
   );
   if (budget.signal.aborted) return deadlineOutput(budget.deadlineMs, options.mode);
   // A call that may still run (allowed, or asked and then approved by a person) counts as done.
-  const mayRun = options.mode === 'monitor' || decision.decision !== 'deny';
+  const mayRun =
+    options.mode === 'monitor' || decision.decision === 'allow' || decision.decision === 'require_approval';
   const secretRead = mayRun && readsSecret(facts);
   if (kept) {
     try {
