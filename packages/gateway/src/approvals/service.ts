@@ -1,5 +1,5 @@
 /**
- * Approval requests (SPEC §8): `pending → approved | denied | expired`, then `used`. Every transition is
+ * Approval requests: `pending → approved | denied | expired`, then `used`. Every transition is
  * a compare-and-set in the store, which is what makes "approved → used" happen for exactly one re-run
  * even when many race, and lets only one approver decide.
  *

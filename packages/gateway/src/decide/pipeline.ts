@@ -1,5 +1,5 @@
 /**
- * The preflight pipeline (SPEC §3), first failure wins:
+ * The preflight pipeline, first failure wins:
  *   approval (when approval_request_id is given) or else passport (when given, or required in strict)
  *   → tool drift → policy → ledger `decision` event → the Decision.
  * Authentication and validation happen before this, in the HTTP layer. Nothing is answered before its
@@ -256,7 +256,7 @@ async function answer(
       // The action is recorded whole (args included) so an auditor can recompute action_hash from the
       // ledger alone. Secrets belong in the vault, never in args.
       action: state.action as unknown as JsonObject,
-      // Recorded so a policy what-if can re-run rules that test `context.*` (SPEC §14).
+      // Recorded so a policy what-if can re-run rules that test `context.*`.
       ...(state.input.context !== undefined ? { context: state.input.context } : {}),
       policy: { ...state.policy.ref },
       matched_rules: verdict.matched_rules,

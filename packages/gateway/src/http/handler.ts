@@ -218,7 +218,7 @@ async function runOperation(
   try {
     validate(route, context);
     const { principal } = context;
-    // Every ledger event the operation causes records this key as its writer (SPEC §16.5).
+    // Every ledger event the operation causes records this key as its writer.
     const result = await (principal === null
       ? route.spec.run(context)
       : writingAs({ key_id: principal.keyId, roles: [...principal.roles] }, () => route.spec.run(context)));

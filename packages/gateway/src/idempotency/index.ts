@@ -1,5 +1,5 @@
 /**
- * Idempotency-Key handling (SPEC §2): the same key and body within 24 h replays the stored response,
+ * Idempotency-Key handling: the same key and body within 24 h replays the stored response,
  * so a retried preflight writes no second ledger event and burns no second passport; another body under
  * the same key is a conflict. Concurrent requests with one key never both run: in this process the
  * later ones wait for the first and replay its answer; a key still running elsewhere (another process

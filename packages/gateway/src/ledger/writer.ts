@@ -1,5 +1,5 @@
 /**
- * Who wrote each ledger event (SPEC §16.5): the id and roles of the API key whose request caused it,
+ * Who wrote each ledger event: the id and roles of the API key whose request caused it,
  * taken from the authenticated key and never from a body. Events the gateway writes on its own (the
  * starting policy, at start-up) are written by `{key_id: null, roles: ["gateway"]}`.
  *

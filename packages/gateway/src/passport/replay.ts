@@ -1,5 +1,5 @@
 /**
- * Single-use and revocation state for passports (SPEC §4).
+ * Single-use and revocation state for passports.
  *
  * The interface is async and keyed by (tenant, jti) so a PostgreSQL store can be a drop-in peer:
  * `claim` maps to `INSERT … ON CONFLICT DO NOTHING` and "one row inserted" is the answer, which makes

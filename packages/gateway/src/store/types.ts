@@ -14,7 +14,7 @@ import type { VaultStore } from '../vault/index.js';
 
 export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'expired' | 'used';
 
-/** The action whose canonical form is hashed into `action_hash` (SPEC §10). */
+/** The action whose canonical form is hashed into `action_hash`. */
 export interface CanonicalAction {
   tenant_id: string;
   agent_id: string | null;

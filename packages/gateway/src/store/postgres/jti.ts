@@ -1,5 +1,5 @@
 /**
- * Passport single use and revocation in PostgreSQL (SPEC §4). `claim` is one
+ * Passport single use and revocation in PostgreSQL. `claim` is one
  * `INSERT … ON CONFLICT DO NOTHING`: the row count says whether this caller was first, so exactly one
  * preflight wins however many processes race for the same `jti`.
  */
