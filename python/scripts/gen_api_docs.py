@@ -1,29 +1,43 @@
-"""Generate the Python API reference (docs/api-python/index.html) from the package's docstrings.
+"""Generate the Python API reference (docs/api-python/) with pdoc from the package's docstrings.
 
-Uses the standard library's pydoc, so the reference needs nothing beyond the package itself. The
-absolute source path pydoc links to is rewritten relative to the repository, so the output does not
-depend on where the checkout lives.
+It documents the public modules only (``actpass``, ``actpass.resources``, ``actpass.adapters``): the
+private ``_``-modules are left out, so every link in the output points at a page that exists (a test
+checks that). Run from the repository root: ``python/.venv/bin/python python/scripts/gen_api_docs.py``;
+``--out DIR`` writes elsewhere.
 """
 
 from __future__ import annotations
 
-import pydoc
+import argparse
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-TARGET = ROOT / "docs" / "api-python" / "index.html"
+TARGET = ROOT / "docs" / "api-python"
+MODULES = ["actpass", "actpass.resources", "actpass.adapters"]
+
+
+def generate(out: Path) -> None:
+    import pdoc
+    import pdoc.render
+
+    import actpass
+
+    # Loaded on first use by `import actpass` (to keep it fast); pdoc reads the module's namespace.
+    for lazy in ("Decision", "PassportVerification", "ExportVerification"):
+        setattr(actpass, lazy, getattr(actpass, lazy))
+
+    pdoc.render.configure(docformat="google", show_source=False, search=False, footer_text="ActPass")
+    out.mkdir(parents=True, exist_ok=True)
+    pdoc.pdoc(*MODULES, output_directory=out)
 
 
 def main() -> int:
-    import actpass
-
-    page = pydoc.html.page(pydoc.describe(actpass), pydoc.html.document(actpass, "actpass"))
-    source = str(ROOT / "python" / "src")
-    page = page.replace(f"file:{source}", "../../python/src").replace(source, "python/src")
-    TARGET.parent.mkdir(parents=True, exist_ok=True)
-    TARGET.write_text(page, encoding="utf-8")
-    print(f"wrote {TARGET.relative_to(ROOT)}")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=TARGET)
+    out = parser.parse_args().out
+    generate(out)
+    print(f"wrote {out}")
     return 0
 
 

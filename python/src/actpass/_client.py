@@ -45,6 +45,7 @@ from ._types import CallOptions, ClientOptions, Mode, PreflightInput
 
 if TYPE_CHECKING:
     from ._generated.contract import (
+        Decision,  # noqa: F401 (names PreflightDecision's gateway half for the API reference)
         EvidenceEvent,
         Health,
         IssuedPassport,
@@ -161,6 +162,25 @@ class ActPassClient(_ClientBase):
     swap the httpx layer (tests, proxies); ``sleep``, ``random`` and ``clock`` make retry timing
     deterministic.
     """
+
+
+    # Named here, not only on the shared base, so the API reference documents them on this class.
+    with_options = _ClientBase.with_options
+    base_url = _ClientBase.base_url
+    mode = _ClientBase.mode
+
+    approvals: Approvals
+    """Approval requests: ``list``, ``iterate``, ``get``, ``approve``, ``deny``, ``wait_for``."""
+    tools: Tools
+    """Approved tool definitions (drift detection): ``approve``, ``list``."""
+    credentials: Credentials
+    """The vault: ``put``, ``list``, ``delete`` (values are never returned)."""
+    evidence: Evidence
+    """The ledger: ``list``, ``iterate``, ``verify``, ``export``."""
+    policy: Policy
+    """The tenant's policy: ``get``, ``put``, ``simulate``."""
+    reports: Reports
+    """Reports over the recorded decisions: ``rollout``."""
 
     def __init__(
         self,
@@ -453,6 +473,25 @@ class AsyncActPassClient(_ClientBase):
 
     ``execute_fn`` may be a plain or an ``async`` function; ``sleep`` may return an awaitable.
     """
+
+
+    # Named here, not only on the shared base, so the API reference documents them on this class.
+    with_options = _ClientBase.with_options
+    base_url = _ClientBase.base_url
+    mode = _ClientBase.mode
+
+    approvals: AsyncApprovals
+    """Approval requests: ``list``, ``iterate``, ``get``, ``approve``, ``deny``, ``wait_for``."""
+    tools: AsyncTools
+    """Approved tool definitions (drift detection): ``approve``, ``list``."""
+    credentials: AsyncCredentials
+    """The vault: ``put``, ``list``, ``delete`` (values are never returned)."""
+    evidence: AsyncEvidence
+    """The ledger: ``list``, ``iterate``, ``verify``, ``export``."""
+    policy: AsyncPolicy
+    """The tenant's policy: ``get``, ``put``, ``simulate``."""
+    reports: AsyncReports
+    """Reports over the recorded decisions: ``rollout``."""
 
     def __init__(
         self,

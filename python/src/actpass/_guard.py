@@ -18,7 +18,10 @@ from ._exceptions import ActPassError, MisconfiguredError
 
 if TYPE_CHECKING:
     from ._decision_types import PreflightDecision
-    from ._generated.contract import CredentialLease
+    from ._generated.contract import (
+        CredentialLease,
+        Decision,  # noqa: F401 (PreflightDecision's gateway half, for pdoc)
+    )
 
 __all__ = [
     "ExecuteContext",
