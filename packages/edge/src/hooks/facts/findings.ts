@@ -6,7 +6,6 @@
 import { dirname } from 'node:path';
 import type { ShellParser } from '../shell/parser.js';
 import {
-  merge,
   QUIET,
   type Redirect,
   type ShellVisitor,
@@ -394,10 +393,6 @@ export class Findings implements ShellVisitor {
     if (facts.secret_egress) delete facts.known_safe;
     return facts;
   }
-}
-
-export function mergeStages(...stages: Stage[]): Stage {
-  return merge(stages);
 }
 
 /** Project-local build wrappers, run by `./gradlew build` and the like. */

@@ -7,7 +7,7 @@
 import type { Word } from '../../shell/words.js';
 import type { Analyser, Call, Findings, Outcome, Verdict } from '../findings.js';
 import { type OptionSpec, parseOptions, valuesOf } from '../options.js';
-import { inside, worse } from './files.js';
+import { inside } from './files.js';
 
 /** Tools `npx`, `pnpm dlx`/`exec`, `yarn dlx`, `bunx` and `uvx` may fetch and run without a prompt. */
 const KNOWN_TOOLS = new Set([
@@ -427,5 +427,3 @@ export const gh: Analyser = (call, fx) => {
     return 'read_only';
   return 'unknown';
 };
-
-export { worse };

@@ -44,7 +44,6 @@ export const env: Analyser = (call, fx) => {
     if (fx.dangerousAssignment(name)) fx.opaque(`the command sets ${name}`);
     rest = rest.slice(1);
   }
-  if (rest[0]?.value === null) rest = rest.slice(0);
   return runRest(call, fx, rest);
 };
 

@@ -28,7 +28,6 @@ import {
   env,
   evalCommand,
   exec,
-  interpreter,
   multiCall,
   node,
   opaqueInterpreter,
@@ -585,5 +584,3 @@ const CATALOGUE = table();
 export function lookup(name: string): Analyser | undefined {
   return CATALOGUE.get(name);
 }
-
-export { interpreter };
