@@ -230,3 +230,36 @@ def test_local_client_shortcut_and_bad_pack_name() -> None:
         assert client.preflight(**refund(4900))["decision"] == "allow"
     with pytest.raises(ValueError, match="pack name"):
         LocalGateway("no-such-pack")
+
+
+CLI = Path(__file__).resolve().parents[3] / "packages" / "gateway" / "dist" / "cli.js"
+
+
+def test_signed_export_verifies_with_the_node_cli_when_present(
+    client: ActPassClient, gateway: LocalGateway, tmp_path: Path
+) -> None:
+    import shutil
+
+    node = shutil.which("node")
+    if node is None or not CLI.exists():
+        pytest.skip("node or packages/gateway/dist/cli.js is absent: the Node verifier cannot run here")
+    client.preflight(**refund(4900))
+    client.preflight(**refund(20000))
+    export = dict(client.evidence.export())
+    (tmp_path / "export.json").write_text(json.dumps(export))
+    (tmp_path / "jwks.json").write_text(json.dumps(gateway.keyset.jwks()))
+    verify = [
+        node,
+        str(CLI),
+        "ledger",
+        "verify",
+        str(tmp_path / "export.json"),
+        "--jwks",
+        str(tmp_path / "jwks.json"),
+    ]
+    ok = subprocess.run(verify, capture_output=True, text=True, timeout=120)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    export["events"][2]["data"]["reason_code"] = "refund.small_in_scope"
+    (tmp_path / "export.json").write_text(json.dumps(export))
+    edited = subprocess.run(verify, capture_output=True, text=True, timeout=120)
+    assert edited.returncode != 0
