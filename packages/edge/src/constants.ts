@@ -63,6 +63,11 @@ export const MCP_LIST_TIMEOUT_MS = 10_000;
 export const MCP_LIST_MAX_PAGES = 50;
 export const MCP_LIST_MAX_ITEMS = 1_000;
 export const MCP_LIST_MAX_BYTES = 2 * 1024 * 1024;
+/**
+ * How long a server may take to start (launch and MCP initialize). A server still starting when a
+ * listing's deadline passes is left out of that listing only; one that does not start in time failed.
+ */
+export const MCP_START_TIMEOUT_MS = 30_000;
 /** After a failed listing, a server is left out without asking it again for this long. */
 export const MCP_LIST_RETRY_AFTER_MS = 30_000;
 /** How long an upstream tool call, resource read or prompt may take. */

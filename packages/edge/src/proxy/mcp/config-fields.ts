@@ -14,10 +14,11 @@ import {
   MCP_RESTART_FIRST_BACKOFF_MS,
   MCP_RESTART_MAX_BACKOFF_MS,
   MCP_RESTART_MAX_CONSECUTIVE,
+  MCP_START_TIMEOUT_MS,
 } from '../../constants.js';
 
 export interface ListingLimits {
-  /** The whole listing of one server (every page), connecting included. */
+  /** The whole listing of one server (every page), waiting for it to start included. */
   timeoutMs: number;
   maxPages: number;
   /** Tools, resources or prompts in one listing. */
@@ -26,6 +27,8 @@ export interface ListingLimits {
   maxBytes: number;
   /** How long a server whose listing failed is left out before it is asked again. */
   retryAfterMs: number;
+  /** How long the server may take to start; until then a listing past its deadline just skips it. */
+  startTimeoutMs: number;
 }
 
 export interface RestartPolicy {
@@ -45,6 +48,7 @@ export const DEFAULT_LISTING: ListingLimits = {
   maxItems: MCP_LIST_MAX_ITEMS,
   maxBytes: MCP_LIST_MAX_BYTES,
   retryAfterMs: MCP_LIST_RETRY_AFTER_MS,
+  startTimeoutMs: MCP_START_TIMEOUT_MS,
 };
 
 export const DEFAULT_RESTART: RestartPolicy = {
@@ -62,6 +66,7 @@ const LISTING_FIELDS = {
   max_items: 'maxItems',
   max_bytes: 'maxBytes',
   retry_after_ms: 'retryAfterMs',
+  start_timeout_ms: 'startTimeoutMs',
 } as const;
 
 const RESTART_FIELDS = {

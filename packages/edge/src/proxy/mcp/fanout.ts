@@ -1,9 +1,11 @@
 /**
  * Asks every upstream at once and keeps what answered: a server that fails, hangs past its listing
  * deadline or floods is left out with a warning, and is not asked again for its `retry_after_ms`, so
- * one bad server never holds up the others' tools (nor every later listing).
+ * one bad server never holds up the others' tools (nor every later listing). A server that is still
+ * starting is only skipped: the next listing takes it as soon as it is up.
  */
 import { PROXY_LOGGED_TEXT_MAX_CHARS } from '../../constants.js';
+import { StillStarting } from './listing.js';
 import type { UpstreamPool } from './upstreams.js';
 
 export class Fanout {
@@ -28,6 +30,10 @@ export class Fanout {
       if (outcome.status === 'fulfilled') {
         this.#leftOutUntil.delete(key);
         answered.set(server, outcome.value);
+        return;
+      }
+      if (outcome.reason instanceof StillStarting) {
+        this.warn(`MCP upstream "${server}" is still starting; left out of this ${what} listing`);
         return;
       }
       const retryAfter = this.pool.upstream(server)?.listing.retryAfterMs ?? 0;

@@ -7,7 +7,12 @@
 import type { ListingLimits } from './config-fields.js';
 
 export class ListingError extends Error {
-  override readonly name = 'ListingError';
+  override readonly name: string = 'ListingError';
+}
+
+/** The listing's deadline passed while the server was still starting: skip it this time only. */
+export class StillStarting extends ListingError {
+  override readonly name = 'StillStarting';
 }
 
 export interface Page<T> {

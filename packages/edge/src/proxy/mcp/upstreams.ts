@@ -28,7 +28,7 @@ import {
 import { MCP_UPSTREAM_CALL_TIMEOUT_MS } from '../../constants.js';
 import type { McpUpstream } from './config.js';
 import type { RestartPolicy } from './config-fields.js';
-import { listBounded, type Page, withDeadline } from './listing.js';
+import { ListingError, listBounded, type Page, StillStarting, withDeadline } from './listing.js';
 
 const CLIENT_INFO = { name: 'actpass-mcp-proxy', version: '1' };
 
@@ -145,7 +145,10 @@ export class UpstreamPool {
     const upstream = this.#servers.get(server);
     if (!upstream) throw new Error(`no upstream MCP server named ${server}`);
     const deadline = Date.now() + upstream.listing.timeoutMs;
-    const client = await withDeadline(this.#client(server), deadline);
+    const client = await withDeadline(this.#client(server), deadline).catch((error: unknown) => {
+      // The start has its own, longer timeout and goes on; only a start that fails is a failure.
+      throw error instanceof ListingError ? new StillStarting('the server is still starting') : error;
+    });
     if (capability !== null && !client.getServerCapabilities()?.[capability]) return [];
     const items = await listBounded(
       (cursor, timeout) => fetch(client, cursor, timeout),
@@ -202,7 +205,7 @@ export class UpstreamPool {
       if (settled) this.#crashed(server.name, client);
     };
     try {
-      await client.connect(transportFor(server), { timeout: server.listing.timeoutMs });
+      await client.connect(transportFor(server), { timeout: server.listing.startTimeoutMs });
     } catch (error) {
       this.#recordCrash(server.name);
       await client.close().catch(() => undefined);

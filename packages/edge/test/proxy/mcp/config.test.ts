@@ -38,9 +38,9 @@ describe('MCP proxy config: listing, restart and path arguments', () => {
     ).toEqual([
       'listing.timeout_ms: must be a whole number of at least 1',
       'listing.max_pages: must be a whole number of at least 1',
-      'listing.pages: unknown field; expected one of timeout_ms, max_pages, max_items, max_bytes, retry_after_ms',
+      'listing.pages: unknown field; expected one of timeout_ms, max_pages, max_items, max_bytes, retry_after_ms, start_timeout_ms',
       'restart.max_backoff_ms: must be at least first_backoff_ms',
-      'servers.a.listing: must be an object with any of timeout_ms, max_pages, max_items, max_bytes, retry_after_ms',
+      'servers.a.listing: must be an object with any of timeout_ms, max_pages, max_items, max_bytes, retry_after_ms, start_timeout_ms',
       'servers.a.path_args: must be a list of argument names or map tool names (or "*") to lists',
     ]);
   });

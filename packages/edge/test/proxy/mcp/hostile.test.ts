@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Gateway } from '@actpass/gateway';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMcpProxy, type McpProxy } from '../../../src/proxy/mcp/index.js';
 import {
@@ -65,8 +66,9 @@ beforeAll(async () => {
   proxy = createMcpProxy(
     {
       unapproved: 'hold',
-      // Long enough for five Node servers to start at once on a busy two-core runner.
-      listing: { timeout_ms: 8000, max_pages: 20, retry_after_ms: 600000 },
+      // Starting is bounded apart (start_timeout_ms, 30 s by default), so a short listing deadline holds
+      // even while six Node servers start at once on a busy runner.
+      listing: { timeout_ms: 3000, max_pages: 20, retry_after_ms: 600000 },
       restart: { first_backoff_ms: 50, max_backoff_ms: 100, max_consecutive: 3, cooldown_ms: 600000 },
       servers: {
         fs: { command: process.execPath, args: [FILESYSTEM, join(dir, 'files')] },
@@ -95,17 +97,29 @@ afterAll(async () => {
 describe('MCP proxy with hostile upstreams', () => {
   it('leaves out an endless and a hanging listing with a warning; the filesystem is listed and callable', async () => {
     const client = await agent();
-    const started = Date.now();
-    const { tools } = await client.listTools();
-    // Functional bound, generous: a hanging upstream used to hold listing for 60 s, the cursor forever.
-    expect(Date.now() - started).toBeLessThan(30_000);
+    // Six Node servers start at once; one still starting when a listing's deadline passes is only
+    // skipped, so list until every well-behaved server is in and both hostile ones have been asked.
+    const wanted = ['fs.list_directory', 'flaky.ping', 'looping.ping'];
+    const asked = () =>
+      warnings.some((w) => w.includes('"endless"') && w.includes('past 20 pages')) &&
+      warnings.some((w) => w.includes('"hanging"') && /in time|timed out/i.test(w)) &&
+      warnings.some((w) => w.includes('"noisy"') && w.includes('fake line'));
+    let tools: Tool[] = [];
+    for (let round = 0; round < 8; round++) {
+      const started = Date.now();
+      tools = (await client.listTools()).tools;
+      // Functional bound, generous: a hanging upstream used to hold listing for 60 s, the cursor forever.
+      expect(Date.now() - started).toBeLessThan(30_000);
+      const listed = tools.map((tool) => tool.name);
+      if (wanted.every((name) => listed.includes(name)) && asked()) break;
+    }
     const names = tools.map((tool) => tool.name);
-    expect(names).toEqual(expect.arrayContaining(['fs.list_directory', 'flaky.ping', 'looping.ping']));
+    expect(names).toEqual(expect.arrayContaining(wanted));
     expect(names.filter((name) => name.startsWith('endless.') || name.startsWith('hanging.'))).toEqual([]);
     expect(warnings.some((w) => w.includes('"endless"') && w.includes('past 20 pages'))).toBe(true);
     expect(warnings.some((w) => w.includes('"hanging"') && /in time|timed out/i.test(w))).toBe(true);
     // An upstream's error text reaches the log with its escapes visible, on one line.
-    const noisy = warnings.find((w) => w.includes('"noisy"')) ?? '';
+    const noisy = warnings.find((w) => w.includes('"noisy"') && w.includes('fake line')) ?? '';
     expect(noisy).toContain('\\x1b[2J');
     expect(noisy).toContain('\\u202e\\x0aactpass: fake line');
     // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for raw control characters is the point
@@ -124,7 +138,7 @@ describe('MCP proxy with hostile upstreams', () => {
     const again = Date.now();
     const second = await client.listTools();
     expect(second.tools.map((tool) => tool.name)).toContain('fs.list_directory');
-    expect(Date.now() - again).toBeLessThan(6000);
+    expect(Date.now() - again).toBeLessThan(2500);
   }, 60_000);
 
   it('lists nothing for a bearer string the gateway does not accept as an agent key', async () => {
