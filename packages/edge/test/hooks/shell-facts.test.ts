@@ -114,6 +114,14 @@ describe('what cannot be read is opaque', () => {
     expect(f.opaque).toBe(true);
   });
 
+  it('a hostile name in a reason is escaped, never raw control characters', async () => {
+    const f = await facts("env $'BASH_FUNC_\\x1b[2J\\x07x%%=() { id; }' ls");
+    expect(f.opaque).toBe(true);
+    const reasons = f.opaque_reasons?.join(' ') ?? '';
+    expect(reasons).toContain('BASH_FUNC_');
+    expect([...reasons].filter((c) => (c.codePointAt(0) as number) < 0x20)).toEqual([]);
+  });
+
   it('a command longer than the parse bound is opaque without parsing', async () => {
     const f = await facts(`echo ${'a'.repeat(70 * 1024)}`);
     expect(f.opaque).toBe(true);

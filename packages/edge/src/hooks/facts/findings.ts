@@ -4,6 +4,7 @@
  * destinations and code they cannot see into; this class turns those reports into facts.
  */
 import { dirname } from 'node:path';
+import { escapeUnsafe } from '../../text/controls.js';
 import type { ShellParser } from '../shell/parser.js';
 import {
   QUIET,
@@ -146,7 +147,8 @@ export class Findings implements ShellVisitor {
   // ShellVisitor
 
   opaque(reason: string): void {
-    this.opaqueReasons.add(reason);
+    // A reason can name something the agent wrote (a variable name); it reaches people as text.
+    this.opaqueReasons.add(escapeUnsafe(reason));
     this.readOnly = false;
     this.knownSafe = false;
   }
