@@ -150,7 +150,8 @@ function rootProblem(json: unknown): string | undefined {
     return '(root): must be a JSON object such as {"mcpServers": {"name": {"command": "…"}}}';
   const keys = Object.keys(json);
   for (const key of keys) {
-    if (KNOWN_KEYS.includes(key)) continue;
+    // Dotted keys are editor settings (`chat.mcp.discovery.enabled`), another namespace.
+    if (KNOWN_KEYS.includes(key) || key.includes('.')) continue;
     const meant = KNOWN_KEYS.find((known) => !keys.includes(known) && nearMiss(key, known));
     if (meant)
       return `${key}: unknown top-level key; did you mean "${meant}"? Rename it, or MCP clients will not see these servers`;

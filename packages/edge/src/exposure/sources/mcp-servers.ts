@@ -34,24 +34,19 @@ export function proxyConfigOf(launch: McpLaunch): string | undefined {
   return undefined;
 }
 
-/** The config `actpass mcp wrap` writes: the servers the proxy fronts, under `servers`. */
+/**
+ * The config of the ActPass MCP proxy (what `actpass mcp wrap` writes): `servers` beside only the
+ * proxy's own keys, at least one of which no MCP client uses.
+ */
 export function isProxyConfig(json: unknown): boolean {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return false;
   const record = json as Record<string, unknown>;
-  const proxyKeys = [
-    'version',
-    'gateway',
-    'agent_key_env',
-    'unapproved',
-    'goal',
-    'listing',
-    'restart',
-    'servers',
-  ];
+  const proxyOnly = ['version', 'gateway', 'agent_key_env', 'unapproved', 'goal', 'listing', 'restart'];
+  const keys = Object.keys(record);
   return (
     typeof record.servers === 'object' &&
-    'version' in record &&
-    Object.keys(record).every((k) => proxyKeys.includes(k))
+    keys.every((k) => k === 'servers' || proxyOnly.includes(k)) &&
+    keys.some((k) => proxyOnly.includes(k))
   );
 }
 
