@@ -35,7 +35,11 @@ const CHECKS: Array<[RegExp, (match: RegExpMatchArray) => void]> = [
       if (files[0] === '--save-dev') return expect(files).toEqual(['--save-dev', 'tsx']);
       // The gateway's CLI composes the edge's commands, so its tarball needs the edge's beside it.
       expect(pack).toContain('for pkg in sdk edge gateway; do');
-      expect(files).toEqual([tarball(sdkManifest.name), tarball('@actpass/edge'), tarball(gatewayManifest.name)]);
+      expect(files).toEqual([
+        tarball(sdkManifest.name),
+        tarball('@actpass/edge'),
+        tarball(gatewayManifest.name),
+      ]);
     },
   ],
   [/^python3 -m venv \.venv$/, () => undefined],

@@ -10,9 +10,14 @@ const PER_ROUND = 3000;
 
 async function round(metrics: boolean): Promise<number> {
   const { gateway, keys } = createDevGateway({ metrics });
-  const body = JSON.stringify({ goal: 'resolve_refund_request', tool: 'stripe.refund.create', args: { amount: 4900, currency: 'usd' } });
+  const body = JSON.stringify({
+    goal: 'resolve_refund_request',
+    tool: 'stripe.refund.create',
+    args: { amount: 4900, currency: 'usd' },
+  });
   const headers = { authorization: `Bearer ${keys.agent}`, 'content-type': 'application/json' };
-  const call = () => gateway.fetch(new Request('http://gw/api/v1/actions/preflight', { method: 'POST', headers, body }));
+  const call = () =>
+    gateway.fetch(new Request('http://gw/api/v1/actions/preflight', { method: 'POST', headers, body }));
   for (let i = 0; i < 200; i++) await call();
   const started = performance.now();
   for (let i = 0; i < PER_ROUND; i++) await call();
@@ -27,7 +32,8 @@ for (let i = 0; i < ROUNDS; i++) {
   off.push(await round(false));
   on.push(await round(true));
 }
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 console.log(
   JSON.stringify({
     preflights_per_second_metrics_off: Math.round(median(off)),

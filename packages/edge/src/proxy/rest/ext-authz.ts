@@ -68,8 +68,7 @@ export async function checkExtAuthz(
   if (credential && secret)
     headers.push([credential.header, credential.template.replace(PROXY_SECRET_PLACEHOLDER, secret)]);
   // The agent's ActPass key is for ActPass only; a credential header of the same name replaces it anyway.
-  if (credential?.header !== 'authorization')
-    headers.push([HEADERS_TO_REMOVE, 'authorization']);
+  if (credential?.header !== 'authorization') headers.push([HEADERS_TO_REMOVE, 'authorization']);
   return { status: 200, headers, body: Buffer.from(JSON.stringify({ decision: 'allow' }), 'utf8') };
 }
 
