@@ -263,3 +263,18 @@ def test_signed_export_verifies_with_the_node_cli_when_present(
     (tmp_path / "export.json").write_text(json.dumps(export))
     edited = subprocess.run(verify, capture_output=True, text=True, timeout=120)
     assert edited.returncode != 0
+
+
+def test_an_internal_fault_is_a_500_and_the_action_fails_closed(
+    gateway: LocalGateway, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_args: Any, **_kwargs: Any) -> Any:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(gateway.ledger, "append", broken)
+    client = gateway.client(max_retries=0)
+    ran = []
+    out = client.guard(**refund(4900), execute_fn=lambda: ran.append(1))
+    assert out["executed"] is False and ran == []
+    assert out["decision"]["decision"] == "deny" and out["decision"]["source"] == "client"
+    assert "disk on fire" not in json.dumps(out["decision"])

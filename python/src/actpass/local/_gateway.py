@@ -235,6 +235,15 @@ class LocalGateway:
             if error.details:
                 payload["details"] = error.details
             return Response(error.status, {"error": payload}, request_id)
+        except Exception:
+            # A fault of ours is a 500 the client treats as a failure (it fails closed), never a crash of
+            # the caller's process; nothing from the request is echoed back.
+            message = "The local gateway failed to answer; the action must not run."
+            return Response(
+                500,
+                {"error": {"code": "server.internal", "message": message, "request_id": request_id}},
+                request_id,
+            )
 
     def _route(
         self,
