@@ -24,7 +24,7 @@ import { ActPass } from '@actpass/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src/hash.js';
 import { runClaudeCodeHook } from '../../src/hooks/claude-code/hook.js';
-import { readSession, type SessionStore } from '../../src/hooks/claude-code/session.js';
+import { readSession, recordSession, type SessionStore } from '../../src/hooks/claude-code/session.js';
 
 const AGENT = 'ak_hook_state_agent_0123456789';
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
@@ -156,6 +156,16 @@ describe('hook session state: a session with no history', () => {
     }
     // Nothing in the state names the session id itself.
     expect(readFileSync(journalFile(), 'utf8')).not.toContain(session.id);
+  });
+  it("two parallel first calls: the one that saw no secret cannot erase the other's secret read", () => {
+    const session = newSession();
+    const seenByRead = readSession(store, session.id, session.transcript);
+    const seenByList = readSession(store, session.id, session.transcript);
+    recordSession(store, session.id, seenByRead, { secret_read: true });
+    // The second hook finishes last and rewrites the record from what it read before the first wrote.
+    recordSession(store, session.id, seenByList, { secret_read: false });
+    expect(JSON.parse(readFileSync(recordFile(session), 'utf8')).secret_read).toBe(false);
+    expect(readSession(store, session.id, session.transcript)).toEqual({ secret_read: true, state: 'known' });
   });
 });
 
