@@ -1,8 +1,12 @@
-"""``guard()`` around CrewAI tools (``pip install -e 'python[crewai]'``, Python 3.10+).
+"""``guard()`` around CrewAI tools (``pip install "actpass[crewai]"``, Python 3.10+).
 
-:func:`guard_tool` returns a CrewAI tool with the same name, description and argument schema whose run
-is decided by ActPass first, on the arguments CrewAI validated. With :class:`~actpass.ActPassClient`
-it serves ``run()`` (``crew.kickoff()``); with :class:`~actpass.AsyncActPassClient`, ``arun()``.
+:func:`guard_tool` returns a CrewAI tool with the same name, description, argument schema and settings
+(``max_usage_count``, ``cache_function``, ``result_as_answer``, environment variables, failure policy)
+whose run is decided by ActPass first, on the arguments CrewAI validated. Either client serves both
+``run()`` and ``arun()``: CrewAI calls ``run()`` even in ``crew.akickoff()``, so a tool guarded with
+:class:`~actpass.AsyncActPassClient` answers ``run()`` from CrewAI's worker thread by running the
+decision on the client's own event loop (the one :func:`guard_tool` was called in, or the last
+``arun()`` ran in).
 """
 
 from __future__ import annotations
@@ -12,16 +16,44 @@ import inspect
 from collections.abc import Mapping
 from typing import Any, Callable, Literal
 
-from crewai.tools import BaseTool
 from pydantic import PrivateAttr
 
 from .._client import ActPassClient, AsyncActPassClient
 from .._exceptions import MisconfiguredError
 from .._guard import WaitForApproval
-from ._core import GuardOptions, PerCall, ToolNameOption, as_input, guard_kwargs, result_of
+from ._core import (
+    GuardOptions,
+    PerCall,
+    ToolNameOption,
+    as_input,
+    missing_extra,
+    prepared,
+    remember_approval,
+    result_of,
+)
 from ._core import tool_name as resolve_tool_name
 
-__all__ = ["GuardedCrewTool", "guard_tool"]
+try:
+    from crewai.tools import BaseTool
+except ImportError as error:  # pragma: no cover - exercised by the packaging test in a bare venv
+    raise missing_extra("crewai", "crewai", error) from error
+
+# The settings of a CrewAI tool the wrapper carries over (each only where this CrewAI version has it).
+_KEPT_SETTINGS = (
+    "result_as_answer",
+    "max_usage_count",
+    "cache_function",
+    "env_vars",
+    "result_schema",
+    "tool_failure_policy",
+)
+
+
+def _current_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
 
 
 class GuardedCrewTool(BaseTool):
@@ -30,28 +62,46 @@ class GuardedCrewTool(BaseTool):
     _inner: BaseTool = PrivateAttr()
     _client: ActPassClient | AsyncActPassClient = PrivateAttr()
     _options: GuardOptions = PrivateAttr()
+    # The loop an AsyncActPassClient does its I/O on (its connections belong to it): where it was
+    # guarded, or last used through arun().
+    _loop: asyncio.AbstractEventLoop | None = PrivateAttr(default=None)
 
     def _run(self, *args: Any, **kwargs: Any) -> Any:
         client = self._client
-        if not isinstance(client, ActPassClient):
-            raise MisconfiguredError(
-                f"tool {self.name!r} is guarded with an AsyncActPassClient: run it with arun() "
-                "(or guard it with an ActPassClient for crew.kickoff())"
-            )
+        if isinstance(client, AsyncActPassClient):
+            return self._run_on_client_loop(*args, **kwargs)
         inner = self._inner
-        outcome = client.guard(
-            execute_fn=lambda _context: inner.run(*args, **kwargs),
-            **guard_kwargs(self._options, as_input(kwargs), None),
-        )
+        params, key = prepared(client, self._options, as_input(kwargs), None)
+        outcome = client.guard(execute_fn=lambda _context: inner.run(*args, **kwargs), **params)
+        remember_approval(client, key, outcome["decision"])
         return result_of(self._options, outcome)
+
+    def _run_on_client_loop(self, *args: Any, **kwargs: Any) -> Any:
+        """``run()`` with an AsyncActPassClient, as CrewAI calls it in ``akickoff()`` (from a worker
+        thread): the decision runs on the client's own loop, this thread waiting for it."""
+        loop = self._loop
+        if loop is None or loop.is_closed() or not loop.is_running():
+            if _current_loop() is not None:
+                raise MisconfiguredError(
+                    f"tool {self.name!r} is guarded with an AsyncActPassClient whose event loop is unknown: "
+                    "call guard_tool() inside that loop (e.g. in the async function that runs "
+                    "crew.akickoff()), or use await tool.arun()"
+                )
+            return asyncio.run(self._arun(*args, **kwargs))  # no loop anywhere yet: this one owns it
+        if _current_loop() is loop:
+            raise MisconfiguredError(
+                f"tool {self.name!r} is guarded with an AsyncActPassClient: inside its event loop use "
+                "await tool.arun() (run() would block the loop the decision needs)"
+            )
+        return asyncio.run_coroutine_threadsafe(self._arun(*args, **kwargs), loop).result()
 
     async def _arun(self, *args: Any, **kwargs: Any) -> Any:
         client = self._client
+        if isinstance(client, AsyncActPassClient):
+            self._loop = asyncio.get_running_loop()
         if not isinstance(client, AsyncActPassClient):
-            raise MisconfiguredError(
-                f"tool {self.name!r} is guarded with an ActPassClient: run it with run() "
-                "(or guard it with an AsyncActPassClient for arun())"
-            )
+            # The sync client blocks: keep the loop free while it decides and the tool runs.
+            return await asyncio.to_thread(self._run, *args, **kwargs)
         inner = self._inner
 
         async def execute(_context: Any) -> Any:
@@ -59,9 +109,9 @@ class GuardedCrewTool(BaseTool):
                 return await inner.arun(*args, **kwargs)
             return await asyncio.to_thread(inner.run, *args, **kwargs)  # sync-only: keep the loop free
 
-        outcome = await client.guard(
-            execute_fn=execute, **guard_kwargs(self._options, as_input(kwargs), None)
-        )
+        params, key = prepared(client, self._options, as_input(kwargs), None)
+        outcome = await client.guard(execute_fn=execute, **params)
+        remember_approval(client, key, outcome["decision"])
         return result_of(self._options, outcome)
 
 
@@ -106,13 +156,12 @@ def guard_tool(
         on_blocked=on_blocked,
         record_outcome=record_outcome,
     )
+    settings = {field: getattr(tool, field) for field in _KEPT_SETTINGS if field in type(tool).model_fields}
     guarded = GuardedCrewTool(
-        name=tool.name,
-        description=tool.description,
-        args_schema=tool.args_schema,
-        result_as_answer=tool.result_as_answer,
+        name=tool.name, description=tool.description, args_schema=tool.args_schema, **settings
     )
     guarded._inner = tool
     guarded._client = client
     guarded._options = options
+    guarded._loop = _current_loop() if isinstance(client, AsyncActPassClient) else None
     return guarded
