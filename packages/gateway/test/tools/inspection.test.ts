@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { ActPass, ConflictError } from '@actpass/sdk';
 import { describe, expect, it } from 'vitest';
 import { toolDefinitionHash } from '../../src/index.js';
 import { refund, testGateway } from '../http/helpers.js';
@@ -153,6 +154,23 @@ describe('PUT /api/v1/tools/{name}: the findings hold', () => {
       body: { ...poisoned, name },
     });
     expect(status).toBe(400);
+  });
+});
+
+describe('through the SDK', () => {
+  it('tools.approve refuses with a ConflictError, then approves with acknowledge_findings and returns the findings', async () => {
+    const t = testGateway();
+    const admin = new ActPass({
+      apiKey: t.keys.admin,
+      fetch: t.gateway.fetch,
+      baseUrl: 'http://gw',
+      maxRetries: 0,
+      logger: { debug() {}, info() {}, warn() {}, error() {} },
+    });
+    await expect(admin.tools.approve(poisoned)).rejects.toBeInstanceOf(ConflictError);
+    const approved = await admin.tools.approve({ ...poisoned, acknowledge_findings: true });
+    expect(approved.findings_acknowledged).toBe(true);
+    expect(approved.findings?.map((f) => f.code)).toContain('hidden.tag_chars');
   });
 });
 

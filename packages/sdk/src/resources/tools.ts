@@ -6,8 +6,15 @@ import { ApprovedToolSchema, ToolListSchema } from '../schemas/tools.js';
 export class Tools {
   constructor(private readonly client: ActPass) {}
 
-  /** Needs the `admin` role. Approves `definition` under its own `name`. */
-  approve(definition: ToolDefinition, options?: RequestOptions): Promise<WithResponse<ApprovedTool>> {
+  /**
+   * Needs the `admin` role. Approves `definition` under its own `name`. The response lists what the
+   * gateway's inspection found; a definition with a `high` finding is refused (`409 tool.suspicious`)
+   * unless `acknowledge_findings: true` is passed after reviewing them.
+   */
+  approve(
+    definition: ToolDefinition & { acknowledge_findings?: boolean },
+    options?: RequestOptions,
+  ): Promise<WithResponse<ApprovedTool>> {
     const path = `/tools/${encodeURIComponent(definition.name)}`;
     return this.client.request({
       method: 'PUT',
