@@ -1,6 +1,6 @@
 /**
  * `actpass.lock`: the hash of every tool definition a project approved, so CI fails when a tool server
- * starts serving something else (SPEC §8). Listings are accepted as an array of definitions, an MCP
+ * starts serving something else. Listings are accepted as an array of definitions, an MCP
  * `tools/list` result (`{tools: [...]}`, camelCase `inputSchema`), or a JSON-RPC response wrapping one.
  */
 import { canonicalize } from '@actpass/sdk/canonical';

@@ -1,5 +1,5 @@
 /**
- * Approved tool definitions and drift (SPEC §8). An agent's tool can change under it (a new parameter,
+ * Approved tool definitions and drift. An agent's tool can change under it (a new parameter,
  * a reworded description that steers a model); approving the definition pins its hash, and a preflight
  * that presents anything else is held until a person re-approves it.
  */
