@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import type { Gateway } from '@actpass/gateway';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, expect, it } from 'vitest';
-import { approve, FILESYSTEM, httpAgent, KEYS, tempDir, testGateway, text } from './harness.js';
+import { approve, FILESYSTEM, httpAgent, KEYS, listStarted, tempDir, testGateway, text } from './harness.js';
 
 const root = tempDir('actpass-mcp-cli-');
 const allowed = join(root, 'allowed');
@@ -89,7 +89,7 @@ it('mcp serve --http: unknown keys list nothing; a .. escape is refused and neve
   expect(await listing.text()).not.toContain('write_file');
 
   client = await httpAgent(url);
-  const { tools } = await client.listTools();
+  const tools = await listStarted(client, ['fs']);
   const write = tools.find((tool) => tool.name === 'fs.write_file');
   if (!write) throw new Error('no fs.write_file listed');
   await approve(gateway, write);

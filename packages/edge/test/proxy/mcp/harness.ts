@@ -88,6 +88,20 @@ export async function httpAgent(url: string, key = KEYS.agent): Promise<Client> 
   return client;
 }
 
+/**
+ * Lists until every named server has tools in the listing (a server still starting is skipped by a
+ * listing, not failed), at most `rounds` times.
+ */
+export async function listStarted(client: Client, servers: string[], rounds = 10): Promise<Tool[]> {
+  let tools: Tool[] = [];
+  for (let round = 0; round < rounds; round++) {
+    tools = (await client.listTools()).tools;
+    if (servers.every((server) => tools.some((tool) => tool.name.startsWith(`${server}.`)))) return tools;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`servers not listed after ${rounds} listings: ${servers.join(', ')}`);
+}
+
 export function text(result: unknown): string {
   const content = (result as { content: Array<{ type: string; text?: string }> }).content;
   return content.map((part) => part.text ?? '').join('');

@@ -23,6 +23,7 @@ import {
   HOSTILE,
   httpAgent,
   KEYS,
+  listStarted,
   tempDir,
   testGateway,
   text,
@@ -116,7 +117,7 @@ beforeAll(async () => {
     },
   );
   url = (await proxy.listen({ port: 0 })).url;
-  const { tools } = await (await agent()).listTools();
+  const tools = await listStarted(await agent(), ['fs', 'fsraw', 'everything', 'shifting']);
   for (const tool of tools) await approve(gateway, tool);
 }, 90_000);
 
