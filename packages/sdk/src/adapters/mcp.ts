@@ -24,15 +24,11 @@ export interface McpToolCall {
   params: CallToolParams;
 }
 
-/** The guarded stand-in for `client.callTool`; the other client methods are used as before. */
-export interface GuardedMcpClient {
-  callTool(
-    params: CallToolParams,
-    resultSchema?: CallToolSchema,
-    options?: CallToolOptions,
-  ): Promise<CallToolResult>;
-  readonly client: Client;
-}
+/**
+ * The same MCP `Client` (it is one: `instanceof Client`, every method and property as before) whose
+ * `callTool` is decided by ActPass first; `client` is the unguarded original.
+ */
+export type GuardedMcpClient = Client & { readonly client: Client };
 
 /**
  * Guards `client.callTool`. The ActPass tool name defaults to the MCP tool's name; map it with
@@ -44,22 +40,33 @@ export function guardClient(
   client: Client,
   options: GuardToolOptions<Record<string, unknown>, McpToolCall>,
 ): GuardedMcpClient {
-  return {
-    client,
-    async callTool(params, resultSchema, requestOptions) {
-      const name = toolName(options.tool, params.name);
-      const input = params.arguments ?? {};
-      const outcome = await guardedCall<Record<string, unknown>, McpToolCall, CallToolResult>(
-        actpass,
-        options,
-        name,
-        input,
-        { name: params.name, params },
-        () => client.callTool(params, resultSchema, requestOptions),
-        requestOptions?.signal,
-      );
-      if (typeof outcome !== 'string') return outcome;
-      return { content: [{ type: 'text', text: outcome }], isError: true };
-    },
+  const callTool = async (
+    params: CallToolParams,
+    resultSchema?: CallToolSchema,
+    requestOptions?: CallToolOptions,
+  ): Promise<CallToolResult> => {
+    const name = toolName(options.tool, params.name);
+    const input = params.arguments ?? {};
+    const outcome = await guardedCall<Record<string, unknown>, McpToolCall, CallToolResult>(
+      actpass,
+      options,
+      name,
+      input,
+      { name: params.name, params },
+      () => client.callTool(params, resultSchema, requestOptions),
+      requestOptions?.signal,
+    );
+    if (typeof outcome !== 'string') return outcome;
+    return { content: [{ type: 'text', text: outcome }], isError: true };
   };
+  // A proxy rather than a copy: the caller keeps the very client it connected (its transport,
+  // capabilities and handlers), with one method decided first.
+  return new Proxy(client, {
+    get(target, property) {
+      if (property === 'callTool') return callTool;
+      if (property === 'client') return client;
+      const value = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  }) as GuardedMcpClient;
 }
