@@ -87,6 +87,7 @@ export function createMcpProxy(rawConfig: unknown, options: McpProxyOptions): Mc
     const server: Server = createProxyServer(deps, options.agentKey ?? null);
     await server.connect(transport);
     relay.add(server);
+    server.onclose = () => relay.remove(server);
     closers.push(async () => {
       relay.remove(server);
       await server.close();
