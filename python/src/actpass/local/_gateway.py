@@ -14,67 +14,27 @@ import os
 import re
 import threading
 import time
-from dataclasses import dataclass
 from typing import Any, Callable, Final
 
 from .._canonical import CanonicalJsonError, canonicalize, parse_json_strict
-from . import _validate as schema
 from ._approvals import Approvals
-from ._decide import Verdict, decide
-from ._errors import GatewayError, invalid, not_found
-from ._globs import is_tool_name, tool_glob_problem
+from ._decide import Verdict
+from ._errors import GatewayError, invalid
 from ._ids import canonical_sha256, iso_ms, random_id, sha256_hex
-from ._ledger import GATEWAY_WRITER, Ledger, signed_export
+from ._ledger import GATEWAY_WRITER, Ledger
 from ._packs import is_pack_name, load_pack
-from ._passports import LEEWAY_MAX, JtiStore, Keyset, issue, verify
-from ._policy import CompiledPolicy, compile_policy
-from ._vault import LEASE_TTL_DEFAULT, Vault
+from ._passports import JtiStore, Keyset
+from ._policy import CompiledPolicy
+from ._principal import Principal, Response
+from ._routes import Operation, check_path_params, match
+from ._vault import Vault
+
+__all__ = ["LocalGateway", "Principal", "Response"]
 
 DEFAULT_ISSUER: Final = "actpass-gateway"
 DEFAULT_TENANT: Final = "acme"
 MAX_BODY_DEPTH: Final = 64
 ROLES: Final = ("agent", "approver", "admin")
-GATEWAY_NAMESPACES: Final = (
-    "decision",
-    "approval",
-    "passport",
-    "credential",
-    "tool",
-    "policy",
-    "keyset",
-    "ledger",
-    "evidence",
-    "action",
-)
-OUTCOME_TYPE: Final = "action.outcome"
-VAULT_NAME: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}\Z")
-_TOOL_NOT_A_NAME: Final = 'must be dot-separated segments of letters, digits, "_" and "-"'
-
-
-@dataclass(frozen=True)
-class Principal:
-    """Who an API key is: its tenant, roles, stable id (never the key) and, optionally, its agent."""
-
-    tenant_id: str
-    roles: frozenset[str]
-    key_id: str
-    agent_id: str | None = None
-
-    @property
-    def writer(self) -> dict[str, Any]:
-        return {"key_id": self.key_id, "roles": sorted(self.roles)}
-
-
-@dataclass(frozen=True)
-class Response:
-    status: int
-    body: Any
-    request_id: str
-
-
-Handler = Callable[
-    ["LocalGateway", Principal, dict[str, Any], dict[str, str], Any, str, "str | None"], tuple[int, Any]
-]
 
 
 class LocalGateway:
@@ -258,7 +218,7 @@ class LocalGateway:
             return 200, {"status": "ok"}
         if path == "/.well-known/jwks.json" and method == "GET":
             return 200, self.keyset.jwks()
-        found = _match(method, path)
+        found = match(method, path)
         if found is None:
             raise GatewayError(404, "request.not_found", f"No route for {method} {path}; check the base URL.")
         operation, params = found
@@ -276,7 +236,7 @@ class LocalGateway:
             raise GatewayError(
                 403, "auth.forbidden", f"This operation needs the {needed} role; use a key that has it."
             )
-        _check_path_params(params)
+        check_path_params(params)
         body = _parse_body(raw) if method in ("POST", "PUT") else None
         if isinstance(body, dict) and "tenant_id" in body and body["tenant_id"] != principal.tenant_id:
             raise GatewayError(
@@ -296,7 +256,7 @@ class LocalGateway:
         key: str,
         body: Any,
         raw: bytes,
-        operation: _Operation,
+        operation: Operation,
         params: dict[str, str],
         query: dict[str, str],
         request_id: str,
@@ -336,262 +296,6 @@ class LocalGateway:
             raise GatewayError(401, "auth.invalid_key", "The API key is not known; check ACTPASS_API_KEY.")
         return principal
 
-    # --- operations -------------------------------------------------------------------------------------
-
-    def op_preflight(
-        self, principal: Principal, body: Any, request_id: str, idem: str | None
-    ) -> tuple[int, Any]:
-        checked = schema.check_body(body, "body", schema.PREFLIGHT, ("goal", "tool"))
-        if not is_tool_name(checked["tool"]):
-            raise invalid("body.tool", _TOOL_NOT_A_NAME, 'correct the value, e.g. "stripe.refund.create"')
-        return 200, decide(self, principal, checked, request_id, idem)
-
-    def op_issue_passport(self, principal: Principal, body: Any) -> tuple[int, Any]:
-        checked = schema.check_body(
-            body, "body", schema.ISSUE_PASSPORT, ("audience", "goal", "allowed_tools")
-        )
-        request: dict[str, Any] = {
-            "issuer": self.issuer,
-            "audience": checked["audience"],
-            "tenant_id": principal.tenant_id,
-            "agent_id": self.effective_agent_id(principal, checked.get("agent_id")),
-            **{
-                k: checked[k]
-                for k in (
-                    "user_id",
-                    "goal",
-                    "allowed_tools",
-                    "allowed_resources",
-                    "resource_constraints",
-                    "risk_tier",
-                    "action_hash",
-                    "ttl_seconds",
-                )
-                if k in checked
-            },
-        }
-        try:
-            token, claims = issue(self.keyset, request, self.now_ms() // 1000)
-        except ValueError as error:
-            raise GatewayError(400, "request.invalid", f"body: {error}; fix the request.") from None
-        expires_at = iso_ms(claims["exp"] * 1000)
-        self.ledger.append(
-            principal.tenant_id,
-            "passport.issued",
-            {
-                "jti": claims["jti"],
-                "audience": claims["aud"],
-                "agent_id": claims["agent_id"],
-                "user_id": claims["user_id"],
-                "goal": claims["goal"],
-                "allowed_tools": claims["allowed_tools"],
-                "allowed_resources": claims["allowed_resources"],
-                "resource_constraints": claims["resource_constraints"],
-                "risk_tier": claims["risk_tier"],
-                "expires_at": expires_at,
-                "exp": claims["exp"],
-                "key_id": principal.key_id,
-            },
-            principal.writer,
-        )
-        return 201, {"token": token, "jti": claims["jti"], "expires_at": expires_at, "claims": claims}
-
-    def op_verify_passport(self, principal: Principal, body: Any) -> tuple[int, Any]:
-        checked = schema.check_body(body, "body", schema.VERIFY_PASSPORT, ("token",))
-        token = checked["token"]
-        from ._passports import peek_audience
-
-        action = None
-        if "tool" in checked:
-            action = {
-                "tool": checked["tool"],
-                "resource": checked.get("resource"),
-                "args": checked.get("args"),
-            }
-        result = verify(
-            token,
-            key_for=self.keyset.public_key,
-            store=self.jti,
-            now_s=self.now_ms() // 1000,
-            issuer=self.issuer,
-            audience=checked.get("audience", peek_audience(token)),
-            tenant_id=principal.tenant_id,
-            action=action,
-        )
-        if isinstance(result, dict):
-            return 200, {"valid": True, "claims": result}
-        reason_code, message, claims = result
-        answer: dict[str, Any] = {"valid": False, "reason_code": reason_code, "message": message}
-        # Claims of another tenant's passport are not this caller's to read.
-        if claims is not None and claims["tenant_id"] == principal.tenant_id:
-            answer["claims"] = claims
-        return 200, answer
-
-    def op_revoke_passport(self, principal: Principal, jti: str, body: Any) -> tuple[int, Any]:
-        checked = schema.check_body(body, "body", schema.REVOKE_PASSPORT, ("reason",))
-        issued = next(
-            (
-                e
-                for e in self.ledger.events(principal.tenant_id)
-                if e["type"] == "passport.issued" and e["data"]["jti"] == jti
-            ),
-            None,
-        )
-        if issued is None:
-            raise not_found(f"No passport {jti}.")
-        revoked_at = iso_ms(self.now_ms())
-        data = {"jti": jti, "reason": checked["reason"], "key_id": principal.key_id}
-        self.ledger.append(principal.tenant_id, "passport.revoked", data, principal.writer)
-        self.jti.revoke(principal.tenant_id, jti, checked["reason"])
-        _ = LEEWAY_MAX  # kept past exp + the largest leeway: here, for the life of the process
-        return 200, {"jti": jti, "revoked": True, "reason": checked["reason"], "revoked_at": revoked_at}
-
-    def op_record_evidence(self, principal: Principal, body: Any) -> tuple[int, Any]:
-        checked = schema.check_body(body, "body", schema.RECORD_EVIDENCE, ("type", "data"))
-        event_type, data = checked["type"], checked["data"]
-        if "written_by" in data:
-            raise invalid("body.data.written_by", "is recorded by the gateway from the API key", "remove it")
-        if event_type != OUTCOME_TYPE:
-            namespace = next(
-                (ns for ns in GATEWAY_NAMESPACES if event_type == ns or event_type.startswith(ns + ".")), None
-            )
-            if namespace is not None:
-                raise invalid(
-                    "body.type",
-                    f'"{event_type}" is in the gateway\'s "{namespace}" namespace',
-                    'use a type of your own, e.g. "app.refund_sent"',
-                )
-        return 201, self.ledger.append(principal.tenant_id, event_type, data, principal.writer)
-
-    def op_list_evidence(self, principal: Principal, query: dict[str, str]) -> tuple[int, Any]:
-        after = _int_query(query, "after_seq", 0, 0, 2**53 - 1)
-        limit = _int_query(query, "limit", 100, 1, 1000)
-        wanted = query.get("type")
-        events = [
-            e
-            for e in self.ledger.events(principal.tenant_id)
-            if e["seq"] > after
-            and (
-                wanted is None
-                or e["type"] == wanted
-                or (wanted.endswith(".*") and e["type"].startswith(wanted[:-1]))
-            )
-        ][:limit]
-        following = events[-1]["seq"] if events and len(events) == limit else None
-        return 200, {"events": events, "next_after_seq": following}
-
-    def op_verify_evidence(self, principal: Principal) -> tuple[int, Any]:
-        result = self.ledger.verify(principal.tenant_id)
-        head = self.ledger.head(principal.tenant_id)
-        count = head["seq"]
-        if result["ok"]:
-            return 200, {"ok": True, "count": count, "head": None if count == 0 else result["head"]}
-        return 200, {
-            "ok": False,
-            "count": count,
-            "head": None if count == 0 else head,
-            "first_broken_seq": result["first_broken_seq"],
-            "reason": result["reason"],
-        }
-
-    def op_export_evidence(self, principal: Principal) -> tuple[int, Any]:
-        return 200, signed_export(
-            self.ledger.events(principal.tenant_id), principal.tenant_id, self.keyset.sign, self.now_ms()
-        )
-
-    def op_approve_tool(self, principal: Principal, name: str, body: Any) -> tuple[int, Any]:
-        definition = schema.check_body(
-            body, "body", schema.TOOL_DEFINITION, ("name", "description", "input_schema")
-        )
-        if definition["name"] != name:
-            raise invalid("body.name", f'must equal "{name}"', "use the tool name of the path")
-        approved = {
-            "name": name,
-            "hash": canonical_sha256(definition),
-            "definition": definition,
-            "approved_at": iso_ms(self.now_ms()),
-        }
-        self.ledger.append(
-            principal.tenant_id, "tool.approved", {"name": name, "hash": approved["hash"]}, principal.writer
-        )
-        self._tools.setdefault(principal.tenant_id, {})[name] = approved
-        return 200, approved
-
-    def op_list_tools(self, principal: Principal) -> tuple[int, Any]:
-        tools = self._tools.get(principal.tenant_id, {})
-        return 200, {"items": [tools[n] for n in sorted(tools)]}
-
-    def op_get_policy(self, principal: Principal) -> tuple[int, Any]:
-        policy = self._policies[principal.tenant_id]
-        return 200, {
-            "policy": policy.source,
-            "hash": policy.hash,
-            "updated_at": self._policy_updated[principal.tenant_id],
-        }
-
-    def op_put_policy(self, principal: Principal, body: Any) -> tuple[int, Any]:
-        compiled, problems = compile_policy(body)
-        if compiled is None:
-            details = [
-                {
-                    "path": f"body.{p.path}" if p.path else "body",
-                    "message": p.message,
-                    **({"rule_id": p.rule_id} if p.rule_id else {}),
-                }
-                for p in problems
-            ]
-            more = f" (and {len(details) - 1} more problems, see error.details)" if len(details) > 1 else ""
-            raise GatewayError(
-                400,
-                "request.invalid",
-                f"{details[0]['path']}: {details[0]['message']}{more}. "
-                "Fix every problem listed, then PUT the policy again.",
-                details,
-            )
-        self._put_policy(principal.tenant_id, compiled, principal.writer)
-        return self.op_get_policy(principal)
-
-    def op_put_credential(self, principal: Principal, name: str, body: Any) -> tuple[int, Any]:
-        if not VAULT_NAME.match(name):
-            raise invalid(
-                "name", "must be 1-128 of letters, digits, '.', '_' and '-', starting with a letter or digit"
-            )
-        spec: schema.Spec = {
-            "value": ("string", {"min": 1, "max": 16384}),
-            "bound_tools": ("strings", {"min_items": 1, "max_items": 100, "items": {"min": 1, "max": 256}}),
-            "lease_ttl_seconds": ("integer", {}),
-            "delivery": ("string", {"enum": ("sdk", "proxy")}),
-        }
-        checked = schema.check_body(body, "body", spec, ("value", "bound_tools"))
-        for i, pattern in enumerate(checked["bound_tools"]):
-            if tool_glob_problem(pattern):
-                raise invalid(f"body.bound_tools/{i}", "is not a tool name or tool glob")
-        ttl = checked.get("lease_ttl_seconds", LEASE_TTL_DEFAULT)
-        if not 1 <= ttl <= 3600:
-            raise invalid("body.lease_ttl_seconds", "must be between 1 and 3600")
-        delivery = checked.get("delivery", "sdk")
-        stored = self.vault.put(
-            principal.tenant_id, name, checked["value"], checked["bound_tools"], ttl, delivery, self.now_ms()
-        )
-        data = {
-            "name": name,
-            "version": stored["version"],
-            "bound_tools": stored["bound_tools"],
-            "delivery": delivery,
-        }
-        self.ledger.append(principal.tenant_id, "credential.stored", data, principal.writer)
-        return 200, stored
-
-    def op_list_credentials(self, principal: Principal) -> tuple[int, Any]:
-        return 200, {"items": self.vault.list(principal.tenant_id)}
-
-    def op_delete_credential(self, principal: Principal, name: str) -> tuple[int, Any]:
-        if not any(c["name"] == name for c in self.vault.list(principal.tenant_id)):
-            raise not_found(f"No credential {name}.")
-        self.ledger.append(principal.tenant_id, "credential.deleted", {"name": name}, principal.writer)
-        self.vault.delete(principal.tenant_id, name)
-        return 200, {"name": name, "deleted": True}
-
     def client(self, roles: str = "agent+approver+admin", **options: Any) -> Any:
         """An ``ActPassClient`` answered by this gateway (no socket); ``options`` go to the client."""
         from ._transport import local_client
@@ -603,16 +307,6 @@ class LocalGateway:
         from ._transport import async_local_client
 
         return async_local_client(gateway=self, roles=roles, **options)
-
-    def op_whoami(self, principal: Principal) -> tuple[int, Any]:
-        answer: dict[str, Any] = {
-            "tenant_id": principal.tenant_id,
-            "key_id": principal.key_id,
-            "roles": sorted(principal.roles),
-        }
-        if principal.agent_id is not None:
-            answer["agent_id"] = principal.agent_id
-        return 200, answer
 
 
 def _resolve_policy(policy: str | dict[str, Any] | CompiledPolicy) -> CompiledPolicy:
@@ -661,218 +355,3 @@ def _bounds_problem(value: Any, depth: int) -> str | None:
 
 
 _LONE: Final = re.compile("[\ud800-\udfff]")
-
-
-def _int_query(query: dict[str, str], name: str, default: int, low: int, high: int) -> int:
-    text = query.get(name)
-    if text is None:
-        return default
-    if not re.fullmatch(r"-?\d{1,16}", text) or not low <= int(text) <= high:
-        raise invalid(f"query.{name}", f"must be an integer from {low} to {high}")
-    return int(text)
-
-
-@dataclass(frozen=True)
-class _Operation:
-    name: str
-    roles: tuple[str, ...]
-    run: Callable[..., tuple[int, Any]]
-
-
-def _op(name: str, roles: tuple[str, ...], call: Callable[..., tuple[int, Any]]) -> _Operation:
-    return _Operation(name, roles, call)
-
-
-def _put_credential(g: LocalGateway, p: Principal, a: dict[str, str], *rest: Any) -> tuple[int, Any]:
-    return g.op_put_credential(p, a["credential"], rest[1])
-
-
-def _delete_credential(g: LocalGateway, p: Principal, a: dict[str, str], *rest: Any) -> tuple[int, Any]:
-    return g.op_delete_credential(p, a["credential"])
-
-
-_ROUTES: Final[list[tuple[str, re.Pattern[str], _Operation]]] = [
-    (
-        "POST",
-        re.compile(r"/api/v1/actions/preflight"),
-        _op("preflight", ("agent",), lambda g, p, a, q, b, r, k: g.op_preflight(p, b, r, k)),
-    ),
-    (
-        "POST",
-        re.compile(r"/api/v1/passports"),
-        _op("issue_passport", ("agent",), lambda g, p, a, q, b, r, k: g.op_issue_passport(p, b)),
-    ),
-    (
-        "POST",
-        re.compile(r"/api/v1/passports/verify"),
-        _op("verify_passport", ("agent",), lambda g, p, a, q, b, r, k: g.op_verify_passport(p, b)),
-    ),
-    (
-        "POST",
-        re.compile(r"/api/v1/passports/(?P<jti>[^/]+)/revoke"),
-        _op(
-            "revoke_passport",
-            ("agent", "admin"),
-            lambda g, p, a, q, b, r, k: g.op_revoke_passport(p, a["jti"], b),
-        ),
-    ),
-    (
-        "GET",
-        re.compile(r"/api/v1/approvals"),
-        _op(
-            "list_approvals",
-            ("approver",),
-            lambda g, p, a, q, b, r, k: (
-                200,
-                {
-                    "items": [
-                        g.approvals.view(x)
-                        for x in g.approvals.list(
-                            p.tenant_id, q.get("status"), _int_query(q, "limit", 100, 1, 500)
-                        )
-                    ]
-                },
-            ),
-        ),
-    ),
-    (
-        "GET",
-        re.compile(r"/api/v1/approvals/(?P<id>[^/]+)"),
-        _op(
-            "get_approval",
-            ("agent", "approver"),
-            lambda g, p, a, q, b, r, k: (200, g.approvals.view(g.approvals.visible(p, a["id"]))),
-        ),
-    ),
-    (
-        "POST",
-        re.compile(r"/api/v1/approvals/(?P<id>[^/]+)/approve"),
-        _op(
-            "approve",
-            ("approver",),
-            lambda g, p, a, q, b, r, k: (
-                200,
-                g.approvals.view(
-                    g.approvals.decide(
-                        p,
-                        a["id"],
-                        "approved",
-                        schema.check_body(b or {}, "body", schema.APPROVAL_DECISION, ()).get("note"),
-                    )
-                ),
-            ),
-        ),
-    ),
-    (
-        "POST",
-        re.compile(r"/api/v1/approvals/(?P<id>[^/]+)/deny"),
-        _op(
-            "deny",
-            ("approver",),
-            lambda g, p, a, q, b, r, k: (
-                200,
-                g.approvals.view(
-                    g.approvals.decide(
-                        p,
-                        a["id"],
-                        "denied",
-                        schema.check_body(b or {}, "body", schema.APPROVAL_DECISION, ()).get("note"),
-                    )
-                ),
-            ),
-        ),
-    ),
-    (
-        "POST",
-        re.compile(r"/api/v1/evidence"),
-        _op("record_evidence", ("agent",), lambda g, p, a, q, b, r, k: g.op_record_evidence(p, b)),
-    ),
-    (
-        "GET",
-        re.compile(r"/api/v1/evidence"),
-        _op("list_evidence", ("admin",), lambda g, p, a, q, b, r, k: g.op_list_evidence(p, q)),
-    ),
-    (
-        "GET",
-        re.compile(r"/api/v1/evidence/verify"),
-        _op("verify_evidence", ("admin",), lambda g, p, a, q, b, r, k: g.op_verify_evidence(p)),
-    ),
-    (
-        "GET",
-        re.compile(r"/api/v1/evidence/export"),
-        _op("export_evidence", ("admin",), lambda g, p, a, q, b, r, k: g.op_export_evidence(p)),
-    ),
-    (
-        "GET",
-        re.compile(r"/api/v1/tools"),
-        _op("list_tools", ("admin",), lambda g, p, a, q, b, r, k: g.op_list_tools(p)),
-    ),
-    (
-        "PUT",
-        re.compile(r"/api/v1/tools/(?P<tool>[^/]+)"),
-        _op("approve_tool", ("admin",), lambda g, p, a, q, b, r, k: g.op_approve_tool(p, a["tool"], b)),
-    ),
-    (
-        "GET",
-        re.compile(r"/api/v1/credentials"),
-        _op("list_credentials", ("admin",), lambda g, p, a, q, b, r, k: g.op_list_credentials(p)),
-    ),
-    (
-        "PUT",
-        re.compile(r"/api/v1/credentials/(?P<credential>[^/]+)"),
-        _op("put_credential", ("admin",), _put_credential),
-    ),
-    (
-        "DELETE",
-        re.compile(r"/api/v1/credentials/(?P<credential>[^/]+)"),
-        _op("delete_credential", ("admin",), _delete_credential),
-    ),
-    (
-        "GET",
-        re.compile(r"/api/v1/policy"),
-        _op("get_policy", ("admin",), lambda g, p, a, q, b, r, k: g.op_get_policy(p)),
-    ),
-    (
-        "PUT",
-        re.compile(r"/api/v1/policy"),
-        _op("put_policy", ("admin",), lambda g, p, a, q, b, r, k: g.op_put_policy(p, b)),
-    ),
-    (
-        "GET",
-        re.compile(r"/api/v1/whoami"),
-        _op("whoami", ("agent", "approver", "admin"), lambda g, p, a, q, b, r, k: g.op_whoami(p)),
-    ),
-]
-
-
-_PATH_PARAMS: Final = {
-    "jti": re.compile(r"ap_[A-Za-z0-9_-]{1,64}\Z"),
-    "id": re.compile(r"apr_[A-Za-z0-9_-]{1,64}\Z"),
-    "tool": schema.TOOL_NAME_STRING,
-    "credential": re.compile(r"[A-Za-z0-9_.-]{1,128}\Z"),
-}
-
-
-def _check_path_params(params: dict[str, str]) -> None:
-    for name, value in params.items():
-        if not _PATH_PARAMS[name].match(value):
-            raise invalid(f"path.{name}", f"must match {_PATH_PARAMS[name].pattern[:-2]}")
-
-
-def _match(method: str, path: str) -> tuple[_Operation, dict[str, str]] | None:
-    from urllib.parse import unquote
-
-    allowed: list[str] = []
-    for route_method, pattern, operation in _ROUTES:
-        found = pattern.fullmatch(path)
-        if found is None:
-            continue
-        if route_method != method:
-            allowed.append(route_method)
-            continue
-        return operation, {k: unquote(v) for k, v in found.groupdict().items()}
-    if allowed:
-        raise GatewayError(
-            405, "request.invalid", f"{method} {path} is not allowed; use {' or '.join(allowed)}."
-        )
-    return None
