@@ -27,12 +27,16 @@ export type AiToolCall = ToolExecutionOptions;
 /** A tool of the AI SDK has no name of its own (its key in `tools` is the name), so `tool` is required. */
 export type AiGuardOptions<INPUT> = Omit<GuardToolOptions<INPUT, AiToolCall>, 'tool'> & { tool: string };
 
-/** Wraps one `tool({ inputSchema, execute })`: decided by ActPass before `execute` runs. */
+/**
+ * Wraps one `tool({ inputSchema, execute })`: decided by ActPass before `execute` runs. A blocked call
+ * returns the `BLOCKED` text, or, for a tool with its own `toModelOutput`, a {@link BlockedResult} that the
+ * wrapped `toModelOutput` shows the model as that text.
+ */
 export function guardTool<INPUT, OUTPUT>(
   actpass: ActPass,
   tool: Tool<INPUT, OUTPUT>,
   options: AiGuardOptions<INPUT>,
-): Tool<INPUT, OUTPUT | string> {
+): Tool<INPUT, OUTPUT | string | BlockedResult> {
   const name = toolName(options.tool, options.tool);
   const execute = tool.execute;
   if (typeof execute !== 'function') {
@@ -52,7 +56,7 @@ export function guardTool<INPUT, OUTPUT>(
         () => execute(input, call) as OUTPUT,
         call.abortSignal,
       );
-    return { ...tool, execute: guarded } as Tool<INPUT, OUTPUT | string>;
+    return { ...tool, execute: guarded } as Tool<INPUT, OUTPUT | string | BlockedResult>;
   }
   // The tool turns its own output into what the model reads: a blocked call must not go through that
   // conversion (it would read a success out of fields that are not there), so it carries a
@@ -75,14 +79,19 @@ export function guardTool<INPUT, OUTPUT>(
     isBlockedResult(output.output)
       ? { type: 'text' as const, value: output.output.text }
       : toModelOutput(output);
-  return { ...tool, execute: guarded, toModelOutput: modelOutput } as unknown as Tool<INPUT, OUTPUT | string>;
+  return { ...tool, execute: guarded, toModelOutput: modelOutput } as unknown as Tool<
+    INPUT,
+    OUTPUT | string | BlockedResult
+  >;
 }
 
 /** Options for a whole `tools` record: `tool` may map each key to an ActPass name (default: the key). */
 export type AiGuardToolsOptions = GuardToolOptions<unknown, AiToolCall> & { tool?: ToolNameOption };
 
 type GuardedTools<TOOLS extends Record<string, Tool>> = {
-  [K in keyof TOOLS]: TOOLS[K] extends Tool<infer INPUT, infer OUTPUT> ? Tool<INPUT, OUTPUT | string> : never;
+  [K in keyof TOOLS]: TOOLS[K] extends Tool<infer INPUT, infer OUTPUT>
+    ? Tool<INPUT, OUTPUT | string | BlockedResult>
+    : never;
 };
 
 /** Wraps every tool of a `tools` record; each key is the tool's name unless `tool` maps it. */
