@@ -5,7 +5,9 @@
  * starts a fresh Go runtime for every parse (tens of milliseconds each) — and the hook parses again for
  * every `bash -c` string it meets. The grammar is loaded once per process, on first use.
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Node, Parser as TreeSitterParser } from 'web-tree-sitter';
 
@@ -18,6 +20,8 @@ export interface ShellParser {
    */
   read<T>(source: string, read: (root: ShellNode | null) => T): T;
 }
+
+const GRAMMAR_FILE = 'tree-sitter-bash.wasm';
 
 let loading: Promise<ShellParser> | undefined;
 
@@ -47,8 +51,15 @@ async function load(): Promise<ShellParser> {
   };
 }
 
+/**
+ * The grammar ships inside this package's `dist/` (copied there by the build), so installing the edge
+ * never installs tree-sitter-bash and its native build script; from source it comes from the package.
+ */
 function grammarPath(): string {
   // `__filename` exists in the CommonJS build; the ES module build has `import.meta.url`.
   const here = typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url);
-  return createRequire(here).resolve('tree-sitter-bash/tree-sitter-bash.wasm');
+  for (const candidate of [join(dirname(here), GRAMMAR_FILE), join(dirname(here), '..', GRAMMAR_FILE)]) {
+    if (existsSync(candidate)) return candidate;
+  }
+  return createRequire(here).resolve(`tree-sitter-bash/${GRAMMAR_FILE}`);
 }
