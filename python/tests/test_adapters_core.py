@@ -82,3 +82,66 @@ def test_result_of_each_outcome() -> None:
 def test_on_blocked_is_checked() -> None:
     with pytest.raises(MisconfiguredError, match="on_blocked"):
         GuardOptions(goal="g", tool="t", on_blocked="ignore")  # type: ignore[arg-type]
+
+
+HELD = {
+    "decision": "require_approval",
+    "reason_code": "refund.medium_needs_approval",
+    "explain": {"summary": "needs an approver"},
+    "approval_request_id": "apr_01ABC",
+    "source": "gateway",
+}
+
+
+def test_held_text_names_the_request_and_does_not_invite_a_retry() -> None:
+    text = blocked_text(HELD)
+    assert text.startswith("BLOCKED refund.medium_needs_approval: needs an approver ")
+    assert "apr_01ABC" in text and "a person" in text
+    assert "try again" not in text.lower()
+    assert ToolBlockedError("t", HELD).approval_request_id == "apr_01ABC"
+
+
+def test_the_retry_of_a_held_action_carries_its_request_until_it_is_decided() -> None:
+    from actpass.adapters._core import remember_approval, with_pending_approval
+
+    class Client:  # any weak-referenceable object: the memory is per client
+        pass
+
+    client, other = Client(), Client()
+    action = {"goal": "g", "tool": "stripe.refund.create", "args": {"amount": 25000}, "passport": "pp"}
+    key = with_pending_approval(client, dict(action))
+    remember_approval(client, key, HELD)
+    retry = dict(action)
+    assert with_pending_approval(client, retry) == key
+    assert retry["approval_request_id"] == "apr_01ABC" and "passport" not in retry
+    different = {**action, "args": {"amount": 25001}}
+    with_pending_approval(client, different)
+    assert "approval_request_id" not in different
+    elsewhere = dict(action)
+    with_pending_approval(other, elsewhere)
+    assert "approval_request_id" not in elsewhere
+    released_decision = {"decision": "allow", "reason_code": "approval.granted", "source": "gateway"}
+    remember_approval(client, key, released_decision)
+    released = dict(action)
+    with_pending_approval(client, released)
+    assert "approval_request_id" not in released
+
+
+@pytest.mark.parametrize(
+    ("module", "framework", "extra"),
+    [
+        ("actpass.adapters.langchain", "langchain_core.tools", "langchain"),
+        ("actpass.adapters.openai_agents", "agents", "openai-agents"),
+        ("actpass.adapters.crewai", "crewai.tools", "crewai"),
+    ],
+)
+def test_a_missing_extra_names_the_install(
+    module: str, framework: str, extra: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib
+    import sys
+
+    monkeypatch.setitem(sys.modules, framework, None)  # what an uninstalled package looks like
+    monkeypatch.delitem(sys.modules, module, raising=False)
+    with pytest.raises(ImportError, match=rf'pip install "actpass\[{extra}\]"'):
+        importlib.import_module(module)
