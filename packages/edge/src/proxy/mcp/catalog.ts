@@ -7,11 +7,15 @@
  * What the agent sees is exactly what is hashed: the relayed tool is rebuilt from the definition
  * (name, description, inputSchema, outputSchema, annotations). Members outside the definition —
  * `title`, `_meta`, `icons`, `execution` and anything a later MCP version adds — are not relayed, so
- * a change to one of them cannot reach the agent without re-approval.
+ * a change to one of them cannot reach the agent without re-approval. Invisible, tag and bidi
+ * characters are removed from every string the agent sees (they can carry instructions no person
+ * reviewing the tool would see); the hash, and so the gateway's inspection and hold, keep the
+ * definition exactly as the server sent it.
  */
 import { canonicalize } from '@actpass/sdk/canonical';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { sha256Hex } from '../../hash.js';
+import { stripHidden } from '../../inspect/index.js';
 import type { Fanout } from './fanout.js';
 import { gatewayToolName, mapToolNames } from './names.js';
 import type { UpstreamPool } from './upstreams.js';
@@ -118,9 +122,24 @@ function toDefinition(exposed: string, tool: Tool): ToolDefinition {
 function toRelayed(exposed: string, definition: ToolDefinition): Tool {
   return {
     name: exposed,
-    description: definition.description,
-    inputSchema: definition.input_schema as Tool['inputSchema'],
-    ...(definition.output_schema ? { outputSchema: definition.output_schema as Tool['outputSchema'] } : {}),
-    ...(definition.annotations ? { annotations: definition.annotations as Tool['annotations'] } : {}),
+    description: stripHidden(definition.description),
+    inputSchema: visibleOnly(definition.input_schema) as Tool['inputSchema'],
+    ...(definition.output_schema
+      ? { outputSchema: visibleOnly(definition.output_schema) as Tool['outputSchema'] }
+      : {}),
+    ...(definition.annotations
+      ? { annotations: visibleOnly(definition.annotations) as Tool['annotations'] }
+      : {}),
   };
+}
+
+/** A JSON value with hidden characters removed from every string in it, member names included. */
+function visibleOnly(value: unknown): unknown {
+  if (typeof value === 'string') return stripHidden(value);
+  if (Array.isArray(value)) return value.map(visibleOnly);
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value).map(([key, inner]) => [stripHidden(key), visibleOnly(inner)]),
+    );
+  return value;
 }
