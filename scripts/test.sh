@@ -68,7 +68,7 @@ step "Helm chart (render, lint, Kubernetes schemas, promises)" bash scripts/chec
 # fails its step with the stacks pytest prints, instead of spending CI's whole budget. --no-bail: a
 # failing package does not hide the results of the packages after it.
 step "typescript tests (vitest)" timeout -k 30 2400 pnpm -r --no-bail --workspace-concurrency=1 run test
-step "python tests (pytest)" timeout -k 30 900 bash -c "cd python && .venv/bin/pytest -q -p no:cacheprovider --junitxml='$results_dir/pytest.xml'"
+step "python tests (pytest)" timeout -k 30 1500 bash -c "cd python && .venv/bin/pytest -q -p no:cacheprovider --junitxml='$results_dir/pytest.xml'"
 # README → quickstart in projects outside the repository, from the packed files (scripts/pack.sh).
 step "quickstarts in scratch projects" timeout -k 30 900 pnpm --filter @actpass/example-docs-check run test:scratch
 
