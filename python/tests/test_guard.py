@@ -1,4 +1,4 @@
-"""guard(): the SPEC §3 mode table, execute-at-most-once, outcome evidence, approvals."""
+"""guard(): the mode table, execute-at-most-once, outcome evidence, approvals."""
 
 from __future__ import annotations
 

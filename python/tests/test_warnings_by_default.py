@@ -1,5 +1,5 @@
 """Without any logging set up by the application, fail-closed decisions and retries reach stderr as
-warnings (SPEC §16.6), and never carry the API key."""
+warnings, and never carry the API key."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ import { LedgerView } from './views/ledger.js';
 import { PolicyView } from './views/policy.js';
 import { RolloutView } from './views/rollout.js';
 
-/** Each view and the roles whose keys may use it (SPEC §2, §14). */
+/** Each view and the roles whose keys may use it. */
 const VIEWS = {
   approvals: { title: 'Approvals', View: ApprovalsView, roles: ['approver'] },
   decisions: { title: 'Decisions', View: DecisionsView, roles: ['admin'] },

@@ -11,14 +11,14 @@ export const DEFAULT_PORT = 8787;
 
 /** Request bodies above this are refused before parsing; the largest honest body (a policy) is far below. */
 export const MAX_BODY_BYTES = 1024 * 1024;
-/** SPEC §16.1: JSON bodies nest at most this deep (the outermost object is level 1). */
+/** JSON bodies nest at most this deep (the outermost object is level 1). */
 export const MAX_BODY_DEPTH = 64;
 /** Idle keep-alive sockets are closed after this; long enough for benchmark and SDK connection reuse. */
 export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 /** Slow-loris guard: a request must arrive completely within this. */
 export const REQUEST_TIMEOUT_MS = 30_000;
 
-/** SPEC §2: an Idempotency-Key replays its stored response for 24 h. */
+/** An Idempotency-Key replays its stored response for 24 h. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 /** How long a pending approval request waits for an approver before it expires. */
 export const APPROVAL_TTL_MS = 24 * 60 * 60 * 1000;
@@ -44,7 +44,7 @@ export const RISK_TIER_REFUSED_DELEGATION = 'high';
 export const RISK_TIER_TOOL_DRIFT = 'high';
 
 /**
- * SPEC §16.5: the gateway's event namespaces. `POST /evidence` refuses a type that is one of them or
+ * The gateway's event namespaces. `POST /evidence` refuses a type that is one of them or
  * starts with one and a dot, so gateway events cannot be forged; the one exception is below.
  */
 export const GATEWAY_EVIDENCE_NAMESPACES: readonly string[] = [
@@ -65,7 +65,7 @@ export const OUTCOME_EVIDENCE_TYPE = 'action.outcome';
 /** Header names, lower-case as node and fetch both normalise them. */
 export const HEADER_REQUEST_ID = 'x-request-id';
 export const HEADER_TENANT_HINT = 'x-actpass-tenant';
-/** The agent key the enforcing proxy presents beside its own (SPEC §13). */
+/** The agent key the enforcing proxy presents beside its own. */
 export const HEADER_AGENT_KEY = 'x-actpass-agent-key';
 export const HEADER_IDEMPOTENCY_KEY = 'idempotency-key';
 /** Set on a replayed idempotent response so clients and tests can tell. */
@@ -76,7 +76,7 @@ export const VAULT_KEY_ENV = 'ACTPASS_VAULT_KEY';
 /** The contract's default lease lifetime for a credential stored without `lease_ttl_seconds`. */
 export const CREDENTIAL_LEASE_TTL_DEFAULT_SECONDS = 60;
 
-// ─── Evidence ledger (SPEC §6) ───
+// ─── Evidence ledger ───
 
 export const LEDGER_EVENT_VERSION = 1;
 /** `prev_hash` of the first event (seq 1) of every chain. */
@@ -96,7 +96,7 @@ export const LEDGER_EVENT_TYPE_MAX_CHARS = 64;
  */
 export const LEDGER_CREDENTIAL_FORBIDDEN_KEYS: readonly string[] = ['value', 'secret', 'plaintext'];
 
-// ─── Reports and simulation (SPEC §14) ───
+// ─── Reports and simulation ───
 
 /** Window of the rollout report and the policy what-if when the caller names no `since`. */
 export const REPORT_DEFAULT_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -129,7 +129,7 @@ export const CLI_TAIL_DEFAULT = 20;
 /** Page size the CLI reads the ledger with. */
 export const CLI_PAGE_SIZE = 1000;
 
-// ─── Passports (SPEC §4) ───
+// ─── Passports ───
 
 export const PASSPORT_TYP = 'actpass-passport+jwt';
 /** The algorithm we sign with; verifiers also accept the fully-specified `Ed25519` name (RFC 9864). */
@@ -153,7 +153,7 @@ export const PASSPORT_JTI_PREFIX = 'ap_';
 /** 128 random bits. */
 export const PASSPORT_JTI_RANDOM_BYTES = 16;
 
-// ─── Vault (SPEC §7) ───
+// ─── Vault ───
 
 export const VAULT_KEY_BYTES = 32;
 export const VAULT_DATA_KEY_BYTES = 32;
@@ -223,7 +223,7 @@ export const STATE_LOCK_FILE = 'gateway.lock';
 /** The row of the `keysets` table holding the gateway's signing keyset. */
 export const DEFAULT_KEYSET_ID = 'default';
 
-// ─── Console (SPEC §14) ───
+// ─── Console ───
 
 /** Where the gateway serves the console; the console's own files live under `${CONSOLE_PATH}/`. */
 export const CONSOLE_PATH = '/console';

@@ -14,7 +14,7 @@ export const EVIDENCE_PAGE_LIMIT = 1000;
 
 /**
  * Refund amounts the gateway's default refunds pack decides deterministically: small ones are allowed,
- * large ones denied (SPEC §5). The suites use them as ground truth for "should this have run?".
+ * large ones denied. The suites use them as ground truth for "should this have run?".
  */
 export const ALLOWED_REFUND_AMOUNT = 500;
 export const DENIED_REFUND_AMOUNT = 900_000;

@@ -3,10 +3,10 @@
  * with SIGKILL and restarted on the same state, then a last crash before the audit. What must hold:
  *
  * - no decision lost: every decision a client received from the gateway (HTTP 200) is in the ledger
- *   after the crashes (an acknowledged event survives a crash, SPEC §6);
+ *   after the crashes (an acknowledged event survives a crash);
  * - the chain verifies;
  * - no passport allowed twice: a passport used by several concurrent requests, across crashes, is
- *   allowed at most once (SPEC §4, single use);
+ *   allowed at most once (single use);
  * - no idempotency key decided twice (SDK retries across a crash reuse their key).
  */
 import { ActPass } from '@actpass/sdk';
@@ -106,7 +106,7 @@ export async function runCrashLoad(options: CrashLoadOptions): Promise<CrashLoad
       const first = next;
       const batch = usesPassports ? Math.min(uses, options.preflights - first) : 1;
       next += batch;
-      // A passport binds its goal (SPEC §16.3): the calls sharing one present the goal it was issued for.
+      // A passport binds its goal: the calls sharing one present the goal it was issued for.
       const batchGoal = `load-${first}`;
       const passport = usesPassports ? await issue(client, batchGoal) : undefined;
       if (passport) passportsUsed++;

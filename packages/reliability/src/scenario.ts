@@ -25,7 +25,7 @@ export function refundAction(goal: string, allowed: boolean): RefundAction {
   };
 }
 
-/** The decision values under which `execute` may run in each mode (SPEC §3); monitor runs always. */
+/** The decision values under which `execute` may run in each mode; monitor runs always. */
 export function runnableDecisions(mode: SdkMode): readonly string[] {
   if (mode === 'warn') return ['allow', 'warn'];
   if (mode === 'monitor') return ['allow', 'deny', 'require_approval', 'require_tool_reapproval', 'warn'];
@@ -50,7 +50,7 @@ export function cellGoal(runId: string, fault: string, mode: string, index: numb
 
 /**
  * Approves the refund tool and issues one single-use passport per goal, straight at the gateway: a
- * passport binds its goal (SPEC §16.3), so each is issued for the call that will present it.
+ * passport binds its goal, so each is issued for the call that will present it.
  */
 export async function prepareStrict(
   baseUrl: string,

@@ -252,7 +252,7 @@ export class ActPass {
 
   /**
    * Decide one action. Never throws for transport or response problems: when no valid decision arrives
-   * it returns the SDK's own fail-closed `deny` (`source: 'client'`, see SPEC §9).
+   * it returns the SDK's own fail-closed `deny` (`source: 'client'`).
    */
   async preflight(
     input: PreflightParams,

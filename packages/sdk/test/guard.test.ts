@@ -30,7 +30,7 @@ async function sha256(text: string) {
   return Buffer.from(digest).toString('hex');
 }
 
-// SPEC §3: which gateway decisions run `execute`, per mode.
+// Which gateway decisions run `execute`, per mode.
 const table: Record<Mode, Record<Decision['decision'], boolean>> = {
   enforce: { allow: true, deny: false, require_approval: false, require_tool_reapproval: false, warn: false },
   strict: { allow: true, deny: false, require_approval: false, require_tool_reapproval: false, warn: false },

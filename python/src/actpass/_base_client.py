@@ -84,8 +84,8 @@ __all__ = [
 
 T = TypeVar("T")
 # No NullHandler on purpose: until the application configures logging, Python's last-resort handler
-# prints WARNING and above to stderr, so fail-closed decisions and retries are visible by default
-# (SPEC §16.6), as the TypeScript client's console warnings are.
+# prints WARNING and above to stderr, so fail-closed decisions and retries are visible by default,
+# as the TypeScript client's console warnings are.
 USER_AGENT = f"actpass-python/{__version__}"
 SDK_HEADER_VALUE = f"python/{__version__}"  # the TypeScript client sends typescript/<version>
 
@@ -190,7 +190,7 @@ class ClientCore:
         self.mode = mode
         self.max_retries = max_retries
         # httpx bounds each socket operation; the clients also hold every attempt to this deadline
-        # (SPEC §11: the timeout is per attempt), so a server trickling bytes cannot stretch one.
+        # (the timeout is per attempt), so a server trickling bytes cannot stretch one.
         self.attempt_timeout_s = timeout
         self.timeout = httpx.Timeout(timeout)
         self.random = random if random is not None else _random.random

@@ -1,4 +1,4 @@
-"""Every default of the client in one place (SPEC §11). Nothing in the request path hard-codes a number."""
+"""Every default of the client in one place. Nothing in the request path hard-codes a number."""
 
 from __future__ import annotations
 
@@ -21,9 +21,9 @@ MODES = ("enforce", "monitor", "warn", "strict")
 DEFAULT_TIMEOUT_S = 10.0
 DEFAULT_MAX_RETRIES = 2
 # Overall deadline of one call across its attempts and backoff waits; a backoff that would end past it is
-# not taken, and each attempt's timeout is cut to what is left (SPEC §16.6).
+# not taken, and each attempt's timeout is cut to what is left.
 DEFAULT_DEADLINE_S = 15.0
-# Largest response body read, counted after decompression; reading stops there (SPEC §16.6).
+# Largest response body read, counted after decompression; reading stops there.
 DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024
 
 # Backoff before retry n (0-based): min(BACKOFF_BASE_MS * 2**n, BACKOFF_CAP_MS), minus up to

@@ -1,4 +1,4 @@
-"""Decisions the client makes itself when it cannot get a valid one from the gateway (SPEC §9, §16.6).
+"""Decisions the client makes itself when it cannot get a valid one from the gateway.
 
 They always deny. Only ``monitor`` lets the action run, and then ``enforced`` is False so nobody can
 mistake the result for a gateway decision. Each carries ``cause`` ``{kind, status?, code?, message}``

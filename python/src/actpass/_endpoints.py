@@ -1,4 +1,4 @@
-"""Every endpoint as a pure function from arguments to :class:`RequestOptions` (SPEC §2).
+"""Every endpoint as a pure function from arguments to :class:`RequestOptions`.
 
 The sync and async clients both call these, so a path, a body field or a response type is written once.
 """

@@ -1,4 +1,4 @@
-"""``guard()``: decide, then run the caller's function only when the mode's table allows (SPEC §3)."""
+"""``guard()``: decide, then run the caller's function only when the mode's table allows."""
 
 from __future__ import annotations
 

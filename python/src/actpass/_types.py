@@ -11,7 +11,7 @@ from typing_extensions import Literal, Required, TypedDict
 __all__ = ["CallOptions", "ClientOptions", "Mode", "PreflightInput"]
 
 Mode = Literal["enforce", "monitor", "warn", "strict"]
-"""How a decision is applied (SPEC §3): ``enforce`` and ``strict`` run only on allow, ``warn`` also on
+"""How a decision is applied: ``enforce`` and ``strict`` run only on allow, ``warn`` also on
 warn, ``monitor`` always runs and only observes."""
 
 
@@ -52,7 +52,7 @@ class CallOptions(TypedDict, total=False):
 
 
 class PreflightInput(TypedDict, total=False):
-    """The arguments of ``preflight()`` and ``guard()`` (SPEC §3). ``None`` means "not given"."""
+    """The arguments of ``preflight()`` and ``guard()``. ``None`` means "not given"."""
 
     goal: Required[str]
     tool: Required[str]

@@ -1,4 +1,4 @@
-"""Offline verification of a signed evidence export (SPEC §6) with nothing but the gateway's JWKS.
+"""Offline verification of a signed evidence export with nothing but the gateway's JWKS.
 
 Strict by default: only ``EdDSA``/``Ed25519`` signatures, only ``OKP``/``Ed25519`` keys, the key named
 by ``signature.kid`` and no other, never a key fetched from anything the export names. The checks and

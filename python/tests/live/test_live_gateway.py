@@ -1,4 +1,4 @@
-"""End to end against the real gateway on loopback, with both clients (SPEC §3, §4, §6, §7, §8)."""
+"""End to end against the real gateway on loopback, with both clients."""
 
 from __future__ import annotations
 

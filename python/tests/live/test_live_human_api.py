@@ -1,4 +1,4 @@
-"""The human-side API against the real gateway on loopback, with both clients (SPEC §14): whoami, the
+"""The human-side API against the real gateway on loopback, with both clients: whoami, the
 rollout report, the policy what-if, filtered evidence and the page iterators (``for`` / ``async for``)."""
 
 from __future__ import annotations

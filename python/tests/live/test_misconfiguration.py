@@ -1,5 +1,5 @@
 """A wrong key, a wrong tenant and a wrong base URL against the REAL gateway: each is a client decision
-whose ``cause`` and next step name the fix (SPEC §16.6), with both clients."""
+whose ``cause`` and next step name the fix, with both clients."""
 
 from __future__ import annotations
 

@@ -189,7 +189,7 @@ def refund(goal: str, allowed: bool) -> dict[str, Any]:
 
 
 def runnable(mode: str) -> set[str]:
-    """Decision values under which ``execute`` may run (SPEC §3); monitor runs always."""
+    """Decision values under which ``execute`` may run; monitor runs always."""
     return {"allow", "warn"} if mode == "warn" else {"allow"}
 
 

@@ -34,7 +34,7 @@ MAX_EXAMPLES = int(os.environ.get("ACTPASS_FUZZ_EXAMPLES", 150 if LONG_RUN else 
 UNKNOWN_FIELD = "zz_reliability_unknown_field"
 TENANT_HINT = "x-actpass-tenant"
 
-#: The role each operation needs (the contract says so in each description; SPEC §2's table).
+#: The role each operation needs (the contract says so in each description's table).
 ROLES = {
     "preflight": "agent",
     "issuePassport": "agent",
@@ -72,7 +72,7 @@ CHECKS = [
 ]
 
 schema = schemathesis.openapi.from_path(CONTRACT)
-# Unknown query parameters and headers are ignored by design (SPEC §2 rejects unknown *body* members);
+# Unknown query parameters and headers are ignored by design (the gateway rejects unknown *body* members);
 # unknown body members are probed by hand below, on every operation with a body, with a sharper oracle.
 schema.config.generation.update(
     modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE], allow_extra_parameters=False
@@ -132,7 +132,7 @@ def test_contract(case: Any, fuzz_gateway: ServedGateway) -> None:
     headers = _auth(fuzz_gateway, operation_id)
     positive = case.meta is None or case.meta.generation.mode == GenerationMode.POSITIVE
     if positive:
-        # Any string fits the tenant hints' schema, but only the key's own tenant is a valid hint (SPEC §2).
+        # Any string fits the tenant hints' schema, but only the key's own tenant is a valid hint.
         if case.headers and TENANT_HINT in case.headers:
             headers[TENANT_HINT] = fuzz_gateway.tenant_id
         if isinstance(case.body, dict) and "tenant_id" in case.body:

@@ -25,7 +25,7 @@ def test_vectors_exist() -> None:
 
 
 def _chain_cases() -> list[Any]:
-    """Every ``chains*.json``: intact chains, including the ones recording their writer (SPEC §16.5)."""
+    """Every ``chains*.json``: intact chains, including the ones recording their writer."""
     return [case for file in sorted(FILES) if file.startswith("chains") for case in _cases(file)]
 
 

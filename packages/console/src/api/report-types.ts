@@ -1,4 +1,4 @@
-/** Shapes of whoami, the rollout report and the policy simulation (SPEC §14), from the SDK's types. */
+/** Shapes of whoami, the rollout report and the policy simulation, from the SDK's types. */
 import type { PolicySimulation, RolloutReport } from '@actpass/sdk';
 
 export type { PolicySimulation, RolloutReport, WhoAmI } from '@actpass/sdk';

@@ -1,5 +1,5 @@
 /**
- * How an enforcing proxy asks for decisions (SPEC §13): through `@actpass/sdk`, with the proxy's own
+ * How an enforcing proxy asks for decisions: through `@actpass/sdk`, with the proxy's own
  * `proxy`-role key as the bearer and the agent's key beside it, so the gateway decides as that agent and
  * may lease a `delivery: "proxy"` credential to the proxy alone. The gateway is either served (a base
  * URL) or in-process (its `fetch` handler); both go through the same client.

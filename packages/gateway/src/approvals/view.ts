@@ -1,7 +1,6 @@
 /**
  * What an approver (or the agent that asked) sees of an approval request: the contract's
- * `ApprovalRequest`, with the delegation the action was held under and its status now (SPEC §14,
- * §16.3), so a person can tell a revoked passport before approving.
+ * `ApprovalRequest`, with the delegation the action was held under and its status now, so a person can tell a revoked passport before approving.
  */
 import type { JtiClaimStore } from '../passport/index.js';
 import type { ApprovalRecord } from '../store/types.js';

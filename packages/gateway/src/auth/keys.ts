@@ -1,5 +1,5 @@
 /**
- * API keys map, server-side, to one tenant and a set of roles (SPEC §2). Only SHA-256 digests of keys
+ * API keys map, server-side, to one tenant and a set of roles. Only SHA-256 digests of keys
  * are held, so a heap dump or a config file does not leak usable keys. A presented key is hashed and
  * looked up by digest (the digest of a guess reveals nothing about stored keys), then confirmed with a
  * constant-time comparison.
@@ -8,7 +8,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { sha256, sha256Hex } from '../crypto/hash.js';
 import { AuthError } from './errors.js';
 
-/** `proxy` is the enforcing proxy's own key: it acts for the agent whose key it presents (SPEC §13). */
+/** `proxy` is the enforcing proxy's own key: it acts for the agent whose key it presents. */
 export type Role = 'agent' | 'approver' | 'admin' | 'proxy';
 export const ROLES: readonly Role[] = ['agent', 'approver', 'admin', 'proxy'];
 
@@ -31,7 +31,7 @@ export interface Principal {
   agentId: string | null;
   /** Stable, non-secret identity of the key (never the key). */
   keyId: string;
-  /** Set when the enforcing proxy presented this agent's key: the proxy key's id (SPEC §13). */
+  /** Set when the enforcing proxy presented this agent's key: the proxy key's id. */
   viaProxyKeyId?: string;
 }
 

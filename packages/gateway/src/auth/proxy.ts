@@ -1,5 +1,5 @@
 /**
- * The enforcing proxy acts for an agent (SPEC §13): it authenticates with its own `proxy`-role key and
+ * The enforcing proxy acts for an agent: it authenticates with its own `proxy`-role key and
  * forwards the agent's key beside it. The gateway then decides as that agent (its tenant, roles and
  * agent binding), and only because a proxy key vouches for the call may a `delivery: "proxy"`
  * credential be leased. An agent key alone can never obtain such a lease.

@@ -50,7 +50,7 @@ export function buildServices(config: GatewayConfig): GatewayServices {
   validateConfig(config);
   const nowMs = config.clock ?? Date.now;
   const guarded = guardStores(pickStores({ ...createMemoryStores({ nowMs }), ...config.stores }));
-  // Every event records the key that caused it (SPEC §16.5), whichever concept appends it.
+  // Every event records the key that caused it, whichever concept appends it.
   const metrics = config.metrics === true ? new GatewayMetrics(GATEWAY_VERSION) : null;
   const stamped = stampingWriter(guarded.ledger);
   const stores: GatewayStores = { ...guarded, ledger: metrics ? timedLedger(stamped, metrics) : stamped };

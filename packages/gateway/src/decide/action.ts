@@ -12,7 +12,7 @@ export interface ActionFields {
 }
 
 /**
- * SPEC §10: `{tenant_id, agent_id, user_id, goal, tool, resource, args}` with null for an absent
+ * `{tenant_id, agent_id, user_id, goal, tool, resource, args}` with null for an absent
  * agent, user or resource and `{}` for absent args, so "absent" hashes one way in every language.
  */
 export function canonicalAction(

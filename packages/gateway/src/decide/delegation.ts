@@ -1,5 +1,5 @@
 /**
- * The passport step of the pipeline (SPEC §3, §4): verify the token against this action, then claim its
+ * The passport step of the pipeline: verify the token against this action, then claim its
  * jti atomically so it is used once. A token that fails verification is never claimed (a typo must not
  * burn a valid passport); a verified one is spent by this preflight whatever the policy answers next.
  */
@@ -75,7 +75,7 @@ export async function useDelegation(
       `passport was issued to agent "${claims.agent_id}"`,
     );
   }
-  // SPEC §16.3: a passport is issued for one goal (and, when it names one, one user); checked before
+  // A passport is issued for one goal (and, when it names one, one user); checked before
   // the claim, so a mismatch does not burn it.
   if (claims.goal !== party.goal) {
     return refused(claims, 'passport.goal_mismatch', 'passport was issued for another goal');
@@ -89,7 +89,7 @@ export async function useDelegation(
 
 /**
  * Releasing a held action uses the delegation verified when it was held: it is not verified again
- * (it was already spent), but its revocation is re-checked (SPEC §16.3). Expiry after the hold is not:
+ * (it was already spent), but its revocation is re-checked. Expiry after the hold is not:
  * the approval has its own TTL, and the person approved what the passport allowed when it was valid.
  */
 export async function inheritedDelegationProblem(

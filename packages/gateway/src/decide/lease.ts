@@ -1,5 +1,5 @@
 /**
- * Credential leases on `allow` (SPEC §7). The lease travels only in the response: the ledger event
+ * Credential leases on `allow`. The lease travels only in the response: the ledger event
  * names the credential, never its value.
  */
 import type { CredentialLease, Vault } from '../vault/index.js';

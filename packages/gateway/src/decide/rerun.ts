@@ -1,5 +1,5 @@
 /**
- * A preflight that names an approval request (SPEC §8). The approval replaces the passport step (it
+ * A preflight that names an approval request. The approval replaces the passport step (it
  * carries the delegation verified when the action was held) but not the rest: a drifted tool or a
  * policy that now denies still wins, and only an `allow` spends the approval, exactly once.
  *

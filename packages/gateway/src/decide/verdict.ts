@@ -1,6 +1,6 @@
 /**
  * A verdict is what the pipeline concluded before modes are applied; `applyMode` turns it into what
- * the caller is told (SPEC §3 modes table).
+ * the caller is told (modes table).
  */
 import { RISK_TIER_REFUSED_DELEGATION, RISK_TIER_TOOL_DRIFT } from '../constants.js';
 import type { CompiledPolicy, DecisionValue, PolicyOutcome, RiskTier } from '../policy/index.js';

@@ -1,5 +1,5 @@
 /**
- * The one error shape (SPEC §2): `{error: {code, message, request_id, details?}}`. Concepts throw
+ * The one error shape: `{error: {code, message, request_id, details?}}`. Concepts throw
  * meaning (not found, conflict, store down); this module alone decides the status code.
  */
 import { AuthError } from '../auth/index.js';

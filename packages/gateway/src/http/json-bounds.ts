@@ -1,5 +1,5 @@
 /**
- * SPEC §16.1 input bounds, checked before anything runs: nesting depth on the raw text (so a hostile
+ * Input bounds, checked before anything runs: nesting depth on the raw text (so a hostile
  * body never reaches a recursive parser or serializer), then, on the parsed value, that every number
  * is finite and every string and member name well-formed UTF-16: a value without a canonical form
  * cannot be hashed into an action or an event, so it is a bad request, not a store failure.

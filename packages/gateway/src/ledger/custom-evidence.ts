@@ -1,5 +1,5 @@
 /**
- * What an agent may record with `POST /evidence` (SPEC §16.5). The gateway's namespaces are its own:
+ * What an agent may record with `POST /evidence`. The gateway's namespaces are its own:
  * a custom type may not be one of them or start with one and a dot, so a forged `decision.allow` or
  * `policy.updated.x` cannot sit in the chain beside the real ones. The single exception is
  * `action.outcome`, the record the SDKs (after `execute`) and the enforcing proxy (after forwarding)

@@ -1,5 +1,5 @@
 /**
- * Ledger events (SPEC §6): `{v:1, seq, id, tenant_id, type, at, data, prev_hash, hash}` where `hash` is
+ * Ledger events: `{v:1, seq, id, tenant_id, type, at, data, prev_hash, hash}` where `hash` is
  * the hex SHA-256 of the JCS canonical form of the event without `hash`, and seq 1 links to 64 zeros.
  */
 import { randomBytes } from 'node:crypto';

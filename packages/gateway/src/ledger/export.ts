@@ -1,5 +1,5 @@
 /**
- * Signed evidence exports (SPEC §6): a tenant's chain plus its head, signed with the gateway keyset so
+ * Signed evidence exports: a tenant's chain plus its head, signed with the gateway keyset so
  * a security team can verify it offline with nothing but the published JWKS.
  *
  * The signature is Ed25519 over the JCS canonical form of the export without `signature`, encoded

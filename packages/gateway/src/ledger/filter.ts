@@ -1,5 +1,5 @@
 /**
- * Filters over ledger events (SPEC §14: `GET /evidence?type=&tool=&decision=&agent_id=&since=&until=`).
+ * Filters over ledger events (`GET /evidence?type=&tool=&decision=&agent_id=&since=&until=`).
  * One definition of what each filter means, used by the memory and file stores directly; the
  * PostgreSQL store translates the same rules into SQL (store/postgres/ledger-filter.ts).
  */

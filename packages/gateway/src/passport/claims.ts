@@ -1,5 +1,5 @@
 /**
- * Passport claims (SPEC §4): their shape, and issuance.
+ * Passport claims: their shape, and issuance.
  *
  * The shape check is strict (unknown claims, wrong types, non-integer times, lifetimes beyond the TTL
  * cap are malformed): a token we cannot fully interpret is a token we do not honour.
@@ -31,7 +31,7 @@ export interface PassportClaims {
   resource_constraints: Record<string, JsonValue>;
   risk_tier: RiskTier;
   approval_hash: string | null;
-  /** When present the passport is valid for this exact canonical action only (SPEC §10 action hash). */
+  /** When present the passport is valid for this exact canonical action only (action hash). */
   action_hash?: string;
   iat: number;
   nbf: number;
@@ -162,7 +162,7 @@ export function claimsProblem(payload: Record<string, unknown>): string | null {
 }
 
 /**
- * Issued passports name tools by SPEC §16.4 globs. (Verification does not refuse a token carrying
+ * Issued passports name tools by tool globs. (Verification does not refuse a token carrying
  * another pattern as malformed: such an entry simply matches no tool.)
  */
 function toolGlobsProblem(claims: PassportClaims): string | null {

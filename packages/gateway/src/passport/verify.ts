@@ -1,5 +1,5 @@
 /**
- * Passport verification (SPEC §4). Checks run in the SPEC order and the FIRST failure is the answer:
+ * Passport verification. Checks run in this order and the FIRST failure is the answer:
  *
  *   structure, header, claim shapes → passport.malformed
  *   kid lookup                      → passport.unknown_key  (a key is needed before a signature can be checked)
@@ -8,7 +8,7 @@
  *   nbf, exp (± leeway)             → passport.not_yet_valid | expired
  *   revocation                      → passport.revoked
  *   replay (a non-consuming look)   → passport.replayed
- *   tool, resource (SPEC §16.4 globs) → passport.tool_not_allowed | resource_not_allowed
+ *   tool, resource (globs) → passport.tool_not_allowed | resource_not_allowed
  *   constraints, then action_hash   → passport.constraint_violated
  *
  * Verification never consumes the passport; `claimPassport` does, as a separate step at preflight, so a

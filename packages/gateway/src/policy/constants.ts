@@ -51,7 +51,7 @@ export const PATH_ROOTS: readonly PathRoot[] = [
   'passport',
 ];
 
-/** The reason a policy answers with when no rule matched (SPEC §5, §9). */
+/** The reason a policy answers with when no rule matched. */
 export const NO_MATCH_REASON = 'policy.no_match';
 
 /** The default of the default: what a policy without a `default` answers. Fails closed. */

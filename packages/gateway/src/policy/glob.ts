@@ -1,5 +1,5 @@
 /**
- * Glob matching shared by policies and passports (SPEC §4, §5): `*` matches any run of characters,
+ * Glob matching shared by policies and passports: `*` matches any run of characters,
  * including none; every other character, `?` and `[` included, matches only itself; case-sensitive.
  *
  * Written by hand rather than built as a RegExp, so user input never becomes a pattern program. The

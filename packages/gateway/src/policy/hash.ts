@@ -3,7 +3,7 @@ import { sha256Hex } from '../crypto/hash.js';
 import type { CompiledPolicy, Policy } from './types.js';
 
 /**
- * The policy hash every decision records (SPEC §5, §10): hex SHA-256 of the RFC 8785 canonical form of
+ * The policy hash every decision records: hex SHA-256 of the RFC 8785 canonical form of
  * the policy as written and validated. Member order and whitespace do not change it; any edit does.
  */
 export function policyHash(policy: Policy | CompiledPolicy): string {

@@ -1,5 +1,5 @@
 /**
- * Tool names and the globs over tool names and resources (SPEC §16.4), shared by policies and passports.
+ * Tool names and the globs over tool names and resources, shared by policies and passports.
  *
  * - A tool name is dot-separated segments of `[A-Za-z0-9_-]+` (`stripe.refund.create`).
  * - In a tool glob, `*` matches any run of segment characters within ONE segment (never a dot) and a

@@ -5,14 +5,14 @@ import { bindPathWithin } from './path-within.js';
 import type { JsonValue, Operator } from './types.js';
 
 /**
- * Operator semantics (SPEC §5). Every test is total: a missing path is false for every operator except
+ * Operator semantics. Every test is total: a missing path is false for every operator except
  * `missing`, a type mismatch is false, nothing is coerced. `value` has been checked by the compiler
  * (array for `in`/`not_in`, string for the string operators, number or string for ordering).
  */
 export type ConditionTest = (actual: unknown, present: boolean) => boolean;
 
 /**
- * `glob` follows the name rules of what it reads (SPEC §16.4): tool-glob rules on the `tool` path,
+ * `glob` follows the name rules of what it reads: tool-glob rules on the `tool` path,
  * resource-glob rules on `resource`, and elsewhere `*` matches any run of characters.
  */
 export function globFor(path: string, pattern: string): GlobMatcher {
@@ -95,7 +95,7 @@ function contains(actual: unknown, value: JsonValue): boolean {
   return false;
 }
 
-/** The `type` operator (SPEC §16.7): JSON types, plus `integer` so amounts can be required whole. */
+/** The `type` operator: JSON types, plus `integer` so amounts can be required whole. */
 function hasJsonType(actual: unknown, type: string): boolean {
   switch (type) {
     case 'null':

@@ -8,7 +8,7 @@ import { loadPolicy } from './compile.js';
 import type { CompiledPolicy } from './types.js';
 
 /**
- * Prebuilt policies (SPEC §5). Each is a plain JSON file in `packages/gateway/packs/`, shipped with the
+ * Prebuilt policies. Each is a plain JSON file in `packages/gateway/packs/`, shipped with the
  * package so the CLI and users can copy and edit it; the JSON is bundled here too, so loading a pack
  * needs no file system.
  */

@@ -1,5 +1,5 @@
 /**
- * Policy what-if (SPEC §14): the policy stage of recorded decisions re-run under a candidate policy.
+ * Policy what-if: the policy stage of recorded decisions re-run under a candidate policy.
  *
  * Pure: it reads the events it is handed and returns a summary; nothing is written anywhere. Only the
  * policy stage is re-run. A decision settled before the policy (a refused passport, an approval

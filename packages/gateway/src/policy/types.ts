@@ -23,7 +23,7 @@ export type Operator =
   | 'type'
   | 'path_within';
 
-/** The roots a condition path may start from (SPEC §5). */
+/** The roots a condition path may start from. */
 export type PathRoot =
   | 'tool'
   | 'resource'

@@ -13,7 +13,7 @@ import type { Condition, JsonValue, Operator, Policy, PolicyProblem, ProblemCode
 import { checkWellFormed, copyJsonValue, isPlainObject, memberPath as member } from './validate-json.js';
 
 /**
- * Checks a raw policy against SPEC §5 and reports every problem, not just the first. On success it
+ * Checks a raw policy against the policy language and reports every problem, not just the first. On success it
  * returns a deep, frozen copy made only of JSON values, so later changes to the caller's object cannot
  * reach a compiled policy.
  */
@@ -166,7 +166,7 @@ class Checker {
   }
 
   /**
-   * A tool condition naming something no tool can be called (SPEC §16.4) could never hold, or could
+   * A tool condition naming something no tool can be called could never hold, or could
    * hold for the wrong tool: an invalid name or glob is a load error.
    */
   private toolOperand(operator: Operator, value: JsonValue, at: string, ruleId: string | null): void {

@@ -1,5 +1,5 @@
 /**
- * The rollout report (SPEC §14): what the recorded decisions of a window were, and what `enforce`
+ * The rollout report: what the recorded decisions of a window were, and what `enforce`
  * would have answered for each — the page a team reads before switching from monitor to enforce.
  *
  * One pass over the events: counts by tool × reason × mode × decision × enforce answer, the same in

@@ -1,5 +1,5 @@
 /**
- * AES-256-GCM envelope encryption (SPEC §7).
+ * AES-256-GCM envelope encryption.
  *
  * Each secret version gets a fresh 32-byte data key and 12-byte IV; the data key is itself encrypted
  * (wrapped) under the key-encryption key (KEK) with its own IV. Both encryptions take the same

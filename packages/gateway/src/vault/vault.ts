@@ -1,5 +1,5 @@
 /**
- * The credential vault (SPEC §7): envelope-encrypted secrets bound to tools, handed out only as
+ * The credential vault: envelope-encrypted secrets bound to tools, handed out only as
  * short leases on an allowed action. Every read API returns metadata; the only way to a plaintext is
  * `leaseForTool`, which the preflight pipeline calls after an `allow`.
  */
@@ -156,7 +156,7 @@ export class Vault {
   ): Promise<CredentialLease | null> {
     const records = await this.#store.list(tenantId);
     const exact = records.find((record) => record.bound_tools.includes(tool));
-    // The tool globs of policies and passports (SPEC §16.4): `*` inside one segment, `**` across, so
+    // The tool globs of policies and passports: `*` inside one segment, `**` across, so
     // `stripe.*` leases to `stripe.refund` but never to `stripe.refund.create` or `stripe.admin.wipe`.
     const record =
       exact ?? records.find((r) => r.bound_tools.some((pattern) => toolGlobMatch(pattern, tool)));

@@ -1,5 +1,5 @@
 /**
- * Releasing an approved action is a race only one re-run may win (SPEC §8): two re-runs of one
+ * Releasing an approved action is a race only one re-run may win: two re-runs of one
  * approved request, interleaved at the store boundary by a barrier, give exactly one `allow`; the
  * other is `approval.expired` ("used by a concurrent re-run"). Run on the memory, file and PostgreSQL
  * approval stores, with the barrier at the read (both see `approved`) and at the compare-and-set.

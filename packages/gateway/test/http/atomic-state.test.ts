@@ -1,5 +1,5 @@
 /**
- * State changes happen only together with their ledger event (SPEC §16.2): with the ledger refusing
+ * State changes happen only together with their ledger event: with the ledger refusing
  * appends, a credential write or delete, an approval decision, a passport burn, an approval's one run,
  * a revocation and a policy change all answer 503 and leave nothing behind, on every store.
  */

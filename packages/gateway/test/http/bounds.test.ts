@@ -1,5 +1,5 @@
 /**
- * SPEC §16.1 input bounds at the edge: every JSON body nests at most 64 levels and has a canonical
+ * Input bounds at the edge: every JSON body nests at most 64 levels and has a canonical
  * form (finite numbers, well-formed UTF-16). Anything else is 400 request.invalid, naming the field,
  * before any store is touched: nothing reaches the ledger, nothing is held, nothing answers 500/503.
  */

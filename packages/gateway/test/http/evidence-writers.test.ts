@@ -1,5 +1,5 @@
 /**
- * SPEC §16.5: custom evidence cannot use a gateway namespace, and every ledger event records the key
+ * Custom evidence cannot use a gateway namespace, and every ledger event records the key
  * that caused it (`data.written_by`: its id and roles, from the key, never from the body).
  */
 import { mkdtemp, rm } from 'node:fs/promises';

@@ -1,5 +1,5 @@
 /**
- * SPEC §16.4 at the HTTP edge: tool names are dot-separated `[A-Za-z0-9_-]+` segments (400 naming
+ * At the HTTP edge: tool names are dot-separated `[A-Za-z0-9_-]+` segments (400 naming
  * `tool` otherwise), passports and policies refuse invalid tool globs, and the globs themselves no
  * longer let a path-like name or resource through.
  */

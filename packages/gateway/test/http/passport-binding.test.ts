@@ -1,5 +1,5 @@
 /**
- * SPEC §16.3: a passport binds its goal and (when it names one) its user, and releasing a held action
+ * A passport binds its goal and (when it names one) its user, and releasing a held action
  * re-checks the revocation of the delegation it was held under. Expiry of the passport after the hold
  * does not void an approval granted within the approval's own TTL (docs/approvals.md).
  */

@@ -1,5 +1,5 @@
 /**
- * SPEC §16.1: no append is ever left unanswered. An event the store cannot serialise fails alone; the
+ * No append is ever left unanswered. An event the store cannot serialise fails alone; the
  * others committed in the same batch are answered and written, and nothing is written for the failed one.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';

@@ -1,6 +1,6 @@
 /**
  * Writes `packages/contract/vectors/ledger/chains-written-by.json`: chains whose events record their
- * writer in `data.written_by` (SPEC §16.5) — the v1 envelope unchanged, so every verifier checks them
+ * writer in `data.written_by` — the v1 envelope unchanged, so every verifier checks them
  * as it checks `chains.json`. Run: `pnpm exec tsx test/ledger/generate-writer-vectors.ts`.
  */
 import { writeFileSync } from 'node:fs';
@@ -43,7 +43,7 @@ async function main() {
   if (JSON.stringify(written) !== JSON.stringify(expected)) throw new Error('writers are not as specified');
   const file = {
     description:
-      'Intact chains whose events record their writer (SPEC §16.5) as data.written_by = {key_id, roles}: the id and sorted roles of the API key whose request caused the event, or {key_id: null, roles: ["gateway"]} for what the gateway writes on its own. The envelope is v1, checked exactly as chains.json.',
+      'Intact chains whose events record their writer as data.written_by = {key_id, roles}: the id and sorted roles of the API key whose request caused the event, or {key_id: null, roles: ["gateway"]} for what the gateway writes on its own. The envelope is v1, checked exactly as chains.json.',
     cases: [
       {
         name: 'written-by',

@@ -1,5 +1,5 @@
 /**
- * Writes `packages/contract/vectors/passports/verification-globs.json`: SPEC §16.4 tool and resource
+ * Writes `packages/contract/vectors/passports/verification-globs.json`: tool and resource
  * globs in passports. Expected answers are written here by reasoning from the spec; the script refuses
  * to write a file the implementation disagrees with. Run: `pnpm exec tsx test/passport/generate-glob-vectors.ts`.
  */
@@ -178,7 +178,7 @@ async function main() {
   }
   const file = path.join(DIR, 'verification-globs.json');
   const description =
-    'SPEC §16.4 globs in passports, verified as in verification.json: in allowed_tools `*` stays in one dot-separated segment, a whole `**` segment matches any number of segments, and a text that is not a tool name matches nothing; in allowed_resources `*` does not cross `:` or `/`, `**` crosses both, and the pattern `*` alone is any resource.';
+    'Tool and resource globs in passports, verified as in verification.json: in allowed_tools `*` stays in one dot-separated segment, a whole `**` segment matches any number of segments, and a text that is not a tool name matches nothing; in allowed_resources `*` does not cross `:` or `/`, `**` crosses both, and the pattern `*` alone is any resource.';
   writeFileSync(file, `${JSON.stringify({ description, keys, jwks, cases: verification }, null, 2)}\n`);
   console.log(`wrote ${file}`);
 }

@@ -77,7 +77,7 @@ const condition = fc
   )
   .filter((c) => !namesNoTool(c));
 
-/** A `tool` condition on something that is not a tool name or glob is a load error (SPEC §16.4). */
+/** A `tool` condition on something that is not a tool name or glob is a load error. */
 function namesNoTool(c: { path: string; operator: Operator; value: JsonValue | undefined }): boolean {
   if (c.path !== 'tool') return false;
   if (c.operator === 'glob') return typeof c.value === 'string' && toolGlobProblem(c.value) !== null;

@@ -1,5 +1,5 @@
 /**
- * SPEC §16 hardening on PostgreSQL: an unwritable event fails alone in its batch, and the edge refuses
+ * Hardening on PostgreSQL: an unwritable event fails alone in its batch, and the edge refuses
  * bodies without a canonical form before the database sees them.
  */
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -1,7 +1,7 @@
 /**
  * Releasing one approval from two gateway processes at once, interleaved at the database: the test
  * holds the approval's row lock until both processes' compare-and-set UPDATEs are waiting on it, then
- * lets them race. Exactly one re-run may answer `allow` (SPEC §8).
+ * lets them race. Exactly one re-run may answer `allow`.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

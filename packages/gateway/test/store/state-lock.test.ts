@@ -1,5 +1,5 @@
 /**
- * One gateway process per state directory (SPEC §16.2): a second one refuses to start and names the
+ * One gateway process per state directory: a second one refuses to start and names the
  * holder; a lock left by a process that no longer exists on this host is taken over.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';

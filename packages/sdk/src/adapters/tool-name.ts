@@ -1,6 +1,6 @@
 import { MisconfiguredError } from '../core/errors.js';
 
-/** SPEC §16.4: dot-separated segments of `[A-Za-z0-9_-]+`; the contract caps the whole at 256. */
+/** Dot-separated segments of `[A-Za-z0-9_-]+`; the contract caps the whole at 256. */
 const TOOL_NAME = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/;
 const MAX_TOOL_NAME = 256;
 

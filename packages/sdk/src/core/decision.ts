@@ -1,6 +1,6 @@
 import type { Decision, Explain, Mode, PassportVerification, RiskTier } from './types.js';
 
-/** Reason codes of decisions the SDK makes itself when it cannot get a valid one (SPEC §9). */
+/** Reason codes of decisions the SDK makes itself when it cannot get a valid one. */
 export type ClientReasonCode =
   | 'client.unreachable'
   | 'client.timeout'

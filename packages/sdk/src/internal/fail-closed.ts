@@ -22,7 +22,7 @@ interface Diagnosis {
   reason: ClientReasonCode;
   cause: ClientCause;
   requestId: string | null;
-  /** What to do about it, as specific as the cause allows (SPEC §16.6). */
+  /** What to do about it, as specific as the cause allows. */
   nextStep: string;
 }
 
@@ -48,7 +48,7 @@ const STEPS = {
   internal: 'This is a bug or a broken runtime (fetch, crypto): report it with the message above.',
 } as const;
 
-/** Why a call failed: a SPEC §9 client reason code, the cause, and the specific next step. */
+/** Why a call failed: a client reason code, the cause, and the specific next step. */
 export function diagnose(error: unknown): Diagnosis {
   if (error instanceof MisconfiguredError) {
     const cause: ClientCause = { kind: 'configuration', message: error.message };

@@ -10,7 +10,7 @@ import { newIdempotencyKey } from './idempotency.js';
 import { withResponse } from './request.js';
 
 /**
- * Whether `execute` may run (SPEC §3). The mode is the one the CALLER asked for, never the one a
+ * Whether `execute` may run. The mode is the one the CALLER asked for, never the one a
  * response claims: a response cannot talk the client into observe-only behaviour.
  */
 export function mayExecute(mode: Mode, decision: PreflightDecision): boolean {

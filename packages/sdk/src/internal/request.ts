@@ -60,7 +60,7 @@ function describeNetworkError(error: unknown): string {
 }
 
 /**
- * Checks a 2xx answer (SPEC §16.6): a JSON media type, a body within the cap, JSON that matches the
+ * Checks a 2xx answer: a JSON media type, a body within the cap, JSON that matches the
  * schema. Returns the raw JSON (unknown fields kept) with the exchange.
  */
 export function parseResult<T>(schema: Schema<T>, exchange: Exchange): WithResponse<T> {

@@ -5,7 +5,7 @@ import { guardTools, isToolName } from '../../src/adapters/ai.js';
 import { toolName } from '../../src/adapters/tool-name.js';
 import { ActPass, MisconfiguredError } from '../../src/index.js';
 
-describe('ActPass tool names for framework tools (SPEC §16.4)', () => {
+describe('ActPass tool names for framework tools', () => {
   it('accepts dot-separated segments of A-Z a-z 0-9 _ -', () => {
     for (const name of ['refund', 'stripe.refund.create', 'get_weather', 'a-b.c_d.E9']) {
       expect(isToolName(name), name).toBe(true);

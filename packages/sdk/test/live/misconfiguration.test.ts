@@ -1,7 +1,7 @@
 /**
  * Misconfiguration against the REAL gateway (`actpass dev`, served on loopback by its built CLI): a
  * wrong key, a wrong tenant and a wrong base URL each come back as a client decision whose cause and
- * next step name the fix (SPEC §16.6). `scripts/test.sh` builds every package first; run alone, build
+ * next step name the fix. `scripts/test.sh` builds every package first; run alone, build
  * the gateway with `pnpm --filter @actpass/gateway build`.
  */
 import { type ChildProcess, spawn } from 'node:child_process';

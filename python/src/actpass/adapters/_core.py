@@ -35,7 +35,7 @@ __all__ = [
     "tool_name",
 ]
 
-# SPEC §16.4: dot-separated segments of [A-Za-z0-9_-]+; the contract caps the whole at 256.
+# Dot-separated segments of [A-Za-z0-9_-]+; the contract caps the whole at 256.
 _TOOL_NAME = re.compile(r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*")
 _MAX_TOOL_NAME = 256
 

@@ -1,5 +1,5 @@
 /**
- * Tool names as the proxy exposes them. SPEC §16.4 makes tool names dot-separated segments of
+ * Tool names as the proxy exposes them. The gateway takes tool names as dot-separated segments of
  * `[A-Za-z0-9_-]+`, and the proxy lists upstream tools as `<server>.<tool>` (preflight tool
  * `mcp.<server>.<tool>`). An upstream tool name with any other character (a dot included, so the
  * name stays two segments) has each such character replaced by `_`; when that makes two names equal,

@@ -1,5 +1,5 @@
 /**
- * The REST proxy's configuration (SPEC §13), validated as a whole on load: every problem is reported
+ * The REST proxy's configuration, validated as a whole on load: every problem is reported
  * with its path (`upstreams[0].routes[2].path: …`), so one run shows everything to fix.
  */
 import {

@@ -1,5 +1,5 @@
 /**
- * The no-open-proxy gate (SPEC §13): every request target is checked in its raw form, before any
+ * The no-open-proxy gate: every request target is checked in its raw form, before any
  * routing or preflight. Only origin-form paths made of plain characters pass; anything a server,
  * framework or upstream might normalise differently from us (dot segments, encoded dots, slashes or
  * backslashes, double encoding, empty segments) is refused, so the path that was decided is byte for

@@ -1,5 +1,5 @@
 /**
- * No open proxy (SPEC §13): every request target that is not a plain origin-form path to a configured
+ * No open proxy: every request target that is not a plain origin-form path to a configured
  * route is refused before a preflight, and none reaches the (request-counting) upstream. Requests are
  * written to the socket byte for byte, so no client normalises them first.
  */

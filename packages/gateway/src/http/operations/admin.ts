@@ -6,7 +6,7 @@ import { HttpError } from '../errors.js';
 import { caller, type OperationSpec } from '../types.js';
 
 export const listTools: OperationSpec = {
-  // The enforcing MCP proxy reads approved definitions to hold or hide tools nobody approved (SPEC §13).
+  // The enforcing MCP proxy reads approved definitions to hold or hide tools nobody approved.
   roles: ['admin', 'proxy'],
   async run(context) {
     return { status: 200, body: { items: await context.services.tools.list(caller(context).tenantId) } };

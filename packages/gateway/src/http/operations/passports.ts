@@ -1,5 +1,5 @@
 /**
- * Passport issuance, verification and revocation (SPEC §4). The token itself never enters the ledger:
+ * Passport issuance, verification and revocation. The token itself never enters the ledger:
  * it is a bearer credential; the ledger records its jti and what it allows.
  */
 import { effectiveAgentId } from '../../auth/index.js';

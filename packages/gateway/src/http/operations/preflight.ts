@@ -9,7 +9,7 @@ export const preflight: OperationSpec = {
   ledgerRecordsKey: true,
   async run(context) {
     const tool = context.body.tool as string;
-    // SPEC §16.4: a name a glob could be tricked by (`a.b/../c`, `.b`, `a..b`) never reaches a decision.
+    // A name a glob could be tricked by (`a.b/../c`, `.b`, `a..b`) never reaches a decision.
     if (!isToolName(tool)) {
       const message = 'must be dot-separated segments of letters, digits, "_" and "-"';
       throw new InvalidInputError(`body.tool: ${message}, e.g. "stripe.refund.create"; correct the value.`, [
