@@ -135,7 +135,8 @@ function data(d: unknown): string {
   return value(d, 0);
 }
 
-function stringifiesCanonically(v: unknown, depth: number): boolean {
+/** True when `JSON.stringify(v)` writes v's JCS text, lone surrogates aside (see `data`). */
+export function stringifiesCanonically(v: unknown, depth = 0): boolean {
   switch (typeof v) {
     case 'string':
     case 'boolean':

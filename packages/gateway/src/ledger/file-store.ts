@@ -336,7 +336,7 @@ export function parseLedgerFile(file: string, bytes: Buffer, tenantId: string): 
     if (JSON.stringify(event) !== line) {
       throw new LedgerCorruptError('bad_line', file, index + 1, 'line is not byte for byte what was written');
     }
-    const broken = verifier.push(event);
+    const broken = verifier.pushStored(event, line);
     if (broken) {
       throw new LedgerCorruptError('broken_chain', file, index + 1, `${broken.reason}: ${broken.message}`);
     }

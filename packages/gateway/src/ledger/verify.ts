@@ -9,9 +9,11 @@
  */
 
 import { GENESIS_HASH, LEDGER_EVENT_VERSION } from '../constants.js';
+import { sha256Hex } from '../crypto/index.js';
 import type { LedgerEvent, LedgerHead } from './event.js';
 import { hashEvent } from './event.js';
 import type { LedgerStore } from './store.js';
+import { storedCanonicalText } from './verify-stored-text.js';
 
 export type ChainBreakReason =
   | 'malformed_event'
@@ -47,6 +49,20 @@ export class ChainVerifier {
 
   /** Feeds the next event; returns the first break once one is found (and keeps returning it). */
   push(candidate: unknown): ChainBreak | null {
+    return this.#check(candidate, undefined);
+  }
+
+  /**
+   * `push` for an event parsed from a stored line whose text the caller has already checked is byte for
+   * byte `JSON.stringify(event)` (as the file store does). The hash is then taken over that line minus
+   * its hash member when that is provably the canonical text, saving a second serialisation per event;
+   * otherwise it is computed exactly as `push` does. The checks and their order are `push`'s.
+   */
+  pushStored(candidate: unknown, storedText: string): ChainBreak | null {
+    return this.#check(candidate, storedText);
+  }
+
+  #check(candidate: unknown, storedText: string | undefined): ChainBreak | null {
     if (this.#broken) return this.#broken;
     const seq = this.#head.seq + 1;
     if (!isEventShape(candidate))
@@ -59,7 +75,7 @@ export class ChainVerifier {
     if (event.prev_hash !== this.#head.hash) {
       return this.#break(seq, 'prev_hash_mismatch', 'prev_hash does not match the previous event');
     }
-    if (safeHash(event) !== event.hash)
+    if (safeHash(event, storedText) !== event.hash)
       return this.#break(seq, 'hash_mismatch', 'event content does not match its hash');
     this.#head = { seq, hash: event.hash };
     const expected = this.options.expectedHead;
@@ -110,7 +126,9 @@ export async function verifyStoredChain(
 }
 
 /** Content with no canonical form (e.g. a lone surrogate) cannot match any hash. */
-function safeHash(event: LedgerEvent): string | null {
+function safeHash(event: LedgerEvent, storedText: string | undefined): string | null {
+  const stored = storedText === undefined ? undefined : storedCanonicalText(event, storedText);
+  if (stored !== undefined) return sha256Hex(stored);
   try {
     return hashEvent(event);
   } catch {

@@ -44,14 +44,17 @@ type Tamper = {
 const TAMPERS: Tamper[] = [
   {
     name: 'edited content',
-    apply: (c, at) => void ((c[at - 1] as LedgerEvent).data.note = 'edited'),
+    apply: (c, at) => {
+      (c[at - 1] as LedgerEvent).data.note = 'edited';
+    },
     seq: (at) => at,
     reason: 'hash_mismatch',
   },
   {
     name: 'forged hash',
-    apply: (c, at) => void ((c[at - 1] as LedgerEvent).hash = OTHER_HASH),
-    // A forged hash fails its own check; at the last event nothing follows to notice the link.
+    apply: (c, at) => {
+      (c[at - 1] as LedgerEvent).hash = OTHER_HASH;
+    },
     seq: (at) => at,
     reason: 'hash_mismatch',
   },
