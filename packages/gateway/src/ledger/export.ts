@@ -15,6 +15,7 @@ import { jwksResolver, type KeyResolver } from '../passport/jwks.js';
 import type { Jwks, Keyset } from '../passport/keyset.js';
 import { LedgerChainBrokenError } from './errors.js';
 import type { LedgerEvent, LedgerHead } from './event.js';
+import { signedExportBytes } from './export-signed-text.js';
 import { type ChainBreakReason, verifyChain } from './verify.js';
 
 export interface EvidenceExport {
@@ -102,7 +103,7 @@ export function verifyExport(
     };
   }
 
-  const { signature, ...unsigned } = exported;
+  const { signature } = exported;
   if (!ACCEPTED_ALGS.includes(signature.alg)) {
     return { ok: false, reason: 'unsupported_alg', message: 'signature alg must be EdDSA or Ed25519' };
   }
@@ -111,7 +112,7 @@ export function verifyExport(
   if (!key) return { ok: false, reason: 'unknown_key', message: 'the JWKS has no Ed25519 key with this kid' };
   let signedBytes: Uint8Array;
   try {
-    signedBytes = canonicalBytes(unsigned);
+    signedBytes = signedExportBytes(exported as unknown as Record<string, unknown>);
   } catch {
     return { ok: false, reason: 'malformed_export', message: 'export has no canonical JSON form' };
   }
