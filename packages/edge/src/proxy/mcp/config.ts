@@ -4,6 +4,7 @@
  * gateway, and what to do with tools nobody approved.
  */
 import { PROXY_GATEWAY_MAX_RETRIES, PROXY_GATEWAY_TIMEOUT_MS, PROXY_KEY_ENV } from '../../constants.js';
+import { type FilterSettings, parseFilterSettings } from '../../filter/index.js';
 import {
   DEFAULT_LISTING,
   DEFAULT_RESTART,
@@ -23,6 +24,8 @@ interface UpstreamCommon {
   listing: ListingLimits;
   /** Which string arguments hold file paths (a `..` segment in one is refused before any decision). */
   pathArgs: PathArgs;
+  /** What is filtered from this server's results before the agent sees them; null: nothing. */
+  filter: FilterSettings | null;
 }
 
 export type McpUpstream =
@@ -97,6 +100,12 @@ export function parseMcpProxyConfig(raw: unknown): McpProxyConfig {
         name,
         listing: parseListing(value.listing, `${path}.listing`, listing, at),
         pathArgs: parsePathArgs(value.path_args, `${path}.path_args`, at),
+        filter: parseFilterSettings(
+          value.filter,
+          `${path}.filter`,
+          ['strip_hidden', 'block_instructions', 'patterns'],
+          at,
+        ),
       };
       if (typeof value.command === 'string' && value.command !== '') {
         const args = Array.isArray(value.args) ? value.args : [];

@@ -4,7 +4,7 @@
  *   tools/call → path arguments checked for `..`, then a preflight as the agent (tool
  *   `mcp.<server>.<tool>`, args = the call's arguments, the current definition for drift) → the
  *   upstream only on `allow`; anything else is a tool result with `isError: true` whose text starts
- *   `BLOCKED <reason_code>:`.
+ *   `BLOCKED <reason_code>:`. What the upstream answers is filtered (relay.ts) before the agent sees it.
  * Resources and prompts are registered by `surface-handlers.ts`.
  */
 
@@ -22,6 +22,7 @@ import type { Catalog, CatalogEntry } from './catalog.js';
 import type { McpProxyConfig } from './config.js';
 import { gatewayToolName } from './names.js';
 import { refusePathEscape } from './path-args.js';
+import { relayFiltered } from './relay.js';
 import { registerSurfaceHandlers } from './surface-handlers.js';
 import type { Surfaces } from './surfaces.js';
 import type { UpstreamPool } from './upstreams.js';
@@ -155,5 +156,6 @@ async function call(
       ...(failure !== null ? { error: 'upstream' } : {}),
     }),
   );
-  return result;
+  const relayed = relayFiltered(deps, agentKey, entry.server, entry.definition.name, result);
+  return relayed.ok ? relayed.value : blockedResult(relayed.reasonCode, relayed.summary);
 }

@@ -18,8 +18,10 @@ import {
   ReadResourceRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { MCP_BLOCKED_ERROR_CODE } from '../../constants.js';
+import { redactCredentials } from '../../filter/index.js';
 import { sha256Hex } from '../../hash.js';
 import { uriEscapeReason } from './path-args.js';
+import { relayFiltered } from './relay.js';
 import type { McpServerDeps } from './server.js';
 
 export function registerSurfaceHandlers(server: Server, deps: McpServerDeps, agentKey: string | null): void {
@@ -85,7 +87,7 @@ function blocked(reasonCode: string, summary: string): McpError {
   return new McpError(MCP_BLOCKED_ERROR_CODE, `BLOCKED ${reasonCode}: ${summary}`);
 }
 
-/** Preflight as the agent; forward only on `allow`, and record the outcome. */
+/** Preflight as the agent; forward only on `allow`, record the outcome, relay the filtered answer. */
 async function decided<T extends object>(
   deps: McpServerDeps,
   agentKey: string | null,
@@ -107,16 +109,21 @@ async function decided<T extends object>(
   }
   const started = performance.now();
   let failed = false;
+  let result: T;
   try {
-    const result = await forward();
-    deps.track(outcome(deps, agentKey, server, tool, decision, started, sha256Hex(canonicalize(result))));
-    return result;
+    result = await forward();
   } catch (error) {
     failed = true;
-    throw new McpError(ErrorCode.InternalError, `upstream error: ${(error as Error).message ?? 'failed'}`);
+    // An upstream's error message can quote what it was given: credentials in it are redacted too.
+    const message = redactCredentials(String((error as Error).message ?? 'failed')).text;
+    throw new McpError(ErrorCode.InternalError, `upstream error: ${message}`);
   } finally {
     if (failed) deps.track(outcome(deps, agentKey, server, tool, decision, started, null));
   }
+  deps.track(outcome(deps, agentKey, server, tool, decision, started, sha256Hex(canonicalize(result))));
+  const relayed = relayFiltered(deps, agentKey, server, tool, result);
+  if (!relayed.ok) throw blocked(relayed.reasonCode, relayed.summary);
+  return relayed.value;
 }
 
 function outcome(
