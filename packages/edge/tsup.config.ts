@@ -13,6 +13,7 @@ export default defineConfig([
       'cli/index': 'src/cli/index.ts',
       'text/index': 'src/text/index.ts',
       'inspect/index': 'src/inspect/index.ts',
+      'tracing/index': 'src/tracing/index.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,

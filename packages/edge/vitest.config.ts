@@ -15,6 +15,7 @@ export default defineConfig({
       '@actpass/edge/cli': source('./src/cli/index.ts'),
       '@actpass/edge/text': source('./src/text/index.ts'),
       '@actpass/edge/inspect': source('./src/inspect/index.ts'),
+      '@actpass/edge/tracing': source('./src/tracing/index.ts'),
     },
   },
   test: {

@@ -10,6 +10,7 @@ export default defineConfig({
       '@actpass/edge/cli': fileURLToPath(new URL('../edge/src/cli/index.ts', import.meta.url)),
       '@actpass/edge/text': fileURLToPath(new URL('../edge/src/text/index.ts', import.meta.url)),
       '@actpass/edge/inspect': fileURLToPath(new URL('../edge/src/inspect/index.ts', import.meta.url)),
+      '@actpass/edge/tracing': fileURLToPath(new URL('../edge/src/tracing/index.ts', import.meta.url)),
       '@actpass/edge': fileURLToPath(new URL('../edge/src/index.ts', import.meta.url)),
     },
   },

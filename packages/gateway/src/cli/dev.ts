@@ -12,6 +12,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Output } from '@actpass/edge/cli';
 import { parseCommandArgs, UsageError } from '@actpass/edge/cli';
+import { exporterFromEnv } from '@actpass/edge/tracing';
 import { CONSOLE_PATH, DEFAULT_HOST, DEFAULT_PORT, VAULT_KEY_ENV } from '../constants.js';
 import { formatRequestLog, type RequestLogFormat } from '../http/request-log.js';
 import { createDevGateway } from '../index.js';
@@ -53,6 +54,11 @@ export async function dev(argv: string[], io: Output): Promise<number> {
   const metricsPort =
     flags['metrics-port'] === undefined ? null : parsePort(flags['metrics-port'], '--metrics-port');
   const metricsHost = typeof flags['metrics-host'] === 'string' ? flags['metrics-host'] : DEFAULT_HOST;
+  // Spans go to an OpenTelemetry collector when the standard OTEL_EXPORTER_OTLP_* variables name one.
+  const tracing = exporterFromEnv(process.env, {
+    serviceName: 'actpass-gateway',
+    onError: (message) => io.err(`actpass: ${message}`),
+  });
   const logRequests = flags.quiet !== true && (!json || flags['log-format'] !== undefined);
   if (!isLoopback(host)) {
     io.err(
@@ -80,6 +86,7 @@ export async function dev(argv: string[], io: Output): Promise<number> {
     ...(shared ? { stores: shared } : {}),
     ...(logRequests ? { onRequest: (entry) => note(formatRequestLog(entry, logFormat)) } : {}),
     ...(metricsPort !== null ? { metrics: true } : {}),
+    ...(tracing ? { tracing } : {}),
   });
   ignoreInGit(dir);
   const running = await gateway.listen({ host, port }).catch((error: NodeJS.ErrnoException) => {
@@ -149,6 +156,7 @@ export async function dev(argv: string[], io: Output): Promise<number> {
     process.once('SIGTERM', stop);
   });
   await metrics?.close();
+  await tracing?.close();
   await gateway.close();
   await shared?.close();
   return 0;

@@ -40,6 +40,7 @@ export interface DevGatewayOptions {
   logger?: GatewayConfig['logger'];
   onRequest?: GatewayConfig['onRequest'];
   metrics?: boolean;
+  tracing?: GatewayConfig['tracing'];
 }
 
 export interface DevGateway {
@@ -113,6 +114,7 @@ export function createDevGateway(options: DevGatewayOptions = {}): DevGateway {
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.onRequest ? { onRequest: options.onRequest } : {}),
     ...(options.metrics ? { metrics: true } : {}),
+    ...(options.tracing ? { tracing: options.tracing } : {}),
   });
   return {
     gateway,

@@ -2,6 +2,8 @@
  * Wires the concepts together from a `GatewayConfig`: one object the HTTP operations call into. Nothing
  * here knows about HTTP.
  */
+
+import { Tracer } from '@actpass/edge/tracing';
 import { ApprovalService } from '../approvals/index.js';
 import { ApiKeyRegistry } from '../auth/index.js';
 import {
@@ -20,6 +22,7 @@ import { isPackName, packSource } from '../policy/index.js';
 import { createMemoryStores, GATEWAY_STORE_NAMES, guardStores } from '../store/index.js';
 import type { GatewayStores } from '../store/types.js';
 import { ToolService } from '../tools/index.js';
+import { currentSpan } from '../tracing/context.js';
 import { parseVaultKey, Vault } from '../vault/index.js';
 import type { GatewayConfig, GatewayLogger, TenantConfig } from './types.js';
 import { validateConfig } from './validate.js';
@@ -42,6 +45,8 @@ export interface GatewayServices {
   onRequest: GatewayConfig['onRequest'];
   /** Null unless the config asks for metrics. */
   metrics: GatewayMetrics | null;
+  /** Null unless the config gives a span exporter. */
+  tracer: Tracer | null;
   /** Seeds every configured tenant's policy; requests wait for it. */
   ready(): Promise<void>;
 }
@@ -52,6 +57,7 @@ export function buildServices(config: GatewayConfig): GatewayServices {
   const guarded = guardStores(pickStores({ ...createMemoryStores({ nowMs }), ...config.stores }));
   // Every event records the key that caused it, whichever concept appends it.
   const metrics = config.metrics === true ? new GatewayMetrics(GATEWAY_VERSION) : null;
+  const tracer = config.tracing ? new Tracer(config.tracing) : null;
   const stamped = stampingWriter(guarded.ledger);
   const stores: GatewayStores = { ...guarded, ledger: metrics ? timedLedger(stamped, metrics) : stamped };
   const keyset = config.keyset ?? Keyset.generate(new Date(nowMs()));
@@ -114,12 +120,21 @@ export function buildServices(config: GatewayConfig): GatewayServices {
       },
       leaseCredential: vaultLeaser(vault, nowMs),
       nowMs,
-      ...(metrics ? { observe: (stage, seconds) => metrics.stage(stage, seconds) } : {}),
+      ...(metrics || tracer
+        ? {
+            observe: (stage, seconds) => {
+              metrics?.stage(stage, seconds);
+              const span = tracer ? currentSpan() : undefined;
+              if (span) tracer?.record(span, `actpass.preflight.${stage}`, seconds);
+            },
+          }
+        : {}),
     },
     maxBodyBytes: config.maxBodyBytes ?? MAX_BODY_BYTES,
     logger: config.logger ?? stderrLogger,
     onRequest: config.onRequest,
     metrics,
+    tracer,
     ready,
   };
 }

@@ -1,3 +1,4 @@
+import type { SpanExporter } from '@actpass/edge/tracing';
 import type { ApiKeyConfig } from '../auth/index.js';
 import type { Keyset } from '../passport/index.js';
 import type { GatewayStores } from '../store/types.js';
@@ -69,4 +70,10 @@ export interface GatewayConfig {
    * (Prometheus text). Off by default: nothing is measured, so it costs nothing.
    */
   metrics?: boolean;
+  /**
+   * Where spans go: one per HTTP request (parented by the caller's W3C `traceparent`) with a child per
+   * preflight stage. Off when absent; e.g. `new OtlpHttpExporter({url, serviceName})` from
+   * `@actpass/edge/tracing`, or `exporterFromEnv(process.env, …)` for the standard OTEL_* variables.
+   */
+  tracing?: SpanExporter;
 }

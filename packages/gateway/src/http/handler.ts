@@ -3,6 +3,7 @@
  * (Idempotency-Key) → validate → operation → respond. It only translates between HTTP and the
  * concepts; every decision is made by the operation it calls.
  */
+import { parseTraceparent } from '@actpass/edge/tracing';
 import { CanonicalJsonError, parseJsonStrict } from '@actpass/sdk/canonical';
 import { actingPrincipal, checkTenantHint, type Principal, requireRole } from '../auth/index.js';
 import type { GatewayServices } from '../config/services.js';
@@ -19,6 +20,7 @@ import { leaseAgain } from '../decide/index.js';
 import { requestFingerprint } from '../idempotency/index.js';
 import { writingAs } from '../ledger/index.js';
 import type { StoredResponse } from '../store/types.js';
+import { withSpan } from '../tracing/context.js';
 import { HttpError, mapError } from './errors.js';
 import { randomId } from './ids.js';
 import { exceedsDepth, findUncanonical } from './json-bounds.js';
@@ -47,12 +49,27 @@ export function createHandler(services: GatewayServices): GatewayHandler {
     const seen: Seen = { principal: null };
     let response: StoredResponse;
     let replayed = false;
+    const span = services.tracer?.start(
+      'actpass.http',
+      'server',
+      parseTraceparent(request.header('traceparent')),
+    );
     try {
-      const outcome = await dispatch(services, router, request, requestId, seen);
+      const run = () => dispatch(services, router, request, requestId, seen);
+      const outcome = span ? await withSpan(span, run) : await run();
       response = outcome.response;
       replayed = outcome.replayed;
     } catch (error) {
       response = errorResponse(services, error, requestId);
+    }
+    if (span) {
+      span.name = `actpass ${seen.operation ?? 'unmatched'}`;
+      span
+        .set('http.request.method', request.method)
+        .set('http.route', seen.route)
+        .set('http.response.status_code', response.status)
+        .set('actpass.request_id', requestId)
+        .end(response.status >= 500 ? `HTTP ${response.status}` : null);
     }
     const headers: Record<string, string> = {
       'content-type': 'application/json; charset=utf-8',
@@ -85,6 +102,8 @@ interface Seen {
   principal: Principal | null;
   /** The contract's operationId once routed (a bounded label for metrics). */
   operation?: string;
+  /** The route's path template (`/api/v1/approvals/{id}`), never the raw path. */
+  route?: string;
 }
 
 async function dispatch(
@@ -111,6 +130,7 @@ async function dispatch(
   }
   const { route, params } = match;
   seen.operation = route.operationId;
+  seen.route = route.template;
   if (route.spec.liveness !== true) await services.ready();
 
   const principal =

@@ -1,6 +1,7 @@
 import { decide } from '../../decide/index.js';
 import { isToolName } from '../../policy/index.js';
 import { InvalidInputError } from '../../store/errors.js';
+import { currentSpan } from '../../tracing/context.js';
 import { caller, type OperationSpec } from '../types.js';
 
 export const preflight: OperationSpec = {
@@ -21,6 +22,12 @@ export const preflight: OperationSpec = {
       { principal: caller(context), requestId: context.requestId, idempotencyKey: context.idempotencyKey },
       context.body,
     );
+    currentSpan()
+      ?.set('actpass.tool', tool)
+      .set('actpass.decision', decision.decision)
+      .set('actpass.reason_code', decision.reason_code)
+      .set('actpass.mode', decision.mode)
+      .set('actpass.evidence_event_id', decision.evidence_event_id);
     context.services.metrics?.decision({
       decision: decision.decision,
       reason_code: decision.reason_code,
