@@ -163,7 +163,6 @@ class ActPassClient(_ClientBase):
     deterministic.
     """
 
-
     # Named here, not only on the shared base, so the API reference documents them on this class.
     with_options = _ClientBase.with_options
     base_url = _ClientBase.base_url
@@ -473,7 +472,6 @@ class AsyncActPassClient(_ClientBase):
 
     ``execute_fn`` may be a plain or an ``async`` function; ``sleep`` may return an awaitable.
     """
-
 
     # Named here, not only on the shared base, so the API reference documents them on this class.
     with_options = _ClientBase.with_options
