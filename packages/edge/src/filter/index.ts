@@ -3,6 +3,8 @@
  * configured patterns) are replaced by `[REDACTED:<kind>]` and counted by kind; hidden characters can
  * be stripped and results carrying instruction markers recognised.
  */
+
+export { isTextLike } from './content-type.js';
 export { CREDENTIAL_FORMATS, type CredentialFormat } from './credentials.js';
 export { RESPONSE_REDACTED_EVIDENCE_TYPE, redactionEvidence } from './evidence.js';
 export {

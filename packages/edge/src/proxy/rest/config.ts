@@ -17,6 +17,7 @@ import {
   PROXY_SECRET_PLACEHOLDER,
   PROXY_UPSTREAM_TIMEOUT_MS,
 } from '../../constants.js';
+import { type FilterSettings, parseFilterSettings } from '../../filter/index.js';
 import { httpUrl, isObj, optInt, optString, unknownKeys } from './config-fields.js';
 import { parseRoute } from './config-route.js';
 import type { PathTemplate } from './template.js';
@@ -67,6 +68,8 @@ export interface UpstreamConfig {
   requestMaxBytes: number;
   responseMaxBytes: number;
   stripHeaders: string[];
+  /** Credential formats redacted from text-like answers; null (`filter: false`): none. */
+  filter: FilterSettings | null;
 }
 
 export interface RestProxyConfig {
@@ -106,6 +109,7 @@ const UPSTREAM_KEYS = new Set([
   'timeouts',
   'limits',
   'strip_headers',
+  'filter',
 ]);
 
 export function parseRestProxyConfig(raw: unknown): RestProxyConfig {
@@ -213,8 +217,19 @@ function parseUpstream(
   const responseMaxBytes =
     optInt(limits.response_bytes, `${path}.limits.response_bytes`, 0, 2 ** 31, at) ??
     PROXY_RESPONSE_MAX_BYTES;
+  const filter = parseFilterSettings(value.filter, `${path}.filter`, ['patterns'], at);
   if (!baseUrl) return null;
-  return { name, baseUrl, routes, credential, timeoutMs, requestMaxBytes, responseMaxBytes, stripHeaders };
+  return {
+    name,
+    baseUrl,
+    routes,
+    credential,
+    timeoutMs,
+    requestMaxBytes,
+    responseMaxBytes,
+    stripHeaders,
+    filter,
+  };
 }
 
 function parseCredential(

@@ -5,7 +5,8 @@
  *   body (400) → args from path, query and body, nothing unmapped (400) → goal and user from the route
  *   (400 for an agent header the route does not take) → preflight as the agent → anything but `allow`
  *   answers 403 (503 when no decision could be had) → forward with the vaulted credential → the
- *   answer decoded, redacted and relayed → outcome recorded.
+ *   answer decoded, the vaulted secret and (in text-like answers) credential formats redacted, relayed
+ *   → outcome recorded.
  * Nothing reaches the upstream before an `allow`, nothing about routes is said before the key is
  * accepted, and the secret never travels back to the agent: it is dropped from the decision and
  * redacted from whatever the upstream answers. Every refusal is logged at warn, counted, and (for an
@@ -14,6 +15,14 @@
 import type { PreflightDecision } from '@actpass/sdk';
 import { CanonicalJsonError, parseJsonStrict } from '@actpass/sdk/canonical';
 import { PROXY_HEADER_DECISION, PROXY_HEADER_EVIDENCE } from '../../constants.js';
+import {
+  addRedactions,
+  isTextLike,
+  RESPONSE_REDACTED_EVIDENCE_TYPE,
+  redactCredentialBytes,
+  redactionEvidence,
+  total,
+} from '../../filter/index.js';
 import { sha256Hex } from '../../hash.js';
 import { type GatewayLink, publicDecision } from '../gateway-link.js';
 import {
@@ -312,7 +321,37 @@ export function createRestHandler(options: RestHandlerOptions): RestHandler {
       .map(([name, value]) => [name, redact(value, spellings)] as [string, string]);
     headers.push([PROXY_HEADER_DECISION, 'allow']);
     if (decision.evidence_event_id) headers.push([PROXY_HEADER_EVIDENCE, decision.evidence_event_id]);
-    return { status: result.status, headers, body: redact(plain, spellings) };
+    return {
+      status: result.status,
+      headers,
+      body: filtered(decided, redact(plain, spellings), result.headers),
+    };
+  }
+
+  /**
+   * Credentials the upstream put in a text-like answer, redacted by format beside the vaulted secret,
+   * counted by kind and recorded as `response.redacted` evidence (kinds and counts only).
+   */
+  function filtered(
+    allowed: Extract<Decided, { kind: 'allowed' }>,
+    body: Buffer,
+    upstreamHeaders: HeaderList,
+  ): Buffer {
+    const { upstream, agentKey, plan } = allowed;
+    const contentType = upstreamHeaders.find(([name]) => name === 'content-type')?.[1] ?? null;
+    if (upstream.filter === null || body.length === 0 || !isTextLike(contentType)) return body;
+    const { body: out, redactions } = redactCredentialBytes(body, upstream.filter.patterns);
+    if (total(redactions) === 0) return body;
+    stats.filteredResponses += 1;
+    addRedactions(stats.redactedByKind, redactions);
+    const data = redactionEvidence({ via: 'proxy', upstream: upstream.name, tool: plan.tool }, redactions);
+    logger.info('proxy redacted credentials from an answer', data);
+    track(
+      link.recordEvidence(agentKey, RESPONSE_REDACTED_EVIDENCE_TYPE, data).then((recorded) => {
+        if (!recorded) logger.warn('proxy could not record a redaction', data);
+      }),
+    );
+    return out;
   }
 
   const self: RestHandler = {
@@ -321,7 +360,7 @@ export function createRestHandler(options: RestHandlerOptions): RestHandler {
     async settled() {
       while (pending.size > 0) await Promise.allSettled([...pending]);
     },
-    stats: () => ({ ...stats, byCode: { ...stats.byCode } }),
+    stats: () => ({ ...stats, byCode: { ...stats.byCode }, redactedByKind: { ...stats.redactedByKind } }),
   };
   return self;
 }

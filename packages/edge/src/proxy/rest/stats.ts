@@ -17,6 +17,10 @@ export interface RestProxyStats {
   upstreamFailed: number;
   /** Gateway round trips made to check keys the proxy did not know yet. */
   gatewayKeyChecks: number;
+  /** Relayed answers in which the response filter redacted at least one credential. */
+  filteredResponses: number;
+  /** Credentials redacted from relayed answers, by kind (`github_token`, `jwt`, …). */
+  redactedByKind: Record<string, number>;
   /** Every answer the proxy gave itself (not the upstream's), by error or reason code. */
   byCode: Record<string, number>;
 }
@@ -30,6 +34,8 @@ export function emptyStats(): RestProxyStats {
     rateLimited: 0,
     upstreamFailed: 0,
     gatewayKeyChecks: 0,
+    filteredResponses: 0,
+    redactedByKind: {},
     byCode: {},
   };
 }
