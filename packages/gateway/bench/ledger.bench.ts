@@ -13,12 +13,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import {
+  exportEvidence,
   FileLedgerStore,
   type LedgerEvent,
   MemoryLedgerStore,
   parseLedgerFile,
   verifyChain,
+  verifyExport,
 } from '../src/ledger/index.js';
+import { Keyset } from '../src/passport/index.js';
 
 const TENANT = 'tenant_bench';
 const EVENTS = 100_000;
@@ -66,6 +69,9 @@ function verify(events: LedgerEvent[]): void {
   const lines = events.map((event) => JSON.stringify(event));
   const file = Buffer.from(`${lines.join('\n')}\n`);
   const parsed = lines.map((line) => JSON.parse(line) as LedgerEvent);
+  const keyset = Keyset.generate();
+  const jwks = keyset.jwks();
+  const exported = JSON.parse(JSON.stringify(exportEvidence(events, TENANT, keyset)));
   verifyChain(events.slice(0, 2000));
   verifyChain(parsed.slice(0, 2000));
   timed('verifyChain (sealed)', events.length, () => verifyChain(events).ok);
@@ -75,6 +81,7 @@ function verify(events: LedgerEvent[]): void {
     events.length,
     () => parseLedgerFile('bench', file, TENANT).length === events.length,
   );
+  timed('verifyExport', events.length, () => verifyExport(exported, jwks).ok);
 }
 
 async function fileAppend(): Promise<void> {
