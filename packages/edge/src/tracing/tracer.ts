@@ -3,7 +3,7 @@
  * parented by a W3C trace context. A span is handed to the exporter when it ends; with no tracer
  * configured nothing here runs at all (callers hold `null`).
  */
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import type { TraceContext } from './traceparent.js';
 
 export type SpanKind = 'internal' | 'server' | 'client';
@@ -28,6 +28,20 @@ export interface SpanExporter {
   close(): Promise<void>;
 }
 
+// Ids come from a pool refilled 4 KiB at a time: one system call per ~170 spans instead of two per span.
+const POOL = Buffer.alloc(4096);
+let used = POOL.length;
+
+function randomHex(bytes: number): string {
+  if (used + bytes > POOL.length) {
+    randomFillSync(POOL);
+    used = 0;
+  }
+  const hex = POOL.toString('hex', used, used + bytes);
+  used += bytes;
+  return hex;
+}
+
 /** Wall-clock nanoseconds with sub-millisecond resolution (performance.now over the time origin). */
 export function nowNs(): bigint {
   return BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
@@ -46,8 +60,8 @@ export class Span {
     private readonly startNs: bigint = nowNs(),
   ) {
     this.context = {
-      traceId: parent?.traceId ?? randomBytes(16).toString('hex'),
-      spanId: randomBytes(8).toString('hex'),
+      traceId: parent?.traceId ?? randomHex(16),
+      spanId: randomHex(8),
       sampled: parent?.sampled ?? true,
     };
   }
