@@ -20,9 +20,10 @@ const PEM_LABEL = '(?:[A-Z0-9]+ ){0,4}PRIVATE KEY(?: BLOCK)?';
 export const CREDENTIAL_FORMATS: readonly CredentialFormat[] = [
   {
     kind: 'private_key',
-    // A key cut off before its END line is still a key: the body up to the first non-base64 char goes.
+    // A key cut off before its END line is still a key: its base64 lines (raw or JSON-escaped) go.
+    // 16 KiB holds the largest PEM keys in use (an RSA-8192 key is ~6.5 KiB).
     pattern: new RegExp(
-      `-----BEGIN ${PEM_LABEL}-----(?:[\\s\\S]{0,65536}?-----END ${PEM_LABEL}-----|[A-Za-z0-9+/=\\s:,.\\\\-]{0,65536})`,
+      `-----BEGIN ${PEM_LABEL}-----(?:[\\s\\S]{0,16384}?-----END ${PEM_LABEL}-----|[A-Za-z0-9+/=\\r\\n\\\\]{0,16384})`,
       'g',
     ),
   },
@@ -58,8 +59,9 @@ export const CREDENTIAL_FORMATS: readonly CredentialFormat[] = [
   },
   {
     kind: 'slack_token',
-    pattern: new RegExp(`${BEFORE}xox[abpors]-[A-Za-z0-9-]{10,250}${AFTER}`, 'g'),
-    accept: (match) => /[0-9]/.test(match.slice(5)),
+    // xoxb-<team>-<bot>-<secret>, xoxp-<team>-<user>-<…>-<hex>, xoxa-2-…: numeric ids first, many digits.
+    pattern: new RegExp(`${BEFORE}xox[abpors]-[0-9]{1,20}-[A-Za-z0-9-]{8,250}${AFTER}`, 'g'),
+    accept: (match) => (match.match(/[0-9]/g)?.length ?? 0) >= 10,
   },
   {
     kind: 'google_api_key',

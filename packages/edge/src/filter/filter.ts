@@ -10,7 +10,7 @@ import { INSTRUCTION_MARKERS } from '../inspect/patterns.js';
 import { CREDENTIAL_FORMATS, type CredentialFormat } from './credentials.js';
 
 /** A configured pattern never reads more than this at once (bounds a slow expression's input). */
-export const PATTERN_SCAN_WINDOW_CHARS = 16_384;
+export const PATTERN_SCAN_WINDOW_CHARS = 512;
 /** Instruction markers are looked for in the first this-many characters of each text. */
 export const INSTRUCTION_SCAN_MAX_CHARS = 262_144;
 
@@ -50,7 +50,11 @@ export function redactCredentials(
   return { text: out, redactions: counts };
 }
 
-/** A configured pattern applied line by line, long lines in bounded windows. */
+/**
+ * A configured pattern applied one whitespace-delimited token at a time (credentials hold no spaces),
+ * tokens longer than the window in windows: whatever the pattern, each match attempt reads a bounded
+ * input.
+ */
 function replaceWindowed(text: string, format: CredentialFormat, count: (kind: string) => void): string {
   const replace = (part: string) =>
     part.replace(format.pattern, (match) => {
@@ -58,16 +62,13 @@ function replaceWindowed(text: string, format: CredentialFormat, count: (kind: s
       count(format.kind);
       return redactedMark(format.kind);
     });
-  return text
-    .split('\n')
-    .map((line) => {
-      if (line.length <= PATTERN_SCAN_WINDOW_CHARS) return replace(line);
-      const parts: string[] = [];
-      for (let at = 0; at < line.length; at += PATTERN_SCAN_WINDOW_CHARS)
-        parts.push(replace(line.slice(at, at + PATTERN_SCAN_WINDOW_CHARS)));
-      return parts.join('');
-    })
-    .join('\n');
+  return text.replace(/[^\s]+/g, (token) => {
+    if (token.length <= PATTERN_SCAN_WINDOW_CHARS) return replace(token);
+    const parts: string[] = [];
+    for (let at = 0; at < token.length; at += PATTERN_SCAN_WINDOW_CHARS)
+      parts.push(replace(token.slice(at, at + PATTERN_SCAN_WINDOW_CHARS)));
+    return parts.join('');
+  });
 }
 
 /** Bytes (a response body) with credentials redacted; the same buffer when nothing was found. */
