@@ -118,7 +118,12 @@ describe('actpass dev on a directory another gateway owns', () => {
     });
     const code = await new Promise<number | null>((done) => second.once('exit', done));
     expect(code).not.toBe(0);
-    expect(stdout).toBe('');
-    expect(stderr).toContain(`in use by gateway pid ${first.pid} on ${hostname()}`);
+    // Under --json the refusal is the one JSON line on stdout, where a program reading it looks.
+    const lines = stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] as string).error.message).toContain(
+      `in use by gateway pid ${first.pid} on ${hostname()}`,
+    );
+    expect(stderr).not.toContain('"error"');
   }, 30_000);
 });
