@@ -56,7 +56,7 @@ const WHAT: Record<string, string> = {
 };
 
 /** Ledger fields that identify one request rather than describe the decision. */
-const PER_REQUEST = new Set(['request_id', 'idempotency_key_sha256']);
+const PER_REQUEST = new Set(['request_id', 'decided_at', 'idempotency_key_sha256']);
 
 export interface ModeRun {
   mode: Mode;
