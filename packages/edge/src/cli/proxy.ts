@@ -5,6 +5,7 @@
  */
 import { constants } from '@actpass/sdk';
 import { createRestProxy, ProxyConfigError, parseRestProxyConfig } from '../proxy/rest/index.js';
+import { exporterFromEnv } from '../tracing/index.js';
 import { parseCommandArgs } from './args.js';
 import { readYamlFile } from './config-file.js';
 import { EXIT_OK, EXIT_PROBLEMS, UsageError } from './errors.js';
@@ -45,9 +46,15 @@ export async function proxy(argv: string[], io: Output): Promise<number> {
   }
   const log = (level: string) => (message: string, fields: Record<string, unknown>) =>
     io.err(JSON.stringify({ level, message, ...fields }));
+  // Spans go to an OpenTelemetry collector when the standard OTEL_EXPORTER_OTLP_* variables name one.
+  const tracing = exporterFromEnv(process.env, {
+    serviceName: 'actpass-proxy',
+    onError: (message) => io.err(`actpass: ${message}`),
+  });
   const restProxy = createRestProxy(raw, {
     gateway: { proxyKey, baseUrl },
     logger: { info: log('info'), warn: log('warn') },
+    ...(tracing ? { tracing } : {}),
   });
   const port = flags.port === undefined ? undefined : Number(flags.port);
   if (port !== undefined && (!/^\d+$/.test(String(flags.port)) || port > 65535)) {
@@ -71,5 +78,6 @@ export async function proxy(argv: string[], io: Output): Promise<number> {
     process.once('SIGTERM', () => resolve());
   });
   await restProxy.close();
+  await tracing?.close();
   return EXIT_OK;
 }

@@ -57,10 +57,11 @@ export class GatewayLink {
   }
 
   /** Preflight as the agent whose key is given. Never throws: no decision is a fail-closed deny. */
-  async decide(agentKey: string, input: PreflightParams): Promise<LinkedDecision> {
+  async decide(agentKey: string, input: PreflightParams, traceparent?: string): Promise<LinkedDecision> {
     const seen = { status: 0 };
     const client = this.#client(agentKey, seen);
-    const decision = await client.preflight(input);
+    // The proxy's span for this call parents the gateway's, so one agent action is one trace.
+    const decision = await client.preflight(input, traceparent ? { headers: { traceparent } } : undefined);
     // The SDK's own decisions say "no valid decision arrived". When the gateway answered with a refusal
     // of the key or the request, that is a real no (403); anything else means it could not be asked.
     const reachable = decision.source === 'gateway' || REFUSING_STATUSES.has(seen.status);

@@ -1,3 +1,4 @@
+export { currentSpan, withSpan } from './context.js';
 export { exporterFromEnv, type OtlpExporterOptions, OtlpHttpExporter } from './otlp.js';
 export { formatTraceparent, parseTraceparent, type TraceContext } from './traceparent.js';
 export {

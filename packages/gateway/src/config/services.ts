@@ -3,7 +3,7 @@
  * here knows about HTTP.
  */
 
-import { Tracer } from '@actpass/edge/tracing';
+import { currentSpan, Tracer } from '@actpass/edge/tracing';
 import { ApprovalService } from '../approvals/index.js';
 import { ApiKeyRegistry } from '../auth/index.js';
 import {
@@ -22,7 +22,6 @@ import { isPackName, packSource } from '../policy/index.js';
 import { createMemoryStores, GATEWAY_STORE_NAMES, guardStores } from '../store/index.js';
 import type { GatewayStores } from '../store/types.js';
 import { ToolService } from '../tools/index.js';
-import { currentSpan } from '../tracing/context.js';
 import { parseVaultKey, Vault } from '../vault/index.js';
 import type { GatewayConfig, GatewayLogger, TenantConfig } from './types.js';
 import { validateConfig } from './validate.js';

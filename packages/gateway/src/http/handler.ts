@@ -3,7 +3,7 @@
  * (Idempotency-Key) → validate → operation → respond. It only translates between HTTP and the
  * concepts; every decision is made by the operation it calls.
  */
-import { parseTraceparent } from '@actpass/edge/tracing';
+import { parseTraceparent, withSpan } from '@actpass/edge/tracing';
 import { CanonicalJsonError, parseJsonStrict } from '@actpass/sdk/canonical';
 import { actingPrincipal, checkTenantHint, type Principal, requireRole } from '../auth/index.js';
 import type { GatewayServices } from '../config/services.js';
@@ -20,7 +20,7 @@ import { leaseAgain } from '../decide/index.js';
 import { requestFingerprint } from '../idempotency/index.js';
 import { writingAs } from '../ledger/index.js';
 import type { StoredResponse } from '../store/types.js';
-import { withSpan } from '../tracing/context.js';
+
 import { HttpError, mapError } from './errors.js';
 import { randomId } from './ids.js';
 import { exceedsDepth, findUncanonical } from './json-bounds.js';

@@ -24,6 +24,13 @@ import {
   total,
 } from '../../filter/index.js';
 import { sha256Hex } from '../../hash.js';
+import {
+  currentSpan,
+  formatTraceparent,
+  parseTraceparent,
+  type Tracer,
+  withSpan,
+} from '../../tracing/index.js';
 import { type GatewayLink, publicDecision } from '../gateway-link.js';
 import {
   ActionError,
@@ -78,6 +85,8 @@ export interface RestHandlerOptions {
   config: RestProxyConfig;
   link: GatewayLink;
   logger: ProxyLogger;
+  /** Spans for each request, its preflight and its upstream call; none when absent. */
+  tracer?: Tracer;
   /** Host header values accepted; computed by the listener when the config names none. */
   allowedHosts: () => readonly string[];
   now?: () => number;
@@ -218,7 +227,13 @@ export function createRestHandler(options: RestHandlerOptions): RestHandler {
     const built = preflightInput(found.route, plan, header);
     if (!built.ok) return answer(refuse(400, 'proxy.header_refused', built.message, { part: built.header }));
 
-    const { decision, reachable } = await link.decide(agentKey as string, built.input);
+    const preflightSpan = currentSpan()?.child('actpass.proxy.preflight', 'client');
+    const { decision, reachable } = await link.decide(
+      agentKey as string,
+      built.input,
+      preflightSpan ? formatTraceparent(preflightSpan.context) : undefined,
+    );
+    preflightSpan?.set('actpass.decision', decision.decision).end(reachable ? null : 'no decision');
     const fields = {
       upstream: upstream.name,
       tool: plan.tool,
@@ -245,6 +260,23 @@ export function createRestHandler(options: RestHandlerOptions): RestHandler {
   }
 
   async function handle(request: ProxyRequest): Promise<ProxyResponse> {
+    const tracer = options.tracer;
+    if (!tracer) return handleUntraced(request);
+    const incoming = request.headers.find(([name]) => name === 'traceparent')?.[1];
+    const span = tracer.start(
+      `actpass.proxy ${request.method.toUpperCase()}`,
+      'server',
+      parseTraceparent(incoming),
+    );
+    const response = await withSpan(span, () => handleUntraced(request));
+    span
+      .set('http.request.method', request.method.toUpperCase())
+      .set('http.response.status_code', response.status)
+      .end(response.status >= 500 ? `HTTP ${response.status}` : null);
+    return response;
+  }
+
+  async function handleUntraced(request: ProxyRequest): Promise<ProxyResponse> {
     if (isExtAuthzTarget(config, request.target)) return checkExtAuthz(config, self, request);
     const decided = await decide(request, (method, target, header) =>
       checkTarget(method, target, header('host'), options.allowedHosts()),
@@ -269,7 +301,18 @@ export function createRestHandler(options: RestHandlerOptions): RestHandler {
     );
     const started = now();
     const pathAndQuery = `${target.rest}${target.query !== null ? `?${target.query}` : ''}`;
+    const upstreamSpan = currentSpan()?.child('actpass.proxy.upstream', 'client');
+    if (upstreamSpan) {
+      // The upstream joins the trace under the proxy's own span, not under whatever the agent sent.
+      const kept = outgoing.filter(([name]) => name !== 'traceparent' && name !== 'tracestate');
+      outgoing.length = 0;
+      outgoing.push(...kept, ['traceparent', formatTraceparent(upstreamSpan.context)]);
+      upstreamSpan.set('actpass.upstream', upstream.name).set('actpass.tool', plan.tool);
+    }
     const result = await forward(upstream, method, pathAndQuery, outgoing, body);
+    upstreamSpan
+      ?.set('http.response.status_code', result.ok ? result.status : undefined)
+      .end(result.ok ? null : result.kind);
     const decoded = result.ok
       ? await decodeBody(result.headers, result.body, upstream.responseMaxBytes)
       : null;

@@ -3,6 +3,7 @@
  * `listen()` to serve it and `stats()` to read its counters. Config is the parsed YAML/JSON document
  * (see docs/proxy.md).
  */
+import { type SpanExporter, Tracer } from '../../tracing/index.js';
 import { GatewayLink, type GatewayLinkOptions } from '../gateway-link.js';
 import { type FetchInfo, fetchRest, listenRest, type RunningProxy } from './adapters.js';
 import { parseRestProxyConfig, type RestProxyConfig } from './config.js';
@@ -14,6 +15,8 @@ export interface RestProxyOptions {
   /** How to reach the gateway: `{proxyKey, baseUrl}` or `{proxyKey, fetch: gateway.fetch}`. */
   gateway: GatewayLinkOptions;
   logger?: ProxyLogger;
+  /** Where the proxy's spans go (e.g. an OtlpHttpExporter); no tracing when absent. */
+  tracing?: SpanExporter;
 }
 
 export interface RestProxy {
@@ -40,6 +43,7 @@ export function createRestProxy(rawConfig: unknown, options: RestProxyOptions): 
     config,
     link,
     logger: options.logger ?? QUIET,
+    ...(options.tracing ? { tracer: new Tracer(options.tracing) } : {}),
     allowedHosts: () => (config.allowedHosts.length > 0 ? config.allowedHosts : listened),
   });
   const servers = new Set<RunningProxy>();

@@ -1,7 +1,7 @@
+import { currentSpan } from '@actpass/edge/tracing';
 import { decide } from '../../decide/index.js';
 import { isToolName } from '../../policy/index.js';
 import { InvalidInputError } from '../../store/errors.js';
-import { currentSpan } from '../../tracing/context.js';
 import { caller, type OperationSpec } from '../types.js';
 
 export const preflight: OperationSpec = {
