@@ -1,5 +1,5 @@
 /**
- * Chain verification (SPEC §6): recompute every hash and link and name the first broken seq.
+ * Chain verification: recompute every hash and link and name the first broken seq.
  *
  * Position n (1-based) must hold seq n, link to the hash at n - 1 (64 zeros for n = 1) and hash to its
  * own `hash`. So an edited event breaks at its own seq (hash_mismatch), a re-hashed edit breaks at the
