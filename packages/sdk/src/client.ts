@@ -49,6 +49,7 @@ import { errorBody, parseResult, sendOnce, withResponse } from './internal/reque
 import { isRetryableStatus, retryWaitMs } from './internal/retry.js';
 import { sleep as realSleep, type SleepFn } from './internal/sleep.js';
 import { nearest, quoted } from './internal/suggest.js';
+import { activeTraceHeaders } from './internal/trace-context.js';
 import { Approvals } from './resources/approvals.js';
 import { Credentials } from './resources/credentials.js';
 import { Evidence } from './resources/evidence.js';
@@ -410,6 +411,7 @@ export class ActPass {
     checkHeaders(options.headers, 'headers');
     const headers = mergeHeaders(
       buildHeaders({ apiKey, tenantId: this.#tenantId, idempotencyKey, hasBody: body !== undefined }),
+      activeTraceHeaders(),
       this.#defaultHeaders,
       options.headers,
     );
