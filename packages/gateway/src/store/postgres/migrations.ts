@@ -114,6 +114,26 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE actpass_jti_claims ADD COLUMN settled boolean NOT NULL DEFAULT false;
     `,
   },
+  {
+    version: 4,
+    name: 'session labels',
+    sql: `
+      -- Flow labels a session carries: one row per (tenant, agent key, session, label), added by the
+      -- first allowed call that carries the label (INSERT ... ON CONFLICT DO NOTHING across processes).
+      CREATE TABLE actpass_session_labels (
+        tenant_id text NOT NULL,
+        key_id text NOT NULL,
+        session_id text NOT NULL,
+        label text NOT NULL,
+        -- {label, tool, event_id, at} as JSON text.
+        record text NOT NULL,
+        added_at_ms bigint NOT NULL,
+        expires_at_ms bigint NOT NULL,
+        PRIMARY KEY (tenant_id, key_id, session_id, label)
+      );
+      CREATE INDEX actpass_session_labels_expiry ON actpass_session_labels (expires_at_ms);
+    `,
+  },
 ];
 
 export interface MigrateOptions {
