@@ -54,6 +54,7 @@ from ._log_config import apply_env_log_level, escape_for_log
 from ._response import APIResult, CredentialLeaseDict
 from ._retry import backoff_ms, is_retryable_status, retry_wait_ms
 from ._suggest import nearest
+from ._trace_context import active_trace_headers
 from ._validation import check_response
 from ._version import __version__
 
@@ -253,6 +254,7 @@ class ClientCore:
                 headers[TENANT_HEADER] = self.tenant_id
         if idempotency_key:
             headers[IDEMPOTENCY_HEADER] = idempotency_key
+        headers.update(active_trace_headers())
         headers.update(self.extra_headers)
         content = None
         if options.body is not None:
