@@ -63,6 +63,7 @@ export function createGateway(config: GatewayConfig): Gateway {
         const closable = store as { close?: () => Promise<void> };
         if (typeof closable.close === 'function') await closable.close();
       }
+      await (config.sessionLabels as { close?: () => Promise<void> } | undefined)?.close?.();
       // An aggregate passed as config.stores (e.g. PostgreSQL stores owning a pool) closes itself.
       const aggregate = config.stores as { close?: () => Promise<void> } | undefined;
       if (typeof aggregate?.close === 'function') await aggregate.close();
@@ -121,6 +122,16 @@ export {
   packSource,
   policyHash,
 } from './policy/index.js';
+export {
+  FileSessionLabelStore,
+  FLOW_LABELS,
+  type FlowLabel,
+  MemorySessionLabelStore,
+  PostgresSessionLabelStore,
+  SESSION_LABELED_EVENT,
+  type SessionLabel,
+  type SessionLabelStore,
+} from './flow/index.js';
 export * from './store/index.js';
 export {
   createPostgresStores,

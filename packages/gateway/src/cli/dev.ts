@@ -14,6 +14,7 @@ import type { Output } from '@actpass/edge/cli';
 import { parseCommandArgs, UsageError } from '@actpass/edge/cli';
 import { exporterFromEnv } from '@actpass/edge/tracing';
 import { CONSOLE_PATH, DEFAULT_HOST, DEFAULT_PORT, VAULT_KEY_ENV } from '../constants.js';
+import { PostgresSessionLabelStore } from '../flow/index.js';
 import { formatRequestLog, type RequestLogFormat } from '../http/request-log.js';
 import { createDevGateway } from '../index.js';
 import { listenMetrics } from '../metrics/index.js';
@@ -83,7 +84,7 @@ export async function dev(argv: string[], io: Output): Promise<number> {
     : undefined;
   const { gateway, keys, tenants, vaultKeySource, vaultKeyFile } = createDevGateway({
     dir,
-    ...(shared ? { stores: shared } : {}),
+    ...(shared ? { stores: shared, sessionLabels: new PostgresSessionLabelStore(shared.pool) } : {}),
     ...(logRequests ? { onRequest: (entry) => note(formatRequestLog(entry, logFormat)) } : {}),
     ...(metricsPort !== null ? { metrics: true } : {}),
     ...(tracing ? { tracing } : {}),

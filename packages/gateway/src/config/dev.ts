@@ -8,7 +8,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { VAULT_KEY_ENV } from '../constants.js';
+import { FileSessionLabelStore, SESSION_LABEL_MAX_SESSIONS } from '../flow/index.js';
 import { createGateway, type Gateway } from '../index.js';
 import { Keyset } from '../passport/index.js';
 import { readOrCreateOnce } from '../store/create-once.js';
@@ -37,6 +39,8 @@ export interface DevGatewayOptions {
   clock?: () => number;
   env?: Record<string, string | undefined>;
   stores?: Partial<GatewayStores>;
+  /** Where session flow labels are kept; default `<dir>/sessions.jsonl` with a dir, else memory. */
+  sessionLabels?: GatewayConfig['sessionLabels'];
   logger?: GatewayConfig['logger'];
   onRequest?: GatewayConfig['onRequest'];
   metrics?: boolean;
@@ -110,6 +114,17 @@ export function createDevGateway(options: DevGatewayOptions = {}): DevGateway {
       ...options.stores,
     },
     vaultKey: vault.key,
+    ...(options.sessionLabels || options.dir
+      ? {
+          sessionLabels:
+            options.sessionLabels ??
+            new FileSessionLabelStore(
+              join(options.dir as string, 'sessions.jsonl'),
+              SESSION_LABEL_MAX_SESSIONS,
+              options.clock,
+            ),
+        }
+      : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.onRequest ? { onRequest: options.onRequest } : {}),

@@ -14,6 +14,13 @@ import {
   VAULT_KEY_ENV,
 } from '../constants.js';
 import { type DecideDeps, TenantPolicies, vaultLeaser } from '../decide/index.js';
+import {
+  type FlowClassification,
+  FlowService,
+  MemorySessionLabelStore,
+  SESSION_LABEL_MAX_SESSIONS,
+  SESSION_LABEL_TTL_MS,
+} from '../flow/index.js';
 import { IdempotencyGuard, LedgerKeyWitness } from '../idempotency/index.js';
 import { type LedgerStore, stampingWriter } from '../ledger/index.js';
 import { GATEWAY_VERSION, GatewayMetrics } from '../metrics/index.js';
@@ -118,6 +125,15 @@ export function buildServices(config: GatewayConfig): GatewayServices {
         ...(config.passportAudiences ? { audiences: config.passportAudiences } : {}),
       },
       leaseCredential: vaultLeaser(vault, nowMs),
+      flow: new FlowService({
+        store: config.sessionLabels ?? new MemorySessionLabelStore(SESSION_LABEL_MAX_SESSIONS, nowMs),
+        ledger: stores.ledger,
+        nowMs,
+        ttlMs: SESSION_LABEL_TTL_MS,
+        classification: new Map(
+          config.tenants.map((tenant) => [tenant.id, (tenant.flow?.tools ?? {}) as FlowClassification]),
+        ),
+      }),
       nowMs,
       ...(metrics || tracer
         ? {

@@ -1,5 +1,6 @@
 import type { SpanExporter } from '@actpass/edge/tracing';
 import type { ApiKeyConfig } from '../auth/index.js';
+import type { SessionLabelStore } from '../flow/index.js';
 import type { Keyset } from '../passport/index.js';
 import type { GatewayStores } from '../store/types.js';
 
@@ -10,6 +11,11 @@ export interface TenantConfig {
    * the name of a shipped pack (`"refunds"`). Without one the tenant denies everything.
    */
   policy?: unknown;
+  /**
+   * Run-time flow control: the tenant's own classification of tools, tool-name globs to flow labels
+   * (`private_data`, `untrusted_content`, `external_comm`), e.g. `{"crm.contacts.*": ["private_data"]}`.
+   */
+  flow?: { tools?: Record<string, string[]> };
 }
 
 export interface GatewayLogger {
@@ -41,6 +47,11 @@ export interface GatewayConfig {
   keyset?: Keyset;
   /** Any subset; the rest are in-memory. */
   stores?: Partial<GatewayStores>;
+  /**
+   * Where sessions' flow labels are kept (in memory when absent): `FileSessionLabelStore` beside file
+   * stores, `PostgresSessionLabelStore` when several processes share a database.
+   */
+  sessionLabels?: SessionLabelStore;
   /** `iss` of passports this gateway issues and accepts. Default `actpass-gateway`. */
   issuer?: string;
   /** When set, a passport presented at preflight must carry one of these audiences. */

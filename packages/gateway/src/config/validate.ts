@@ -3,6 +3,7 @@
  * starts half-configured (a key for an unknown tenant would otherwise fail only on first use).
  */
 import { ROLES, type Role } from '../auth/index.js';
+import { classificationProblems } from '../flow/index.js';
 import { compilePolicy, isPackName, PACK_NAMES } from '../policy/index.js';
 import type { GatewayConfig } from './types.js';
 
@@ -27,6 +28,7 @@ export function validateConfig(config: GatewayConfig): void {
       tenantIds.add(tenant.id);
     }
     problems.push(...policyProblems(tenant?.policy, `config.tenants[${index}].policy`));
+    problems.push(...classificationProblems(tenant?.flow?.tools, `config.tenants[${index}].flow.tools`));
   });
   if (!Array.isArray(config.apiKeys)) problems.push('config.apiKeys: must be an array of API keys.');
   (config.apiKeys ?? []).forEach((key, index) => {

@@ -6,6 +6,7 @@
  * ledger event is durable: if the append fails the caller gets 503 and no decision.
  */
 import type { ApprovalService } from '../approvals/index.js';
+import type { FlowService, SessionFlow } from '../flow/index.js';
 import { effectiveAgentId, type Principal } from '../auth/index.js';
 import { sha256Hex } from '../crypto/hash.js';
 import type { AppendInput, LedgerEvent, LedgerStore } from '../ledger/index.js';
@@ -53,6 +54,8 @@ export interface DecideDeps {
   ledger: LedgerStore;
   delegation: DelegationDeps;
   leaseCredential: LeaseCredential;
+  /** Session labels and run-time flow control; absent: `context.session` is passed through as is. */
+  flow?: FlowService;
   nowMs: () => number;
   /** Told how long each stage took, when metrics are on. */
   observe?: (stage: PreflightStage, seconds: number) => void;
@@ -94,6 +97,8 @@ export interface Deliberation {
   approval?: ApprovalRecord;
   /** What this preflight spent on its way (a passport's single use, an approval's one run). */
   spent?: { jti?: string; approvalId?: string };
+  /** The session the call belongs to and the labels it carries (null: none named). */
+  session?: SessionFlow | null;
 }
 
 export async function decide(deps: DecideDeps, call: DecideCall, input: PreflightInput): Promise<Decision> {
@@ -108,6 +113,16 @@ export async function decide(deps: DecideDeps, call: DecideCall, input: Prefligh
     actionHash: actionHash(action),
     policy: await timed(deps, 'policy_load', () => deps.policies.current(tenantId)),
   };
+  // A bad `context.session` (or labels the caller tried to set) is refused before anything is decided.
+  state.session = deps.flow
+    ? await deps.flow.open({
+        tenantId,
+        keyId: call.principal.keyId,
+        viaProxy: call.principal.viaProxyKeyId !== undefined,
+        tool: action.tool,
+        context: input.context,
+      })
+    : null;
 
   const verdict =
     input.approval_request_id !== undefined
@@ -185,13 +200,21 @@ export async function toolAndPolicy(deps: DecideDeps, state: Deliberation): Prom
     goal: action.goal,
     mode: state.mode,
     args: action.args,
-    context: input.context ?? {},
+    context: deps.flow
+      ? deps.flow.policyContext(input.context, state.session ?? null)
+      : (input.context ?? {}),
     ...(action.resource !== null ? { resource: action.resource } : {}),
     ...(action.agent_id !== null ? { agent_id: action.agent_id } : {}),
     ...(action.user_id !== null ? { user_id: action.user_id } : {}),
     ...(state.delegation ? { passport: state.delegation as unknown as JsonObject } : {}),
   });
-  return policyVerdict(state.policy.compiled, outcome);
+  const verdict = policyVerdict(state.policy.compiled, outcome);
+  const reads = deps.flow?.triggeringReads(
+    state.policy.compiled,
+    verdict.matched_rules,
+    state.session ?? null,
+  );
+  return reads ? { ...verdict, summary: `${verdict.summary} ${reads}` } : verdict;
 }
 
 async function answer(
@@ -256,8 +279,13 @@ async function answer(
       // The action is recorded whole (args included) so an auditor can recompute action_hash from the
       // ledger alone. Secrets belong in the vault, never in args.
       action: state.action as unknown as JsonObject,
-      // Recorded so a policy what-if can re-run rules that test `context.*`.
-      ...(state.input.context !== undefined ? { context: state.input.context } : {}),
+      // Recorded so a policy what-if can re-run rules that test `context.*`; with a session, the
+      // context as policy saw it (the session's labels, not what the caller sent about them).
+      ...(state.session
+        ? { context: deps.flow?.policyContext(state.input.context, state.session) ?? {} }
+        : state.input.context !== undefined
+          ? { context: state.input.context }
+          : {}),
       policy: { ...state.policy.ref },
       matched_rules: verdict.matched_rules,
       passport_jti: state.delegation?.jti ?? null,
@@ -272,6 +300,9 @@ async function answer(
       decided_at: decidedAt,
     },
   });
+  // The call may run (allowed, or observed only): its labels stick to the session from now on.
+  if (told.decision === 'allow' || told.decision === 'warn' || !told.enforced)
+    await deps.flow?.record(state.session ?? null, state.action.tool, state.action.agent_id, event.id);
 
   return {
     decision: told.decision,
