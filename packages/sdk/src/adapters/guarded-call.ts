@@ -17,7 +17,7 @@ function defaultArgs(input: unknown): Record<string, unknown> {
   return { input };
 }
 
-async function preflightParams<I, C>(
+export async function preflightParams<I, C>(
   options: GuardToolOptions<I, C>,
   tool: string,
   input: I,

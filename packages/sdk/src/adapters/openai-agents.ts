@@ -223,3 +223,13 @@ function guardBuiltTool(
   };
   return { ...built, invoke: guardedInvoke };
 }
+
+export type { HeldCall, HeldStatus } from './intercept.js';
+export {
+  type AgentsInterceptedCall,
+  type AgentsInterceptOptions,
+  type AgentsInterceptor,
+  agentInterceptor,
+  guardAgent,
+  type Resumed,
+} from './openai-agents-interceptor.js';

@@ -1,0 +1,241 @@
+/**
+ * One ActPass interceptor on an OpenAI Agents `Agent` (tool input guardrails on every function tool,
+ * MCP tools included; `needsApproval` interruptions in durable mode), driven by the SDK's own `Runner`
+ * with a scripted `Model`, against the real gateway on loopback with the refunds pack.
+ */
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  Agent,
+  MCPServerStdio,
+  type Model,
+  type ModelRequest,
+  type ModelResponse,
+  Runner,
+  RunState,
+  tool,
+  Usage,
+} from '@openai/agents';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { agentInterceptor, guardAgent } from '../../src/adapters/openai-agents.js';
+import { ActPass } from '../../src/index.js';
+import { type LiveGateway, startGateway } from '../helpers/live-gateway.js';
+
+let gateway: LiveGateway;
+beforeAll(async () => {
+  gateway = await startGateway();
+}, 60_000);
+afterAll(() => gateway?.stop());
+
+/** Calls `name` once with `args`, then ends its turn repeating the tool output it read. */
+class OneCallModel implements Model {
+  readonly outputs: string[] = [];
+  constructor(
+    private readonly name: string,
+    private readonly args: string,
+  ) {}
+  async getResponse(request: ModelRequest): Promise<ModelResponse> {
+    const results =
+      typeof request.input === 'string' ? [] : request.input.filter((i) => i.type === 'function_call_result');
+    if (results.length > 0) {
+      for (const r of results) this.outputs.push(JSON.stringify((r as { output: unknown }).output));
+      const message = { type: 'output_text' as const, text: 'done' };
+      return {
+        usage: new Usage(),
+        output: [{ type: 'message', role: 'assistant', status: 'completed', content: [message] }],
+      };
+    }
+    return {
+      usage: new Usage(),
+      output: [
+        { type: 'function_call', callId: 'c1', name: this.name, arguments: this.args, status: 'completed' },
+      ],
+    };
+  }
+  // biome-ignore lint/correctness/useYield: this model only answers non-streamed runs.
+  async *getStreamedResponse(): AsyncIterable<never> {
+    throw new Error('not streamed');
+  }
+}
+
+function refundAgent(amount: number | string, ran: number[]) {
+  const model = new OneCallModel('refund', JSON.stringify({ charge: 'ch_1', amount }));
+  const refund = tool({
+    name: 'refund',
+    description: 'Refund a charge',
+    parameters: z.object({ charge: z.string(), amount: z.number().int() }),
+    execute: async ({ amount: value }) => {
+      ran.push(value);
+      return `refunded ${value}`;
+    },
+  });
+  return { model, agent: new Agent({ name: 'support', instructions: 'refunds', model, tools: [refund] }) };
+}
+
+const runner = () => new Runner({ tracingDisabled: true });
+const options = { goal: 'resolve_refund_request', tool: () => 'stripe.refund.create' };
+
+describe('guardAgent: one tool input guardrail per agent', () => {
+  it('allows a small refund: the tool runs and the model reads its output', async () => {
+    const ran: number[] = [];
+    const { agent, model } = refundAgent(4900, ran);
+    await runner().run(guardAgent(gateway.client('agent'), agent, options), 'refund');
+    expect(ran).toEqual([4900]);
+    expect(model.outputs.join()).toContain('refunded 4900');
+  });
+
+  it('denies a large refund: the tool never runs and the model reads the reason code', async () => {
+    const ran: number[] = [];
+    const { agent, model } = refundAgent(60000, ran);
+    await runner().run(guardAgent(gateway.client('agent'), agent, options), 'refund');
+    expect(ran).toEqual([]);
+    expect(model.outputs.join()).toContain('BLOCKED refund.large_denied');
+  });
+
+  it('holds a medium refund in result mode: the model reads the approval request id', async () => {
+    const ran: number[] = [];
+    const { agent, model } = refundAgent(25000, ran);
+    const result = await runner().run(guardAgent(gateway.client('agent'), agent, options), 'refund');
+    expect(ran).toEqual([]);
+    expect(result.interruptions ?? []).toHaveLength(0);
+    expect(model.outputs.join()).toMatch(/BLOCKED refund\.medium_needs_approval: .*apr_/);
+  });
+
+  it('fails closed when the gateway cannot be reached', async () => {
+    const ran: number[] = [];
+    const { agent, model } = refundAgent(4900, ran);
+    const unreachable = new ActPass({
+      apiKey: 'k',
+      baseUrl: 'http://127.0.0.1:9',
+      maxRetries: 0,
+      logger: {},
+      recordOutcomes: false,
+    });
+    await runner().run(guardAgent(unreachable, agent, options), 'refund');
+    expect(ran).toEqual([]);
+    expect(model.outputs.join()).toMatch(/BLOCKED client\./);
+  });
+
+  it.each(['result', 'durable'] as const)(
+    '%s mode: invalid arguments are rejected by the SDK before any decision',
+    async (approvals) => {
+      const ran: number[] = [];
+      const { agent, model } = refundAgent('lots', ran);
+      const { client, paths } = gateway.recording('agent');
+      const result = await runner().run(guardAgent(client, agent, { ...options, approvals }), 'refund');
+      expect(ran).toEqual([]);
+      expect(paths).toEqual([]);
+      expect(result.interruptions ?? []).toHaveLength(0);
+      // The SDK reports its own invalid-input failure (it redacts the details).
+      expect(model.outputs.join()).toContain('Tool execution failed');
+      expect(model.outputs.join()).not.toContain('BLOCKED');
+    },
+  );
+
+  it('guards the tools the agent loads from an MCP server (the real filesystem server)', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'actpass-mcp-'));
+    const server = new MCPServerStdio({
+      name: 'fs',
+      command: process.execPath,
+      args: [FILESYSTEM_SERVER, root],
+    });
+    await server.connect();
+    try {
+      const model = new OneCallModel(
+        'write_file',
+        JSON.stringify({ path: join(root, 'pwned.txt'), content: 'x' }),
+      );
+      const agent = new Agent({ name: 'ops', instructions: 'files', model, mcpServers: [server] });
+      await runner().run(
+        guardAgent(gateway.client('agent'), agent, { goal: 'tidy', tool: (name) => `fs.${name}` }),
+        'write',
+      );
+      expect(readdirSync(root)).toEqual([]);
+      expect(model.outputs.join()).toContain('BLOCKED policy.no_match');
+    } finally {
+      await server.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 30_000);
+});
+
+const FILESYSTEM_SERVER = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '../../../gateway/node_modules/@modelcontextprotocol/server-filesystem/dist/index.js',
+);
+
+describe('durable approvals: interruptions, a saved run state, resumed after ActPass decided', () => {
+  async function pausedRun() {
+    const ran: number[] = [];
+    const { agent } = refundAgent(25000, ran);
+    const interceptor = agentInterceptor(gateway.client('agent'), { ...options, approvals: 'durable' });
+    const result = await runner().run(interceptor.protect(agent), 'refund');
+    expect(result.interruptions).toHaveLength(1);
+    expect(ran).toEqual([]);
+    const saved = interceptor.pause(result.state);
+    const held = JSON.parse(saved).held as { approvalRequestId: string }[];
+    expect(held).toHaveLength(1);
+    expect(held[0]?.approvalRequestId).toMatch(/^apr_/);
+    return { saved, approvalId: held[0]!.approvalRequestId };
+  }
+
+  /** A new process: a new agent, a new interceptor, the saved string. */
+  async function resumeRun(saved: string) {
+    const ran: number[] = [];
+    const { agent, model } = refundAgent(25000, ran);
+    const interceptor = agentInterceptor(gateway.client('agent'), { ...options, approvals: 'durable' });
+    const guarded = interceptor.protect(agent);
+    const resumed = await interceptor.resume(guarded, saved);
+    const result = await runner().run(guarded, resumed.state);
+    return { ran, model, resumed, result };
+  }
+
+  it('approved in ActPass: the resumed run runs the tool once, releasing the request', async () => {
+    const { saved, approvalId } = await pausedRun();
+    await gateway.client('approver').approvals.approve(approvalId, { note: 'regular customer' });
+    const { ran, model, resumed } = await resumeRun(saved);
+    expect(resumed.statuses.map((s) => s.status)).toEqual(['approved']);
+    expect(ran).toEqual([25000]);
+    expect(model.outputs.join()).toContain('refunded 25000');
+    expect((await gateway.client('agent').approvals.get(approvalId)).status).toBe('used');
+  });
+
+  it('denied in ActPass: the resumed run rejects the call and the model reads why', async () => {
+    const { saved, approvalId } = await pausedRun();
+    await gateway.client('approver').approvals.deny(approvalId, { note: 'not eligible' });
+    const { ran, model, resumed } = await resumeRun(saved);
+    expect(resumed.statuses.map((s) => s.status)).toEqual(['refused']);
+    expect(ran).toEqual([]);
+    expect(model.outputs.join()).toContain('BLOCKED approval.denied');
+  });
+
+  it('still pending: resume leaves the interruption in place and runs nothing', async () => {
+    const { saved } = await pausedRun();
+    const { ran, resumed, result } = await resumeRun(saved);
+    expect(resumed.pending).toHaveLength(1);
+    expect(ran).toEqual([]);
+    expect(result.interruptions).toHaveLength(1);
+  });
+
+  it('approving in the framework alone does not run the tool: ActPass is asked again', async () => {
+    const { saved } = await pausedRun();
+    const ran: number[] = [];
+    const { agent, model } = refundAgent(25000, ran);
+    const guarded = agentInterceptor(gateway.client('agent'), options).protect(agent);
+    const state = await RunState.fromString(guarded, JSON.parse(saved).runState);
+    for (const item of state.getInterruptions()) state.approve(item);
+    await runner().run(guarded, state);
+    expect(ran).toEqual([]);
+    expect(model.outputs.join()).toContain('BLOCKED refund.medium_needs_approval');
+  });
+
+  it('a saved string that is not a paused run is refused with the fix', async () => {
+    const interceptor = agentInterceptor(gateway.client('agent'), options);
+    await expect(interceptor.resume(new Agent({ name: 'x' }), '{"runState":1}')).rejects.toThrow(
+      /interceptor\.pause\(result\.state\)/,
+    );
+  });
+});
