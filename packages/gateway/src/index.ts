@@ -57,6 +57,7 @@ export function createGateway(config: GatewayConfig): Gateway {
       };
     },
     async close() {
+      services.notifications.close();
       await Promise.all([...servers].map((server) => server.close()));
       servers.clear();
       for (const store of Object.values(services.stores)) {

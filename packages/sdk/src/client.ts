@@ -57,6 +57,7 @@ import { Passports } from './resources/passports.js';
 import { PolicyResource } from './resources/policy.js';
 import { Reports } from './resources/reports.js';
 import { Tools } from './resources/tools.js';
+import { Webhooks } from './resources/webhooks.js';
 import { DecisionSchema, EvidenceEventSchema, HealthSchema, JwksSchema } from './schemas/index.js';
 import { WhoAmISchema } from './schemas/reports.js';
 import type { Schema } from './schemas/z.js';
@@ -197,6 +198,7 @@ export class ActPass {
   readonly evidence: Evidence;
   readonly policy: PolicyResource;
   readonly reports: Reports;
+  readonly webhooks: Webhooks;
   /** @internal */
   readonly _internals: ClientInternals;
 
@@ -248,6 +250,7 @@ export class ActPass {
     this.evidence = new Evidence(this);
     this.policy = new PolicyResource(this);
     this.reports = new Reports(this);
+    this.webhooks = new Webhooks(this);
     this.#passports = new Passports(this, this.#agentId);
   }
 

@@ -40,3 +40,14 @@ export type { Evidence, EvidenceFilters, ListEvidenceParams } from './resources/
 export type { PolicyResource, SimulatePolicyParams } from './resources/policy.js';
 export type { Reports, RolloutReportParams } from './resources/reports.js';
 export type { Tools } from './resources/tools.js';
+export type { ListWebhookDeliveriesParams, Webhooks } from './resources/webhooks.js';
+export {
+  type VerifyWebhookOptions,
+  verifyWebhook,
+  WEBHOOK_TOLERANCE_SECONDS,
+  type WebhookEvent,
+  type WebhookEventType,
+  type WebhookHeaders,
+  WebhookVerificationError,
+  type WebhookVerificationErrorCode,
+} from './webhooks.js';

@@ -24,6 +24,12 @@ import {
 import { IdempotencyGuard, LedgerKeyWitness } from '../idempotency/index.js';
 import { type LedgerStore, stampingWriter } from '../ledger/index.js';
 import { GATEWAY_VERSION, GatewayMetrics } from '../metrics/index.js';
+import {
+  createNotifications,
+  type Notifications,
+  watchExpiries,
+  withNotifications,
+} from '../notifications/index.js';
 import { Keyset } from '../passport/index.js';
 import { isPackName, packSource } from '../policy/index.js';
 import { createMemoryStores, GATEWAY_STORE_NAMES, guardStores } from '../store/index.js';
@@ -53,6 +59,8 @@ export interface GatewayServices {
   metrics: GatewayMetrics | null;
   /** Null unless the config gives a span exporter. */
   tracer: Tracer | null;
+  /** Webhook endpoints and deliveries; fed by the approval and ledger stores, never awaited. */
+  notifications: Notifications;
   /** Seeds every configured tenant's policy; requests wait for it. */
   ready(): Promise<void>;
 }
@@ -65,7 +73,11 @@ export function buildServices(config: GatewayConfig): GatewayServices {
   const metrics = config.metrics === true ? new GatewayMetrics(GATEWAY_VERSION) : null;
   const tracer = config.tracing ? new Tracer(config.tracing) : null;
   const stamped = stampingWriter(guarded.ledger);
-  const stores: GatewayStores = { ...guarded, ledger: metrics ? timedLedger(stamped, metrics) : stamped };
+  const notifications = createNotifications(config.webhooks, nowMs, metrics);
+  const stores: GatewayStores = withNotifications(
+    { ...guarded, ledger: metrics ? timedLedger(stamped, metrics) : stamped },
+    notifications,
+  );
   const keyset = config.keyset ?? Keyset.generate(new Date(nowMs()));
   const issuer = config.issuer ?? DEFAULT_ISSUER;
   const kek = parseVaultKey(
@@ -81,6 +93,7 @@ export function buildServices(config: GatewayConfig): GatewayServices {
     nowMs,
     config.approvalTtlSeconds !== undefined ? config.approvalTtlSeconds * 1000 : undefined,
   );
+  watchExpiries(notifications, (tenantId) => approvals.list(tenantId, 'pending', 1), config.webhooks);
   const tools = new ToolService(stores.tools, stores.ledger, nowMs);
   const tenants = new Map(config.tenants.map((tenant) => [tenant.id, tenant]));
 
@@ -150,6 +163,7 @@ export function buildServices(config: GatewayConfig): GatewayServices {
     onRequest: config.onRequest,
     metrics,
     tracer,
+    notifications,
     ready,
   };
 }

@@ -1,6 +1,7 @@
 import type { SpanExporter } from '@actpass/edge/tracing';
 import type { ApiKeyConfig } from '../auth/index.js';
 import type { SessionLabelStore } from '../flow/index.js';
+import type { WebhooksConfig } from '../notifications/index.js';
 import type { Keyset } from '../passport/index.js';
 import type { GatewayStores } from '../store/types.js';
 
@@ -87,4 +88,10 @@ export interface GatewayConfig {
    * `@actpass/edge/tracing`, or `exporterFromEnv(process.env, …)` for the standard OTEL_* variables.
    */
   tracing?: SpanExporter;
+  /**
+   * Webhooks: endpoints from configuration (more come through the admin API), the console's public URL
+   * for links in messages, and delivery timing. Delivery runs off the decision path; see
+   * docs/notifications.md.
+   */
+  webhooks?: WebhooksConfig;
 }

@@ -71,6 +71,10 @@ export const contract = {
       "description": "Who the presented API key is."
     },
     {
+      "name": "webhooks",
+      "description": "Signed notifications of approvals and blocked actions, and their delivery log."
+    },
+    {
       "name": "health",
       "description": "Liveness."
     }
@@ -2210,6 +2214,452 @@ export const contract = {
         }
       }
     },
+    "/api/v1/webhooks": {
+      "get": {
+        "operationId": "listWebhooks",
+        "tags": [
+          "webhooks"
+        ],
+        "summary": "List webhook endpoints",
+        "description": "Needs the `admin` role. Endpoints configured through this API and those given in the gateway's\nown configuration (`source: config`). Secrets are never returned; a URL shows its origin and\nfirst path segment only, because many receivers (Slack among them) keep a credential in the path.\n",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/TenantHint"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Every endpoint of the tenant.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/WebhookList"
+                },
+                "examples": {
+                  "endpoints": {
+                    "value": {
+                      "items": [
+                        {
+                          "id": "on-call",
+                          "url": "https://hooks.example.com/actpass/…",
+                          "events": [
+                            "approval.requested",
+                            "approval.expired"
+                          ],
+                          "format": "json",
+                          "enabled": true,
+                          "source": "api",
+                          "created_at": "2026-11-23T17:57:00.000Z",
+                          "updated_at": "2026-11-23T17:57:00.000Z"
+                        }
+                      ]
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/api/v1/webhooks/{id}": {
+      "put": {
+        "operationId": "putWebhook",
+        "tags": [
+          "webhooks"
+        ],
+        "summary": "Create or replace a webhook endpoint",
+        "description": "Needs the `admin` role. `url` must be `https://`, or `http://` to a loopback address for local\ndevelopment, and must not carry a user name or password. Without `secret` a new endpoint gets a\ngenerated `whsec_…` secret, returned once in this response; replacing an endpoint without\n`secret` keeps the one it has. Deliveries are signed with the secret (`webhook-signature`).\n",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/WebhookId"
+          },
+          {
+            "$ref": "#/components/parameters/TenantHint"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/PutWebhookRequest"
+              },
+              "examples": {
+                "on_call": {
+                  "value": {
+                    "url": "https://hooks.example.com/actpass/approvals",
+                    "events": [
+                      "approval.requested",
+                      "approval.expired"
+                    ],
+                    "format": "json"
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The endpoint as stored; `secret` only when the gateway generated it.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Webhook"
+                },
+                "examples": {
+                  "created": {
+                    "value": {
+                      "id": "on-call",
+                      "url": "https://hooks.example.com/actpass/…",
+                      "events": [
+                        "approval.requested",
+                        "approval.expired"
+                      ],
+                      "format": "json",
+                      "enabled": true,
+                      "source": "api",
+                      "created_at": "2026-11-23T17:57:00.000Z",
+                      "updated_at": "2026-11-23T17:57:00.000Z",
+                      "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      },
+      "get": {
+        "operationId": "getWebhook",
+        "tags": [
+          "webhooks"
+        ],
+        "summary": "Read one webhook endpoint",
+        "description": "Needs the `admin` role. The secret is never returned.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/WebhookId"
+          },
+          {
+            "$ref": "#/components/parameters/TenantHint"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The endpoint.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Webhook"
+                },
+                "examples": {
+                  "endpoint": {
+                    "value": {
+                      "id": "on-call",
+                      "url": "https://hooks.example.com/actpass/…",
+                      "events": [
+                        "approval.requested",
+                        "approval.expired"
+                      ],
+                      "format": "json",
+                      "enabled": true,
+                      "source": "api",
+                      "created_at": "2026-11-23T17:57:00.000Z",
+                      "updated_at": "2026-11-23T17:57:00.000Z"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      },
+      "delete": {
+        "operationId": "deleteWebhook",
+        "tags": [
+          "webhooks"
+        ],
+        "summary": "Delete a webhook endpoint",
+        "description": "Needs the `admin` role. Deliveries still waiting for it are not sent. Endpoints from the\ngateway's configuration cannot be deleted here (`409 webhook.configured`).\n",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/WebhookId"
+          },
+          {
+            "$ref": "#/components/parameters/TenantHint"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The endpoint was deleted.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/WebhookDeletion"
+                },
+                "examples": {
+                  "deleted": {
+                    "value": {
+                      "id": "on-call",
+                      "deleted": true
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/api/v1/webhook-deliveries": {
+      "get": {
+        "operationId": "listWebhookDeliveries",
+        "tags": [
+          "webhooks"
+        ],
+        "summary": "List webhook deliveries",
+        "description": "Needs the `admin` role. Recent deliveries of this gateway process, newest first: `pending`\n(queued, or waiting for its next attempt), `delivered` (the receiver answered 2xx) or `dead`\n(every attempt failed; retry it by hand). `last_error` is the gateway's own description of the\nlast failure, never the receiver's answer.\n",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/TenantHint"
+          },
+          {
+            "name": "status",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "$ref": "#/components/schemas/WebhookDeliveryStatus"
+            }
+          },
+          {
+            "name": "webhook_id",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "pattern": "^[A-Za-z0-9_.-]{1,64}$"
+            }
+          },
+          {
+            "name": "limit",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 500,
+              "default": 100
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Deliveries, newest first.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/WebhookDeliveryList"
+                },
+                "examples": {
+                  "dead": {
+                    "value": {
+                      "items": [
+                        {
+                          "id": "whd_4mX0a9C2bQ7",
+                          "webhook_id": "on-call",
+                          "event_id": "msg_9Qw2c8ZrT1",
+                          "event_type": "approval.requested",
+                          "status": "dead",
+                          "attempts": 8,
+                          "max_attempts": 8,
+                          "created_at": "2026-11-23T18:00:01.000Z",
+                          "last_attempt_at": "2026-11-23T19:30:12.000Z",
+                          "next_attempt_at": null,
+                          "delivered_at": null,
+                          "last_status": 500,
+                          "last_error": "the receiver answered HTTP 500"
+                        }
+                      ]
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/api/v1/webhook-deliveries/{id}/retry": {
+      "post": {
+        "operationId": "retryWebhookDelivery",
+        "tags": [
+          "webhooks"
+        ],
+        "summary": "Send a delivery again",
+        "description": "Needs the `admin` role. Queues a `dead` or `delivered` delivery for a new round of attempts\n(same `webhook-id`, so a receiver that deduplicates sees the same message). A delivery still\n`pending` is `409 webhook.delivery_pending`.\n",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/WebhookDeliveryId"
+          },
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          },
+          {
+            "$ref": "#/components/parameters/TenantHint"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The delivery, queued again.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/WebhookDelivery"
+                },
+                "examples": {
+                  "queued": {
+                    "value": {
+                      "id": "whd_4mX0a9C2bQ7",
+                      "webhook_id": "on-call",
+                      "event_id": "msg_9Qw2c8ZrT1",
+                      "event_type": "approval.requested",
+                      "status": "pending",
+                      "attempts": 0,
+                      "max_attempts": 8,
+                      "created_at": "2026-11-23T18:00:01.000Z",
+                      "last_attempt_at": "2026-11-23T19:30:12.000Z",
+                      "next_attempt_at": "2026-11-23T19:45:00.000Z",
+                      "delivered_at": null,
+                      "last_status": 500,
+                      "last_error": "the receiver answered HTTP 500"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
     "/.well-known/jwks.json": {
       "get": {
         "operationId": "getJwks",
@@ -2438,6 +2888,24 @@ export const contract = {
         "schema": {
           "type": "string",
           "pattern": "^[A-Za-z0-9_.-]{1,128}$"
+        }
+      },
+      "WebhookId": {
+        "name": "id",
+        "in": "path",
+        "required": true,
+        "schema": {
+          "type": "string",
+          "pattern": "^[A-Za-z0-9_.-]{1,64}$"
+        }
+      },
+      "WebhookDeliveryId": {
+        "name": "id",
+        "in": "path",
+        "required": true,
+        "schema": {
+          "type": "string",
+          "pattern": "^whd_[A-Za-z0-9_-]{1,64}$"
         }
       }
     },
@@ -4463,6 +4931,348 @@ export const contract = {
               "null"
             ],
             "description": "Pass as `after_seq` for the next page of changes; null at the end."
+          }
+        }
+      },
+      "WebhookEventType": {
+        "type": "string",
+        "enum": [
+          "approval.requested",
+          "approval.approved",
+          "approval.denied",
+          "approval.expired",
+          "decision.blocked"
+        ],
+        "description": "`approval.*` when a held action is requested and when it is approved, denied or expires;\n`decision.blocked` when an enforced preflight answers `deny` or `require_tool_reapproval`.\n"
+      },
+      "WebhookFormat": {
+        "type": "string",
+        "enum": [
+          "json",
+          "slack"
+        ],
+        "default": "json",
+        "description": "`json`: the `WebhookEvent` itself. `slack`: a Slack incoming-webhook message made from it."
+      },
+      "PutWebhookRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "url",
+          "events"
+        ],
+        "properties": {
+          "url": {
+            "type": "string",
+            "minLength": 8,
+            "maxLength": 2048,
+            "description": "`https://…`, or `http://` to a loopback address; no user name or password."
+          },
+          "events": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 5,
+            "uniqueItems": true,
+            "items": {
+              "$ref": "#/components/schemas/WebhookEventType"
+            }
+          },
+          "format": {
+            "$ref": "#/components/schemas/WebhookFormat"
+          },
+          "secret": {
+            "type": "string",
+            "writeOnly": true,
+            "pattern": "^whsec_[A-Za-z0-9+/]{20,88}={0,2}$",
+            "maxLength": 96,
+            "description": "`whsec_` and base64 of 16 to 64 random bytes. Generated when a new endpoint has none."
+          },
+          "enabled": {
+            "type": "boolean",
+            "default": true
+          }
+        }
+      },
+      "Webhook": {
+        "type": "object",
+        "required": [
+          "id",
+          "url",
+          "events",
+          "format",
+          "enabled",
+          "source",
+          "created_at",
+          "updated_at"
+        ],
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "url": {
+            "type": "string",
+            "description": "The origin and first path segment; the rest shows as `…`."
+          },
+          "events": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/WebhookEventType"
+            }
+          },
+          "format": {
+            "$ref": "#/components/schemas/WebhookFormat"
+          },
+          "enabled": {
+            "type": "boolean"
+          },
+          "source": {
+            "type": "string",
+            "enum": [
+              "api",
+              "config"
+            ]
+          },
+          "created_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "updated_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "secret": {
+            "type": "string",
+            "description": "Only in the response that generated it; store it now, it is never shown again."
+          }
+        }
+      },
+      "WebhookList": {
+        "type": "object",
+        "required": [
+          "items"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Webhook"
+            }
+          }
+        }
+      },
+      "WebhookDeletion": {
+        "type": "object",
+        "required": [
+          "id",
+          "deleted"
+        ],
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "deleted": {
+            "type": "boolean"
+          }
+        }
+      },
+      "WebhookDeliveryStatus": {
+        "type": "string",
+        "enum": [
+          "pending",
+          "delivered",
+          "dead"
+        ]
+      },
+      "WebhookDelivery": {
+        "type": "object",
+        "required": [
+          "id",
+          "webhook_id",
+          "event_id",
+          "event_type",
+          "status",
+          "attempts",
+          "max_attempts",
+          "created_at",
+          "last_attempt_at",
+          "next_attempt_at",
+          "delivered_at",
+          "last_status",
+          "last_error"
+        ],
+        "properties": {
+          "id": {
+            "type": "string",
+            "pattern": "^whd_[A-Za-z0-9_-]+$"
+          },
+          "webhook_id": {
+            "type": "string"
+          },
+          "event_id": {
+            "type": "string",
+            "description": "The `webhook-id` header of every attempt; the same across retries."
+          },
+          "event_type": {
+            "$ref": "#/components/schemas/WebhookEventType"
+          },
+          "status": {
+            "$ref": "#/components/schemas/WebhookDeliveryStatus"
+          },
+          "attempts": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "max_attempts": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "created_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "last_attempt_at": {
+            "oneOf": [
+              {
+                "$ref": "#/components/schemas/Timestamp"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "next_attempt_at": {
+            "oneOf": [
+              {
+                "$ref": "#/components/schemas/Timestamp"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "delivered_at": {
+            "oneOf": [
+              {
+                "$ref": "#/components/schemas/Timestamp"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "last_status": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "description": "The HTTP status of the last answer; null when none came (refused, timed out)."
+          },
+          "last_error": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "The gateway's description of the last failure."
+          }
+        }
+      },
+      "WebhookDeliveryList": {
+        "type": "object",
+        "required": [
+          "items"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/WebhookDelivery"
+            }
+          }
+        }
+      },
+      "BlockedDecision": {
+        "type": "object",
+        "required": [
+          "request_id",
+          "decision",
+          "reason_code",
+          "risk_tier",
+          "mode",
+          "action_hash",
+          "action",
+          "evidence_event_id",
+          "decided_at"
+        ],
+        "properties": {
+          "request_id": {
+            "type": "string"
+          },
+          "decision": {
+            "$ref": "#/components/schemas/DecisionValue"
+          },
+          "reason_code": {
+            "$ref": "#/components/schemas/ReasonCode"
+          },
+          "risk_tier": {
+            "type": "string"
+          },
+          "mode": {
+            "$ref": "#/components/schemas/Mode"
+          },
+          "action_hash": {
+            "$ref": "#/components/schemas/Sha256Hex"
+          },
+          "action": {
+            "$ref": "#/components/schemas/CanonicalAction"
+          },
+          "evidence_event_id": {
+            "type": "string"
+          },
+          "decided_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          }
+        }
+      },
+      "WebhookEvent": {
+        "type": "object",
+        "description": "The body of a `json`-format delivery, as `webhooks.verify()` in both SDKs returns it. `id` is\nalso the `webhook-id` header (the same on every retry, so receivers can drop duplicates).\n",
+        "required": [
+          "id",
+          "type",
+          "created_at",
+          "tenant_id",
+          "data"
+        ],
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "type": {
+            "$ref": "#/components/schemas/WebhookEventType"
+          },
+          "created_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "tenant_id": {
+            "type": "string"
+          },
+          "data": {
+            "type": "object",
+            "required": [
+              "console_url"
+            ],
+            "properties": {
+              "approval": {
+                "$ref": "#/components/schemas/ApprovalRequest"
+              },
+              "decision": {
+                "$ref": "#/components/schemas/BlockedDecision"
+              },
+              "console_url": {
+                "type": [
+                  "string",
+                  "null"
+                ],
+                "description": "The request (or the decisions view) in the console, when its public URL is configured."
+              }
+            }
           }
         }
       },

@@ -427,6 +427,105 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List webhook endpoints
+         * @description Needs the `admin` role. Endpoints configured through this API and those given in the gateway's
+         *     own configuration (`source: config`). Secrets are never returned; a URL shows its origin and
+         *     first path segment only, because many receivers (Slack among them) keep a credential in the path.
+         */
+        get: operations["listWebhooks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read one webhook endpoint
+         * @description Needs the `admin` role. The secret is never returned.
+         */
+        get: operations["getWebhook"];
+        /**
+         * Create or replace a webhook endpoint
+         * @description Needs the `admin` role. `url` must be `https://`, or `http://` to a loopback address for local
+         *     development, and must not carry a user name or password. Without `secret` a new endpoint gets a
+         *     generated `whsec_…` secret, returned once in this response; replacing an endpoint without
+         *     `secret` keeps the one it has. Deliveries are signed with the secret (`webhook-signature`).
+         */
+        put: operations["putWebhook"];
+        post?: never;
+        /**
+         * Delete a webhook endpoint
+         * @description Needs the `admin` role. Deliveries still waiting for it are not sent. Endpoints from the
+         *     gateway's configuration cannot be deleted here (`409 webhook.configured`).
+         */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook-deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List webhook deliveries
+         * @description Needs the `admin` role. Recent deliveries of this gateway process, newest first: `pending`
+         *     (queued, or waiting for its next attempt), `delivered` (the receiver answered 2xx) or `dead`
+         *     (every attempt failed; retry it by hand). `last_error` is the gateway's own description of the
+         *     last failure, never the receiver's answer.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook-deliveries/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a delivery again
+         * @description Needs the `admin` role. Queues a `dead` or `delivered` delivery for a new round of attempts
+         *     (same `webhook-id`, so a receiver that deduplicates sees the same message). A delivery still
+         *     `pending` is `409 webhook.delivery_pending`.
+         */
+        post: operations["retryWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/.well-known/jwks.json": {
         parameters: {
             query?: never;
@@ -996,6 +1095,99 @@ export interface components {
             /** @description Pass as `after_seq` for the next page of changes; null at the end. */
             next_after_seq: number | null;
         };
+        /**
+         * @description `approval.*` when a held action is requested and when it is approved, denied or expires;
+         *     `decision.blocked` when an enforced preflight answers `deny` or `require_tool_reapproval`.
+         * @enum {string}
+         */
+        WebhookEventType: "approval.requested" | "approval.approved" | "approval.denied" | "approval.expired" | "decision.blocked";
+        /**
+         * @description `json`: the `WebhookEvent` itself. `slack`: a Slack incoming-webhook message made from it.
+         * @default json
+         * @enum {string}
+         */
+        WebhookFormat: "json" | "slack";
+        PutWebhookRequest: {
+            /** @description `https://…`, or `http://` to a loopback address; no user name or password. */
+            url: string;
+            events: components["schemas"]["WebhookEventType"][];
+            format?: components["schemas"]["WebhookFormat"];
+            /** @description `whsec_` and base64 of 16 to 64 random bytes. Generated when a new endpoint has none. */
+            secret?: string;
+            /** @default true */
+            enabled?: boolean;
+        };
+        Webhook: {
+            id: string;
+            /** @description The origin and first path segment; the rest shows as `…`. */
+            url: string;
+            events: components["schemas"]["WebhookEventType"][];
+            format: components["schemas"]["WebhookFormat"];
+            enabled: boolean;
+            /** @enum {string} */
+            source: "api" | "config";
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
+            /** @description Only in the response that generated it; store it now, it is never shown again. */
+            secret?: string;
+        };
+        WebhookList: {
+            items: components["schemas"]["Webhook"][];
+        };
+        WebhookDeletion: {
+            id: string;
+            deleted: boolean;
+        };
+        /** @enum {string} */
+        WebhookDeliveryStatus: "pending" | "delivered" | "dead";
+        WebhookDelivery: {
+            id: string;
+            webhook_id: string;
+            /** @description The `webhook-id` header of every attempt; the same across retries. */
+            event_id: string;
+            event_type: components["schemas"]["WebhookEventType"];
+            status: components["schemas"]["WebhookDeliveryStatus"];
+            attempts: number;
+            max_attempts: number;
+            created_at: components["schemas"]["Timestamp"];
+            last_attempt_at: components["schemas"]["Timestamp"] | null;
+            next_attempt_at: components["schemas"]["Timestamp"] | null;
+            delivered_at: components["schemas"]["Timestamp"] | null;
+            /** @description The HTTP status of the last answer; null when none came (refused, timed out). */
+            last_status: number | null;
+            /** @description The gateway's description of the last failure. */
+            last_error: string | null;
+        };
+        WebhookDeliveryList: {
+            items: components["schemas"]["WebhookDelivery"][];
+        };
+        BlockedDecision: {
+            request_id: string;
+            decision: components["schemas"]["DecisionValue"];
+            reason_code: components["schemas"]["ReasonCode"];
+            risk_tier: string;
+            mode: components["schemas"]["Mode"];
+            action_hash: components["schemas"]["Sha256Hex"];
+            action: components["schemas"]["CanonicalAction"];
+            evidence_event_id: string;
+            decided_at: components["schemas"]["Timestamp"];
+        };
+        /**
+         * @description The body of a `json`-format delivery, as `webhooks.verify()` in both SDKs returns it. `id` is
+         *     also the `webhook-id` header (the same on every retry, so receivers can drop duplicates).
+         */
+        WebhookEvent: {
+            id: string;
+            type: components["schemas"]["WebhookEventType"];
+            created_at: components["schemas"]["Timestamp"];
+            tenant_id: string;
+            data: {
+                approval?: components["schemas"]["ApprovalRequest"];
+                decision?: components["schemas"]["BlockedDecision"];
+                /** @description The request (or the decisions view) in the console, when its public URL is configured. */
+                console_url: string | null;
+            };
+        };
         Jwk: {
             /** @constant */
             kty: "OKP";
@@ -1118,6 +1310,8 @@ export interface components {
         ApprovalId: string;
         ToolName: components["schemas"]["ToolNameString"];
         CredentialName: string;
+        WebhookId: string;
+        WebhookDeliveryId: string;
     };
     requestBodies: never;
     headers: {
@@ -1905,6 +2099,200 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A hint only. The tenant comes from the API key; a different value is `403 auth.tenant_mismatch`. */
+                "x-actpass-tenant"?: components["parameters"]["TenantHint"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every endpoint of the tenant. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A hint only. The tenant comes from the API key; a different value is `403 auth.tenant_mismatch`. */
+                "x-actpass-tenant"?: components["parameters"]["TenantHint"];
+            };
+            path: {
+                id: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    putWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A hint only. The tenant comes from the API key; a different value is `403 auth.tenant_mismatch`. */
+                "x-actpass-tenant"?: components["parameters"]["TenantHint"];
+            };
+            path: {
+                id: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutWebhookRequest"];
+            };
+        };
+        responses: {
+            /** @description The endpoint as stored; `secret` only when the gateway generated it. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A hint only. The tenant comes from the API key; a different value is `403 auth.tenant_mismatch`. */
+                "x-actpass-tenant"?: components["parameters"]["TenantHint"];
+            };
+            path: {
+                id: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint was deleted. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeletion"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["WebhookDeliveryStatus"];
+                webhook_id?: string;
+                limit?: number;
+            };
+            header?: {
+                /** @description A hint only. The tenant comes from the API key; a different value is `403 auth.tenant_mismatch`. */
+                "x-actpass-tenant"?: components["parameters"]["TenantHint"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deliveries, newest first. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    retryWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a POST safe to retry. The same key with the same body within 24 h returns the stored
+                 *     response; with another body it is a `409 request.idempotency_conflict`.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description A hint only. The tenant comes from the API key; a different value is `403 auth.tenant_mismatch`. */
+                "x-actpass-tenant"?: components["parameters"]["TenantHint"];
+            };
+            path: {
+                id: components["parameters"]["WebhookDeliveryId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery, queued again. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             503: components["responses"]["Unavailable"];
         };
     };

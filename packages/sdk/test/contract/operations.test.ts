@@ -59,6 +59,12 @@ const calls: Record<string, (client: ActPass, body: Body) => Promise<unknown>> =
   whoami: (c) => c.whoami(),
   rolloutReport: (c) => c.reports.rollout({ since: '2026-11-23T00:00:00Z', bucket: 'hour', top: 5 }),
   simulatePolicy: (c, b) => c.policy.simulate(as<'SimulatePolicyRequest'>(b)),
+  listWebhooks: (c) => c.webhooks.list(),
+  getWebhook: (c) => c.webhooks.get('on-call'),
+  putWebhook: (c, b) => c.webhooks.put('on-call', as<'PutWebhookRequest'>(b)),
+  deleteWebhook: (c) => c.webhooks.delete('on-call'),
+  listWebhookDeliveries: (c) => c.webhooks.deliveries({ status: 'dead', webhook_id: 'on-call', limit: 50 }),
+  retryWebhookDelivery: (c) => c.webhooks.retry('whd_4mX0a9C2bQ7'),
 };
 /** Operations that fail closed instead of throwing. */
 const failClosed: Record<string, (result: unknown, status: number) => void> = {

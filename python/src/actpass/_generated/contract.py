@@ -575,6 +575,105 @@ class PolicySimulation(TypedDict, closed=True):
     """
 
 
+WebhookEventType: TypeAlias = Literal['approval.requested', 'approval.approved', 'approval.denied', 'approval.expired', 'decision.blocked']
+"""
+`approval.*` when a held action is requested and when it is approved, denied or expires;
+`decision.blocked` when an enforced preflight answers `deny` or `require_tool_reapproval`.
+
+"""
+
+
+WebhookFormat: TypeAlias = Literal['json', 'slack']
+"""
+`json`: the `WebhookEvent` itself. `slack`: a Slack incoming-webhook message made from it.
+"""
+
+
+class PutWebhookRequest(TypedDict, closed=True):
+    url: str
+    """
+    `https://…`, or `http://` to a loopback address; no user name or password.
+    """
+    events: list[WebhookEventType]
+    format: NotRequired[WebhookFormat]
+    secret: NotRequired[str]
+    """
+    `whsec_` and base64 of 16 to 64 random bytes. Generated when a new endpoint has none.
+    """
+    enabled: NotRequired[bool]
+
+
+class Webhook(TypedDict):
+    id: str
+    url: str
+    """
+    The origin and first path segment; the rest shows as `…`.
+    """
+    events: list[WebhookEventType]
+    format: WebhookFormat
+    enabled: bool
+    source: Literal['api', 'config']
+    created_at: Timestamp
+    updated_at: Timestamp
+    secret: NotRequired[str]
+    """
+    Only in the response that generated it; store it now, it is never shown again.
+    """
+
+
+class WebhookList(TypedDict):
+    items: list[Webhook]
+
+
+class WebhookDeletion(TypedDict):
+    id: str
+    deleted: bool
+
+
+WebhookDeliveryStatus: TypeAlias = Literal['pending', 'delivered', 'dead']
+
+
+class WebhookDelivery(TypedDict):
+    id: str
+    webhook_id: str
+    event_id: str
+    """
+    The `webhook-id` header of every attempt; the same across retries.
+    """
+    event_type: WebhookEventType
+    status: WebhookDeliveryStatus
+    attempts: int
+    max_attempts: int
+    created_at: Timestamp
+    last_attempt_at: Timestamp | None
+    next_attempt_at: Timestamp | None
+    delivered_at: Timestamp | None
+    last_status: int | None
+    """
+    The HTTP status of the last answer; null when none came (refused, timed out).
+    """
+    last_error: str | None
+    """
+    The gateway's description of the last failure.
+    """
+
+
+class WebhookDeliveryList(TypedDict):
+    items: list[WebhookDelivery]
+
+
+class BlockedDecision(TypedDict):
+    request_id: str
+    decision: DecisionValue
+    reason_code: ReasonCode
+    risk_tier: str
+    mode: Mode
+    action_hash: Sha256Hex
+    action: CanonicalAction
+    evidence_event_id: str
+    decided_at: Timestamp
+
+
 class Jwk(TypedDict):
     kty: Literal['OKP']
     crv: Literal['Ed25519']
@@ -684,3 +783,20 @@ class RolloutReport(TypedDict, closed=True):
     """
     The monitor and warn actions enforce would block, most frequent first.
     """
+
+
+class Data(TypedDict):
+    approval: NotRequired[ApprovalRequest]
+    decision: NotRequired[BlockedDecision]
+    console_url: str | None
+    """
+    The request (or the decisions view) in the console, when its public URL is configured.
+    """
+
+
+class WebhookEvent(TypedDict):
+    id: str
+    type: WebhookEventType
+    created_at: Timestamp
+    tenant_id: str
+    data: Data

@@ -15,6 +15,14 @@ import { issuePassportOperation, revokePassportOperation, verifyPassportOperatio
 import { preflight } from './preflight.js';
 import { rolloutReportOperation } from './rollout-report.js';
 import { simulatePolicyOperation } from './simulate-policy.js';
+import {
+  deleteWebhook,
+  getWebhook,
+  listWebhookDeliveries,
+  listWebhooks,
+  putWebhook,
+  retryWebhookDelivery,
+} from './webhooks.js';
 import { whoami } from './whoami.js';
 
 const jwks: OperationSpec = {
@@ -48,6 +56,12 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
   whoami,
   rolloutReport: rolloutReportOperation,
   simulatePolicy: simulatePolicyOperation,
+  listWebhooks,
+  getWebhook,
+  putWebhook,
+  deleteWebhook,
+  listWebhookDeliveries,
+  retryWebhookDelivery,
   getJwks: jwks,
   health,
   readiness,
