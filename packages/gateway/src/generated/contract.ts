@@ -2781,6 +2781,64 @@ export const contract = {
       }
     }
   },
+  "webhooks": {
+    "actpassEvent": {
+      "post": {
+        "operationId": "receiveWebhookEvent",
+        "tags": [
+          "webhooks"
+        ],
+        "summary": "What a `json`-format endpoint receives",
+        "description": "One POST per event and endpoint, with a `WebhookEvent` body. Verify it before acting on it:\n`webhook-signature` holds `v1,<base64 HMAC-SHA256>` of `<webhook-id>.<webhook-timestamp>.<body>`\nkeyed with the bytes of the endpoint's `whsec_` secret (`webhooks.verify()` in both SDKs does\nthis and checks the timestamp is within 5 minutes). Any 2xx answer within the timeout counts as\ndelivered; anything else is retried with backoff, and the `webhook-id` stays the same.\n",
+        "security": [],
+        "parameters": [
+          {
+            "name": "webhook-id",
+            "in": "header",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "webhook-timestamp",
+            "in": "header",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "pattern": "^[0-9]{1,15}$"
+            }
+          },
+          {
+            "name": "webhook-signature",
+            "in": "header",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/WebhookEvent"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "Received; any 2xx status counts."
+          },
+          "400": {
+            "description": "Refused (for example a signature that does not verify); the gateway retries it."
+          }
+        }
+      }
+    }
+  },
   "components": {
     "securitySchemes": {
       "bearerAuth": {
