@@ -106,3 +106,12 @@ export function guardTools<TOOLS extends Record<string, Tool>>(
   }
   return guarded as GuardedTools<TOOLS>;
 }
+
+export {
+  type AiHeldCall,
+  type AiInterceptOptions,
+  type AiInterceptor,
+  type AiResponded,
+  aiInterceptor,
+} from './ai-interceptor.js';
+export type { HeldCall, HeldStatus } from './intercept.js';
