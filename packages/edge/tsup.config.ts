@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { defineConfig } from 'tsup';
+
+const WEB_TREE_SITTER_CJS = createRequire(import.meta.url).resolve('web-tree-sitter');
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -31,13 +34,23 @@ export default defineConfig([
     define: { __ACTPASS_VERSION__: JSON.stringify(version) },
   },
   {
-    // Claude Code starts the hook once per tool call: one file, and only the modules a decision needs.
+    // Claude Code starts the hook once per tool call: one CommonJS file holding everything a decision
+    // needs (the SDK client and web-tree-sitter included), so `bin/actpass-hook.js` compiles a single
+    // script it can keep V8's code cache for, and Node resolves no package at start.
     entry: { 'hook-main': 'src/hook-main.ts' },
-    format: ['esm'],
+    format: ['cjs'],
+    outExtension: () => ({ js: '.cjs' }),
     splitting: false,
     sourcemap: true,
     target: 'node20',
     platform: 'node',
-    banner: { js: '#!/usr/bin/env node' },
+    noExternal: ['@actpass/sdk', 'web-tree-sitter'],
+    esbuildOptions(options) {
+      // The package's CommonJS build finds its WebAssembly beside itself (`__dirname`), that is in
+      // dist/, where scripts/copy-grammar.mjs puts it; its ES module build would look for import.meta.
+      options.alias = { 'web-tree-sitter': WEB_TREE_SITTER_CJS };
+      // A script compiled by the bin has no module loader behind `import()`: each becomes a require.
+      options.supported = { ...options.supported, 'dynamic-import': false };
+    },
   },
 ]);

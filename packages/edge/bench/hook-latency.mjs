@@ -5,11 +5,13 @@
 //   pnpm --filter @actpass/gateway build   (the gateway's dist serves the decisions)
 //   node packages/edge/bench/hook-latency.mjs [--runs 40] [--json]
 //
-// Bash runs `git status && npm test` (parsed by the shell parser). Variants: the floor; `actpass-edge hook claude-code` (the edge CLI, which loads a command's modules
-// only when it runs); `actpass-hook claude-code`, the dedicated entry. Both are built here from
-// source into node_modules/.cache, so they resolve this package's dependencies.
+// Bash runs `git status && npm test` (parsed by the shell parser). Variants: the floor; `actpass-edge
+// hook claude-code` (the edge CLI, which loads a command's modules only when it runs); `actpass-hook
+// claude-code`, the dedicated executable, with its code cache and without (its first call). Both are
+// built here from source into node_modules/.cache, so they resolve this package's dependencies.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,34 +29,56 @@ if (!existsSync(join(gatewayDist, 'index.js'))) {
   process.exit(2);
 }
 
-// Both executables are built from source here (the package's dist/ may be older than the checkout),
-// each with this package's dependencies left external, as tsup.config.ts builds them.
+// Both executables are built from source here (the package's dist/ may be older than the checkout):
+// the edge CLI with this package's dependencies left external, as tsup.config.ts builds it, and the
+// hook as tsup.config.ts builds it too (one CommonJS file with the SDK and web-tree-sitter inside,
+// the two WebAssembly files beside it), run through the committed bin, which keeps its code cache.
 const cache = join(edge, 'node_modules', '.cache', 'actpass-hook-bench');
 rmSync(cache, { recursive: true, force: true });
-for (const [entry, out] of [
-  ['src/main.ts', join(cache, 'edge')],
-  ['src/hook-main.ts', join(cache, 'hook')],
-]) {
-  mkdirSync(out, { recursive: true });
-  execFileSync(
-    'pnpm',
-    [
-      'exec',
-      'tsup',
-      '--no-config',
-      entry,
-      '--format',
-      'esm',
-      '--target',
-      'node20',
-      '--platform',
-      'node',
-      '-d',
-      out,
-    ],
-    { cwd: edge, stdio: 'ignore' },
-  );
+mkdirSync(join(cache, 'edge'), { recursive: true });
+execFileSync(
+  'pnpm',
+  [
+    'exec',
+    'tsup',
+    '--no-config',
+    'src/main.ts',
+    '--format',
+    'esm',
+    '--target',
+    'node20',
+    '--platform',
+    'node',
+    '-d',
+    join(cache, 'edge'),
+  ],
+  { cwd: edge, stdio: 'ignore' },
+);
+const require = createRequire(import.meta.url);
+mkdirSync(join(cache, 'hook', 'bin'), { recursive: true });
+mkdirSync(join(cache, 'hook', 'dist'), { recursive: true });
+execFileSync(
+  'pnpm',
+  [
+    'exec',
+    'esbuild',
+    'src/hook-main.ts',
+    '--bundle',
+    '--platform=node',
+    '--format=cjs',
+    '--target=node20',
+    '--supported:dynamic-import=false',
+    `--alias:web-tree-sitter=${require.resolve('web-tree-sitter')}`,
+    '--log-level=error',
+    `--outfile=${join(cache, 'hook', 'dist', 'hook-main.cjs')}`,
+  ],
+  { cwd: edge, stdio: 'inherit' },
+);
+copyFileSync(join(edge, 'bin', 'actpass-hook.js'), join(cache, 'hook', 'bin', 'actpass-hook.js'));
+for (const wasm of ['tree-sitter-bash/tree-sitter-bash.wasm', 'web-tree-sitter/web-tree-sitter.wasm']) {
+  copyFileSync(require.resolve(wasm), join(cache, 'hook', 'dist', wasm.split('/')[1]));
 }
+const hookBin = join(cache, 'hook', 'bin', 'actpass-hook.js');
 
 const { createGateway } = await import(join(gatewayDist, 'index.js'));
 const KEY = 'ak_bench_hook_agent_0123456789';
@@ -95,13 +119,21 @@ const variants = [
   },
   {
     name: 'actpass-hook claude-code',
-    args: [join(cache, 'hook', 'hook-main.js'), 'claude-code'],
+    args: [hookBin, 'claude-code'],
     decides: true,
+  },
+  // The first call after an install or upgrade: no code cache yet, so the bundle is compiled (and the
+  // cache written at exit).
+  {
+    name: 'actpass-hook claude-code, no code cache',
+    args: [hookBin, 'claude-code'],
+    decides: true,
+    cold: true,
   },
   // The same entry for a Read: no shell to parse, so the difference is the Bash parser's load.
   {
     name: 'actpass-hook claude-code, Read',
-    args: [join(cache, 'hook', 'hook-main.js'), 'claude-code'],
+    args: [hookBin, 'claude-code'],
     decides: true,
     read: true,
   },
@@ -109,6 +141,7 @@ const variants = [
 
 function once(variant) {
   return new Promise((resolve, reject) => {
+    if (variant.cold) rmSync(join(state, 'state', 'code-cache'), { recursive: true, force: true });
     const started = process.hrtime.bigint();
     const child = spawn(process.execPath, variant.args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';

@@ -117,7 +117,7 @@ describe('bin/actpass-hook.js when the hook cannot load', () => {
     mkdirSync(join(dir, 'bin'), { recursive: true });
     mkdirSync(join(dir, 'dist'));
     copyFileSync(join(pkg, 'bin', 'actpass-hook.js'), join(dir, 'bin', 'actpass-hook.js'));
-    writeFileSync(join(dir, 'dist', 'hook-main.js'), "import 'no-such-package-for-the-hook';\n");
+    writeFileSync(join(dir, 'dist', 'hook-main.cjs'), "require('no-such-package-for-the-hook');\n");
     const result = spawnSync(process.execPath, [join(dir, 'bin', 'actpass-hook.js'), 'claude-code'], {
       input: payload,
       encoding: 'utf8',
