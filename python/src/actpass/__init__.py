@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from . import _webhooks as webhooks
 from ._client import ActPassClient, AsyncActPassClient
 from ._decision_types import (
     ClientCause,
@@ -40,9 +41,10 @@ from ._guard import ExecuteContext, GuardResult, WaitForApproval
 from ._response import APIResult, request_id_of
 from ._types import PreflightInput
 from ._version import __version__
+from ._webhooks import WebhookVerificationError
 
 if TYPE_CHECKING:
-    from ._generated.contract import Decision, PassportVerification
+    from ._generated.contract import Decision, PassportVerification, WebhookEvent
     from ._verify_export import ExportVerification
 
 __all__ = [
@@ -76,10 +78,13 @@ __all__ = [
     "RateLimitError",
     "UnprocessableEntityError",
     "WaitForApproval",
+    "WebhookVerificationError",
     "__version__",
     "is_client_decision",
     "request_id_of",
     "verify_export",
+    "verify_webhook",
+    "webhooks",
 ]
 
 
@@ -94,9 +99,15 @@ def verify_export(export: Any, jwks: Any, *, known_head: Any = None) -> ExportVe
     return _verify(export, jwks, known_head=known_head)
 
 
+def verify_webhook(payload: Any, headers: Any, secret: str, **options: Any) -> WebhookEvent:
+    """Verify a webhook delivery's signature and timestamp and return its event; see
+    :func:`actpass.webhooks.verify`. Raises :class:`WebhookVerificationError`."""
+    return webhooks.verify(payload, headers, secret, **options)
+
+
 def __getattr__(name: str) -> Any:
     # Loaded on first use: the generated contract types are not needed to make calls.
-    if name in ("Decision", "PassportVerification"):
+    if name in ("Decision", "PassportVerification", "WebhookEvent"):
         from ._generated import contract
 
         return getattr(contract, name)

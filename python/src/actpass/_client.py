@@ -42,6 +42,7 @@ from ._resources import (
     Tools,
 )
 from ._types import CallOptions, ClientOptions, Mode, PreflightInput
+from ._webhooks import AsyncWebhooks, Webhooks
 
 if TYPE_CHECKING:
     from ._generated.contract import (
@@ -180,6 +181,8 @@ class ActPassClient(_ClientBase):
     """The tenant's policy: ``get``, ``put``, ``simulate``."""
     reports: Reports
     """Reports over the recorded decisions: ``rollout``."""
+    webhooks: Webhooks
+    """Webhook deliveries: ``verify`` (no API key, no I/O)."""
 
     def __init__(
         self,
@@ -232,6 +235,7 @@ class ActPassClient(_ClientBase):
         self.evidence = Evidence(self._core, self._run)
         self.policy = Policy(self._core, self._run)
         self.reports = Reports(self._core, self._run)
+        self.webhooks = Webhooks()
 
     # -- I/O ----------------------------------------------------------------------------------------
 
@@ -542,6 +546,7 @@ class AsyncActPassClient(_ClientBase):
         self.evidence = AsyncEvidence(self._core, self._run)
         self.policy = AsyncPolicy(self._core, self._run)
         self.reports = AsyncReports(self._core, self._run)
+        self.webhooks = AsyncWebhooks()
 
     # -- I/O ----------------------------------------------------------------------------------------
 
