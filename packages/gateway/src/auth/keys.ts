@@ -25,6 +25,12 @@ export interface ApiKeyConfig {
   name?: string;
 }
 
+/** A person signed in through an OpenID provider, as it vouched: recorded with everything they do. */
+export interface Actor {
+  iss: string;
+  sub: string;
+}
+
 export interface Principal {
   tenantId: string;
   roles: ReadonlySet<Role>;
@@ -33,6 +39,8 @@ export interface Principal {
   keyId: string;
   /** Set when the enforcing proxy presented this agent's key: the proxy key's id. */
   viaProxyKeyId?: string;
+  /** Set for a person's sign-in session (never for an API key): the provider's issuer and subject. */
+  actor?: Actor;
 }
 
 interface StoredKey {

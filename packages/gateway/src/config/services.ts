@@ -6,6 +6,7 @@
 import { currentSpan, Tracer } from '@actpass/edge/tracing';
 import { ApprovalService } from '../approvals/index.js';
 import { ApiKeyRegistry } from '../auth/index.js';
+import { OidcSignIn, resolveOidcConfig } from '../auth/oidc/index.js';
 import {
   DEFAULT_ISSUER,
   DENY_ALL_POLICY,
@@ -42,6 +43,8 @@ import { validateConfig } from './validate.js';
 export interface GatewayServices {
   tenants: ReadonlyMap<string, TenantConfig>;
   keys: ApiKeyRegistry;
+  /** People's sign-in through an OpenID provider; null unless configured. */
+  signIn: OidcSignIn | null;
   keyset: Keyset;
   issuer: string;
   nowMs: () => number;
@@ -112,6 +115,9 @@ export function buildServices(config: GatewayConfig): GatewayServices {
   return {
     tenants,
     keys: new ApiKeyRegistry(config.apiKeys),
+    signIn: config.oidc
+      ? new OidcSignIn(resolveOidcConfig(config.oidc, [...tenants.keys()], config.env ?? process.env), nowMs)
+      : null,
     keyset,
     issuer,
     nowMs,

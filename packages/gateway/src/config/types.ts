@@ -1,5 +1,6 @@
 import type { SpanExporter } from '@actpass/edge/tracing';
 import type { ApiKeyConfig } from '../auth/index.js';
+import type { OidcConfig } from '../auth/oidc/index.js';
 import type { SessionLabelStore } from '../flow/index.js';
 import type { WebhooksConfig } from '../notifications/index.js';
 import type { Keyset } from '../passport/index.js';
@@ -44,6 +45,11 @@ export interface RequestLogEntry {
 export interface GatewayConfig {
   tenants: TenantConfig[];
   apiKeys: ApiKeyConfig[];
+  /**
+   * People sign in to the console and the approver/admin API through this OpenID provider
+   * (authorization code with PKCE); roles come from a configured claim. API keys keep working.
+   */
+  oidc?: OidcConfig;
   /** Signs passports and evidence exports. A fresh in-memory keyset when absent. */
   keyset?: Keyset;
   /** Any subset; the rest are in-memory. */

@@ -3,6 +3,7 @@
  * starts half-configured (a key for an unknown tenant would otherwise fail only on first use).
  */
 import { ROLES, type Role } from '../auth/index.js';
+import { oidcConfigProblems } from '../auth/oidc/index.js';
 import { classificationProblems } from '../flow/index.js';
 import { compilePolicy, isPackName, PACK_NAMES } from '../policy/index.js';
 import type { GatewayConfig } from './types.js';
@@ -49,6 +50,9 @@ export function validateConfig(config: GatewayConfig): void {
       problems.push(`${at}.agentId: must be a non-empty string when given.`);
     }
   });
+  if (config.oidc !== undefined) {
+    problems.push(...oidcConfigProblems(config.oidc, tenantIds, config.env ?? process.env));
+  }
   if (config.approvalTtlSeconds !== undefined && !(config.approvalTtlSeconds > 0)) {
     problems.push('config.approvalTtlSeconds: must be a positive number of seconds.');
   }

@@ -3,6 +3,7 @@
  * meaning (not found, conflict, store down); this module alone decides the status code.
  */
 import { AuthError } from '../auth/index.js';
+import { SignInError } from '../auth/oidc/index.js';
 import { LedgerChainBrokenError, LedgerInputError } from '../ledger/index.js';
 import {
   InvalidInputError,
@@ -63,6 +64,7 @@ function classify(error: unknown): Classified | undefined {
     const unauthenticated = error.code === 'auth.missing_key' || error.code === 'auth.invalid_key';
     return { status: unauthenticated ? 401 : 403, code: error.code, message: error.message };
   }
+  if (error instanceof SignInError) return { status: error.status, code: error.code, message: error.message };
   if (error instanceof NotFoundError)
     return { status: 404, code: 'request.not_found', message: error.message };
   if (error instanceof StateConflictError) return { status: 409, code: error.code, message: error.message };

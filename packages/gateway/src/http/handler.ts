@@ -6,6 +6,7 @@
 import { parseTraceparent, withSpan } from '@actpass/edge/tracing';
 import { CanonicalJsonError, parseJsonStrict } from '@actpass/sdk/canonical';
 import { actingPrincipal, checkTenantHint, type Principal, requireRole } from '../auth/index.js';
+import { authenticateCaller } from '../auth/oidc/index.js';
 import type { GatewayServices } from '../config/services.js';
 import {
   HEADER_AGENT_KEY,
@@ -39,6 +40,9 @@ const IDEMPOTENCY_KEY_MAX = 255;
 
 export type GatewayHandler = (request: IncomingRequest) => Promise<OutgoingResponse>;
 
+/** A response as this request sends it: what an idempotency record keeps, plus any headers of its own. */
+type Answer = StoredResponse & { headers?: Record<string, string> };
+
 export function createHandler(services: GatewayServices): GatewayHandler {
   const router = new Router(OPERATIONS);
 
@@ -47,7 +51,7 @@ export function createHandler(services: GatewayServices): GatewayHandler {
     const started = performance.now();
     const requestId = randomId(REQUEST_ID_PREFIX);
     const seen: Seen = { principal: null };
-    let response: StoredResponse;
+    let response: Answer;
     let replayed = false;
     const span = services.tracer?.start(
       'actpass.http',
@@ -77,6 +81,8 @@ export function createHandler(services: GatewayServices): GatewayHandler {
       [HEADER_REQUEST_ID]: requestId,
     };
     if (replayed) headers[HEADER_IDEMPOTENT_REPLAY] = 'true';
+    // A sign-in redirect's location and cookie; never replayed from an idempotency record.
+    if (response.headers) Object.assign(headers, response.headers, { [HEADER_REQUEST_ID]: requestId });
     services.metrics?.request(
       seen.operation ?? 'unmatched',
       response.status,
@@ -112,7 +118,7 @@ async function dispatch(
   request: IncomingRequest,
   requestId: string,
   seen: Seen,
-): Promise<{ response: StoredResponse; replayed: boolean }> {
+): Promise<{ response: Answer; replayed: boolean }> {
   const match = router.match(request.method, request.path);
   if (match.kind === 'none') {
     throw new HttpError(
@@ -138,7 +144,7 @@ async function dispatch(
       ? null
       : actingPrincipal(
           services.keys,
-          services.keys.authenticate(request.header('authorization')),
+          authenticateCaller(services.keys, services.signIn, request.header('authorization')),
           request.header(HEADER_AGENT_KEY),
         );
   seen.principal = principal;
@@ -174,9 +180,10 @@ async function dispatch(
     query: Object.fromEntries(new URLSearchParams(request.query)),
     requestId,
     idempotencyKey,
+    header: (name) => request.header(name),
   };
   // What this request's own run answered, lease included; only the lease-free form is stored.
-  let sent: StoredResponse | undefined;
+  let sent: Answer | undefined;
   const execute = async () => {
     const produced = await runOperation(services, route, context);
     sent = produced.sent;
@@ -185,7 +192,7 @@ async function dispatch(
   // A pure operation writes nothing, so nothing is stored for its key either: a retry re-runs it.
   if (idempotencyKey === null || principal === null || route.spec.pure) {
     await execute();
-    return { response: sent as StoredResponse, replayed: false };
+    return { response: sent as Answer, replayed: false };
   }
   // Scoped to the key that sent it: another caller reusing the same Idempotency-Key gets its own answer.
   const scope = JSON.stringify([principal.tenantId, principal.keyId]);
@@ -234,18 +241,25 @@ async function runOperation(
   services: GatewayServices,
   route: Route,
   context: OperationContext,
-): Promise<{ sent: StoredResponse; stored: StoredResponse }> {
+): Promise<{ sent: Answer; stored: StoredResponse }> {
   try {
     validate(route, context);
     const { principal } = context;
     // Every ledger event the operation causes records this key as its writer.
     const result = await (principal === null
       ? route.spec.run(context)
-      : writingAs({ key_id: principal.keyId, roles: [...principal.roles] }, () => route.spec.run(context)));
+      : writingAs(
+          {
+            key_id: principal.keyId,
+            roles: [...principal.roles],
+            ...(principal.actor ? { actor: principal.actor } : {}),
+          },
+          () => route.spec.run(context),
+        ));
     const body = JSON.stringify(result.body);
     if (!result.lease) {
       const response = { status: result.status, body };
-      return { sent: response, stored: response };
+      return { sent: result.headers ? { ...response, headers: result.headers } : response, stored: response };
     }
     const { tool, credential } = result.lease;
     return {

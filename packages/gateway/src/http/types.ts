@@ -33,6 +33,8 @@ export interface OperationContext {
   query: Record<string, unknown>;
   requestId: string;
   idempotencyKey: string | null;
+  /** A request header (lower-case name): only sign-in reads them (its cookie, the page's origin). */
+  header(name: string): string | null;
 }
 
 export interface OperationResult {
@@ -43,6 +45,8 @@ export interface OperationResult {
    * an idempotency record (a replay leases it again from the vault).
    */
   lease?: { tool: string; credential: { name: string } };
+  /** Headers beside the gateway's own: a sign-in redirect's `location` and its `set-cookie`. */
+  headers?: Record<string, string>;
 }
 
 export interface OperationSpec {

@@ -1,6 +1,8 @@
 /**
  * Who wrote each ledger event: the id and roles of the API key whose request caused it,
- * taken from the authenticated key and never from a body. Events the gateway writes on its own (the
+ * taken from the authenticated key and never from a body. A person signed in through an OpenID
+ * provider is recorded the same way, plus `actor: {iss, sub}` (the provider and their subject there),
+ * so every approval, denial and policy change names the person, not only their session. Events the gateway writes on its own (the
  * starting policy, at start-up) are written by `{key_id: null, roles: ["gateway"]}`.
  *
  * Placement: the event envelope stays v1 (so every verifier, in every language, keeps working on every
@@ -12,6 +14,7 @@
  * it. The writer is captured when `append` is called, before a store batches the event with others.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { JsonObject } from '../policy/types.js';
 import type { AppendInput, LedgerEvent } from './event.js';
 import type { LedgerStore } from './store.js';
 
@@ -20,6 +23,8 @@ export const WRITTEN_BY = 'written_by';
 export interface EventWriter {
   key_id: string | null;
   roles: string[];
+  /** A person signed in through an OpenID provider: its issuer and their subject there. */
+  actor?: { iss: string; sub: string };
 }
 
 export const GATEWAY_WRITER: Readonly<EventWriter> = Object.freeze({ key_id: null, roles: ['gateway'] });
@@ -28,7 +33,10 @@ const current = new AsyncLocalStorage<EventWriter>();
 
 /** Runs `task` with every ledger append inside it recorded as written by `writer`. */
 export function writingAs<T>(writer: EventWriter, task: () => T): T {
-  return current.run({ key_id: writer.key_id, roles: [...writer.roles].sort() }, task);
+  const { key_id, roles, actor } = writer;
+  const stamp: EventWriter = { key_id, roles: [...roles].sort() };
+  if (actor) stamp.actor = { iss: actor.iss, sub: actor.sub };
+  return current.run(stamp, task);
 }
 
 /**
@@ -59,5 +67,7 @@ function stamped(input: AppendInput): AppendInput {
   // Not an object: left for the store's own input check to refuse.
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return input;
   const writer = current.getStore() ?? GATEWAY_WRITER;
-  return { ...input, data: { ...data, [WRITTEN_BY]: { key_id: writer.key_id, roles: [...writer.roles] } } };
+  const written: JsonObject = { key_id: writer.key_id, roles: [...writer.roles] };
+  if (writer.actor) written.actor = { iss: writer.actor.iss, sub: writer.actor.sub };
+  return { ...input, data: { ...data, [WRITTEN_BY]: written } };
 }

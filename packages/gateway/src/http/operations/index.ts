@@ -14,6 +14,7 @@ import { health, readiness } from './health.js';
 import { issuePassportOperation, revokePassportOperation, verifyPassportOperation } from './passports.js';
 import { preflight } from './preflight.js';
 import { rolloutReportOperation } from './rollout-report.js';
+import { claimSession, finishOidcSignIn, listSignInProviders, signOut, startOidcSignIn } from './sign-in.js';
 import { simulatePolicyOperation } from './simulate-policy.js';
 import {
   deleteWebhook,
@@ -56,6 +57,11 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
   whoami,
   rolloutReport: rolloutReportOperation,
   simulatePolicy: simulatePolicyOperation,
+  listSignInProviders,
+  startOidcSignIn,
+  finishOidcSignIn,
+  claimSession,
+  signOut,
   listWebhooks,
   getWebhook,
   putWebhook,
