@@ -19,14 +19,15 @@ from typing import Any, Callable, Final
 from .._canonical import CanonicalJsonError, canonicalize, parse_json_strict
 from ._approvals import Approvals
 from ._decide import Verdict
-from ._errors import GatewayError, invalid
-from ._ids import canonical_sha256, iso_ms, random_id, sha256_hex
+from ._errors import GatewayError
+from ._ids import iso_ms, random_id, sha256_hex
 from ._ledger import GATEWAY_WRITER, Ledger
 from ._packs import is_pack_name, load_pack
 from ._passports import JtiStore, Keyset
 from ._policy import CompiledPolicy
 from ._principal import Principal, Response
 from ._routes import Operation, check_path_params, match
+from ._tools import ToolRegistry
 from ._vault import Vault
 
 __all__ = ["LocalGateway", "Principal", "Response"]
@@ -74,7 +75,7 @@ class LocalGateway:
         self.keys: dict[str, dict[str, str]] = {}
         self._policies: dict[str, CompiledPolicy] = {}
         self._policy_updated: dict[str, str] = {}
-        self._tools: dict[str, dict[str, dict[str, Any]]] = {}
+        self.tools = ToolRegistry()
         self._idempotency: dict[tuple[str, str, str], tuple[str, Response]] = {}
         self._lock = threading.RLock()
         starting = _resolve_policy(policy)
@@ -155,27 +156,7 @@ class LocalGateway:
         *,
         strict: bool,
     ) -> tuple[str, str, str] | None:
-        if definition is not None and definition.get("name") != tool:
-            raise invalid("body.tool_definition.name", "must equal body.tool")
-        presented = canonical_sha256(definition) if definition is not None else tool_hash
-        if presented is None and not strict:
-            return None
-        approved = self._tools.get(tenant_id, {}).get(tool)
-        if approved is None:
-            if not strict:
-                return None
-            return (
-                "tool.unregistered",
-                f"Tool {tool} has no approved definition; strict mode runs approved tools only.",
-                f"Ask an admin to approve the definition with PUT /api/v1/tools/{tool}.",
-            )
-        if presented is None or presented == approved["hash"]:
-            return None
-        return (
-            "tool.drifted",
-            f"Tool {tool} differs from its approved definition (approved hash {approved['hash'][:12]}…).",
-            f"Review the change, then ask an admin to re-approve it with PUT /api/v1/tools/{tool}.",
-        )
+        return self.tools.find_drift(tenant_id, tool, definition, tool_hash, strict=strict)
 
     def lease_credential(self, tenant_id: str, tool: str) -> dict[str, Any] | Verdict | None:
         return self.vault.lease_for_tool(tenant_id, tool, self.now_ms())

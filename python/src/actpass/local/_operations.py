@@ -13,7 +13,7 @@ from . import _validate as schema
 from ._decide import decide
 from ._errors import GatewayError, invalid, not_found
 from ._globs import is_tool_name, tool_glob_problem
-from ._ids import canonical_sha256, iso_ms
+from ._ids import iso_ms
 from ._ledger import signed_export
 from ._passports import issue, peek_audience, verify
 from ._policy import compile_policy
@@ -206,27 +206,16 @@ def op_export_evidence(gateway: LocalGateway, principal: Principal) -> tuple[int
 
 
 def op_approve_tool(gateway: LocalGateway, principal: Principal, name: str, body: Any) -> tuple[int, Any]:
-    definition = schema.check_body(
-        body, "body", schema.TOOL_DEFINITION, ("name", "description", "input_schema")
-    )
-    if definition["name"] != name:
-        raise invalid("body.name", f'must equal "{name}"', "use the tool name of the path")
-    approved = {
-        "name": name,
-        "hash": canonical_sha256(definition),
-        "definition": definition,
-        "approved_at": iso_ms(gateway.now_ms()),
-    }
-    gateway.ledger.append(
-        principal.tenant_id, "tool.approved", {"name": name, "hash": approved["hash"]}, principal.writer
-    )
-    gateway._tools.setdefault(principal.tenant_id, {})[name] = approved
-    return 200, approved
+    checked = schema.check_body(body, "body", schema.TOOL_APPROVAL, ("name", "description", "input_schema"))
+
+    def record(data: dict[str, Any]) -> None:
+        gateway.ledger.append(principal.tenant_id, "tool.approved", data, principal.writer)
+
+    return 200, gateway.tools.approve(principal.tenant_id, name, checked, gateway.now_ms(), record)
 
 
 def op_list_tools(gateway: LocalGateway, principal: Principal) -> tuple[int, Any]:
-    tools = gateway._tools.get(principal.tenant_id, {})
-    return 200, {"items": [tools[n] for n in sorted(tools)]}
+    return 200, {"items": gateway.tools.approved(principal.tenant_id)}
 
 
 def op_get_policy(gateway: LocalGateway, principal: Principal) -> tuple[int, Any]:

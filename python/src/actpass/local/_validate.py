@@ -37,6 +37,9 @@ def check_field(value: Any, path: str, kind: str, rules: dict[str, Any]) -> None
     elif kind == "object":
         if not isinstance(value, dict):
             raise invalid(path, "must be an object")
+    elif kind == "boolean":
+        if not isinstance(value, bool):
+            raise invalid(path, "must be a boolean")
     elif kind == "integer":
         if not is_safe_integer(value):
             raise invalid(path, "must be an integer")
@@ -78,6 +81,8 @@ TOOL_DEFINITION: Final[Spec] = {
     "output_schema": ("object", {}),
     "annotations": ("object", {}),
 }
+
+TOOL_APPROVAL: Final[Spec] = {**TOOL_DEFINITION, "acknowledge_findings": ("boolean", {})}
 
 PREFLIGHT: Final[Spec] = {
     "goal": ("string", {"min": 1, "max": 512}),
