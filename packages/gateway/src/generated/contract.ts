@@ -3169,7 +3169,7 @@ export const contract = {
       },
       "FixedReasonCode": {
         "type": "string",
-        "description": "The reason codes ActPass itself assigns. `client.*` codes are made by the SDKs when they cannot\nget a valid decision (they never come from the gateway). `request.not_found`,\n`server.unavailable` and `server.internal` are error codes only.\n",
+        "description": "The reason codes ActPass itself assigns. `client.*` codes are made by the SDKs when they cannot\nget a valid decision (they never come from the gateway). `request.not_found`,\n`server.unavailable`, `server.internal` and `webhook.*` are error codes only.\n",
         "enum": [
           "policy.no_match",
           "passport.missing",
@@ -3204,6 +3204,8 @@ export const contract = {
           "request.idempotency_conflict",
           "request.not_found",
           "vault.no_key",
+          "webhook.configured",
+          "webhook.delivery_pending",
           "server.unavailable",
           "server.internal",
           "client.unreachable",

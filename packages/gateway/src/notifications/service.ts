@@ -4,7 +4,7 @@
  * it to the dispatcher's queue without awaiting anything.
  */
 import { escapeUnsafeInJson } from '@actpass/edge';
-import { NotFoundError, StateConflictError } from '../store/errors.js';
+import { InvalidInputError, NotFoundError, StateConflictError } from '../store/errors.js';
 import type { ApprovalRecord } from '../store/types.js';
 import {
   WEBHOOK_DELIVERY_ID_PREFIX,
@@ -156,10 +156,8 @@ export class Notifications {
       );
     }
     if (!existing && this.registry.list(tenantId).length >= WEBHOOK_ENDPOINTS_MAX) {
-      throw new StateConflictError(
-        'webhook.too_many',
-        `A tenant may have at most ${WEBHOOK_ENDPOINTS_MAX} webhook endpoints; delete one first.`,
-      );
+      const message = `a tenant may have at most ${WEBHOOK_ENDPOINTS_MAX} webhook endpoints; delete one first`;
+      throw new InvalidInputError(`path.id: ${message}.`, [{ path: 'path.id', message }]);
     }
     checkEndpointUrl(input.url);
     if (input.secret !== undefined) secretKey(input.secret);

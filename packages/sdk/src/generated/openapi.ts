@@ -634,10 +634,10 @@ export interface components {
         /**
          * @description The reason codes ActPass itself assigns. `client.*` codes are made by the SDKs when they cannot
          *     get a valid decision (they never come from the gateway). `request.not_found`,
-         *     `server.unavailable` and `server.internal` are error codes only.
+         *     `server.unavailable`, `server.internal` and `webhook.*` are error codes only.
          * @enum {string}
          */
-        FixedReasonCode: "policy.no_match" | "passport.missing" | "passport.malformed" | "passport.bad_signature" | "passport.unknown_key" | "passport.wrong_issuer" | "passport.wrong_audience" | "passport.tenant_mismatch" | "passport.not_yet_valid" | "passport.expired" | "passport.revoked" | "passport.replayed" | "passport.tool_not_allowed" | "passport.resource_not_allowed" | "passport.constraint_violated" | "passport.goal_mismatch" | "passport.user_mismatch" | "tool.drifted" | "tool.unregistered" | "tool.suspicious" | "approval.pending" | "approval.granted" | "approval.denied" | "approval.expired" | "approval.mismatch" | "auth.missing_key" | "auth.invalid_key" | "auth.forbidden" | "auth.tenant_mismatch" | "request.invalid" | "request.idempotency_conflict" | "request.not_found" | "vault.no_key" | "server.unavailable" | "server.internal" | "client.unreachable" | "client.timeout" | "client.http_error" | "client.invalid_response" | "client.misconfigured";
+        FixedReasonCode: "policy.no_match" | "passport.missing" | "passport.malformed" | "passport.bad_signature" | "passport.unknown_key" | "passport.wrong_issuer" | "passport.wrong_audience" | "passport.tenant_mismatch" | "passport.not_yet_valid" | "passport.expired" | "passport.revoked" | "passport.replayed" | "passport.tool_not_allowed" | "passport.resource_not_allowed" | "passport.constraint_violated" | "passport.goal_mismatch" | "passport.user_mismatch" | "tool.drifted" | "tool.unregistered" | "tool.suspicious" | "approval.pending" | "approval.granted" | "approval.denied" | "approval.expired" | "approval.mismatch" | "auth.missing_key" | "auth.invalid_key" | "auth.forbidden" | "auth.tenant_mismatch" | "request.invalid" | "request.idempotency_conflict" | "request.not_found" | "vault.no_key" | "webhook.configured" | "webhook.delivery_pending" | "server.unavailable" | "server.internal" | "client.unreachable" | "client.timeout" | "client.http_error" | "client.invalid_response" | "client.misconfigured";
         Sha256Hex: string;
         /** Format: date-time */
         Timestamp: string;
