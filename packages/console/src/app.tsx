@@ -11,6 +11,7 @@ import { DecisionsView } from './views/decisions.js';
 import { LedgerView } from './views/ledger.js';
 import { PolicyView } from './views/policy.js';
 import { RolloutView } from './views/rollout.js';
+import { ToolsView } from './views/tools.js';
 
 /** Each view and the roles whose keys may use it. */
 const VIEWS = {
@@ -19,6 +20,7 @@ const VIEWS = {
   rollout: { title: 'Rollout', View: RolloutView, roles: ['admin', 'approver'] },
   policy: { title: 'Policy', View: PolicyView, roles: ['admin'] },
   ledger: { title: 'Ledger', View: LedgerView, roles: ['admin'] },
+  tools: { title: 'Tools', View: ToolsView, roles: ['admin'] },
 } as const;
 type ViewName = keyof typeof VIEWS;
 const VIEW_NAMES = Object.keys(VIEWS) as ViewName[];
@@ -99,7 +101,7 @@ export function App() {
   return (
     <>
       <header class="top">
-        <span class="brand">ActPass console</span>
+        <h1 class="brand">ActPass console</h1>
         <nav aria-label="Views">
           {VIEW_NAMES.map((name) => (
             <a key={name} href={`#/${name}`} aria-current={name === view ? 'page' : undefined}>
@@ -119,7 +121,7 @@ export function App() {
         {!ready ? (
           <p>Signing in…</p>
         ) : mayUse(who, view) ? (
-          <View key={`${view}:${key}`} api={api} />
+          <View key={`${view}:${key}`} api={api} roles={who?.roles ?? []} />
         ) : (
           <section aria-labelledby="no-access-title">
             <h2 id="no-access-title">{VIEWS[view].title}</h2>

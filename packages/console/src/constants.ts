@@ -32,3 +32,8 @@ export const DECISION_VALUES = [
   'require_tool_reapproval',
   'warn',
 ] as const;
+
+/** Risk tiers whose approval asks "are you sure?" once more before it is sent. */
+export const CONFIRM_RISK_TIERS: readonly string[] = ['high', 'critical'];
+/** Decided requests shown in the inbox's history. */
+export const APPROVALS_HISTORY_LIMIT = 100;

@@ -1,4 +1,8 @@
-/** Small pure formatters; every result is plain text for a text node. */
+/**
+ * Small pure formatters; every result is plain text for a text node, with control, bidi and invisible
+ * characters written as visible escapes (see text.ts).
+ */
+import { escapeUnsafe, escapeUnsafeInJson, escapeUnsafeProse } from './text.js';
 
 /** "4m 05s left", "expired" — from an ISO expiry and the current time. */
 export function timeLeft(expiresAt: string, nowMs: number): string {
@@ -23,7 +27,7 @@ export function localTime(iso: string): string {
 /** Pretty JSON for a <pre>; anything unserialisable is shown by its type. */
 export function prettyJson(value: unknown): string {
   try {
-    return JSON.stringify(value, null, 2) ?? String(value);
+    return escapeUnsafeInJson(JSON.stringify(value, null, 2) ?? String(value));
   } catch {
     return `[${typeof value}]`;
   }
@@ -32,9 +36,46 @@ export function prettyJson(value: unknown): string {
 /** A value read from untrusted JSON, as a display string ("—" when absent). */
 export function text(value: unknown): string {
   if (value === undefined || value === null || value === '') return '—';
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string') return escapeUnsafe(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return prettyJson(value);
+}
+
+/** A person's free text (an approval note): line breaks kept, everything else as `text`. */
+export function prose(value: unknown): string {
+  return typeof value === 'string' && value !== '' ? escapeUnsafeProse(value) : text(value);
+}
+
+export interface FormattedAmount {
+  /** "$250.00" when the currency is known, else null. */
+  formatted: string | null;
+  /** The raw value as the agent sent it, e.g. "25000 usd (minor units)". */
+  raw: string;
+}
+
+/**
+ * `args.amount` (integer minor units, as the packs define it) with `args.currency` when present:
+ * 25000 + "usd" → "$250.00", raw "25000 usd (minor units)". The currency's own number of decimals is
+ * used (JPY 0, USD 2, KWD 3). Null when there is no integer amount; a currency the browser does not
+ * know is not guessed.
+ */
+export function formatAmount(args: unknown, locale?: string): FormattedAmount | null {
+  if (typeof args !== 'object' || args === null || Array.isArray(args)) return null;
+  const { amount, currency } = args as { amount?: unknown; currency?: unknown };
+  if (typeof amount !== 'number' || !Number.isSafeInteger(amount)) return null;
+  const code = typeof currency === 'string' && /^[A-Za-z]{3}$/.test(currency) ? currency.toUpperCase() : null;
+  if (code === null) {
+    const said = typeof currency === 'string' ? ` (currency ${escapeUnsafe(currency)} not recognised)` : '';
+    return { formatted: null, raw: `${amount} minor units${said}` };
+  }
+  const raw = `${amount} ${escapeUnsafe(String(currency))} (minor units)`;
+  try {
+    const format = new Intl.NumberFormat(locale, { style: 'currency', currency: code });
+    const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+    return { formatted: format.format(amount / 10 ** digits), raw };
+  } catch {
+    return { formatted: null, raw: `${raw}; currency not recognised` };
+  }
 }
 
 /** A file name safe on every OS, built from parts the gateway returned. */

@@ -7,10 +7,13 @@ import { errorFromResponse } from './errors.js';
 import type { PolicySimulation, RolloutReport, WhoAmI } from './report-types.js';
 import type {
   ApprovalRequest,
+  ApprovedTool,
   ChainVerification,
   EvidenceExport,
   EvidencePage,
+  PassportRevocation,
   PolicyDocument,
+  ToolDefinition,
 } from './types.js';
 
 export type Query = Record<string, string | number | undefined>;
@@ -18,7 +21,12 @@ export type Query = Record<string, string | number | undefined>;
 export class ApiClient {
   constructor(private readonly key: string) {}
 
-  async request<T>(method: 'GET' | 'POST', path: string, query: Query = {}, body?: unknown): Promise<T> {
+  async request<T>(
+    method: 'GET' | 'POST' | 'PUT',
+    path: string,
+    query: Query = {},
+    body?: unknown,
+  ): Promise<T> {
     const params = new URLSearchParams();
     for (const [name, value] of Object.entries(query)) {
       if (value !== undefined && value !== '') params.set(name, String(value));
@@ -41,7 +49,8 @@ export class ApiClient {
     return (await response.json()) as T;
   }
 
-  listApprovals(status: string, limit: number) {
+  /** Approval requests, newest first; every status when `status` is undefined. */
+  listApprovals(status: string | undefined, limit: number) {
     return this.request<{ items: ApprovalRequest[] }>('GET', '/approvals', { status, limit });
   }
 
@@ -52,6 +61,25 @@ export class ApiClient {
   decideApproval(id: string, verdict: 'approve' | 'deny', note: string) {
     const body = note.trim() === '' ? {} : { note };
     return this.request<ApprovalRequest>('POST', `/approvals/${encodeURIComponent(id)}/${verdict}`, {}, body);
+  }
+
+  revokePassport(jti: string, reason: string) {
+    return this.request<PassportRevocation>(
+      'POST',
+      `/passports/${encodeURIComponent(jti)}/revoke`,
+      {},
+      reason.trim() === '' ? {} : { reason },
+    );
+  }
+
+  listTools() {
+    return this.request<{ items: ApprovedTool[] }>('GET', '/tools');
+  }
+
+  /** PUT /tools/{name}: 409 `tool.suspicious` (with the findings) unless `acknowledge` over a high finding. */
+  approveTool(definition: ToolDefinition, acknowledge: boolean) {
+    const body = acknowledge ? { ...definition, acknowledge_findings: true } : definition;
+    return this.request<ApprovedTool>('PUT', `/tools/${encodeURIComponent(definition.name)}`, {}, body);
   }
 
   listEvidence(query: Query) {

@@ -1,177 +1,140 @@
 /**
- * Approvals inbox: pending requests with their action, args, reason, delegation and time left; approve
- * or deny with a note. A 409 means someone else decided first: the console says who and what.
+ * Approvals inbox: the pending requests (count, oldest or newest first) with approve/deny, and the
+ * history of decided ones. When the gateway stops answering, what is shown is marked stale and no
+ * decision can be sent. After a decision, focus stays in the list (on the next request).
  */
-import { useState } from 'preact/hooks';
-import type { ApiClient } from '../api/client.js';
-import { ApiError, describeError } from '../api/errors.js';
-import type { ApprovalRequest } from '../api/types.js';
-import { useNow, usePolling } from '../components/hooks.js';
-import { JsonView } from '../components/json-view.js';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { describeError, isUnreachable } from '../api/errors.js';
+import type { HeldRequest } from '../api/types.js';
+import { usePolling } from '../components/hooks.js';
 import { ErrorNotice, InfoNotice } from '../components/notice.js';
-import { APPROVALS_LIST_LIMIT, APPROVALS_POLL_MS, CLOCK_TICK_MS } from '../constants.js';
-import { localTime, text, timeLeft } from '../format.js';
+import { APPROVALS_HISTORY_LIMIT, APPROVALS_LIST_LIMIT, APPROVALS_POLL_MS } from '../constants.js';
+import { ApprovalCard, cardTitleId } from './approval-card.js';
+import { ApprovalHistory, decidedNewestFirst } from './approval-history.js';
+import type { ViewProps } from './props.js';
 
-export function ApprovalsView({ api }: { api: ApiClient }) {
-  const [items, setItems] = useState<ApprovalRequest[] | null>(null);
+type Order = 'oldest' | 'newest';
+
+function sorted(items: readonly HeldRequest[], order: Order): HeldRequest[] {
+  const sign = order === 'oldest' ? 1 : -1;
+  return [...items].sort((a, b) => sign * (Date.parse(a.created_at) - Date.parse(b.created_at)));
+}
+
+export function ApprovalsView({ api, roles }: ViewProps) {
+  const [items, setItems] = useState<HeldRequest[] | null>(null);
+  const [history, setHistory] = useState<HeldRequest[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [staleSince, setStaleSince] = useState<number | null>(null);
+  const [loadedAt, setLoadedAt] = useState<number | null>(null);
   const [outcome, setOutcome] = useState<string | null>(null);
   const [conflict, setConflict] = useState<string | null>(null);
+  const [order, setOrder] = useState<Order>('oldest');
   const [refresh, setRefresh] = useState(0);
+  // After a decision: the request to move focus to once the list is refreshed (null: the list itself).
+  const focusNext = useRef<string | null | undefined>(undefined);
+  const listRef = useRef<HTMLUListElement>(null);
 
   usePolling(
     async () => {
       try {
-        const page = await api.listApprovals('pending', APPROVALS_LIST_LIMIT);
-        setItems(page.items);
+        const [pending, recent] = await Promise.all([
+          api.listApprovals('pending', APPROVALS_LIST_LIMIT),
+          api.listApprovals(undefined, APPROVALS_HISTORY_LIMIT),
+        ]);
+        setItems(pending.items as HeldRequest[]);
+        setHistory(decidedNewestFirst(recent.items as HeldRequest[]));
         setError(null);
+        setStaleSince(null);
+        setLoadedAt(Date.now());
       } catch (caught) {
         setError(describeError(caught));
+        if (isUnreachable(caught)) setStaleSince((since) => since ?? Date.now());
       }
     },
     APPROVALS_POLL_MS,
     [api, refresh],
   );
 
-  const decided = (message: string) => {
+  const shown = useMemo(() => (items ? sorted(items, order) : null), [items, order]);
+
+  useEffect(() => {
+    if (focusNext.current === undefined || shown === null) return;
+    const target = focusNext.current ? document.getElementById(cardTitleId(focusNext.current)) : null;
+    (target ?? listRef.current)?.focus();
+    focusNext.current = undefined;
+  }, [shown]);
+
+  /** The request after `id` in the list as shown (or before it, when it was the last). */
+  const neighbour = (id: string): string | null => {
+    const list = shown ?? [];
+    const at = list.findIndex((item) => item.id === id);
+    return list[at + 1]?.id ?? list[at - 1]?.id ?? null;
+  };
+  const decided = (id: string, message: string) => {
+    focusNext.current = neighbour(id);
     setOutcome(message);
     setConflict(null);
     setRefresh((n) => n + 1);
   };
-  // The card leaves the inbox on the next refresh, so the conflict is said at the top of the page.
-  const conflicted = (message: string) => {
+  // The card leaves the inbox on the next refresh, so the conflict is said at the top of the list.
+  const conflicted = (id: string, message: string) => {
+    focusNext.current = neighbour(id);
     setConflict(message);
     setOutcome(null);
     setRefresh((n) => n + 1);
   };
 
+  const offline = staleSince !== null;
+  const count = items?.length ?? 0;
   return (
     <section aria-labelledby="approvals-title">
       <h2 id="approvals-title">Approvals</h2>
+      {offline ? (
+        <p class="notice error stale" role="alert" data-stale="true">
+          The gateway is not answering (since {new Date(staleSince).toLocaleTimeString()}). What you see was
+          loaded {loadedAt ? `at ${new Date(loadedAt).toLocaleTimeString()}` : 'never'} and may be out of
+          date; approving and denying are off until it answers again.
+        </p>
+      ) : null}
       <ErrorNotice message={error} />
       <ErrorNotice message={conflict} />
       {outcome ? <InfoNotice>{outcome}</InfoNotice> : null}
-      {items === null ? <p>Loading…</p> : null}
+      <div class="row">
+        <p class="pending-count" aria-live="polite">
+          {items === null
+            ? 'Loading…'
+            : `${count} pending${count === APPROVALS_LIST_LIMIT ? ' (at least)' : ''}`}
+        </p>
+        <label for="approvals-order">Order</label>
+        <select
+          id="approvals-order"
+          value={order}
+          onChange={(event) => setOrder((event.target as HTMLSelectElement).value as Order)}
+        >
+          <option value="oldest">oldest first</option>
+          <option value="newest">newest first</option>
+        </select>
+      </div>
       {items?.length === 0 ? <p class="empty">No pending requests.</p> : null}
-      <ul class="cards" aria-label="Pending approval requests">
-        {items?.map((item) => (
-          <ApprovalCard key={item.id} api={api} item={item} onDecided={decided} onConflict={conflicted} />
+      <ul
+        class={`cards${offline ? ' stale' : ''}`}
+        aria-label="Pending approval requests"
+        ref={listRef}
+        tabIndex={-1}
+      >
+        {shown?.map((item) => (
+          <ApprovalCard
+            key={item.id}
+            api={api}
+            item={item}
+            offline={offline}
+            mayRevoke={roles.includes('admin')}
+            onDecided={decided}
+            onConflict={conflicted}
+          />
         ))}
       </ul>
+      <ApprovalHistory items={history} />
     </section>
   );
-}
-
-function ApprovalCard({
-  api,
-  item,
-  onDecided,
-  onConflict,
-}: {
-  api: ApiClient;
-  item: ApprovalRequest;
-  onDecided: (message: string) => void;
-  onConflict: (message: string) => void;
-}) {
-  const now = useNow(CLOCK_TICK_MS);
-  const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const noteId = `note-${item.id}`;
-
-  const decide = async (verdict: 'approve' | 'deny') => {
-    setBusy(true);
-    setError(null);
-    try {
-      const result = await api.decideApproval(item.id, verdict, note);
-      onDecided(`${item.id} ${result.status}.`);
-    } catch (caught) {
-      if (caught instanceof ApiError && caught.status === 409) {
-        onConflict(await conflictMessage(api, item.id, caught));
-      } else {
-        setError(describeError(caught));
-      }
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  return (
-    <li class="card" data-approval-id={item.id}>
-      <h3>
-        <span class="tool">{item.action.tool}</span> <span class="muted">{item.id}</span>
-      </h3>
-      <dl class="facts">
-        <dt>Goal</dt>
-        <dd>{text(item.action.goal)}</dd>
-        <dt>Resource</dt>
-        <dd>{text(item.action.resource)}</dd>
-        <dt>Agent</dt>
-        <dd>{text(item.action.agent_id)}</dd>
-        <dt>User</dt>
-        <dd>{text(item.action.user_id)}</dd>
-        <dt>Reason</dt>
-        <dd>
-          {item.reason_code}
-          {item.risk_tier ? ` (risk ${item.risk_tier})` : ''}
-        </dd>
-        <dt>Requested</dt>
-        <dd>{localTime(item.created_at)}</dd>
-        <dt>Time left</dt>
-        <dd class="time-left">{timeLeft(item.expires_at, now)}</dd>
-        <dt>Delegation</dt>
-        <dd class="delegation">
-          <Delegation item={item} />
-        </dd>
-      </dl>
-      <JsonView value={item.action.args} label={`Arguments of ${item.id}`} />
-      <label for={noteId}>Note (optional)</label>
-      <textarea
-        id={noteId}
-        rows={2}
-        maxLength={2048}
-        value={note}
-        onInput={(event) => setNote((event.target as HTMLTextAreaElement).value)}
-      />
-      <div class="actions">
-        <button type="button" class="approve" disabled={busy} onClick={() => decide('approve')}>
-          Approve
-        </button>
-        <button type="button" class="deny" disabled={busy} onClick={() => decide('deny')}>
-          Deny
-        </button>
-      </div>
-      <ErrorNotice message={error} />
-    </li>
-  );
-}
-
-/** The delegation the request inherited (the passport it was checked against) and that passport's status. */
-function Delegation({ item }: { item: ApprovalRequest }) {
-  const delegation = item.delegation;
-  if (!delegation) return <>none (no passport was presented)</>;
-  return (
-    <>
-      passport <code>{delegation.jti}</code>{' '}
-      <span class={`status ${delegation.status}`} data-delegation-status={delegation.status}>
-        {delegation.status}
-      </span>
-      {delegation.status === 'revoked' ? ' — approving will not release the action' : ''}
-      <br />
-      goal {text(delegation.goal)} · agent {text(delegation.agent_id)} · user {text(delegation.user_id)} ·
-      expires {localTime(delegation.expires_at)}
-    </>
-  );
-}
-
-/** 409: someone else decided first. Read the request again to say what happened and who did it. */
-async function conflictMessage(api: ApiClient, id: string, conflict: ApiError): Promise<string> {
-  try {
-    const now = await api.getApproval(id);
-    const by = now.decided_by ? ` by ${now.decided_by}` : '';
-    const at = now.decided_at ? ` at ${localTime(now.decided_at)}` : '';
-    return `Someone else decided first: ${id} is already ${now.status}${by}${at}. Nothing was changed.`;
-  } catch {
-    return `Someone else decided first: ${conflict.message} Nothing was changed.`;
-  }
 }

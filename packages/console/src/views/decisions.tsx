@@ -9,6 +9,7 @@ import type { EvidenceEvent } from '../api/types.js';
 import { usePolling } from '../components/hooks.js';
 import { JsonView } from '../components/json-view.js';
 import { ErrorNotice } from '../components/notice.js';
+import { RevokePassport } from '../components/revoke-passport.js';
 import {
   DECISION_VALUES,
   DECISIONS_KEPT,
@@ -18,8 +19,9 @@ import {
 } from '../constants.js';
 import { localTime, text } from '../format.js';
 import { type DecisionFilters, decisionRow, matches } from './decision-row.js';
+import type { ViewProps } from './props.js';
 
-export function DecisionsView({ api }: { api: ApiClient }) {
+export function DecisionsView({ api, roles }: ViewProps) {
   const [events, setEvents] = useState<EvidenceEvent[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [filters, setFilters] = useState<DecisionFilters>({ decision: '', tool: '', agent: '', mode: '' });
@@ -129,13 +131,30 @@ export function DecisionsView({ api }: { api: ApiClient }) {
             })}
           </tbody>
         </table>
-        {selected ? <DecisionDetail event={selected} onClose={() => setSelected(null)} /> : null}
+        {selected ? (
+          <DecisionDetail
+            api={api}
+            mayRevoke={roles.includes('admin')}
+            event={selected}
+            onClose={() => setSelected(null)}
+          />
+        ) : null}
       </div>
     </section>
   );
 }
 
-function DecisionDetail({ event, onClose }: { event: EvidenceEvent; onClose: () => void }) {
+function DecisionDetail({
+  api,
+  mayRevoke,
+  event,
+  onClose,
+}: {
+  api: ApiClient;
+  mayRevoke: boolean;
+  event: EvidenceEvent;
+  onClose: () => void;
+}) {
   const heading = useRef<HTMLHeadingElement>(null);
   // Opening a row moves focus to its detail, so keyboard and screen-reader users land on it.
   useEffect(() => heading.current?.focus(), [event.id]);
@@ -184,7 +203,12 @@ function DecisionDetail({ event, onClose }: { event: EvidenceEvent; onClose: () 
         <dt>Approval</dt>
         <dd>{text(data.approval_request_id)}</dd>
         <dt>Passport</dt>
-        <dd>{text(data.passport_jti)}</dd>
+        <dd>
+          {text(data.passport_jti)}
+          {mayRevoke && typeof data.passport_jti === 'string' ? (
+            <RevokePassport key={data.passport_jti} api={api} jti={data.passport_jti} />
+          ) : null}
+        </dd>
         <dt>Action hash</dt>
         <dd>
           <code>{text(data.action_hash)}</code>
@@ -193,14 +217,14 @@ function DecisionDetail({ event, onClose }: { event: EvidenceEvent; onClose: () 
       <h4>Ledger event</h4>
       <dl class="facts">
         <dt>Event</dt>
-        <dd>{event.id}</dd>
+        <dd>{text(event.id)}</dd>
         <dt>Hash</dt>
         <dd>
-          <code>{event.hash}</code>
+          <code>{text(event.hash)}</code>
         </dd>
         <dt>Previous</dt>
         <dd>
-          <code>{event.prev_hash}</code>
+          <code>{text(event.prev_hash)}</code>
         </dd>
       </dl>
       <JsonView value={event} label={`Ledger event ${event.seq}`} />

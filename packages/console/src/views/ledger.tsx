@@ -1,12 +1,12 @@
 /** Ledger: chain status (re-verified on demand), head hash, and the signed export as a download. */
 import { useEffect, useState } from 'preact/hooks';
-import type { ApiClient } from '../api/client.js';
 import { describeError } from '../api/errors.js';
 import type { ChainVerification } from '../api/types.js';
 import { ErrorNotice, InfoNotice } from '../components/notice.js';
 import { exportFileName, text } from '../format.js';
+import type { ViewProps } from './props.js';
 
-export function LedgerView({ api }: { api: ApiClient }) {
+export function LedgerView({ api }: ViewProps) {
   const [status, setStatus] = useState<ChainVerification | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);

@@ -1,14 +1,14 @@
 /** Policy: the tenant's current policy (id, version, hash, rules) and the what-if panel beside it. */
 import { useEffect, useState } from 'preact/hooks';
-import type { ApiClient } from '../api/client.js';
 import { describeError } from '../api/errors.js';
 import type { PolicyDocument } from '../api/types.js';
 import { JsonView } from '../components/json-view.js';
 import { ErrorNotice } from '../components/notice.js';
-import { localTime } from '../format.js';
+import { localTime, text } from '../format.js';
+import type { ViewProps } from './props.js';
 import { WhatIf } from './what-if.js';
 
-export function PolicyView({ api }: { api: ApiClient }) {
+export function PolicyView({ api }: ViewProps) {
   const [doc, setDoc] = useState<PolicyDocument | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -31,13 +31,13 @@ export function PolicyView({ api }: { api: ApiClient }) {
           <dl class="facts">
             <dt>Policy</dt>
             <dd class="policy-id">
-              {doc.policy.id} v{doc.policy.version}
+              {text(doc.policy.id)} v{text(doc.policy.version)}
             </dd>
             <dt>Rules</dt>
             <dd>{doc.policy.rules.length}</dd>
             <dt>Hash</dt>
             <dd>
-              <code>{doc.hash}</code>
+              <code>{text(doc.hash)}</code>
             </dd>
             <dt>Updated</dt>
             <dd>{localTime(doc.updated_at)}</dd>

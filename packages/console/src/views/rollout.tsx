@@ -3,16 +3,16 @@
  * chart (and as a table for keyboard and screen-reader users), the totals, and the would-block list.
  */
 import { useEffect, useState } from 'preact/hooks';
-import type { ApiClient } from '../api/client.js';
 import { describeError } from '../api/errors.js';
 import type { RolloutReport } from '../api/report-types.js';
 import { ErrorNotice } from '../components/notice.js';
 import { ROLLOUT_DEFAULT_WINDOW_HOURS, ROLLOUT_WINDOWS_HOURS } from '../constants.js';
 import { localTime, text } from '../format.js';
+import type { ViewProps } from './props.js';
 import { RolloutChart } from './rollout-chart.js';
 import { bucketFor, windowLabel, windowSince } from './window.js';
 
-export function RolloutView({ api }: { api: ApiClient }) {
+export function RolloutView({ api }: ViewProps) {
   const [hours, setHours] = useState(ROLLOUT_DEFAULT_WINDOW_HOURS);
   const [report, setReport] = useState<RolloutReport | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -107,12 +107,12 @@ function Report({ report }: { report: RolloutReport }) {
           <tbody>
             {report.counts.map((row) => (
               <tr key={`${row.tool}|${row.reason_code}|${row.mode}|${row.decision}|${row.enforce_decision}`}>
-                <td>{row.tool}</td>
-                <td>{row.reason_code}</td>
-                <td>{row.mode}</td>
-                <td>{row.decision}</td>
+                <td>{text(row.tool)}</td>
+                <td>{text(row.reason_code)}</td>
+                <td>{text(row.mode)}</td>
+                <td>{text(row.decision)}</td>
                 <td>
-                  <span class={`pill ${row.enforce_decision}`}>{row.enforce_decision}</span>
+                  <span class={`pill ${row.enforce_decision}`}>{text(row.enforce_decision)}</span>
                 </td>
                 <td class="count">{row.count}</td>
               </tr>
@@ -138,11 +138,11 @@ function Report({ report }: { report: RolloutReport }) {
           <tbody>
             {report.top_would_block.map((row) => (
               <tr key={`${row.tool}|${row.resource}|${row.reason_code}|${row.enforce_decision}`}>
-                <td>{row.tool}</td>
+                <td>{text(row.tool)}</td>
                 <td>{text(row.resource)}</td>
-                <td>{row.reason_code}</td>
+                <td>{text(row.reason_code)}</td>
                 <td>
-                  <span class={`pill ${row.enforce_decision}`}>{row.enforce_decision}</span>
+                  <span class={`pill ${row.enforce_decision}`}>{text(row.enforce_decision)}</span>
                 </td>
                 <td class="count">{row.count}</td>
                 <td>{localTime(row.last_at)}</td>

@@ -126,15 +126,15 @@ function SimulationResult({ result, changes }: { result: PolicySimulation; chang
   return (
     <div class="simulation" aria-live="polite">
       <p class="summary" data-changed={summary.changed}>
-        {summary.changed} of {summary.decisions} recorded decisions would change under {result.candidate.id} v
-        {result.candidate.version} ({summary.evaluated} re-evaluated, {summary.held} held as recorded,{' '}
-        {summary.unchanged} unchanged).
+        {summary.changed} of {summary.decisions} recorded decisions would change under{' '}
+        {text(result.candidate.id)} v{text(result.candidate.version)} ({summary.evaluated} re-evaluated,{' '}
+        {summary.held} held as recorded, {summary.unchanged} unchanged).
       </p>
       {summary.transitions.length > 0 ? (
         <ul class="transitions" aria-label="Changes by answer">
           {summary.transitions.map((t) => (
             <li key={`${t.from}-${t.to}`}>
-              {t.from} → {t.to}: {t.count}
+              {text(t.from)} → {text(t.to)}: {t.count}
             </li>
           ))}
         </ul>
@@ -148,6 +148,7 @@ function SimulationResult({ result, changes }: { result: PolicySimulation; chang
               <th scope="col">Time</th>
               <th scope="col">Tool</th>
               <th scope="col">Resource</th>
+              <th scope="col">Agent</th>
               <th scope="col">Recorded</th>
               <th scope="col">Candidate</th>
               <th scope="col">Action</th>
@@ -160,13 +161,14 @@ function SimulationResult({ result, changes }: { result: PolicySimulation; chang
                 <td>{localTime(change.at)}</td>
                 <td>{text(change.action.tool)}</td>
                 <td>{text(change.action.resource)}</td>
+                <td>{text(change.action.agent_id)}</td>
                 <td>
-                  <span class={`pill ${change.recorded.decision}`}>{change.recorded.decision}</span>{' '}
-                  {change.recorded.reason_code}
+                  <span class={`pill ${change.recorded.decision}`}>{text(change.recorded.decision)}</span>{' '}
+                  {text(change.recorded.reason_code)}
                 </td>
                 <td>
-                  <span class={`pill ${change.simulated.decision}`}>{change.simulated.decision}</span>{' '}
-                  {change.simulated.reason_code}
+                  <span class={`pill ${change.simulated.decision}`}>{text(change.simulated.decision)}</span>{' '}
+                  {text(change.simulated.reason_code)}
                 </td>
                 <td>
                   <details>
