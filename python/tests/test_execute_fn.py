@@ -97,3 +97,78 @@ async def test_unusable_execute_fn_fails_closed_without_calling_the_gateway(
     assert "execute_fn" in " ".join(decision["explain"]["next_steps"])
     assert out["executed"] is False
     assert gw.requests == []  # no approval, passport or idempotency record spent
+
+
+def _wrapped_zero() -> str:
+    return "zero"
+
+
+@functools.wraps(_wrapped_zero)
+def _wraps_zero(*args: Any, **kwargs: Any) -> str:
+    return _wrapped_zero()
+
+
+def _positional_only(ctx: Any, /) -> None:
+    return None
+
+
+def _keyword_only_default(*, ctx: Any = None) -> None:
+    return None
+
+
+def _one_and_default(ctx: Any, extra: Any = 1) -> None:
+    return None
+
+
+def _two_with_varargs(a: Any, b: Any, *rest: Any) -> None:
+    return None
+
+
+def _reference_arity(fn: Any) -> int | None:
+    """The arity as ``inspect.signature`` reads it: what guard() used for every callable before plain
+    functions were read from their code objects."""
+    import inspect
+
+    parameters = inspect.signature(fn).parameters.values()
+    kinds = inspect.Parameter
+    positional = [p for p in parameters if p.kind in (kinds.POSITIONAL_ONLY, kinds.POSITIONAL_OR_KEYWORD)]
+    required = [p for p in positional if p.default is kinds.empty]
+    if any(p.kind == kinds.KEYWORD_ONLY and p.default is kinds.empty for p in parameters) or len(required) > 1:
+        return None
+    return 1 if required or positional or any(p.kind == kinds.VAR_POSITIONAL for p in parameters) else 0
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda: 0,
+        lambda ctx: 0,
+        lambda ctx=None: 0,
+        lambda *args: 0,
+        lambda **kwargs: 0,
+        lambda a, b: 0,
+        lambda a, b=1: 0,
+        lambda *, key: 0,
+        lambda *, key=1: 0,
+        _positional_only,
+        _keyword_only_default,
+        _one_and_default,
+        _two_with_varargs,
+        _two,
+        _keyword_only,
+        _optional,
+        _async_zero,
+        _async_one,
+        _wraps_zero,
+    ],
+)
+def test_plain_functions_read_from_their_code_have_the_arity_inspect_gives(fn: Any) -> None:
+    from actpass._guard import _arity
+
+    assert _arity(fn) == _reference_arity(fn)
+
+
+async def test_a_wrapper_is_called_as_the_function_it_wraps() -> None:
+    """``functools.wraps`` presents the wrapped signature (no argument), so guard() calls it with none."""
+    out = await call(new_client("sync", gateway()).guard(**ACTION, execute_fn=_wraps_zero))
+    assert (out["executed"], out["error"], out["result"]) == (True, None, "zero")

@@ -6,6 +6,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Mapping
+from types import FunctionType
 from typing import TYPE_CHECKING, Any, Callable, Generic, TypeVar, cast
 
 from typing_extensions import TypedDict
@@ -86,14 +87,15 @@ def guard_flow(
     raise_on_error: bool = False,
 ) -> Flow[GuardResult[Any]]:
     options, mode = preflight(params)
-    problem = execute_fn_problem(execute_fn)
+    arity = _arity(execute_fn)
+    problem = _execute_fn_problem(execute_fn, arity)
     if problem is not None:
         # Checked before deciding: a one-time approval or passport must not be spent on a call that
         # could never run the action.
         core.log.warning("actpass: guard() failed closed (client.misconfigured): %s", problem.message)
         misconfigured = client_decision(problem, mode=mode if mode in MODES else DEFAULT_MODE)
         return GuardResult(decision=misconfigured, result=None, error=None, executed=False)
-    if _arity(execute_fn) == 0:
+    if arity == 0:
         no_argument = cast(Callable[[], Any], execute_fn)
         execute_fn = lambda _context: no_argument()  # noqa: E731
     decision = yield from core.decision_flow(options, mode)
@@ -167,19 +169,38 @@ _EXECUTE_FIX = (
 
 def execute_fn_problem(execute_fn: Any) -> MisconfiguredError | None:
     """Why ``execute_fn`` cannot be called with zero or one positional argument, or None when it can."""
+    return _execute_fn_problem(execute_fn, _arity(execute_fn) if callable(execute_fn) else None)
+
+
+def _execute_fn_problem(execute_fn: Any, arity: int | None) -> MisconfiguredError | None:
     if not callable(execute_fn):
         return MisconfiguredError(
             f"execute_fn is not callable ({type(execute_fn).__name__})", fix=_EXECUTE_FIX
         )
-    if _arity(execute_fn) is None:
+    if arity is None:
         return MisconfiguredError(
             "execute_fn needs more than one argument; guard() passes at most one", fix=_EXECUTE_FIX
         )
     return None
 
 
+_VARARGS = 0x04  # CO_VARARGS: the function takes *args
+
+
 def _arity(fn: Callable[..., Any]) -> int | None:
     """0 when ``fn`` takes no argument, 1 when it takes one, None when it needs more (or keyword-only)."""
+    if not callable(fn):
+        return None
+    # A plain function (``def`` or lambda) is read from its code object: ``inspect.signature`` costs
+    # tens of microseconds per guard() call. Anything that may present another signature (a wrapper
+    # with ``__wrapped__``, an explicit ``__signature__``, a method, a callable object) asks inspect.
+    if type(fn) is FunctionType and not hasattr(fn, "__wrapped__") and not hasattr(fn, "__signature__"):
+        code = fn.__code__
+        required = code.co_argcount - len(fn.__defaults__ or ())
+        keyword_only = code.co_kwonlyargcount - len(fn.__kwdefaults__ or {})
+        if keyword_only > 0 or required > 1:
+            return None
+        return 1 if code.co_argcount or code.co_flags & _VARARGS else 0
     import inspect  # on the first guard() only: inspect costs ~12 ms of `import actpass`
 
     try:
