@@ -107,3 +107,7 @@ export const MCP_LIST_CHANGED_MIN_INTERVAL_MS = 1_000;
 export const MCP_AGENT_KEY_VALID_TTL_MS = 30_000;
 /** JSON-RPC error code of a refused resource read or prompt (the message starts `BLOCKED <reason>:`). */
 export const MCP_BLOCKED_ERROR_CODE = -32001;
+/** Secret values a proxy remembers for redaction (leased credentials, its upstreams' own); oldest go first. */
+export const PROXY_KNOWN_SECRETS_MAX = 1_000;
+/** The prefix of the session id the MCP proxy mints for each connection. */
+export const MCP_SESSION_PREFIX = 'mcp';

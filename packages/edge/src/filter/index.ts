@@ -19,5 +19,7 @@ export {
   redactedMark,
   total,
 } from './filter.js';
+export { KNOWN_SECRET_KIND, KnownSecrets } from './known-secrets.js';
 export { parseExtraPatterns, patternProblem } from './patterns.js';
 export { type FilterField, parseFilterSettings } from './settings.js';
+export { secretSpellings } from './spellings.js';

@@ -9,7 +9,7 @@ import { containerEnvNames } from './launch-identity.js';
 import { secretLocations } from './secret-values.js';
 
 // Names, never values, of settings that look like a credential the server carries for itself.
-const CREDENTIAL_NAME =
+export const CREDENTIAL_NAME =
   /token|secret|password|passwd|api[_-]?key|private[_-]?key|credential|auth|(^|_)pat$|(^|_)key$/i;
 
 export interface ServerContext {

@@ -5,6 +5,7 @@
  */
 import { PROXY_GATEWAY_MAX_RETRIES, PROXY_GATEWAY_TIMEOUT_MS, PROXY_KEY_ENV } from '../../constants.js';
 import { type FilterSettings, parseFilterSettings } from '../../filter/index.js';
+import { type FlowSettings, parseFlowSettings } from '../../flow/index.js';
 import {
   DEFAULT_LISTING,
   DEFAULT_RESTART,
@@ -26,6 +27,8 @@ interface UpstreamCommon {
   pathArgs: PathArgs;
   /** What is filtered from this server's results before the agent sees them; null: nothing. */
   filter: FilterSettings | null;
+  /** How this server's tools are classified for flow control; null: by the exposure scan's rules. */
+  flow: FlowSettings | null;
 }
 
 export type McpUpstream =
@@ -106,6 +109,7 @@ export function parseMcpProxyConfig(raw: unknown): McpProxyConfig {
           ['strip_hidden', 'block_instructions', 'patterns'],
           at,
         ),
+        flow: parseFlowSettings(value.flow, `${path}.flow`, at),
       };
       if (typeof value.command === 'string' && value.command !== '') {
         const args = Array.isArray(value.args) ? value.args : [];

@@ -10,13 +10,16 @@ import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { PROXY_REQUEST_MAX_BYTES } from '../../constants.js';
+import { MCP_SESSION_PREFIX, PROXY_KNOWN_SECRETS_MAX, PROXY_REQUEST_MAX_BYTES } from '../../constants.js';
+import { KnownSecrets } from '../../filter/index.js';
+import { mintSessionId, SESSION_HEADER, sessionFromHeader } from '../../flow/index.js';
 import { escapeUnsafe } from '../../text/controls.js';
 import { GatewayLink, type GatewayLinkOptions } from '../gateway-link.js';
 import { AgentKeys, type KeyVerdict } from './agent-keys.js';
 import { Catalog } from './catalog.js';
 import { type McpProxyConfig, parseMcpProxyConfig } from './config.js';
 import { Fanout } from './fanout.js';
+import { configuredSecrets } from './flow.js';
 import { ListChangedRelay } from './list-changed.js';
 import { createProxyServer, type McpServerDeps } from './server.js';
 import { Surfaces } from './surfaces.js';
@@ -69,7 +72,10 @@ export function createMcpProxy(rawConfig: unknown, options: McpProxyOptions): Mc
   const fanout = new Fanout(pool, warn);
   const pending = new Set<Promise<unknown>>();
   const closers: Array<() => Promise<void>> = [];
+  const secrets = new KnownSecrets(PROXY_KNOWN_SECRETS_MAX);
+  for (const value of configuredSecrets(config.servers)) secrets.add(value);
   const deps: McpServerDeps = {
+    secrets,
     config,
     link,
     pool,
@@ -84,7 +90,12 @@ export function createMcpProxy(rawConfig: unknown, options: McpProxyOptions): Mc
   relay.bind(deps);
   const agentKeys = new AgentKeys(link);
   const serveSession = async (transport: Transport) => {
-    const server: Server = createProxyServer(deps, options.agentKey ?? null);
+    // One connection, one flow-control session: its id is the proxy's, never the agent's choice.
+    const server: Server = createProxyServer(
+      deps,
+      options.agentKey ?? null,
+      mintSessionId(MCP_SESSION_PREFIX),
+    );
     await server.connect(transport);
     relay.add(server);
     server.onclose = () => relay.remove(server);
@@ -123,8 +134,19 @@ export function createMcpProxy(rawConfig: unknown, options: McpProxyOptions): Mc
           refuseKey(res, admitted);
           return;
         }
+        // Stateless, so no connection to name a session: the client names it (x-actpass-session), or
+        // else each agent key is one session.
+        const sessionId = sessionFromHeader(req.headers[SESSION_HEADER], agentKey);
+        if (sessionId === null) {
+          res
+            .writeHead(400, { 'content-type': 'application/json' })
+            .end(
+              `{"error":"${SESSION_HEADER} must be 1-128 characters of letters, digits and ._:@/+=-; send a session id such as a UUID"}`,
+            );
+          return;
+        }
         // Stateless: one server and transport per request, acting for this request's key.
-        const server = createProxyServer(deps, agentKey);
+        const server = createProxyServer(deps, agentKey, sessionId);
         const transport = new StreamableHTTPServerTransport({
           sessionIdGenerator: undefined,
           enableDnsRebindingProtection: true,

@@ -20,7 +20,7 @@ export function relayFiltered<T>(
   value: T,
 ): Relayed<T> {
   const settings = deps.pool.upstream(server)?.filter ?? null;
-  const filtered = filterResult(value, settings);
+  const filtered = filterResult(value, settings, deps.secrets);
   const where = { via: 'mcp-proxy', server, tool };
   if (filtered.marker !== null) {
     deps.warn(`MCP proxy blocked the answer of ${tool}: instruction marker ${filtered.marker}`);

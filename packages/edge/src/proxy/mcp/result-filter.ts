@@ -1,7 +1,8 @@
 /**
  * What an upstream answers, as the agent may see it: every text the agent reads (text content items,
  * embedded resource texts, `structuredContent` strings, resource contents, prompt messages) goes
- * through the server's response filter. Credentials become `[REDACTED:<kind>]` and are counted by
+ * through the server's response filter, and every secret value the proxy knows (leased credentials,
+ * its upstreams' configured ones) is redacted in any spelling, whatever the filter says. Credentials become `[REDACTED:<kind>]` and are counted by
  * kind; with `strip_hidden` invisible characters go; with `block_instructions` a text carrying an
  * instruction marker makes the whole answer refused (`marker` names it). The whole answer is walked
  * (an upstream may put text anywhere), except base64 payloads of images, audio and blobs.
@@ -11,6 +12,7 @@ import {
   type FilterSettings,
   filterText,
   instructionMarker,
+  type KnownSecrets,
   type Redactions,
 } from '../../filter/index.js';
 
@@ -24,13 +26,21 @@ export interface Filtered<T> {
 /** Nesting beyond this in `structuredContent` is relayed as `[REDACTED:too_deep]`, never unread. */
 const MAX_DEPTH = 64;
 
-export function filterResult<T>(value: T, settings: FilterSettings | null): Filtered<T> {
-  if (settings === null) return { value, redactions: {}, marker: null };
+export function filterResult<T>(
+  value: T,
+  settings: FilterSettings | null,
+  secrets: KnownSecrets | null = null,
+): Filtered<T> {
+  // Known secret values are redacted whatever the server's filter says (`filter: false` included).
+  const known = secrets !== null && secrets.size > 0 ? secrets : null;
+  if (settings === null && known === null) return { value, redactions: {}, marker: null };
   const redactions: Redactions = {};
   let marker: string | null = null;
   const text = (input: string): string => {
-    if (settings.blockInstructions && marker === null) marker = instructionMarker(input);
-    return filterText(input, settings, redactions);
+    const unknown = known ? known.redact(input, redactions) : input;
+    if (settings === null) return unknown;
+    if (settings.blockInstructions && marker === null) marker = instructionMarker(unknown);
+    return filterText(unknown, settings, redactions);
   };
   const walk = (node: unknown, depth: number): unknown => {
     if (typeof node === 'string') return text(node);

@@ -16,10 +16,12 @@ import {
   ListToolsRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { PROXY_LOGGED_TEXT_MAX_CHARS, PROXY_REFUSAL_EVIDENCE_TYPE } from '../../constants.js';
+import type { KnownSecrets } from '../../filter/index.js';
 import { sha256Hex } from '../../hash.js';
 import type { GatewayLink } from '../gateway-link.js';
 import type { Catalog, CatalogEntry } from './catalog.js';
 import type { McpProxyConfig } from './config.js';
+import { toolCallContext } from './flow.js';
 import { gatewayToolName } from './names.js';
 import { refusePathEscape } from './path-args.js';
 import { relayFiltered } from './relay.js';
@@ -33,6 +35,8 @@ export interface McpServerDeps {
   catalog: Catalog;
   surfaces: Surfaces;
   pool: UpstreamPool;
+  /** Secret values redacted from every answer: leased credentials, the upstreams' configured ones. */
+  secrets: KnownSecrets;
   /** Tracks background work (outcome evidence) so `close()` can wait for it. */
   track(work: Promise<unknown>): void;
   warn(message: string): void;
@@ -49,8 +53,11 @@ export function blockedResult(reasonCode: string, summary: string): CallToolResu
   return { content: [{ type: 'text', text: `BLOCKED ${reasonCode}: ${summary}` }], isError: true };
 }
 
-/** One MCP server session acting for `agentKey` (null: every call is refused for want of a key). */
-export function createProxyServer(deps: McpServerDeps, agentKey: string | null): Server {
+/**
+ * One MCP server session acting for `agentKey` (null: every call is refused for want of a key), its
+ * calls belonging to the flow-control session `sessionId`.
+ */
+export function createProxyServer(deps: McpServerDeps, agentKey: string | null, sessionId: string): Server {
   const server = new Server(SERVER_INFO, { capabilities: CAPABILITIES });
 
   server.setRequestHandler(ListToolsRequestSchema, async () => {
@@ -89,10 +96,10 @@ export function createProxyServer(deps: McpServerDeps, agentKey: string | null):
       );
     }
     if (agentKey === null) return blockedResult('auth.missing_key', 'the proxy has no agent key to act for.');
-    return call(deps, entry, agentKey, args);
+    return call(deps, entry, agentKey, args, sessionId);
   });
 
-  registerSurfaceHandlers(server, deps, agentKey);
+  registerSurfaceHandlers(server, deps, agentKey, sessionId);
   return server;
 }
 
@@ -122,14 +129,19 @@ async function call(
   entry: CatalogEntry,
   agentKey: string,
   args: Record<string, unknown>,
+  sessionId: string,
 ): Promise<CallToolResult> {
+  const upstream = deps.pool.upstream(entry.server);
   const { decision } = await deps.link.decide(agentKey, {
     goal: deps.config.goal,
     tool: entry.definition.name,
     args: args as never,
     mode: 'enforce',
     tool_definition: entry.definition as never,
+    context: toolCallContext(upstream, entry.upstreamName, entry.definition.annotations, sessionId) as never,
   });
+  // A credential the gateway leased for this tool is a vaulted value: never relayed back, from any tool.
+  if (decision.credential?.value) deps.secrets.add(decision.credential.value);
   if (decision.decision !== 'allow') {
     const held = decision.approval_request_id ? ` (approval ${decision.approval_request_id})` : '';
     return blockedResult(decision.reason_code, `${decision.explain.summary}${held}`);

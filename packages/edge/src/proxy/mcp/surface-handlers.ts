@@ -20,11 +20,17 @@ import {
 import { MCP_BLOCKED_ERROR_CODE } from '../../constants.js';
 import { redactCredentials } from '../../filter/index.js';
 import { sha256Hex } from '../../hash.js';
+import { readContext } from './flow.js';
 import { uriEscapeReason } from './path-args.js';
 import { relayFiltered } from './relay.js';
 import type { McpServerDeps } from './server.js';
 
-export function registerSurfaceHandlers(server: Server, deps: McpServerDeps, agentKey: string | null): void {
+export function registerSurfaceHandlers(
+  server: Server,
+  deps: McpServerDeps,
+  agentKey: string | null,
+  sessionId: string,
+): void {
   server.setRequestHandler(ListResourcesRequestSchema, async () => {
     await deps.surfaces.refreshResources();
     return { resources: deps.surfaces.resources() };
@@ -52,7 +58,7 @@ export function registerSurfaceHandlers(server: Server, deps: McpServerDeps, age
       );
     }
     const target = upstream;
-    return decided(deps, agentKey, target, `mcp.${target}.resource.read`, { uri }, () =>
+    return decided(deps, agentKey, sessionId, target, `mcp.${target}.resource.read`, { uri }, () =>
       deps.pool.readResource(target, uri),
     );
   });
@@ -75,6 +81,7 @@ export function registerSurfaceHandlers(server: Server, deps: McpServerDeps, age
     return decided(
       deps,
       agentKey,
+      sessionId,
       target,
       `mcp.${target}.prompt.get`,
       { name: upstreamName, arguments: args ?? {} },
@@ -91,6 +98,7 @@ function blocked(reasonCode: string, summary: string): McpError {
 async function decided<T extends object>(
   deps: McpServerDeps,
   agentKey: string | null,
+  sessionId: string,
   server: string,
   tool: string,
   args: Record<string, unknown>,
@@ -102,7 +110,9 @@ async function decided<T extends object>(
     tool,
     args: args as never,
     mode: 'enforce',
+    context: readContext(deps.pool.upstream(server), sessionId) as never,
   });
+  if (decision.credential?.value) deps.secrets.add(decision.credential.value);
   if (decision.decision !== 'allow') {
     const held = decision.approval_request_id ? ` (approval ${decision.approval_request_id})` : '';
     throw blocked(decision.reason_code, `${decision.explain.summary}${held}`);
@@ -115,7 +125,10 @@ async function decided<T extends object>(
   } catch (error) {
     failed = true;
     // An upstream's error message can quote what it was given: credentials in it are redacted too.
-    const message = redactCredentials(String((error as Error).message ?? 'failed')).text;
+    const message = deps.secrets.redact(
+      redactCredentials(String((error as Error).message ?? 'failed')).text,
+      {},
+    );
     throw new McpError(ErrorCode.InternalError, `upstream error: ${message}`);
   } finally {
     if (failed) deps.track(outcome(deps, agentKey, server, tool, decision, started, null));
