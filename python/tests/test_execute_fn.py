@@ -133,7 +133,8 @@ def _reference_arity(fn: Any) -> int | None:
     kinds = inspect.Parameter
     positional = [p for p in parameters if p.kind in (kinds.POSITIONAL_ONLY, kinds.POSITIONAL_OR_KEYWORD)]
     required = [p for p in positional if p.default is kinds.empty]
-    if any(p.kind == kinds.KEYWORD_ONLY and p.default is kinds.empty for p in parameters) or len(required) > 1:
+    keyword_only = [p for p in parameters if p.kind == kinds.KEYWORD_ONLY and p.default is kinds.empty]
+    if keyword_only or len(required) > 1:
         return None
     return 1 if required or positional or any(p.kind == kinds.VAR_POSITIONAL for p in parameters) else 0
 
