@@ -82,6 +82,23 @@ const WINDOW_FLAGS = [
 
 /** Per-command flags and an example, shown by `actpass <command> --help` under its usage lines. */
 const COMMAND_HELP: Record<string, CommandHelp> = {
+  'webhooks list': {
+    flags: [JSON_FLAG],
+    example: 'ACTPASS_API_KEY=ak_dev_acme_admin_... actpass webhooks list',
+  },
+  'webhooks deliveries': {
+    flags: [
+      ['--status S', 'pending, delivered or dead (default: all)'],
+      ['--webhook ID', 'only this endpoint'],
+      ['--limit N', 'at most N deliveries (default 100, at most 500)'],
+      JSON_FLAG,
+    ],
+    example: 'ACTPASS_API_KEY=ak_dev_acme_admin_... actpass webhooks deliveries --status dead',
+  },
+  'webhooks retry': {
+    flags: [JSON_FLAG],
+    example: 'ACTPASS_API_KEY=ak_dev_acme_admin_... actpass webhooks retry whd_4mX0a9C2bQ7',
+  },
   dev: {
     flags: [
       [

@@ -23,6 +23,7 @@ import { type FailureDetail, RemoteFailure } from './remote.js';
 import { reportRollout } from './report.js';
 import { toolsCheck, toolsLock } from './tools.js';
 import { USAGE } from './usage.js';
+import { webhooksDeliveries, webhooksList, webhooksRetry } from './webhooks.js';
 
 type Command = (argv: string[], io: Output) => number | Promise<number>;
 
@@ -47,6 +48,9 @@ const COMMANDS: Record<string, Command> = {
   'mcp wrap': mcpWrap,
   'hook claude-code': hookClaudeCode,
   'egress check': egressCheck,
+  'webhooks list': webhooksList,
+  'webhooks deliveries': webhooksDeliveries,
+  'webhooks retry': webhooksRetry,
 };
 
 /** Every command the dispatcher knows (`dev`, `policy check`, …). */

@@ -45,6 +45,12 @@ Usage:
   actpass egress check --config proxy.yaml [--mcp-config mcp-proxy.yaml] [--proxy URL] [--timeout-ms N] [--json]
       Run where the agent runs: every upstream must be unreachable directly and the proxy reachable.
       Exit 1 names each route around the proxy (see docs/operations.md).
+  actpass webhooks list [--json]
+      The webhook endpoints (URLs shortened, secrets never shown).
+  actpass webhooks deliveries [--status pending|delivered|dead] [--webhook ID] [--limit N] [--json]
+      Recent webhook deliveries, newest first, with attempts and the last error.
+  actpass webhooks retry WHD_ID [--json]
+      Send a dead (or delivered) delivery again, with the same webhook-id.
   actpass help | --help | --version
 
 SOURCE is a served gateway (ACTPASS_BASE_URL, ACTPASS_API_KEY with the role the command needs) or
