@@ -196,9 +196,9 @@ def _arity(fn: Callable[..., Any]) -> int | None:
     # with ``__wrapped__``, an explicit ``__signature__``, a method, a callable object) asks inspect.
     if type(fn) is FunctionType and not hasattr(fn, "__wrapped__") and not hasattr(fn, "__signature__"):
         code = fn.__code__
-        required = code.co_argcount - len(fn.__defaults__ or ())
-        keyword_only = code.co_kwonlyargcount - len(fn.__kwdefaults__ or {})
-        if keyword_only > 0 or required > 1:
+        required_count = code.co_argcount - len(fn.__defaults__ or ())
+        keyword_only_count = code.co_kwonlyargcount - len(fn.__kwdefaults__ or {})
+        if keyword_only_count > 0 or required_count > 1:
             return None
         return 1 if code.co_argcount or code.co_flags & _VARARGS else 0
     import inspect  # on the first guard() only: inspect costs ~12 ms of `import actpass`
