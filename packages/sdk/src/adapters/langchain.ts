@@ -88,3 +88,14 @@ export function guardTool<
     ...(tool.callbacks ? { callbacks: tool.callbacks } : {}),
   });
 }
+
+export type { HeldCall, HeldStatus } from './intercept.js';
+export {
+  type ActPassInterrupt,
+  actpassMiddleware,
+  type LangChainInterceptor,
+  type LangChainMiddlewareCall,
+  type LangChainMiddlewareOptions,
+  type LangChainResumed,
+  langchainInterceptor,
+} from './langchain-middleware.js';
