@@ -78,7 +78,14 @@ describe('the default entry, next to the framework adapters', () => {
     const expected: Record<string, string[]> = {
       'dist/ai.js': [],
       'dist/openai-agents.js': ['@openai/agents'],
-      'dist/langchain.js': ['@langchain/core/tools'],
+      // The agent middleware validates with the tool's own schema checkers and answers a ToolMessage;
+      // it never loads `langchain` itself (users of the tool wrapper need only @langchain/core).
+      'dist/langchain.js': [
+        '@langchain/core/messages',
+        '@langchain/core/tools',
+        '@langchain/core/utils/json_schema',
+        '@langchain/core/utils/types',
+      ],
       'dist/mcp.js': [],
     };
     for (const [file, frameworks] of Object.entries(expected)) {
@@ -88,7 +95,7 @@ describe('the default entry, next to the framework adapters', () => {
 
   it('declares every framework as an optional peer dependency', () => {
     const manifest = JSON.parse(readFileSync(`${PKG}/package.json`, 'utf8'));
-    for (const name of ['ai', '@openai/agents', '@langchain/core', '@modelcontextprotocol/sdk']) {
+    for (const name of ['ai', '@openai/agents', '@langchain/core', 'langchain', '@modelcontextprotocol/sdk']) {
       expect(manifest.peerDependencies?.[name], name).toBeTypeOf('string');
       expect(manifest.peerDependenciesMeta?.[name], name).toEqual({ optional: true });
       expect(manifest.dependencies?.[name], name).toBeUndefined();
