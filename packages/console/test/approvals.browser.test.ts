@@ -88,7 +88,7 @@ describe.runIf(browserAvailable())('approvals inbox (Chromium)', { timeout: 60_0
     // Nothing anywhere on the page (text, labels, names) carries a raw hiding character.
     const everything = await page.evaluate(() =>
       [
-        document.body.innerText,
+        document.body.textContent,
         ...Array.from(document.querySelectorAll('[aria-label]'), (e) => e.getAttribute('aria-label')),
       ].join('\n'),
     );
