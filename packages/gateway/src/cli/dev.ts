@@ -18,6 +18,7 @@ import { PostgresSessionLabelStore } from '../flow/index.js';
 import { formatRequestLog, type RequestLogFormat } from '../http/request-log.js';
 import { createDevGateway } from '../index.js';
 import { listenMetrics } from '../metrics/index.js';
+import { readWebhooksFile, WebhooksFileError } from '../notifications/index.js';
 import {
   createPostgresStores,
   DATABASE_URL_ENV,
@@ -41,6 +42,7 @@ export async function dev(argv: string[], io: Output): Promise<number> {
       quiet: { type: 'boolean' },
       'metrics-port': { type: 'string' },
       'metrics-host': { type: 'string' },
+      webhooks: { type: 'string' },
       ...postgresFlagOptions(),
     },
     0,
@@ -82,12 +84,15 @@ export async function dev(argv: string[], io: Output): Promise<number> {
         throw new UsageError(`cannot start on PostgreSQL: ${error.message}`);
       })
     : undefined;
+  // Webhook endpoints from a file; their messages link to this gateway's console unless it says otherwise.
+  const webhooks = typeof flags.webhooks === 'string' ? loadWebhooks(flags.webhooks, host, port) : undefined;
   const { gateway, keys, tenants, vaultKeySource, vaultKeyFile } = createDevGateway({
     dir,
     ...(shared ? { stores: shared, sessionLabels: new PostgresSessionLabelStore(shared.pool) } : {}),
     ...(logRequests ? { onRequest: (entry) => note(formatRequestLog(entry, logFormat)) } : {}),
     ...(metricsPort !== null ? { metrics: true } : {}),
     ...(tracing ? { tracing } : {}),
+    ...(webhooks ? { webhooks } : {}),
   });
   ignoreInGit(dir);
   const running = await gateway.listen({ host, port }).catch((error: NodeJS.ErrnoException) => {
@@ -208,4 +213,16 @@ function parsePort(value: string | boolean | undefined, flag = '--port'): number
     throw new UsageError(`${flag}: "${String(value)}" is not a port; give 0-65535 (0 picks a free port).`);
   }
   return port;
+}
+
+function loadWebhooks(file: string, host: string, port: number) {
+  try {
+    const config = readWebhooksFile(file);
+    const own =
+      port === 0 ? undefined : `http://${host.includes(':') ? `[${host}]` : host}:${port}${CONSOLE_PATH}/`;
+    return { ...config, ...((config.consoleUrl ?? own) ? { consoleUrl: config.consoleUrl ?? own } : {}) };
+  } catch (error) {
+    if (error instanceof WebhooksFileError) throw new UsageError(`--webhooks: ${error.message}.`);
+    throw error;
+  }
 }

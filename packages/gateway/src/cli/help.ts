@@ -112,6 +112,10 @@ const COMMAND_HELP: Record<string, CommandHelp> = {
       ['--quiet', 'no request log'],
       ['--metrics-port N', 'serve Prometheus metrics at GET /metrics on this port (off by default)'],
       ['--metrics-host H', 'address of the metrics listener (default 127.0.0.1)'],
+      [
+        '--webhooks FILE',
+        'webhook endpoints (JSON: {"endpoints": [...], "consoleUrl"}); see docs/notifications.md',
+      ],
       JSON_FLAG,
     ],
     example: 'actpass dev --port 8787',

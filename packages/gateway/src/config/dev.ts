@@ -45,6 +45,8 @@ export interface DevGatewayOptions {
   onRequest?: GatewayConfig['onRequest'];
   metrics?: boolean;
   tracing?: GatewayConfig['tracing'];
+  /** Webhook endpoints and the console URL their messages link to (docs/notifications.md). */
+  webhooks?: GatewayConfig['webhooks'];
 }
 
 export interface DevGateway {
@@ -130,6 +132,7 @@ export function createDevGateway(options: DevGatewayOptions = {}): DevGateway {
     ...(options.onRequest ? { onRequest: options.onRequest } : {}),
     ...(options.metrics ? { metrics: true } : {}),
     ...(options.tracing ? { tracing: options.tracing } : {}),
+    ...(options.webhooks ? { webhooks: options.webhooks } : {}),
   });
   return {
     gateway,

@@ -1,3 +1,4 @@
+export { readWebhooksFile, WebhooksFileError } from './config-file.js';
 export { WEBHOOK_EVENT_TYPES, WEBHOOK_FORMATS } from './constants.js';
 export { type AttemptOutcome, backoffMs, type DeliverySettings } from './dispatcher.js';
 export {
