@@ -65,9 +65,12 @@ export class FlowService {
   /** The context policy sees: the caller's, with `session` replaced by the gateway's view of it. */
   policyContext(context: JsonObject | undefined, flow: SessionFlow | null): JsonObject {
     if (flow === null) return context ?? {};
+    // The caller's own session memory stays; what the proxy classified becomes `call_labels`.
+    const { categories: _classified, ...own } = (context?.session ?? {}) as JsonObject;
     return {
       ...context,
       session: {
+        ...own,
         id: flow.claim.id,
         labels: flow.held.map((held) => held.label),
         call_labels: flow.call,

@@ -11,7 +11,8 @@ import { type FlowLabel, isFlowLabel } from './labels.js';
 
 /** Letters, digits and `._:@/+=-`: UUIDs, minted ids and header values, nothing that can split a log line. */
 const SESSION_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
-const SESSION_FIELDS = new Set(['id', 'categories']);
+/** What only the gateway writes into `context.session`. */
+const GATEWAY_FIELDS = ['labels', 'call_labels'] as const;
 
 export interface SessionClaim {
   id: string;
@@ -21,21 +22,35 @@ export interface SessionClaim {
   assertedBy: 'proxy' | 'agent';
 }
 
+/**
+ * The flow session a request names, or null when it names none. `context.session` may carry the
+ * caller's own session memory beside `id` (the coding-agent hook's `secret_read`, `state`), which
+ * passes through to policy as it is; a session object without `id` is such memory only.
+ */
 export function readSessionClaim(context: JsonObject | undefined, viaProxy: boolean): SessionClaim | null {
   const session = context?.session;
   if (session === undefined) return null;
   if (typeof session !== 'object' || session === null || Array.isArray(session))
     refuse('context.session', 'must be an object {id}', 'send {"id": "<your session id>"}');
   const fields = session as JsonObject;
-  if ('labels' in fields)
+  for (const name of GATEWAY_FIELDS)
+    if (name in fields)
+      refuse(
+        `context.session.${name}`,
+        'is set by the gateway from the calls the session made, never by the caller',
+        'remove it and send only context.session.id',
+      );
+  if (fields.categories !== undefined && !viaProxy)
     refuse(
-      'context.session.labels',
-      'is set by the gateway from the calls the session made, never by the caller',
-      'remove it and send only context.session.id',
+      'context.session.categories',
+      'is accepted only from an enforcing proxy; a call is classified by the gateway, never by the agent',
+      "remove it, and classify tools in the gateway's flow configuration",
     );
-  for (const name of Object.keys(fields))
-    if (!SESSION_FIELDS.has(name))
-      refuse(`context.session.${safeName(name)}`, 'is not a session field', 'send only context.session.id');
+  if (fields.id === undefined) {
+    if (fields.categories !== undefined)
+      refuse('context.session.id', 'is required with categories', 'send the session id the call belongs to');
+    return null;
+  }
   const id = fields.id;
   if (typeof id !== 'string' || !SESSION_ID.test(id))
     refuse(
@@ -45,12 +60,6 @@ export function readSessionClaim(context: JsonObject | undefined, viaProxy: bool
     );
   let categories: FlowLabel[] = [];
   if (fields.categories !== undefined) {
-    if (!viaProxy)
-      refuse(
-        'context.session.categories',
-        'is accepted only from an enforcing proxy; a call is classified by the gateway, never by the agent',
-        "remove it, and classify tools in the gateway's flow configuration",
-      );
     const list = fields.categories;
     if (!Array.isArray(list) || !list.every(isFlowLabel))
       refuse(
@@ -65,10 +74,4 @@ export function readSessionClaim(context: JsonObject | undefined, viaProxy: bool
 
 function refuse(path: string, message: string, fix: string): never {
   throw new InvalidInputError(`body.${path}: ${message}; ${fix}.`, [{ path: `body.${path}`, message }]);
-}
-
-/** A field name as it may appear in an error: printable ASCII, bounded. */
-function safeName(name: string): string {
-  const printable = name.replace(/[^\x21-\x7e]/g, '?');
-  return printable.length > 64 ? `${printable.slice(0, 64)}…` : printable;
 }

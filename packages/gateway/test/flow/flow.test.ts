@@ -231,6 +231,42 @@ describe('labels belong to the gateway', () => {
     expect(forged.body.error.message).toContain('send only context.session.id');
   });
 
+  it('refuses call_labels from the caller too, and keeps the caller’s own session memory beside the labels', async () => {
+    const gw = gateway();
+    const forged = await preflight(gw, {
+      tool: 'email.send',
+      context: { session: { id: 's-9', call_labels: [] } },
+    });
+    expect([forged.status, forged.body.error.message]).toEqual([
+      400,
+      expect.stringContaining('body.context.session.call_labels'),
+    ]);
+    // The coding-agent hook's memory (no id: no flow session) passes through unchanged.
+    const memoryOnly = await preflight(gw, {
+      tool: 'email.send',
+      context: { session: { secret_read: true, state: 'known' } },
+    });
+    expect(memoryOnly.body.decision).toBe('allow');
+    const withId = await preflight(gw, {
+      tool: 'crm.contacts.read',
+      context: { session: { id: 's-9', secret_read: false, state: 'known' } },
+    });
+    expect(withId.body.decision).toBe('allow');
+    const decisions = (await events(gw)).filter((event) => event.type === 'decision');
+    expect(decisions.map((event) => event.data.context)).toEqual([
+      { session: { secret_read: true, state: 'known' } },
+      {
+        session: {
+          id: 's-9',
+          secret_read: false,
+          state: 'known',
+          labels: [],
+          call_labels: ['private_data'],
+        },
+      },
+    ]);
+  });
+
   it('refuses an agent classifying its own call; accepts the classification of an enforcing proxy', async () => {
     const gw = gateway();
     const own = await preflight(gw, {
@@ -266,11 +302,6 @@ describe('labels belong to the gateway', () => {
         expect.stringContaining('body.context.session.id'),
       ]);
     }
-    const extra = await preflight(gw, { tool: 'email.send', context: { session: { id: 's', owner: 'me' } } });
-    expect([extra.status, extra.body.error.message]).toEqual([
-      400,
-      expect.stringContaining('context.session.owner'),
-    ]);
     const notObject = await preflight(gw, { tool: 'email.send', context: { session: 's-1' } });
     expect(notObject.status).toBe(400);
     expect((await events(gw)).filter((event) => event.type === 'decision')).toHaveLength(0);
