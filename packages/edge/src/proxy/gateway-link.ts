@@ -12,7 +12,12 @@ import {
   type PreflightDecision,
   type PreflightParams,
 } from '@actpass/sdk';
-import { HEADER_AGENT_KEY, PROXY_GATEWAY_MAX_RETRIES, PROXY_GATEWAY_TIMEOUT_MS } from '../constants.js';
+import {
+  HEADER_AGENT_KEY,
+  PROXY_AGENT_CLIENTS_MAX,
+  PROXY_GATEWAY_MAX_RETRIES,
+  PROXY_GATEWAY_TIMEOUT_MS,
+} from '../constants.js';
 
 export interface GatewayLinkOptions {
   /** The proxy's own key (role `proxy`). */
@@ -33,6 +38,8 @@ export interface LinkedDecision {
 
 const SILENT: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 const EMBEDDED_BASE_URL = 'http://gateway.embedded';
+const UNSENDABLE: typeof fetch = () =>
+  Promise.reject(new TypeError('the agent key is not a valid header value'));
 /** Gateway answers that mean "this key may not do this": a decision was made, it is just a no. */
 const REFUSING_STATUSES = new Set([400, 401, 403, 404]);
 
@@ -45,6 +52,7 @@ export type AgentKeyCheck =
 export class GatewayLink {
   readonly #options: GatewayLinkOptions;
   #proxyKeyAccepted = false;
+  readonly #clients = new Map<string | null, ActPass>();
 
   constructor(options: GatewayLinkOptions) {
     if (typeof options.proxyKey !== 'string' || options.proxyKey.trim() === '') {
@@ -58,13 +66,16 @@ export class GatewayLink {
 
   /** Preflight as the agent whose key is given. Never throws: no decision is a fail-closed deny. */
   async decide(agentKey: string, input: PreflightParams, traceparent?: string): Promise<LinkedDecision> {
-    const seen = { status: 0 };
-    const client = this.#client(agentKey, seen);
     // The proxy's span for this call parents the gateway's, so one agent action is one trace.
-    const decision = await client.preflight(input, traceparent ? { headers: { traceparent } } : undefined);
+    const decision = await this.#client(agentKey).preflight(
+      input,
+      traceparent ? { headers: { traceparent } } : undefined,
+    );
     // The SDK's own decisions say "no valid decision arrived". When the gateway answered with a refusal
     // of the key or the request, that is a real no (403); anything else means it could not be asked.
-    const reachable = decision.source === 'gateway' || REFUSING_STATUSES.has(seen.status);
+    const reachable =
+      decision.source === 'gateway' ||
+      (decision.cause.status !== undefined && REFUSING_STATUSES.has(decision.cause.status));
     return { decision, reachable };
   }
 
@@ -75,7 +86,7 @@ export class GatewayLink {
    */
   async checkAgentKey(agentKey: string): Promise<AgentKeyCheck> {
     try {
-      const who = await this.#client(agentKey, { status: 0 }).whoami();
+      const who = await this.#client(agentKey).whoami();
       if (!who.roles.includes('agent')) {
         return { status: 'invalid', message: 'the key has no agent role' };
       }
@@ -87,7 +98,7 @@ export class GatewayLink {
     }
     if (!this.#proxyKeyAccepted) {
       try {
-        await this.#client(null, { status: 0 }).whoami();
+        await this.#client(null).whoami();
         this.#proxyKeyAccepted = true;
       } catch (error) {
         const refused = error instanceof AuthenticationError || error instanceof PermissionDeniedError;
@@ -108,7 +119,7 @@ export class GatewayLink {
   /** Records a custom evidence event as the agent; resolves false when it could not be recorded. */
   async recordEvidence(agentKey: string, type: string, data: Record<string, unknown>): Promise<boolean> {
     try {
-      await this.#client(agentKey, { status: 0 }).recordEvidence({ type, data: data as never });
+      await this.#client(agentKey).recordEvidence({ type, data: data as never });
       return true;
     } catch {
       return false;
@@ -118,31 +129,51 @@ export class GatewayLink {
   /** Names of the tools an admin approved, read with the proxy's own key; empty when unreadable. */
   async approvedToolNames(): Promise<Set<string>> {
     try {
-      const list = await this.#client(null, { status: 0 }).tools.list();
+      const list = await this.#client(null).tools.list();
       return new Set(list.items.map((tool) => tool.name));
     } catch {
       return new Set();
     }
   }
 
-  #client(agentKey: string | null, seen: { status: number }): ActPass {
-    const base = this.#options.fetch ?? globalThis.fetch;
-    const withAgentKey: typeof fetch = async (url, init) => {
-      const headers: Record<string, string> = { ...(init?.headers as Record<string, string>) };
-      if (agentKey !== null) headers[HEADER_AGENT_KEY] = agentKey;
-      const response = await base(url, { ...init, headers });
-      seen.status = response.status;
-      return response;
-    };
-    return new ActPass({
+  /**
+   * One SDK client per agent key, kept (most recently used last, the least recently used dropped past
+   * the bound): building a client per call cost the proxy a fresh set of headers, options and closures
+   * on every request. Every client shares the process's keep-alive connection pool to the gateway.
+   */
+  #client(agentKey: string | null): ActPass {
+    const kept = this.#clients.get(agentKey);
+    if (kept) {
+      this.#clients.delete(agentKey);
+      this.#clients.set(agentKey, kept);
+      return kept;
+    }
+    const options = {
       apiKey: this.#options.proxyKey,
       baseUrl: this.#options.baseUrl ?? EMBEDDED_BASE_URL,
-      fetch: withAgentKey,
       timeoutMs: this.#options.timeoutMs ?? PROXY_GATEWAY_TIMEOUT_MS,
       maxRetries: this.#options.maxRetries ?? PROXY_GATEWAY_MAX_RETRIES,
       logger: SILENT,
       recordOutcomes: false,
-    });
+    };
+    let client: ActPass;
+    try {
+      client = new ActPass({
+        ...options,
+        ...(this.#options.fetch ? { fetch: this.#options.fetch } : {}),
+        ...(agentKey !== null ? { defaultHeaders: { [HEADER_AGENT_KEY]: agentKey } } : {}),
+      });
+    } catch {
+      // A key that is no valid header value (a line break) can reach no gateway: every call through
+      // this client fails closed as unreachable, and nothing is kept for it.
+      return new ActPass({ ...options, fetch: UNSENDABLE });
+    }
+    this.#clients.set(agentKey, client);
+    if (this.#clients.size > PROXY_AGENT_CLIENTS_MAX) {
+      const oldest = this.#clients.keys().next().value as string | null;
+      this.#clients.delete(oldest);
+    }
+    return client;
   }
 }
 
