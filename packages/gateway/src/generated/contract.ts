@@ -71,6 +71,10 @@ export const contract = {
       "description": "Who the presented API key is."
     },
     {
+      "name": "sign-in",
+      "description": "People sign in through an OpenID provider (authorization code with PKCE) for the console and the approver and admin API. These operations are marked `x-console-only`; the SDKs do not call them."
+    },
+    {
       "name": "webhooks",
       "description": "Signed notifications of approvals and blocked actions, and their delivery log."
     },
@@ -2660,6 +2664,313 @@ export const contract = {
         }
       }
     },
+    "/api/v1/auth/providers": {
+      "get": {
+        "operationId": "listSignInProviders",
+        "tags": [
+          "sign-in"
+        ],
+        "x-console-only": true,
+        "summary": "How people may sign in here",
+        "description": "Public. The OpenID provider a console may offer beside the API-key form (\"Sign in with <name>\"),\nand where a browser starts that sign-in. Empty when the gateway has none configured.\n",
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "The configured sign-in providers (none or one).",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SignInProviders"
+                },
+                "examples": {
+                  "configured": {
+                    "value": {
+                      "items": [
+                        {
+                          "id": "oidc",
+                          "name": "Example SSO",
+                          "login_url": "/api/v1/auth/oidc/login"
+                        }
+                      ]
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/api/v1/auth/oidc/login": {
+      "get": {
+        "operationId": "startOidcSignIn",
+        "tags": [
+          "sign-in"
+        ],
+        "x-console-only": true,
+        "summary": "Start a person's sign-in at the OpenID provider",
+        "description": "Public; a browser navigation, not an API call. Redirects to the provider's authorization endpoint\n(authorization code, PKCE with S256, a fresh state and nonce) and sets the sign-in cookie (HttpOnly,\nSameSite=Lax, Secure on https) that binds the state to this browser for 10 minutes.\n",
+        "security": [],
+        "responses": {
+          "302": {
+            "description": "To the provider.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              },
+              "location": {
+                "description": "The provider's authorization URL.",
+                "schema": {
+                  "type": "string",
+                  "maxLength": 8192
+                }
+              },
+              "set-cookie": {
+                "description": "The sign-in cookie holding the state.",
+                "schema": {
+                  "type": "string",
+                  "maxLength": 512
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SignInRedirect"
+                }
+              }
+            }
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/api/v1/auth/oidc/callback": {
+      "get": {
+        "operationId": "finishOidcSignIn",
+        "tags": [
+          "sign-in"
+        ],
+        "x-console-only": true,
+        "summary": "Where the OpenID provider sends the browser back",
+        "description": "Public; the provider's redirect target. The state must match the sign-in cookie of this browser\nand a sign-in started here less than 10 minutes ago (each works once). The code is redeemed with\nthe PKCE verifier; the ID token must verify against the provider's published keys and carry its\nissuer, this gateway's client id as audience, an unexpired `exp` and the sign-in's nonce. The\nconfigured claim must grant approver or admin. Then a session opens and the browser goes to the\nconsole, whose page claims the session once (`POST /api/v1/auth/session`).\n",
+        "security": [],
+        "parameters": [
+          {
+            "name": "code",
+            "in": "query",
+            "schema": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 2048
+            }
+          },
+          {
+            "name": "state",
+            "in": "query",
+            "schema": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 256
+            }
+          },
+          {
+            "name": "iss",
+            "in": "query",
+            "schema": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 2048
+            }
+          },
+          {
+            "name": "error",
+            "in": "query",
+            "schema": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 128
+            }
+          },
+          {
+            "name": "error_description",
+            "in": "query",
+            "schema": {
+              "type": "string",
+              "maxLength": 1024
+            }
+          }
+        ],
+        "responses": {
+          "303": {
+            "description": "Signed in; to the console.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              },
+              "location": {
+                "description": "The console.",
+                "schema": {
+                  "type": "string",
+                  "maxLength": 2048
+                }
+              },
+              "set-cookie": {
+                "description": "The one-time hand-off of the session (HttpOnly, SameSite=Strict, one minute).",
+                "schema": {
+                  "type": "string",
+                  "maxLength": 512
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SignInRedirect"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/api/v1/auth/session": {
+      "post": {
+        "operationId": "claimSession",
+        "tags": [
+          "sign-in"
+        ],
+        "x-console-only": true,
+        "summary": "The console claims its session after sign-in",
+        "description": "Called once by the console's page right after the provider sent the browser back. Authenticated by\nthe sign-in cookie, and only from the gateway's own origin. Answers the session token (sent as\n`Authorization: Bearer` like an API key from then on) and clears the cookie.\n",
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "The session.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              },
+              "set-cookie": {
+                "description": "Clears the sign-in cookie.",
+                "schema": {
+                  "type": "string",
+                  "maxLength": 512
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ClaimedSession"
+                },
+                "examples": {
+                  "approver": {
+                    "value": {
+                      "token": "aps_8hJ2kq0bGZ1Wc4yNfP3tVd6sXe9uRa5mLo7iTn2QwYk",
+                      "expires_at": "2026-11-23T02:00:00.000Z",
+                      "tenant_id": "acme",
+                      "key_id": "oidc_3b1f0e2d4c5a6b7c",
+                      "roles": [
+                        "approver"
+                      ],
+                      "user": {
+                        "iss": "https://id.example.com",
+                        "sub": "248289761001",
+                        "name": "Jane Doe"
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/api/v1/auth/logout": {
+      "post": {
+        "operationId": "signOut",
+        "tags": [
+          "sign-in"
+        ],
+        "x-console-only": true,
+        "summary": "End the presented sign-in session",
+        "description": "The session token in `Authorization` stops working at once. It does not sign the person out of\nthe provider. API keys are refused here: a key is withdrawn by removing it from the configuration.\n",
+        "responses": {
+          "200": {
+            "description": "The session has ended.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SignedOut"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
     "/.well-known/jwks.json": {
       "get": {
         "operationId": "getJwks",
@@ -3169,7 +3480,7 @@ export const contract = {
       },
       "FixedReasonCode": {
         "type": "string",
-        "description": "The reason codes ActPass itself assigns. `client.*` codes are made by the SDKs when they cannot\nget a valid decision (they never come from the gateway). `request.not_found`,\n`server.unavailable`, `server.internal` and `webhook.*` are error codes only.\n",
+        "description": "The reason codes ActPass itself assigns. `client.*` codes are made by the SDKs when they cannot\nget a valid decision (they never come from the gateway). `request.not_found`,\n`server.unavailable`, `server.internal`, `webhook.*`, `auth.oidc_*` and `auth.session_*` are error codes only.\n",
         "enum": [
           "policy.no_match",
           "passport.missing",
@@ -3200,6 +3511,15 @@ export const contract = {
           "auth.invalid_key",
           "auth.forbidden",
           "auth.tenant_mismatch",
+          "auth.oidc_not_configured",
+          "auth.oidc_unavailable",
+          "auth.oidc_state_mismatch",
+          "auth.oidc_provider_error",
+          "auth.oidc_code_rejected",
+          "auth.oidc_token_invalid",
+          "auth.oidc_no_role",
+          "auth.session_missing",
+          "auth.session_origin",
           "request.invalid",
           "request.idempotency_conflict",
           "request.not_found",
@@ -4515,6 +4835,137 @@ export const contract = {
           "admin",
           "proxy"
         ]
+      },
+      "SignInProviders": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "items"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "maxItems": 1,
+            "items": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "id",
+                "name",
+                "login_url"
+              ],
+              "properties": {
+                "id": {
+                  "type": "string",
+                  "enum": [
+                    "oidc"
+                  ]
+                },
+                "name": {
+                  "type": "string",
+                  "maxLength": 64,
+                  "description": "The provider's name as configured, for \"Sign in with <name>\"."
+                },
+                "login_url": {
+                  "type": "string",
+                  "maxLength": 256,
+                  "description": "Where a browser starts the sign-in (a path on this gateway)."
+                }
+              }
+            }
+          }
+        }
+      },
+      "SignInRedirect": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "location"
+        ],
+        "properties": {
+          "location": {
+            "type": "string",
+            "maxLength": 8192
+          }
+        }
+      },
+      "ClaimedSession": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "token",
+          "expires_at",
+          "tenant_id",
+          "key_id",
+          "roles",
+          "user"
+        ],
+        "properties": {
+          "token": {
+            "type": "string",
+            "maxLength": 128,
+            "description": "The session token, sent as a bearer token like an API key; held by the console's tab only."
+          },
+          "expires_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "tenant_id": {
+            "type": "string",
+            "maxLength": 128
+          },
+          "key_id": {
+            "type": "string",
+            "maxLength": 64,
+            "description": "The person's stable, non-secret id here (`oidc_` and a digest of issuer and subject); shown as `decided_by`."
+          },
+          "roles": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Role"
+            }
+          },
+          "user": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "iss",
+              "sub",
+              "name"
+            ],
+            "description": "Who the provider says signed in; the ledger records `iss` and `sub` as `written_by.actor` on everything they do.",
+            "properties": {
+              "iss": {
+                "type": "string",
+                "maxLength": 2048
+              },
+              "sub": {
+                "type": "string",
+                "maxLength": 255
+              },
+              "name": {
+                "type": [
+                  "string",
+                  "null"
+                ],
+                "maxLength": 200,
+                "description": "For display only, as the provider sent it (text, never markup)."
+              }
+            }
+          }
+        }
+      },
+      "SignedOut": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "signed_out"
+        ],
+        "properties": {
+          "signed_out": {
+            "type": "boolean",
+            "description": "True when the session was live until now."
+          }
+        }
       },
       "WhoAmI": {
         "type": "object",

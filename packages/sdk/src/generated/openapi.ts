@@ -526,6 +526,117 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How people may sign in here
+         * @description Public. The OpenID provider a console may offer beside the API-key form ("Sign in with <name>"),
+         *     and where a browser starts that sign-in. Empty when the gateway has none configured.
+         */
+        get: operations["listSignInProviders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/oidc/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Start a person's sign-in at the OpenID provider
+         * @description Public; a browser navigation, not an API call. Redirects to the provider's authorization endpoint
+         *     (authorization code, PKCE with S256, a fresh state and nonce) and sets the sign-in cookie (HttpOnly,
+         *     SameSite=Lax, Secure on https) that binds the state to this browser for 10 minutes.
+         */
+        get: operations["startOidcSignIn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/oidc/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where the OpenID provider sends the browser back
+         * @description Public; the provider's redirect target. The state must match the sign-in cookie of this browser
+         *     and a sign-in started here less than 10 minutes ago (each works once). The code is redeemed with
+         *     the PKCE verifier; the ID token must verify against the provider's published keys and carry its
+         *     issuer, this gateway's client id as audience, an unexpired `exp` and the sign-in's nonce. The
+         *     configured claim must grant approver or admin. Then a session opens and the browser goes to the
+         *     console, whose page claims the session once (`POST /api/v1/auth/session`).
+         */
+        get: operations["finishOidcSignIn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The console claims its session after sign-in
+         * @description Called once by the console's page right after the provider sent the browser back. Authenticated by
+         *     the sign-in cookie, and only from the gateway's own origin. Answers the session token (sent as
+         *     `Authorization: Bearer` like an API key from then on) and clears the cookie.
+         */
+        post: operations["claimSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End the presented sign-in session
+         * @description The session token in `Authorization` stops working at once. It does not sign the person out of
+         *     the provider. API keys are refused here: a key is withdrawn by removing it from the configuration.
+         */
+        post: operations["signOut"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/.well-known/jwks.json": {
         parameters: {
             query?: never;
@@ -634,10 +745,10 @@ export interface components {
         /**
          * @description The reason codes ActPass itself assigns. `client.*` codes are made by the SDKs when they cannot
          *     get a valid decision (they never come from the gateway). `request.not_found`,
-         *     `server.unavailable`, `server.internal` and `webhook.*` are error codes only.
+         *     `server.unavailable`, `server.internal`, `webhook.*`, `auth.oidc_*` and `auth.session_*` are error codes only.
          * @enum {string}
          */
-        FixedReasonCode: "policy.no_match" | "passport.missing" | "passport.malformed" | "passport.bad_signature" | "passport.unknown_key" | "passport.wrong_issuer" | "passport.wrong_audience" | "passport.tenant_mismatch" | "passport.not_yet_valid" | "passport.expired" | "passport.revoked" | "passport.replayed" | "passport.tool_not_allowed" | "passport.resource_not_allowed" | "passport.constraint_violated" | "passport.goal_mismatch" | "passport.user_mismatch" | "tool.drifted" | "tool.unregistered" | "tool.suspicious" | "approval.pending" | "approval.granted" | "approval.denied" | "approval.expired" | "approval.mismatch" | "auth.missing_key" | "auth.invalid_key" | "auth.forbidden" | "auth.tenant_mismatch" | "request.invalid" | "request.idempotency_conflict" | "request.not_found" | "vault.no_key" | "webhook.configured" | "webhook.delivery_pending" | "server.unavailable" | "server.internal" | "client.unreachable" | "client.timeout" | "client.http_error" | "client.invalid_response" | "client.misconfigured";
+        FixedReasonCode: "policy.no_match" | "passport.missing" | "passport.malformed" | "passport.bad_signature" | "passport.unknown_key" | "passport.wrong_issuer" | "passport.wrong_audience" | "passport.tenant_mismatch" | "passport.not_yet_valid" | "passport.expired" | "passport.revoked" | "passport.replayed" | "passport.tool_not_allowed" | "passport.resource_not_allowed" | "passport.constraint_violated" | "passport.goal_mismatch" | "passport.user_mismatch" | "tool.drifted" | "tool.unregistered" | "tool.suspicious" | "approval.pending" | "approval.granted" | "approval.denied" | "approval.expired" | "approval.mismatch" | "auth.missing_key" | "auth.invalid_key" | "auth.forbidden" | "auth.tenant_mismatch" | "auth.oidc_not_configured" | "auth.oidc_unavailable" | "auth.oidc_state_mismatch" | "auth.oidc_provider_error" | "auth.oidc_code_rejected" | "auth.oidc_token_invalid" | "auth.oidc_no_role" | "auth.session_missing" | "auth.session_origin" | "request.invalid" | "request.idempotency_conflict" | "request.not_found" | "vault.no_key" | "webhook.configured" | "webhook.delivery_pending" | "server.unavailable" | "server.internal" | "client.unreachable" | "client.timeout" | "client.http_error" | "client.invalid_response" | "client.misconfigured";
         Sha256Hex: string;
         /** Format: date-time */
         Timestamp: string;
@@ -987,6 +1098,39 @@ export interface components {
         };
         /** @enum {string} */
         Role: "agent" | "approver" | "admin" | "proxy";
+        SignInProviders: {
+            items: {
+                /** @enum {string} */
+                id: "oidc";
+                /** @description The provider's name as configured, for "Sign in with <name>". */
+                name: string;
+                /** @description Where a browser starts the sign-in (a path on this gateway). */
+                login_url: string;
+            }[];
+        };
+        SignInRedirect: {
+            location: string;
+        };
+        ClaimedSession: {
+            /** @description The session token, sent as a bearer token like an API key; held by the console's tab only. */
+            token: string;
+            expires_at: components["schemas"]["Timestamp"];
+            tenant_id: string;
+            /** @description The person's stable, non-secret id here (`oidc_` and a digest of issuer and subject); shown as `decided_by`. */
+            key_id: string;
+            roles: components["schemas"]["Role"][];
+            /** @description Who the provider says signed in; the ledger records `iss` and `sub` as `written_by.actor` on everything they do. */
+            user: {
+                iss: string;
+                sub: string;
+                /** @description For display only, as the provider sent it (text, never markup). */
+                name: string | null;
+            };
+        };
+        SignedOut: {
+            /** @description True when the session was live until now. */
+            signed_out: boolean;
+        };
         WhoAmI: {
             tenant_id: string;
             /** @description The key's stable, non-secret id (never the key). */
@@ -2318,6 +2462,144 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listSignInProviders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The configured sign-in providers (none or one). */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInProviders"];
+                };
+            };
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    startOidcSignIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the provider. */
+            302: {
+                headers: {
+                    "x-request-id": components["headers"]["XRequestId"];
+                    /** @description The provider's authorization URL. */
+                    location?: string;
+                    /** @description The sign-in cookie holding the state. */
+                    "set-cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInRedirect"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    finishOidcSignIn: {
+        parameters: {
+            query?: {
+                code?: string;
+                state?: string;
+                iss?: string;
+                error?: string;
+                error_description?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed in; to the console. */
+            303: {
+                headers: {
+                    "x-request-id": components["headers"]["XRequestId"];
+                    /** @description The console. */
+                    location?: string;
+                    /** @description The one-time hand-off of the session (HttpOnly, SameSite=Strict, one minute). */
+                    "set-cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInRedirect"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    claimSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["XRequestId"];
+                    /** @description Clears the sign-in cookie. */
+                    "set-cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClaimedSession"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    signOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session has ended. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignedOut"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             503: components["responses"]["Unavailable"];
         };
     };

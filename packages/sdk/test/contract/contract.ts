@@ -51,6 +51,8 @@ export function loadContract(): Operation[] {
   for (const [path, item] of Object.entries(doc.paths as Json)) {
     for (const [method, raw] of Object.entries(item as Json)) {
       const op = raw as Json;
+      // People's sign-in (browser redirects, the console's session): not part of the SDKs.
+      if (op['x-console-only'] === true) continue;
       const requestBody = op.requestBody as Json | undefined;
       const media = (requestBody?.content as Json | undefined)?.['application/json'] as Json | undefined;
       const responses: ResponseCase[] = [];

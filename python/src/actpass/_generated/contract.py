@@ -30,11 +30,11 @@ A dotted, lower-case reason. Policy rules choose their own (for example
 """
 
 
-FixedReasonCode: TypeAlias = Literal['policy.no_match', 'passport.missing', 'passport.malformed', 'passport.bad_signature', 'passport.unknown_key', 'passport.wrong_issuer', 'passport.wrong_audience', 'passport.tenant_mismatch', 'passport.not_yet_valid', 'passport.expired', 'passport.revoked', 'passport.replayed', 'passport.tool_not_allowed', 'passport.resource_not_allowed', 'passport.constraint_violated', 'passport.goal_mismatch', 'passport.user_mismatch', 'tool.drifted', 'tool.unregistered', 'tool.suspicious', 'approval.pending', 'approval.granted', 'approval.denied', 'approval.expired', 'approval.mismatch', 'auth.missing_key', 'auth.invalid_key', 'auth.forbidden', 'auth.tenant_mismatch', 'request.invalid', 'request.idempotency_conflict', 'request.not_found', 'vault.no_key', 'webhook.configured', 'webhook.delivery_pending', 'server.unavailable', 'server.internal', 'client.unreachable', 'client.timeout', 'client.http_error', 'client.invalid_response', 'client.misconfigured']
+FixedReasonCode: TypeAlias = Literal['policy.no_match', 'passport.missing', 'passport.malformed', 'passport.bad_signature', 'passport.unknown_key', 'passport.wrong_issuer', 'passport.wrong_audience', 'passport.tenant_mismatch', 'passport.not_yet_valid', 'passport.expired', 'passport.revoked', 'passport.replayed', 'passport.tool_not_allowed', 'passport.resource_not_allowed', 'passport.constraint_violated', 'passport.goal_mismatch', 'passport.user_mismatch', 'tool.drifted', 'tool.unregistered', 'tool.suspicious', 'approval.pending', 'approval.granted', 'approval.denied', 'approval.expired', 'approval.mismatch', 'auth.missing_key', 'auth.invalid_key', 'auth.forbidden', 'auth.tenant_mismatch', 'auth.oidc_not_configured', 'auth.oidc_unavailable', 'auth.oidc_state_mismatch', 'auth.oidc_provider_error', 'auth.oidc_code_rejected', 'auth.oidc_token_invalid', 'auth.oidc_no_role', 'auth.session_missing', 'auth.session_origin', 'request.invalid', 'request.idempotency_conflict', 'request.not_found', 'vault.no_key', 'webhook.configured', 'webhook.delivery_pending', 'server.unavailable', 'server.internal', 'client.unreachable', 'client.timeout', 'client.http_error', 'client.invalid_response', 'client.misconfigured']
 """
 The reason codes ActPass itself assigns. `client.*` codes are made by the SDKs when they cannot
 get a valid decision (they never come from the gateway). `request.not_found`,
-`server.unavailable`, `server.internal` and `webhook.*` are error codes only.
+`server.unavailable`, `server.internal`, `webhook.*`, `auth.oidc_*` and `auth.session_*` are error codes only.
 
 """
 
@@ -409,6 +409,60 @@ class PolicyDocument(TypedDict):
 
 
 Role: TypeAlias = Literal['agent', 'approver', 'admin', 'proxy']
+
+
+class Item(TypedDict, closed=True):
+    id: Literal['oidc']
+    name: str
+    """
+    The provider's name as configured, for "Sign in with <name>".
+    """
+    login_url: str
+    """
+    Where a browser starts the sign-in (a path on this gateway).
+    """
+
+
+class SignInProviders(TypedDict, closed=True):
+    items: list[Item]
+
+
+class SignInRedirect(TypedDict, closed=True):
+    location: str
+
+
+class User(TypedDict, closed=True):
+    iss: str
+    sub: str
+    name: str | None
+    """
+    For display only, as the provider sent it (text, never markup).
+    """
+
+
+class ClaimedSession(TypedDict, closed=True):
+    token: str
+    """
+    The session token, sent as a bearer token like an API key; held by the console's tab only.
+    """
+    expires_at: Timestamp
+    tenant_id: str
+    key_id: str
+    """
+    The person's stable, non-secret id here (`oidc_` and a digest of issuer and subject); shown as `decided_by`.
+    """
+    roles: list[Role]
+    user: User
+    """
+    Who the provider says signed in; the ledger records `iss` and `sub` as `written_by.actor` on everything they do.
+    """
+
+
+class SignedOut(TypedDict, closed=True):
+    signed_out: bool
+    """
+    True when the session was live until now.
+    """
 
 
 class WhoAmI(TypedDict, closed=True):
