@@ -12,6 +12,7 @@ import { LedgerView } from './views/ledger.js';
 import { PolicyView } from './views/policy.js';
 import { RolloutView } from './views/rollout.js';
 import { ToolsView } from './views/tools.js';
+import { WebhooksView } from './views/webhooks.js';
 
 /** Each view and the roles whose keys may use it. */
 const VIEWS = {
@@ -21,6 +22,7 @@ const VIEWS = {
   policy: { title: 'Policy', View: PolicyView, roles: ['admin'] },
   ledger: { title: 'Ledger', View: LedgerView, roles: ['admin'] },
   tools: { title: 'Tools', View: ToolsView, roles: ['admin'] },
+  webhooks: { title: 'Webhooks', View: WebhooksView, roles: ['admin'] },
 } as const;
 type ViewName = keyof typeof VIEWS;
 const VIEW_NAMES = Object.keys(VIEWS) as ViewName[];
