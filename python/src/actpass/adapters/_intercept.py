@@ -208,3 +208,78 @@ def held_status(client: Any, held: HeldCall) -> tuple[Status, str]:
 
 async def aheld_status(client: Any, held: HeldCall) -> tuple[Status, str]:
     return status_of(await client.approvals.get(held.approval_request_id))
+
+
+# -- A conservative check of arguments against a tool's JSON Schema ---------------------------------------
+#
+# For frameworks whose hook runs before their own validation: arguments that plainly break the schema are
+# refused without asking for a decision (invalid model output is never decided nor recorded). Only the
+# plain keywords are read (type, properties, required, additionalProperties: false, enum, items,
+# anyOf/oneOf); anything else passes here and is left to the framework's own validation.
+
+_MAX_DEPTH = 32
+
+
+def _type_matches(kind: Any, value: Any) -> bool:
+    if kind == "object":
+        return isinstance(value, dict)
+    if kind == "array":
+        return isinstance(value, list)
+    if kind == "string":
+        return isinstance(value, str)
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if kind == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "number":
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if kind == "null":
+        return value is None
+    return True
+
+
+def schema_problem(schema: Any, value: Any, path: str = "arguments", depth: int = 0) -> str | None:
+    """The first problem found, as ``path: what is wrong``, or None when nothing plainly breaks."""
+    if not isinstance(schema, Mapping) or depth > _MAX_DEPTH:
+        return None
+    branches = schema.get("anyOf") or schema.get("oneOf")
+    if isinstance(branches, list) and all(
+        schema_problem(branch, value, path, depth + 1) is not None for branch in branches
+    ):
+        return f"{path}: matches none of the allowed shapes"
+    kinds = schema.get("type")
+    kinds = [kinds] if isinstance(kinds, str) else kinds if isinstance(kinds, list) else []
+    if kinds and not any(_type_matches(kind, value) for kind in kinds):
+        return f"{path}: expected {' or '.join(str(kind) for kind in kinds)}"
+    allowed = schema.get("enum")
+    if isinstance(allowed, list) and not any(item == value and type(item) is type(value) for item in allowed):
+        return f"{path}: expected one of {str(allowed)[:120]}"
+    items = schema.get("items")
+    if isinstance(value, list) and isinstance(items, Mapping):
+        for index, item in enumerate(value):
+            problem = schema_problem(items, item, f"{path}[{index}]", depth + 1)
+            if problem:
+                return problem
+    if isinstance(value, dict):
+        found = schema.get("properties")
+        properties: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
+        listed = schema.get("required")
+        required: list[Any] = listed if isinstance(listed, list) else []
+        for key in required:
+            if key not in value:
+                return f"{path}.{key}: required"
+        for key, item in value.items():
+            if key in properties:
+                problem = schema_problem(properties[key], item, f"{path}.{key}", depth + 1)
+                if problem:
+                    return problem
+            elif schema.get("additionalProperties") is False:
+                return f"{path}.{key}: not an allowed property"
+    return None
+
+
+def invalid_text(tool: str, problem: str) -> str:
+    return (
+        f"Invalid input for tool {tool!r}: {problem}. The tool did not run; call it again with arguments "
+        "that match its schema."
+    )
