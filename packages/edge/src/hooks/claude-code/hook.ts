@@ -14,6 +14,8 @@
 import { realpathSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { ActPass, PreflightDecision } from '@actpass/sdk';
+import { isSessionId } from '../../flow/index.js';
+import { sha256Hex } from '../../hash.js';
 import { sanitizeToolName } from '../../proxy/mcp/names.js';
 import { blankUnsafe } from '../../text/index.js';
 import { gatewayLimits, type HookBudget, startBudget } from './budget.js';
@@ -164,7 +166,9 @@ async function decide(text: string, options: HookOptions, budget: HookBudget): P
         claude_tool: payload.tool_name,
         workspace: payload.cwd,
         facts,
-        session,
+        // The session's memory, and its id for the gateway's flow labels (Claude Code's own session id
+        // when the gateway accepts it as one, else a digest of it).
+        session: { ...session, id: flowSessionId(payload.session_id) },
       } as never,
     },
     limits,
@@ -213,4 +217,9 @@ function output(permissionDecision: 'allow' | 'deny' | 'ask', reason: string): H
   return {
     hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision, permissionDecisionReason: reason },
   };
+}
+
+/** Claude Code's session id as the gateway's flow session: itself when acceptable, else `cc-<digest>`. */
+function flowSessionId(sessionId: string): string {
+  return isSessionId(sessionId) ? sessionId : `cc-${sha256Hex(sessionId).slice(0, 32)}`;
 }

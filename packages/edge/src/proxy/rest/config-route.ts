@@ -2,6 +2,7 @@
  * One route of the REST proxy's config: method and path template, the tool, where goal and user come
  * from, and the args taken from the request. Problems are reported with their path, as in config.ts.
  */
+import { type FlowLabel, isFlowLabel } from '../../flow/index.js';
 import type { ArgSource, RouteConfig } from './config.js';
 import { isObj, optString, unknownKeys } from './config-fields.js';
 import { compileTemplate, type PathTemplate } from './template.js';
@@ -23,6 +24,7 @@ const ROUTE_KEYS = new Set([
   'resource',
   'args',
   'pass_unmapped',
+  'flow',
 ]);
 
 export function parseRoute(
@@ -103,8 +105,15 @@ export function parseRoute(
       }
     }
   }
+  // The route's flow labels, as the operator classifies what the call reads or sends.
+  let flow: FlowLabel[] = [];
+  if (value.flow !== undefined) {
+    if (!Array.isArray(value.flow) || !value.flow.every(isFlowLabel))
+      at(`${path}.flow`, 'must be a list of private_data, untrusted_content, external_comm');
+    else flow = [...new Set(value.flow)];
+  }
   if (!template) return null;
-  return { method, path: template, tool, goal, userId, agentMaySet, resource, args, passUnmapped };
+  return { method, path: template, tool, goal, userId, agentMaySet, resource, args, passUnmapped, flow };
 }
 
 function parseAgentMaySet(

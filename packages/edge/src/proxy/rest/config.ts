@@ -2,6 +2,7 @@
  * The REST proxy's configuration, validated as a whole on load: every problem is reported
  * with its path (`upstreams[0].routes[2].path: …`), so one run shows everything to fix.
  */
+
 import {
   PROXY_AGENT_KEY_BURST,
   PROXY_AGENT_KEY_PER_MINUTE,
@@ -18,6 +19,7 @@ import {
   PROXY_UPSTREAM_TIMEOUT_MS,
 } from '../../constants.js';
 import { type FilterSettings, parseFilterSettings } from '../../filter/index.js';
+import type { FlowLabel } from '../../flow/index.js';
 import { httpUrl, isObj, optInt, optString, unknownKeys } from './config-fields.js';
 import { parseRoute } from './config-route.js';
 import type { PathTemplate } from './template.js';
@@ -45,6 +47,8 @@ export interface RouteConfig {
   args: Record<string, ArgSource> | null;
   /** With an args map: unmapped query and body fields become `args.unmapped` instead of a 400. */
   passUnmapped: boolean;
+  /** What a call through this route reads or sends, for flow control (`private_data`, …). */
+  flow: FlowLabel[];
 }
 
 /** A token bucket: `burst` calls at once, refilled at `perMinute`. */

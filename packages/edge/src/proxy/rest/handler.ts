@@ -224,7 +224,7 @@ export function createRestHandler(options: RestHandlerOptions): RestHandler {
       if (!(error instanceof ActionError)) throw error;
       return answer(refuse(400, 'proxy.bad_args', error.message));
     }
-    const built = preflightInput(found.route, plan, header);
+    const built = preflightInput(found.route, plan, header, agentKey as string);
     if (!built.ok) return answer(refuse(400, 'proxy.header_refused', built.message, { part: built.header }));
 
     const preflightSpan = currentSpan()?.child('actpass.proxy.preflight', 'client');

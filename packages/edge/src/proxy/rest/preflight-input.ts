@@ -3,6 +3,8 @@
  * `x-actpass-goal` / `x-actpass-user-id` are taken only where the route's `agent_may_set` lists them,
  * and are then recorded as the agent's own claim (`context.agent_asserted`), which policies can test.
  * Elsewhere they are refused, so an agent cannot pick the goal a policy or passport is judged by.
+ * Every preflight names the session (`x-actpass-session`, else one per agent key) and the route's flow
+ * labels, which the gateway accepts from a proxy only.
  */
 import type { PreflightParams } from '@actpass/sdk';
 import {
@@ -12,6 +14,7 @@ import {
   PROXY_HEADER_PASSPORT,
   PROXY_HEADER_USER,
 } from '../../constants.js';
+import { SESSION_HEADER, sessionFromHeader } from '../../flow/index.js';
 import type { ActionPlan } from './action.js';
 import type { RouteConfig } from './config.js';
 
@@ -23,7 +26,17 @@ export function preflightInput(
   route: RouteConfig,
   plan: ActionPlan,
   header: (name: string) => string | null,
+  agentKey: string,
 ): PreflightInput {
+  // The session: the agent's x-actpass-session, else one per agent key. Its labels are the gateway's;
+  // what the call is (the route's flow labels) is the operator's.
+  const sessionId = sessionFromHeader(header(SESSION_HEADER), agentKey);
+  if (sessionId === null)
+    return {
+      ok: false,
+      header: SESSION_HEADER,
+      message: `the ${SESSION_HEADER} header must be 1-128 characters of letters, digits and ._:@/+=-; send a session id such as a UUID.`,
+    };
   const asserted: string[] = [];
   const claimed = (
     name: string,
@@ -57,7 +70,10 @@ export function preflightInput(
     ...optional('passport', header(PROXY_HEADER_PASSPORT)),
     ...optional('approval_request_id', header(PROXY_HEADER_APPROVAL)),
     ...optional('user_id', userId),
-    ...(asserted.length > 0 ? { context: { [PROXY_CONTEXT_AGENT_ASSERTED]: asserted } } : {}),
+    context: {
+      ...(asserted.length > 0 ? { [PROXY_CONTEXT_AGENT_ASSERTED]: asserted } : {}),
+      session: { id: sessionId, categories: route.flow },
+    },
   };
   return { ok: true, input };
 }

@@ -123,7 +123,10 @@ describe('goal and user come from the route', () => {
     expect(res.status).toBe(200);
     const decision = await lastDecision();
     expect(decision.action).toMatchObject({ goal: 'resolve_refund_request', user_id: 'support-desk' });
-    expect(decision.context).toBeUndefined();
+    // Only the session the proxy names (one per agent key here): nothing the agent asserted.
+    expect(decision.context).toEqual({
+      session: { id: expect.stringMatching(/^key-[0-9a-f]{32}$/), labels: [], call_labels: [] },
+    });
   });
 
   it('takes the headers where agent_may_set allows them, recorded as agent-asserted', async () => {
@@ -134,10 +137,10 @@ describe('goal and user come from the route', () => {
     expect(res.status).toBe(200);
     const decision = await lastDecision();
     expect(decision.action).toMatchObject({ goal: 'refund_duplicate_charge', user_id: 'user_42' });
-    expect(decision.context).toEqual({ agent_asserted: ['goal', 'user_id'] });
+    expect(decision.context).toMatchObject({ agent_asserted: ['goal', 'user_id'] });
     const plain = await call('/payments/asserted/ch_1/refunds', { body: small });
     expect(plain.status).toBe(200);
-    expect((await lastDecision()).context).toBeUndefined();
+    expect((await lastDecision()).context).not.toHaveProperty('agent_asserted');
   });
 });
 
