@@ -38,9 +38,8 @@ class OneCallModel(Model):
         self.told: list[str] = []
 
     async def get_response(self, system_instructions: Any, input: Any, *args: Any, **kwargs: Any) -> Any:
-        items = (
-            [] if isinstance(input, str) else [i if isinstance(i, dict) else i.model_dump() for i in input]
-        )
+        raw = [] if isinstance(input, str) else input
+        items = [i if isinstance(i, dict) else i.model_dump() for i in raw]
         outputs = [str(i["output"]) for i in items if i.get("type") == "function_call_output"]
         if outputs:
             self.told.extend(outputs)
