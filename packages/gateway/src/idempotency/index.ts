@@ -19,9 +19,9 @@
  * the claim "in progress" and a retry is refused until it expires. Every other operation, and every
  * store without `remember`, still waits for `complete`.
  */
-import { createHash } from 'node:crypto';
 import { canonicalize } from '@actpass/sdk/canonical';
 import { IDEMPOTENCY_TTL_MS } from '../constants.js';
+import { sha256Hex } from '../crypto/hash.js';
 import { StateConflictError } from '../store/errors.js';
 import type { IdempotencyRecord, IdempotencyStore, StoredResponse } from '../store/types.js';
 import type { KeyOwner, LedgerKeyWitness } from './witness.js';
@@ -55,9 +55,8 @@ interface InFlight {
 
 /** SHA-256 of the canonical request, so member order and whitespace do not make a body "different". */
 export function requestFingerprint(method: string, path: string, body: unknown): string {
-  return createHash('sha256')
-    .update(canonicalize({ method, path, body: body ?? null }), 'utf8')
-    .digest('hex');
+  // One-shot hashing: this runs on every keyed request.
+  return sha256Hex(canonicalize({ method, path, body: body ?? null }));
 }
 
 export class IdempotencyGuard {

@@ -9,7 +9,7 @@
  * every key this process decides afterwards has a record in the idempotency store's memory from
  * `begin` on, so the witness is only ever asked about keys that store has never seen.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../crypto/hash.js';
 import type { LedgerStore } from '../ledger/index.js';
 
 const WITNESS_PAGE = 1000;
@@ -33,7 +33,7 @@ export class LedgerKeyWitness {
   async decided(owner: KeyOwner, key: string): Promise<string | undefined> {
     const index = await this.#index(owner.tenantId);
     if (index.size === 0) return undefined;
-    return index.get(indexKey(owner.keyId, createHash('sha256').update(key, 'utf8').digest('hex')));
+    return index.get(indexKey(owner.keyId, sha256Hex(key)));
   }
 
   /**
@@ -42,7 +42,7 @@ export class LedgerKeyWitness {
    * process and so is in no index built here. Rare (only after a crash), so it reads instead of caching.
    */
   async decidedSince(owner: KeyOwner, key: string, sinceMs: number): Promise<string | undefined> {
-    const keySha256 = createHash('sha256').update(key, 'utf8').digest('hex');
+    const keySha256 = sha256Hex(key);
     let afterSeq = 0;
     for (;;) {
       const page = await this.ledger.list(owner.tenantId, {
