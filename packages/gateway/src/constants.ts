@@ -25,6 +25,17 @@ export const APPROVAL_TTL_MS = 24 * 60 * 60 * 1000;
 
 export const REQUEST_ID_PREFIX = 'req_';
 export const APPROVAL_ID_PREFIX = 'apr_';
+export const SUSPENSION_ID_PREFIX = 'sus_';
+/**
+ * How old a process's copy of a tenant's active suspensions may be before a preflight reads the store
+ * again: the bound on how long a suspension made on another process sharing the store takes to apply
+ * everywhere (well inside the one second promised).
+ */
+export const SUSPENSION_REFRESH_MS = 250;
+/** How often a process deletes rate-limit and budget counters whose window has ended (PostgreSQL). */
+export const LIMIT_SWEEP_INTERVAL_MS = 60_000;
+/** How many times a preflight re-evaluates after losing a limit charge to a concurrent one (then 503). */
+export const LIMIT_CHARGE_ATTEMPTS = 8;
 /** 128 random bits for every id the gateway mints. */
 export const ID_RANDOM_BYTES = 16;
 
@@ -58,6 +69,7 @@ export const GATEWAY_EVIDENCE_NAMESPACES: readonly string[] = [
   'ledger',
   'evidence',
   'action',
+  'suspension',
 ];
 /** The outcome record the SDKs and the enforcing proxy write as the agent: the one writable gateway type. */
 export const OUTCOME_EVIDENCE_TYPE = 'action.outcome';

@@ -24,6 +24,7 @@ import {
 } from '../flow/index.js';
 import { IdempotencyGuard, LedgerKeyWitness } from '../idempotency/index.js';
 import { type LedgerStore, stampingWriter } from '../ledger/index.js';
+import { LimitService } from '../limits/index.js';
 import { GATEWAY_VERSION, GatewayMetrics } from '../metrics/index.js';
 import {
   createNotifications,
@@ -35,6 +36,7 @@ import { Keyset } from '../passport/index.js';
 import { isPackName, packSource } from '../policy/index.js';
 import { createMemoryStores, GATEWAY_STORE_NAMES, guardStores } from '../store/index.js';
 import type { GatewayStores } from '../store/types.js';
+import { SuspensionService } from '../suspensions/index.js';
 import { ToolService } from '../tools/index.js';
 import { parseVaultKey, Vault } from '../vault/index.js';
 import type { GatewayConfig, GatewayLogger, TenantConfig } from './types.js';
@@ -53,6 +55,7 @@ export interface GatewayServices {
   policies: TenantPolicies;
   approvals: ApprovalService;
   tools: ToolService;
+  suspensions: SuspensionService;
   idempotency: IdempotencyGuard;
   decide: DecideDeps;
   maxBodyBytes: number;
@@ -98,6 +101,7 @@ export function buildServices(config: GatewayConfig): GatewayServices {
   );
   watchExpiries(notifications, (tenantId) => approvals.list(tenantId, 'pending', 1), config.webhooks);
   const tools = new ToolService(stores.tools, stores.ledger, nowMs);
+  const suspensions = new SuspensionService(stores.suspensions, stores.ledger, nowMs);
   const tenants = new Map(config.tenants.map((tenant) => [tenant.id, tenant]));
 
   let seeded: Promise<void> | undefined;
@@ -126,6 +130,7 @@ export function buildServices(config: GatewayConfig): GatewayServices {
     policies,
     approvals,
     tools,
+    suspensions,
     idempotency: new IdempotencyGuard(
       stores.idempotency,
       nowMs,
@@ -136,6 +141,8 @@ export function buildServices(config: GatewayConfig): GatewayServices {
       policies,
       approvals,
       tools,
+      suspensions,
+      limits: new LimitService(stores.limits, nowMs),
       ledger: stores.ledger,
       delegation: {
         keys: keyset,
@@ -187,7 +194,7 @@ function timedLedger(ledger: LedgerStore, metrics: GatewayMetrics): LedgerStore 
   });
 }
 
-/** Only the seven stores: an aggregate (e.g. PostgreSQL stores with their pool) may carry more members. */
+/** Only the gateway's stores: an aggregate (e.g. PostgreSQL stores with their pool) may carry more members. */
 function pickStores(stores: GatewayStores): GatewayStores {
   return Object.fromEntries(
     GATEWAY_STORE_NAMES.map((name) => [name, stores[name]]),

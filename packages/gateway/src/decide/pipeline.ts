@@ -10,21 +10,26 @@ import type { FlowService, SessionFlow } from '../flow/index.js';
 import { effectiveAgentId, type Principal } from '../auth/index.js';
 import { sha256Hex } from '../crypto/hash.js';
 import type { AppendInput, LedgerEvent, LedgerStore } from '../ledger/index.js';
+import type { LimitService } from '../limits/index.js';
 import type { PreflightStage } from '../metrics/index.js';
 import type { PassportClaims } from '../passport/index.js';
-import { evaluate, type JsonObject } from '../policy/index.js';
-import type { ApprovalRecord, ToolDefinition } from '../store/types.js';
+import type { JsonObject } from '../policy/index.js';
+import type { ApprovalRecord, LimitCharge, ToolDefinition } from '../store/types.js';
+import type { SuspensionService } from '../suspensions/index.js';
 import type { ToolService } from '../tools/index.js';
 import { actionHash, canonicalAction } from './action.js';
 import { type DelegationDeps, inheritedDelegationProblem, peekJti, useDelegation } from './delegation.js';
 import type { Lease, LeaseCredential } from './lease.js';
+import { chargeLimits, evaluateLimited, refundLimits } from './limits-step.js';
 import { decideWithApproval } from './rerun.js';
+import { suspensionStep } from './suspension-step.js';
 import type { PolicyInForce, TenantPolicies } from './tenant-policies.js';
 import {
   applyMode,
   DEFAULT_PASSPORT_NEXT_STEP,
   driftVerdict,
   type Mode,
+  modeOutcome,
   PASSPORT_NEXT_STEP,
   policyVerdict,
   refusedDelegation,
@@ -51,6 +56,10 @@ export interface DecideDeps {
   policies: TenantPolicies;
   approvals: ApprovalService;
   tools: ToolService;
+  /** The kill switch: checked before anything else. */
+  suspensions: Pick<SuspensionService, 'covering'>;
+  /** Rate limits and budgets of the policy's limited rules. */
+  limits: LimitService;
   ledger: LedgerStore;
   delegation: DelegationDeps;
   leaseCredential: LeaseCredential;
@@ -95,8 +104,10 @@ export interface Deliberation {
   policy: PolicyInForce;
   delegation?: PassportClaims;
   approval?: ApprovalRecord;
-  /** What this preflight spent on its way (a passport's single use, an approval's one run). */
-  spent?: { jti?: string; approvalId?: string };
+  /** What this preflight spent on its way (a passport's single use, an approval's one run, limits). */
+  spent?: { jti?: string; approvalId?: string | undefined; limitCharges?: LimitCharge[] };
+  /** The limits the last policy evaluation found this action within: charged if it is allowed. */
+  limitCharges?: LimitCharge[];
   /** The session the call belongs to and the labels it carries (null: none named). */
   session?: SessionFlow | null;
 }
@@ -125,7 +136,8 @@ export async function decide(deps: DecideDeps, call: DecideCall, input: Prefligh
     : null;
 
   const verdict =
-    input.approval_request_id !== undefined
+    (await suspensionStep(deps, state)) ??
+    (input.approval_request_id !== undefined
       ? await timed(deps, 'approval', () =>
           decideWithApproval(deps, state, input.approval_request_id as string, {
             delegation: () => delegationStep(deps, state),
@@ -133,7 +145,7 @@ export async function decide(deps: DecideDeps, call: DecideCall, input: Prefligh
           }),
         )
       : ((await timed(deps, 'passport', () => delegationStep(deps, state))) ??
-        (await timed(deps, 'policy', () => toolAndPolicy(deps, state))));
+        (await timed(deps, 'policy', () => toolAndPolicy(deps, state)))));
 
   return answer(deps, call, state, verdict);
 }
@@ -195,7 +207,8 @@ export async function toolAndPolicy(deps: DecideDeps, state: Deliberation): Prom
   });
   if (drift) return driftVerdict(drift.reason_code, drift.message, drift.next_step);
   const { input, action } = state;
-  const outcome = evaluate(state.policy.compiled, {
+  const limits = await deps.limits.prepare(state.tenantId, state.policy.compiled, action);
+  const outcome = evaluateLimited(limits, state.policy.compiled, {
     tool: action.tool,
     goal: action.goal,
     mode: state.mode,
@@ -208,6 +221,7 @@ export async function toolAndPolicy(deps: DecideDeps, state: Deliberation): Prom
     ...(action.user_id !== null ? { user_id: action.user_id } : {}),
     ...(state.delegation ? { passport: state.delegation as unknown as JsonObject } : {}),
   });
+  state.limitCharges = limits?.within ?? [];
   const verdict = policyVerdict(state.policy.compiled, outcome);
   const reads = deps.flow?.triggeringReads(
     state.policy.compiled,
@@ -225,7 +239,11 @@ async function answer(
 ): Promise<Decision> {
   const tenantId = state.tenantId;
   let verdict = reached;
-  let told = applyMode(verdict.decision, state.mode);
+  let told = modeOutcome(verdict, state.mode);
+  if (told.decision === 'allow' && (state.limitCharges?.length ?? 0) > 0) {
+    verdict = await chargeLimits(deps, state, verdict, () => toolAndPolicy(deps, state));
+    told = modeOutcome(verdict, state.mode);
+  }
   let credential: Lease | null = null;
   if (told.decision === 'allow') {
     const toProxy = call.principal.viaProxyKeyId !== undefined;
@@ -233,6 +251,7 @@ async function answer(
     if ('refusal' in leased) {
       verdict = leased.refusal;
       told = applyMode(verdict.decision, state.mode);
+      await refundLimits(deps, state);
     } else {
       credential = leased.lease;
     }
@@ -336,6 +355,7 @@ async function recorded(deps: DecideDeps, state: Deliberation, input: AppendInpu
     if (approvalId !== undefined) {
       await deps.approvals.unconsume(state.tenantId, approvalId).catch(() => undefined);
     }
+    await refundLimits(deps, state);
     throw error;
   }
 }

@@ -14,6 +14,8 @@ export interface Verdict {
   matched_rules: string[];
   summary: string;
   next_steps: string[];
+  /** Holds in `warn` mode too (only `monitor` lets the action through): a suspension. */
+  binding?: true;
 }
 
 export interface ModeOutcome {
@@ -31,6 +33,12 @@ export function applyMode(real: DecisionValue, mode: Mode): ModeOutcome {
     default:
       return { decision: real, enforced: true };
   }
+}
+
+/** What the caller is told for a verdict: its mode applied, except that a binding verdict stays. */
+export function modeOutcome(verdict: Verdict, mode: Mode): ModeOutcome {
+  if (verdict.binding && mode !== 'monitor') return { decision: verdict.decision, enforced: true };
+  return applyMode(verdict.decision, mode);
 }
 
 export function refusedDelegation(reason_code: string, message: string, nextStep: string): Verdict {

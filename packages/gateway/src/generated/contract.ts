@@ -71,6 +71,10 @@ export const contract = {
       "description": "Who the presented API key is."
     },
     {
+      "name": "suspensions",
+      "description": "The kill switch. Stop an agent, a user, a tool glob or the whole tenant at once."
+    },
+    {
       "name": "sign-in",
       "description": "People sign in through an OpenID provider (authorization code with PKCE) for the console and the approver and admin API. These operations are marked `x-console-only`; the SDKs do not call them."
     },
@@ -447,7 +451,7 @@ export const contract = {
           "passports"
         ],
         "summary": "Revoke a passport",
-        "description": "Marks a passport revoked, so a preflight that presents it is denied `passport.revoked`. Revoking one that is already revoked is not an error.",
+        "description": "Marks a passport revoked, so a preflight that presents it is denied `passport.revoked`. Revoking one that is already revoked is not an error. Needs the `agent` role (a key bound to an agent id revokes only that agent's passports) or the `admin` role (any passport of the tenant); the `passport.revoked` event records the key that revoked it.",
         "parameters": [
           {
             "$ref": "#/components/parameters/Jti"
@@ -516,6 +520,287 @@ export const contract = {
           },
           "409": {
             "$ref": "#/components/responses/Conflict"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/api/v1/suspensions": {
+      "post": {
+        "operationId": "createSuspension",
+        "tags": [
+          "suspensions"
+        ],
+        "summary": "Suspend an agent, a user, a tool glob or the tenant",
+        "description": "Needs the `admin` role. From now until it is resumed (or `until` passes), every preflight in\nscope answers `deny` with `suspended.agent`, `suspended.user`, `suspended.tool` or\n`suspended.tenant` in every mode except `monitor` (which answers the same with\n`enforced: false`); every gateway process sharing the store applies it within one second.\nHeld actions in scope cannot be approved (`409` with the same code) and an approved one\ncannot be re-run. Sealed in the ledger as `suspension.created` with the admin's key.\n",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          },
+          {
+            "$ref": "#/components/parameters/TenantHint"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/CreateSuspensionRequest"
+              },
+              "examples": {
+                "agent": {
+                  "value": {
+                    "scope": "agent",
+                    "match": "support_agent",
+                    "reason": "Refund loop on ticket 4411",
+                    "until": "2026-11-23T20:00:00Z"
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "The suspension, in force.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Suspension"
+                },
+                "examples": {
+                  "agent": {
+                    "value": {
+                      "id": "sus_01J9Z8Q4M5N6P7R8S9T0V1W2X3",
+                      "scope": "agent",
+                      "match": "support_agent",
+                      "reason": "Refund loop on ticket 4411",
+                      "status": "active",
+                      "created_at": "2026-11-23T18:05:00.000Z",
+                      "created_by": "key_admin",
+                      "until": "2026-11-23T20:00:00.000Z"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      },
+      "get": {
+        "operationId": "listSuspensions",
+        "tags": [
+          "suspensions"
+        ],
+        "summary": "List suspensions",
+        "description": "Needs the `admin` or `approver` role. Newest first.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/TenantHint"
+          },
+          {
+            "name": "status",
+            "in": "query",
+            "required": false,
+            "description": "`active` (default) lists those in force; `all` adds resumed and expired ones.",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "active",
+                "all"
+              ],
+              "default": "active"
+            }
+          },
+          {
+            "name": "limit",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 500,
+              "default": 100
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Suspensions, newest first.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SuspensionList"
+                },
+                "examples": {
+                  "one": {
+                    "value": {
+                      "items": [
+                        {
+                          "id": "sus_01J9Z8Q4M5N6P7R8S9T0V1W2X3",
+                          "scope": "tool",
+                          "match": "stripe.refund.*",
+                          "reason": "Upstream refund bug",
+                          "status": "active",
+                          "created_at": "2026-11-23T18:05:00.000Z",
+                          "created_by": "key_admin"
+                        }
+                      ]
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/api/v1/suspensions/{id}": {
+      "get": {
+        "operationId": "getSuspension",
+        "tags": [
+          "suspensions"
+        ],
+        "summary": "Read one suspension",
+        "description": "Needs the `admin` or `approver` role.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/SuspensionId"
+          },
+          {
+            "$ref": "#/components/parameters/TenantHint"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The suspension.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Suspension"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      },
+      "delete": {
+        "operationId": "resumeSuspension",
+        "tags": [
+          "suspensions"
+        ],
+        "summary": "Resume (end a suspension)",
+        "description": "Needs the `admin` role. Ends the suspension at once on every process (within one second);\nsealed in the ledger as `suspension.resumed` with the admin's key. Resuming one that already\nended (resumed or expired) answers it unchanged.\n",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/SuspensionId"
+          },
+          {
+            "$ref": "#/components/parameters/TenantHint"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The suspension, ended.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Suspension"
+                },
+                "examples": {
+                  "resumed": {
+                    "value": {
+                      "id": "sus_01J9Z8Q4M5N6P7R8S9T0V1W2X3",
+                      "scope": "agent",
+                      "match": "support_agent",
+                      "reason": "Refund loop on ticket 4411",
+                      "status": "resumed",
+                      "created_at": "2026-11-23T18:05:00.000Z",
+                      "created_by": "key_admin",
+                      "resumed_at": "2026-11-23T18:20:00.000Z",
+                      "resumed_by": "key_admin"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
           },
           "503": {
             "$ref": "#/components/responses/Unavailable"
@@ -3233,6 +3518,15 @@ export const contract = {
           "pattern": "^ap_[A-Za-z0-9_-]{1,64}$"
         }
       },
+      "SuspensionId": {
+        "name": "id",
+        "in": "path",
+        "required": true,
+        "schema": {
+          "type": "string",
+          "pattern": "^sus_[A-Za-z0-9_-]{1,64}$"
+        }
+      },
       "ApprovalId": {
         "name": "id",
         "in": "path",
@@ -3507,6 +3801,10 @@ export const contract = {
           "approval.denied",
           "approval.expired",
           "approval.mismatch",
+          "suspended.agent",
+          "suspended.user",
+          "suspended.tool",
+          "suspended.tenant",
           "auth.missing_key",
           "auth.invalid_key",
           "auth.forbidden",
@@ -4074,6 +4372,118 @@ export const contract = {
           },
           "revoked_at": {
             "$ref": "#/components/schemas/Timestamp"
+          }
+        }
+      },
+      "SuspensionScope": {
+        "type": "string",
+        "description": "What a suspension stops, matched against each preflight's agent id, user id, tool or tenant.",
+        "enum": [
+          "agent",
+          "user",
+          "tool",
+          "tenant"
+        ]
+      },
+      "CreateSuspensionRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "scope",
+          "reason"
+        ],
+        "properties": {
+          "scope": {
+            "$ref": "#/components/schemas/SuspensionScope"
+          },
+          "match": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 256,
+            "description": "Required for `agent` and `user` (the exact id) and `tool` (a tool name or glob, `*` per\nsegment and `**`, e.g. `stripe.refund.*`). For `tenant` leave it out (or give `*`): the\ntenant is the key's.\n"
+          },
+          "reason": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 512,
+            "description": "Why, for the ledger and the people reading it. Control and bidi-override characters are rejected."
+          },
+          "until": {
+            "$ref": "#/components/schemas/Timestamp",
+            "description": "When it ends by itself (in the future). Without it, it lasts until resumed."
+          }
+        }
+      },
+      "SuspensionStatus": {
+        "type": "string",
+        "enum": [
+          "active",
+          "resumed",
+          "expired"
+        ]
+      },
+      "Suspension": {
+        "type": "object",
+        "required": [
+          "id",
+          "scope",
+          "match",
+          "reason",
+          "status",
+          "created_at",
+          "created_by"
+        ],
+        "properties": {
+          "id": {
+            "type": "string",
+            "pattern": "^sus_[A-Za-z0-9_-]{1,64}$"
+          },
+          "scope": {
+            "$ref": "#/components/schemas/SuspensionScope"
+          },
+          "match": {
+            "type": "string",
+            "maxLength": 256,
+            "description": "The agent id, user id or tool glob; `*` for the tenant."
+          },
+          "reason": {
+            "type": "string",
+            "maxLength": 512
+          },
+          "status": {
+            "$ref": "#/components/schemas/SuspensionStatus"
+          },
+          "created_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "created_by": {
+            "type": "string",
+            "description": "The id of the admin key that suspended."
+          },
+          "until": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "resumed_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "resumed_by": {
+            "type": "string",
+            "description": "The id of the admin key that resumed."
+          }
+        }
+      },
+      "SuspensionList": {
+        "type": "object",
+        "required": [
+          "items"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "maxItems": 500,
+            "items": {
+              "$ref": "#/components/schemas/Suspension"
+            }
           }
         }
       },

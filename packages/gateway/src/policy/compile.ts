@@ -57,6 +57,7 @@ function compileRule(rule: Rule): CompiledRule {
     id: rule.id,
     when: Object.freeze((rule.when ?? []).map(compileCondition)),
     any: rule.any === undefined ? null : Object.freeze(rule.any.map(compileCondition)),
+    limit: rule.limit ?? null,
     decision: rule.decision,
     reason_code: rule.reason,
     risk_tier: rule.risk_tier ?? RISK_TIER_BY_DECISION[rule.decision],

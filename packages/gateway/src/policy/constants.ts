@@ -77,6 +77,11 @@ export const RISK_TIER_BY_DECISION: Readonly<Record<DecisionValue, RiskTier>> = 
 export const UNREADABLE_INPUT_REASON = 'request.invalid';
 export const UNREADABLE_INPUT_RISK_TIER: RiskTier = 'high';
 
+/** What a rate limit or budget may be counted per (the default is per agent). */
+export const LIMIT_PER_KEYS = ['agent_id', 'user_id', 'tool'] as const;
+/** The longest limit window: 31 days (a monthly budget). */
+export const LIMIT_MAX_WINDOW_SECONDS = 31 * 24 * 60 * 60;
+
 /** Reason codes are dotted lowercase, e.g. `refund.small_in_scope`. */
 export const REASON_CODE_PATTERN = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
 

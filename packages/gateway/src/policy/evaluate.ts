@@ -28,7 +28,13 @@ export function evaluate(
   const trace: TraceEntry[] | undefined = options.trace ? [] : undefined;
   try {
     const reader = new InputReader(input);
-    return decide(policy, reader, candidateRules(policy.index, reader.root(TOOL_ROOT)), trace);
+    return decide(
+      policy,
+      reader,
+      candidateRules(policy.index, reader.root(TOOL_ROOT)),
+      trace,
+      options.limitReached,
+    );
   } catch {
     return unreadable(trace);
   }
@@ -42,7 +48,13 @@ export function evaluateLinear(
 ): PolicyOutcome {
   const trace: TraceEntry[] | undefined = options.trace ? [] : undefined;
   try {
-    return decide(policy, new InputReader(input), Array.from(policy.rules.keys()), trace);
+    return decide(
+      policy,
+      new InputReader(input),
+      Array.from(policy.rules.keys()),
+      trace,
+      options.limitReached,
+    );
   } catch {
     return unreadable(trace);
   }
@@ -72,10 +84,12 @@ function decide(
   reader: InputReader,
   candidates: readonly number[],
   trace: TraceEntry[] | undefined,
+  limitReached: EvaluateOptions['limitReached'],
 ): PolicyOutcome {
   for (let c = 0; c < candidates.length; c += 1) {
     const rule = policy.rules[candidates[c] as number] as CompiledRule;
-    if (matches(rule, reader, trace)) {
+    // A limited rule answers only once its limit is reached; below it, the next rule decides.
+    if (matches(rule, reader, trace) && (rule.limit === null || limitReached?.(rule) === true)) {
       return withTrace(
         {
           decision: rule.decision,

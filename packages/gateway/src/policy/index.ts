@@ -13,6 +13,7 @@ export { evaluate, evaluateLinear } from './evaluate.js';
 export type { GlobMatcher } from './glob.js';
 export { compileGlob, globMatch } from './glob.js';
 export { policyHash } from './hash.js';
+export { validateLimit } from './limit.js';
 export {
   compileResourceGlob,
   compileToolGlob,
@@ -38,6 +39,7 @@ export type {
 export { simulatePolicy } from './simulate.js';
 export type {
   CompiledPolicy,
+  CompiledRule,
   Condition,
   DecisionValue,
   EvaluateOptions,
@@ -53,5 +55,6 @@ export type {
   ProblemCode,
   RiskTier,
   Rule,
+  RuleLimit,
   TraceEntry,
 } from './types.js';

@@ -32,6 +32,8 @@ export function findShadowedRules(policy: CompiledPolicy): ShadowedRule[] {
 }
 
 function covers(a: Rule, b: Rule): boolean {
+  // A rule with a limit lets every action through until the limit is reached: it shadows nothing.
+  if (a.limit !== undefined) return false;
   const bWhen = b.when ?? [];
   if (!(a.when ?? []).every((c) => includes(bWhen, c))) return false;
   if (a.any === undefined) return true;

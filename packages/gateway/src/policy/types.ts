@@ -42,11 +42,19 @@ export interface Condition {
   value?: JsonValue;
 }
 
+/** `per` defaults to `["agent_id"]`. Exactly one of `rate` and `budget`. */
+export type RuleLimit = (
+  | { rate: { max: number; window_seconds: number }; budget?: never }
+  | { budget: { arg: string; max: number; window_seconds: number }; rate?: never }
+) & { per?: ReadonlyArray<'agent_id' | 'user_id' | 'tool'> };
+
 export interface Rule {
   id: string;
   description?: string;
   when?: Condition[];
   any?: Condition[];
+  /** The rule matches only once this limit is reached (see limit.ts). */
+  limit?: RuleLimit;
   decision: DecisionValue;
   reason: string;
   risk_tier?: RiskTier;
@@ -104,6 +112,11 @@ export interface PolicyOutcome {
 
 export interface EvaluateOptions {
   trace?: boolean;
+  /**
+   * Asked for each rule with a `limit` whose conditions hold: true when this action would pass the
+   * limit (the rule then matches). Without it no limit is ever reached (what-ifs and policy tests).
+   */
+  limitReached?: (rule: CompiledRule) => boolean;
 }
 
 export type ProblemCode =
@@ -146,6 +159,8 @@ export interface CompiledRule {
   readonly when: readonly CompiledCondition[];
   /** null when the rule has no `any` list */
   readonly any: readonly CompiledCondition[] | null;
+  /** null when the rule has no limit */
+  readonly limit: RuleLimit | null;
   readonly decision: DecisionValue;
   readonly reason_code: string;
   readonly risk_tier: RiskTier;

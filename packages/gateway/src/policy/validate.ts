@@ -7,6 +7,7 @@ import {
   RISK_TIERS,
   VALUELESS_OPERATORS,
 } from './constants.js';
+import { validateLimit } from './limit.js';
 import { isToolName, toolGlobProblem } from './names.js';
 import { pathWithinValueProblem } from './path-within.js';
 import type { Condition, JsonValue, Operator, Policy, PolicyProblem, ProblemCode, Rule } from './types.js';
@@ -27,7 +28,7 @@ type Fields = Record<string, unknown>;
 
 const POLICY_KEYS = ['id', 'version', 'description', 'default', 'rules'];
 const DEFAULT_KEYS = ['decision', 'reason', 'risk_tier'];
-const RULE_KEYS = ['id', 'description', 'when', 'any', 'decision', 'reason', 'risk_tier'];
+const RULE_KEYS = ['id', 'description', 'when', 'any', 'limit', 'decision', 'reason', 'risk_tier'];
 const CONDITION_KEYS = ['path', 'operator', 'value'];
 const ORDERING_OPERATORS: readonly Operator[] = ['>', '>=', '<', '<='];
 const STRING_OPERATORS: readonly Operator[] = ['starts_with', 'ends_with', 'glob', 'path_within'];
@@ -83,6 +84,17 @@ class Checker {
       this.optionalString(rule, 'description', `${at}.`, ruleId, copy);
       for (const kind of ['when', 'any'] as const) {
         if (has(rule, kind)) copy[kind] = this.conditions(rule[kind], `${at}.${kind}`, ruleId, kind);
+      }
+      if (has(rule, 'limit')) {
+        copy.limit = validateLimit(rule.limit, `${at}.limit`, ruleId, this.problems);
+        if (rule.decision === 'allow') {
+          this.report(
+            ruleId,
+            `${at}.decision`,
+            'invalid_decision',
+            'a rule with a limit answers once the limit is reached: use deny, require_approval or warn',
+          );
+        }
       }
       copy.decision = this.decision(rule, at, ruleId);
       copy.reason = this.reason(rule, at, ruleId, true);

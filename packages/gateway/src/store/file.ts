@@ -292,6 +292,8 @@ export function stateFiles(dir: string) {
     idempotency: join(dir, 'idempotency.jsonl'),
     jti: join(dir, 'passports.jsonl'),
     vault: join(dir, 'vault.jsonl'),
+    suspensions: join(dir, 'suspensions.jsonl'),
+    limits: join(dir, 'limits.jsonl'),
     keyset: join(dir, 'keyset.json'),
     vaultKey: join(dir, 'vault.key'),
     devKeys: join(dir, 'dev-keys.json'),

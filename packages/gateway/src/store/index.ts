@@ -15,8 +15,10 @@ import {
 } from './file.js';
 import { FileJtiClaimStore } from './file-jti.js';
 import { FileVaultStore } from './file-vault.js';
+import { FileLimitStore, MemoryLimitStore } from './limits.js';
 import { MemoryApprovalStore, MemoryIdempotencyStore, MemoryPolicyStore, MemoryToolStore } from './memory.js';
 import { lockStateDirectory } from './state-lock.js';
+import { FileSuspensionStore, MemorySuspensionStore } from './suspensions.js';
 import type { GatewayStores } from './types.js';
 
 export * from './errors.js';
@@ -31,6 +33,7 @@ export { FileJtiClaimStore } from './file-jti.js';
 export { FileVaultStore } from './file-vault.js';
 export { guardStores } from './guard.js';
 export { Journal, JournalCorruptError } from './journal.js';
+export { FileLimitStore, MemoryLimitStore } from './limits.js';
 export { MemoryApprovalStore, MemoryIdempotencyStore, MemoryPolicyStore, MemoryToolStore } from './memory.js';
 export {
   type LockHolder,
@@ -38,9 +41,10 @@ export {
   StateDirectoryLockedError,
   type StateLock,
 } from './state-lock.js';
+export { FileSuspensionStore, MemorySuspensionStore } from './suspensions.js';
 export type * from './types.js';
 
-/** The seven stores of a `GatewayStores` set. */
+/** The stores of a `GatewayStores` set. */
 export const GATEWAY_STORE_NAMES = [
   'ledger',
   'jti',
@@ -49,6 +53,8 @@ export const GATEWAY_STORE_NAMES = [
   'idempotency',
   'tools',
   'policies',
+  'suspensions',
+  'limits',
 ] as const;
 
 export interface StoreClockOptions {
@@ -66,6 +72,8 @@ export function createMemoryStores(options: StoreClockOptions = {}): GatewayStor
     idempotency: new MemoryIdempotencyStore(),
     tools: new MemoryToolStore(),
     policies: new MemoryPolicyStore(),
+    suspensions: new MemorySuspensionStore(),
+    limits: new MemoryLimitStore(nowMs),
   };
 }
 
@@ -87,5 +95,7 @@ export function createFileStores(dir: string, options: StoreClockOptions = {}): 
     idempotency: new FileIdempotencyStore(files.idempotency, nowMs),
     tools: new FileToolStore(files.tools),
     policies: new FilePolicyStore(files.policies),
+    suspensions: new FileSuspensionStore(files.suspensions),
+    limits: new FileLimitStore(files.limits, nowMs),
   };
 }

@@ -196,4 +196,71 @@ export interface GatewayStores {
   idempotency: IdempotencyStore;
   tools: ToolStore;
   policies: PolicyStore;
+  suspensions: SuspensionStore;
+  limits: LimitStore;
+}
+
+export type SuspensionScope = 'agent' | 'user' | 'tool' | 'tenant';
+
+/** A kill-switch entry as stored; its status (active, resumed, expired) is derived, never stored. */
+export interface SuspensionRecord {
+  id: string;
+  tenant_id: string;
+  scope: SuspensionScope;
+  /** The agent id, user id or tool glob; `*` for the tenant. */
+  match: string;
+  reason: string;
+  created_at: string;
+  /** The admin key that suspended. */
+  created_by: string;
+  /** When it ends by itself; absent: until resumed. */
+  until?: string;
+  resumed_at?: string;
+  resumed_by?: string;
+}
+
+export interface SuspensionStore {
+  create(record: SuspensionRecord): Promise<void>;
+  get(tenantId: string, id: string): Promise<SuspensionRecord | undefined>;
+  /** Newest first, ended ones included. */
+  list(tenantId: string, limit: number): Promise<SuspensionRecord[]>;
+  /** Those not resumed and not past `until` at `nowMs`: what every preflight is checked against. */
+  active(tenantId: string, nowMs: number): Promise<SuspensionRecord[]>;
+  /**
+   * Compare-and-set: records the resume only if the suspension was not resumed yet; resolves the
+   * updated record, or undefined when it was already resumed (or does not exist).
+   */
+  resume(
+    tenantId: string,
+    id: string,
+    resumed: { resumed_at: string; resumed_by: string },
+  ): Promise<SuspensionRecord | undefined>;
+}
+
+/** One counter a rate limit or budget adds to: per key, per fixed window. */
+export interface LimitCounter {
+  /** SHA-256 of the limit's identity (rule, kind, window, argument, the `per` values). */
+  key: string;
+  window_start_ms: number;
+}
+
+export interface LimitCharge extends LimitCounter {
+  /** When the window ends: the counter can be dropped after it. */
+  window_end_ms: number;
+  /** 1 for a rate limit, the argument's value for a budget. */
+  amount: number;
+  /** The counter may reach this and not pass it. */
+  max: number;
+}
+
+export interface LimitStore {
+  /** What each counter holds now (0 for one never charged), in order. */
+  usage(tenantId: string, counters: readonly LimitCounter[]): Promise<number[]>;
+  /**
+   * All or nothing, atomically across every process sharing the store: adds each charge's amount
+   * only if every counter stays at or below its max. False (nothing added) when one would pass it.
+   */
+  charge(tenantId: string, charges: readonly LimitCharge[]): Promise<boolean>;
+  /** Takes back charges whose action did not run after all (best effort, never below zero). */
+  refund(tenantId: string, charges: readonly LimitCharge[]): Promise<void>;
 }

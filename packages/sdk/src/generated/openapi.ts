@@ -78,10 +78,65 @@ export interface paths {
         put?: never;
         /**
          * Revoke a passport
-         * @description Marks a passport revoked, so a preflight that presents it is denied `passport.revoked`. Revoking one that is already revoked is not an error.
+         * @description Marks a passport revoked, so a preflight that presents it is denied `passport.revoked`. Revoking one that is already revoked is not an error. Needs the `agent` role (a key bound to an agent id revokes only that agent's passports) or the `admin` role (any passport of the tenant); the `passport.revoked` event records the key that revoked it.
          */
         post: operations["revokePassport"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/suspensions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List suspensions
+         * @description Needs the `admin` or `approver` role. Newest first.
+         */
+        get: operations["listSuspensions"];
+        put?: never;
+        /**
+         * Suspend an agent, a user, a tool glob or the tenant
+         * @description Needs the `admin` role. From now until it is resumed (or `until` passes), every preflight in
+         *     scope answers `deny` with `suspended.agent`, `suspended.user`, `suspended.tool` or
+         *     `suspended.tenant` in every mode except `monitor` (which answers the same with
+         *     `enforced: false`); every gateway process sharing the store applies it within one second.
+         *     Held actions in scope cannot be approved (`409` with the same code) and an approved one
+         *     cannot be re-run. Sealed in the ledger as `suspension.created` with the admin's key.
+         */
+        post: operations["createSuspension"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/suspensions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read one suspension
+         * @description Needs the `admin` or `approver` role.
+         */
+        get: operations["getSuspension"];
+        put?: never;
+        post?: never;
+        /**
+         * Resume (end a suspension)
+         * @description Needs the `admin` role. Ends the suspension at once on every process (within one second);
+         *     sealed in the ledger as `suspension.resumed` with the admin's key. Resuming one that already
+         *     ended (resumed or expired) answers it unchanged.
+         */
+        delete: operations["resumeSuspension"];
         options?: never;
         head?: never;
         patch?: never;
@@ -748,7 +803,7 @@ export interface components {
          *     `server.unavailable`, `server.internal`, `webhook.*`, `auth.oidc_*` and `auth.session_*` are error codes only.
          * @enum {string}
          */
-        FixedReasonCode: "policy.no_match" | "passport.missing" | "passport.malformed" | "passport.bad_signature" | "passport.unknown_key" | "passport.wrong_issuer" | "passport.wrong_audience" | "passport.tenant_mismatch" | "passport.not_yet_valid" | "passport.expired" | "passport.revoked" | "passport.replayed" | "passport.tool_not_allowed" | "passport.resource_not_allowed" | "passport.constraint_violated" | "passport.goal_mismatch" | "passport.user_mismatch" | "tool.drifted" | "tool.unregistered" | "tool.suspicious" | "approval.pending" | "approval.granted" | "approval.denied" | "approval.expired" | "approval.mismatch" | "auth.missing_key" | "auth.invalid_key" | "auth.forbidden" | "auth.tenant_mismatch" | "auth.oidc_not_configured" | "auth.oidc_unavailable" | "auth.oidc_state_mismatch" | "auth.oidc_provider_error" | "auth.oidc_code_rejected" | "auth.oidc_token_invalid" | "auth.oidc_no_role" | "auth.session_missing" | "auth.session_origin" | "request.invalid" | "request.idempotency_conflict" | "request.not_found" | "vault.no_key" | "webhook.configured" | "webhook.delivery_pending" | "server.unavailable" | "server.internal" | "client.unreachable" | "client.timeout" | "client.http_error" | "client.invalid_response" | "client.misconfigured";
+        FixedReasonCode: "policy.no_match" | "passport.missing" | "passport.malformed" | "passport.bad_signature" | "passport.unknown_key" | "passport.wrong_issuer" | "passport.wrong_audience" | "passport.tenant_mismatch" | "passport.not_yet_valid" | "passport.expired" | "passport.revoked" | "passport.replayed" | "passport.tool_not_allowed" | "passport.resource_not_allowed" | "passport.constraint_violated" | "passport.goal_mismatch" | "passport.user_mismatch" | "tool.drifted" | "tool.unregistered" | "tool.suspicious" | "approval.pending" | "approval.granted" | "approval.denied" | "approval.expired" | "approval.mismatch" | "suspended.agent" | "suspended.user" | "suspended.tool" | "suspended.tenant" | "auth.missing_key" | "auth.invalid_key" | "auth.forbidden" | "auth.tenant_mismatch" | "auth.oidc_not_configured" | "auth.oidc_unavailable" | "auth.oidc_state_mismatch" | "auth.oidc_provider_error" | "auth.oidc_code_rejected" | "auth.oidc_token_invalid" | "auth.oidc_no_role" | "auth.session_missing" | "auth.session_origin" | "request.invalid" | "request.idempotency_conflict" | "request.not_found" | "vault.no_key" | "webhook.configured" | "webhook.delivery_pending" | "server.unavailable" | "server.internal" | "client.unreachable" | "client.timeout" | "client.http_error" | "client.invalid_response" | "client.misconfigured";
         Sha256Hex: string;
         /** Format: date-time */
         Timestamp: string;
@@ -890,6 +945,44 @@ export interface components {
             revoked: boolean;
             reason: string;
             revoked_at: components["schemas"]["Timestamp"];
+        };
+        /**
+         * @description What a suspension stops, matched against each preflight's agent id, user id, tool or tenant.
+         * @enum {string}
+         */
+        SuspensionScope: "agent" | "user" | "tool" | "tenant";
+        CreateSuspensionRequest: {
+            scope: components["schemas"]["SuspensionScope"];
+            /**
+             * @description Required for `agent` and `user` (the exact id) and `tool` (a tool name or glob, `*` per
+             *     segment and `**`, e.g. `stripe.refund.*`). For `tenant` leave it out (or give `*`): the
+             *     tenant is the key's.
+             */
+            match?: string;
+            /** @description Why, for the ledger and the people reading it. Control and bidi-override characters are rejected. */
+            reason: string;
+            /** @description When it ends by itself (in the future). Without it, it lasts until resumed. */
+            until?: components["schemas"]["Timestamp"];
+        };
+        /** @enum {string} */
+        SuspensionStatus: "active" | "resumed" | "expired";
+        Suspension: {
+            id: string;
+            scope: components["schemas"]["SuspensionScope"];
+            /** @description The agent id, user id or tool glob; `*` for the tenant. */
+            match: string;
+            reason: string;
+            status: components["schemas"]["SuspensionStatus"];
+            created_at: components["schemas"]["Timestamp"];
+            /** @description The id of the admin key that suspended. */
+            created_by: string;
+            until?: components["schemas"]["Timestamp"];
+            resumed_at?: components["schemas"]["Timestamp"];
+            /** @description The id of the admin key that resumed. */
+            resumed_by?: string;
+        };
+        SuspensionList: {
+            items: components["schemas"]["Suspension"][];
         };
         /** @enum {string} */
         ApprovalStatus: "pending" | "approved" | "denied" | "expired" | "used";
@@ -1476,6 +1569,7 @@ export interface components {
          */
         Until: string;
         Jti: string;
+        SuspensionId: string;
         ApprovalId: string;
         ToolName: components["schemas"]["ToolNameString"];
         CredentialName: string;
@@ -1650,6 +1744,138 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listSuspensions: {
+        parameters: {
+            query?: {
+                /** @description `active` (default) lists those in force; `all` adds resumed and expired ones. */
+                status?: "active" | "all";
+                limit?: number;
+            };
+            header?: {
+                /** @description A hint only. The tenant comes from the API key; a different value is `403 auth.tenant_mismatch`. */
+                "x-actpass-tenant"?: components["parameters"]["TenantHint"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Suspensions, newest first. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuspensionList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createSuspension: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a POST safe to retry. The same key with the same body within 24 h returns the stored
+                 *     response; with another body it is a `409 request.idempotency_conflict`.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description A hint only. The tenant comes from the API key; a different value is `403 auth.tenant_mismatch`. */
+                "x-actpass-tenant"?: components["parameters"]["TenantHint"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSuspensionRequest"];
+            };
+        };
+        responses: {
+            /** @description The suspension, in force. */
+            201: {
+                headers: {
+                    "x-request-id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Suspension"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getSuspension: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A hint only. The tenant comes from the API key; a different value is `403 auth.tenant_mismatch`. */
+                "x-actpass-tenant"?: components["parameters"]["TenantHint"];
+            };
+            path: {
+                id: components["parameters"]["SuspensionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The suspension. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Suspension"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    resumeSuspension: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A hint only. The tenant comes from the API key; a different value is `403 auth.tenant_mismatch`. */
+                "x-actpass-tenant"?: components["parameters"]["TenantHint"];
+            };
+            path: {
+                id: components["parameters"]["SuspensionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The suspension, ended. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Suspension"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             503: components["responses"]["Unavailable"];
         };
     };

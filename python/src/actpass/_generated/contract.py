@@ -30,7 +30,7 @@ A dotted, lower-case reason. Policy rules choose their own (for example
 """
 
 
-FixedReasonCode: TypeAlias = Literal['policy.no_match', 'passport.missing', 'passport.malformed', 'passport.bad_signature', 'passport.unknown_key', 'passport.wrong_issuer', 'passport.wrong_audience', 'passport.tenant_mismatch', 'passport.not_yet_valid', 'passport.expired', 'passport.revoked', 'passport.replayed', 'passport.tool_not_allowed', 'passport.resource_not_allowed', 'passport.constraint_violated', 'passport.goal_mismatch', 'passport.user_mismatch', 'tool.drifted', 'tool.unregistered', 'tool.suspicious', 'approval.pending', 'approval.granted', 'approval.denied', 'approval.expired', 'approval.mismatch', 'auth.missing_key', 'auth.invalid_key', 'auth.forbidden', 'auth.tenant_mismatch', 'auth.oidc_not_configured', 'auth.oidc_unavailable', 'auth.oidc_state_mismatch', 'auth.oidc_provider_error', 'auth.oidc_code_rejected', 'auth.oidc_token_invalid', 'auth.oidc_no_role', 'auth.session_missing', 'auth.session_origin', 'request.invalid', 'request.idempotency_conflict', 'request.not_found', 'vault.no_key', 'webhook.configured', 'webhook.delivery_pending', 'server.unavailable', 'server.internal', 'client.unreachable', 'client.timeout', 'client.http_error', 'client.invalid_response', 'client.misconfigured']
+FixedReasonCode: TypeAlias = Literal['policy.no_match', 'passport.missing', 'passport.malformed', 'passport.bad_signature', 'passport.unknown_key', 'passport.wrong_issuer', 'passport.wrong_audience', 'passport.tenant_mismatch', 'passport.not_yet_valid', 'passport.expired', 'passport.revoked', 'passport.replayed', 'passport.tool_not_allowed', 'passport.resource_not_allowed', 'passport.constraint_violated', 'passport.goal_mismatch', 'passport.user_mismatch', 'tool.drifted', 'tool.unregistered', 'tool.suspicious', 'approval.pending', 'approval.granted', 'approval.denied', 'approval.expired', 'approval.mismatch', 'suspended.agent', 'suspended.user', 'suspended.tool', 'suspended.tenant', 'auth.missing_key', 'auth.invalid_key', 'auth.forbidden', 'auth.tenant_mismatch', 'auth.oidc_not_configured', 'auth.oidc_unavailable', 'auth.oidc_state_mismatch', 'auth.oidc_provider_error', 'auth.oidc_code_rejected', 'auth.oidc_token_invalid', 'auth.oidc_no_role', 'auth.session_missing', 'auth.session_origin', 'request.invalid', 'request.idempotency_conflict', 'request.not_found', 'vault.no_key', 'webhook.configured', 'webhook.delivery_pending', 'server.unavailable', 'server.internal', 'client.unreachable', 'client.timeout', 'client.http_error', 'client.invalid_response', 'client.misconfigured']
 """
 The reason codes ActPass itself assigns. `client.*` codes are made by the SDKs when they cannot
 get a valid decision (they never come from the gateway). `request.not_found`,
@@ -193,6 +193,60 @@ class PassportRevocation(TypedDict):
     revoked: bool
     reason: str
     revoked_at: Timestamp
+
+
+SuspensionScope: TypeAlias = Literal['agent', 'user', 'tool', 'tenant']
+"""
+What a suspension stops, matched against each preflight's agent id, user id, tool or tenant.
+"""
+
+
+class CreateSuspensionRequest(TypedDict, closed=True):
+    scope: SuspensionScope
+    match: NotRequired[str]
+    """
+    Required for `agent` and `user` (the exact id) and `tool` (a tool name or glob, `*` per
+    segment and `**`, e.g. `stripe.refund.*`). For `tenant` leave it out (or give `*`): the
+    tenant is the key's.
+
+    """
+    reason: str
+    """
+    Why, for the ledger and the people reading it. Control and bidi-override characters are rejected.
+    """
+    until: NotRequired[Timestamp]
+    """
+    When it ends by itself (in the future). Without it, it lasts until resumed.
+    """
+
+
+SuspensionStatus: TypeAlias = Literal['active', 'resumed', 'expired']
+
+
+class Suspension(TypedDict):
+    id: str
+    scope: SuspensionScope
+    match: str
+    """
+    The agent id, user id or tool glob; `*` for the tenant.
+    """
+    reason: str
+    status: SuspensionStatus
+    created_at: Timestamp
+    created_by: str
+    """
+    The id of the admin key that suspended.
+    """
+    until: NotRequired[Timestamp]
+    resumed_at: NotRequired[Timestamp]
+    resumed_by: NotRequired[str]
+    """
+    The id of the admin key that resumed.
+    """
+
+
+class SuspensionList(TypedDict):
+    items: list[Suspension]
 
 
 ApprovalStatus: TypeAlias = Literal['pending', 'approved', 'denied', 'expired', 'used']

@@ -16,6 +16,7 @@ import { preflight } from './preflight.js';
 import { rolloutReportOperation } from './rollout-report.js';
 import { claimSession, finishOidcSignIn, listSignInProviders, signOut, startOidcSignIn } from './sign-in.js';
 import { simulatePolicyOperation } from './simulate-policy.js';
+import { createSuspension, getSuspension, listSuspensions, resumeSuspension } from './suspensions.js';
 import {
   deleteWebhook,
   getWebhook,
@@ -57,6 +58,10 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
   whoami,
   rolloutReport: rolloutReportOperation,
   simulatePolicy: simulatePolicyOperation,
+  createSuspension,
+  listSuspensions,
+  getSuspension,
+  resumeSuspension,
   listSignInProviders,
   startOidcSignIn,
   finishOidcSignIn,

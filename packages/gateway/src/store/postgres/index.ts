@@ -11,11 +11,13 @@ import { PostgresApprovalStore } from './approvals.js';
 import { PostgresIdempotencyStore } from './idempotency.js';
 import { PostgresJtiClaimStore } from './jti.js';
 import { PostgresLedgerStore } from './ledger.js';
+import { PostgresLimitStore } from './limits.js';
 import { migrate } from './migrations.js';
 import { PostgresPolicyStore } from './policies.js';
 import { openPool, type Pool, type PostgresPool, pgPool, watchPool } from './pool.js';
 import { type PostgresSettings, resolvePostgresSettings } from './settings.js';
 import { type StartupRetry, waitForDatabase } from './startup.js';
+import { PostgresSuspensionStore } from './suspensions.js';
 import { PostgresToolStore } from './tools.js';
 import { PostgresVaultStore } from './vault.js';
 
@@ -25,6 +27,7 @@ export { PostgresIdempotencyStore } from './idempotency.js';
 export { PostgresJtiClaimStore } from './jti.js';
 export { loadOrCreateKeyset, saveKeyset } from './keyset.js';
 export { PostgresLedgerStore } from './ledger.js';
+export { PostgresLimitStore } from './limits.js';
 export { MIGRATIONS, type MigrateOptions, type Migration, migrate } from './migrations.js';
 export { PostgresPolicyStore } from './policies.js';
 export { openPool, type Pool, type PostgresPool, withTransaction } from './pool.js';
@@ -36,6 +39,7 @@ export {
   resolvePostgresSettings,
 } from './settings.js';
 export { type StartupRetry, waitForDatabase } from './startup.js';
+export { PostgresSuspensionStore } from './suspensions.js';
 export { PostgresToolStore } from './tools.js';
 export { PostgresVaultStore } from './vault.js';
 
@@ -103,8 +107,10 @@ export async function createPostgresStores(
     idempotency: new PostgresIdempotencyStore(pool, { leaseMs: tuning.idempotencyLeaseMs }),
     tools: new PostgresToolStore(pool),
     policies: new PostgresPolicyStore(pool),
+    suspensions: new PostgresSuspensionStore(pool),
+    limits: new PostgresLimitStore(pool),
   };
-  // Not enumerable: code that walks the store set (guardStores) sees exactly the seven stores.
+  // Not enumerable: code that walks the store set (guardStores) sees exactly the gateway's stores.
   return Object.defineProperties(stores, {
     pool: { value: pool },
     close: {

@@ -134,6 +134,36 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX actpass_session_labels_expiry ON actpass_session_labels (expires_at_ms);
     `,
   },
+  {
+    version: 5,
+    name: 'suspensions and limit counters',
+    sql: `
+      CREATE TABLE actpass_suspensions (
+        tenant_id text NOT NULL,
+        id text NOT NULL,
+        -- Creation order, for newest-first listing.
+        position bigserial NOT NULL,
+        -- NULL: until resumed.
+        until_ms bigint,
+        resumed boolean NOT NULL DEFAULT false,
+        record text NOT NULL,
+        PRIMARY KEY (tenant_id, id)
+      );
+      -- What every preflight reads: the tenant's suspensions not yet resumed.
+      CREATE INDEX actpass_suspensions_active ON actpass_suspensions (tenant_id) WHERE NOT resumed;
+      CREATE INDEX actpass_suspensions_listing ON actpass_suspensions (tenant_id, position DESC);
+      CREATE TABLE actpass_limit_counters (
+        tenant_id text NOT NULL,
+        -- SHA-256 of the limit's identity and the values it is kept per.
+        key text NOT NULL,
+        window_start_ms bigint NOT NULL,
+        window_end_ms bigint NOT NULL,
+        used bigint NOT NULL CHECK (used >= 0),
+        PRIMARY KEY (tenant_id, key, window_start_ms)
+      );
+      CREATE INDEX actpass_limit_counters_expiry ON actpass_limit_counters (window_end_ms);
+    `,
+  },
 ];
 
 export interface MigrateOptions {

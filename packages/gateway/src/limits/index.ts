@@ -1,0 +1,2 @@
+export { chargeFor, type LimitedAction } from './counters.js';
+export { type LimitCheck, LimitService } from './service.js';
