@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+import actpass
+
 pytestmark = pytest.mark.skipif(sys.version_info < (3, 10), reason="CrewAI needs Python 3.10+")
 
 os.environ.setdefault("CREWAI_DISABLE_TELEMETRY", "true")
@@ -27,8 +29,6 @@ if sys.version_info >= (3, 10):
     from crewai.tools import tool
 
     from actpass.adapters.crewai_hooks import install_hooks
-
-import actpass
 
 GOAL = "resolve_refund_request"
 ROLE = "support agent"
