@@ -5,7 +5,7 @@ export const OIDC_LOGIN_PATH = '/api/v1/auth/oidc/login';
 export const OIDC_CALLBACK_PATH = '/api/v1/auth/oidc/callback';
 export const SESSION_CLAIM_PATH = '/api/v1/auth/session';
 /** Where the browser lands once signed in: the console claims its session there. */
-export const SIGNED_IN_LANDING = '/console/';
+export const SIGNED_IN_LANDING = '/console/?signed_in=1';
 
 /** Scopes asked for when the configuration names none. */
 export const DEFAULT_SCOPES = 'openid profile email';

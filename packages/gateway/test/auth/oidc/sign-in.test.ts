@@ -79,7 +79,7 @@ describe('sign-in through an OpenID provider (HTTP)', { timeout: 30_000 }, () =>
     const { browser, callbackUrl } = await signInAtProvider(env, 'alice');
     const back = await browser.request(callbackUrl);
     expect(back.status).toBe(303);
-    expect(back.headers.get('location')).toBe('/console/');
+    expect(back.headers.get('location')).toBe('/console/?signed_in=1');
     const handoff = back.headers.get('set-cookie') ?? '';
     expect(handoff).toMatch(/HttpOnly/);
     expect(handoff).toMatch(/SameSite=Strict/);
