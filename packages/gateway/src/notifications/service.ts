@@ -4,6 +4,7 @@
  * it to the dispatcher's queue without awaiting anything.
  */
 import { escapeUnsafeInJson } from '@actpass/edge';
+import type { JsonObject } from '../policy/index.js';
 import { InvalidInputError, NotFoundError, StateConflictError } from '../store/errors.js';
 import type { ApprovalRecord } from '../store/types.js';
 import {
@@ -20,6 +21,7 @@ import {
 } from './dispatcher.js';
 import {
   checkEndpointUrl,
+  displayUrl,
   endpointFromConfig,
   newWebhookSecret,
   secretKey,
@@ -142,12 +144,17 @@ export class Notifications {
     return endpoint;
   }
 
-  /** Creates or replaces an endpoint; `generatedSecret` is set only when this call made the secret. */
-  putEndpoint(
+  /**
+   * Creates or replaces an endpoint; `generatedSecret` is set only when this call made the secret.
+   * `record` (the ledger) is told first, without the secret or the full URL; the change happens only
+   * once it has been recorded.
+   */
+  async putEndpoint(
     tenantId: string,
     id: string,
     input: PutEndpointInput,
-  ): { endpoint: WebhookEndpoint; generatedSecret?: string } {
+    record: (data: JsonObject) => Promise<void> = async () => undefined,
+  ): Promise<{ endpoint: WebhookEndpoint; generatedSecret?: string }> {
     const existing = this.registry.get(tenantId, id);
     if (existing?.source === 'config') {
       throw new StateConflictError(
@@ -177,11 +184,23 @@ export class Notifications {
       createdAt: existing?.createdAt ?? now,
       updatedAt: now,
     };
+    await record({
+      webhook_id: id,
+      url: displayUrl(endpoint.url),
+      events: endpoint.events,
+      format: endpoint.format,
+      enabled: endpoint.enabled,
+      secret: generated ? 'generated' : input.secret !== undefined ? 'given' : 'kept',
+    });
     this.registry.put(endpoint);
     return generated ? { endpoint, generatedSecret: generated } : { endpoint };
   }
 
-  deleteEndpoint(tenantId: string, id: string): void {
+  async deleteEndpoint(
+    tenantId: string,
+    id: string,
+    record: (data: JsonObject) => Promise<void> = async () => undefined,
+  ): Promise<void> {
     const existing = this.getEndpoint(tenantId, id);
     if (existing.source === 'config') {
       throw new StateConflictError(
@@ -189,6 +208,7 @@ export class Notifications {
         `Webhook endpoint ${id} comes from the gateway's configuration; remove it there.`,
       );
     }
+    await record({ webhook_id: id });
     this.registry.delete(tenantId, id);
   }
 

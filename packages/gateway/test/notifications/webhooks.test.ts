@@ -409,6 +409,25 @@ describe('the admin API', () => {
     const removed = await h.call('DELETE', '/api/v1/webhooks/slack', { key: KEYS.admin });
     expect(removed).toMatchObject({ status: 200, body: { id: 'slack', deleted: true } });
     expect((await h.call('DELETE', '/api/v1/webhooks/slack', { key: KEYS.admin })).status).toBe(404);
+
+    // Who pointed notifications where is sealed in the ledger: the refused PUTs left nothing, and
+    // neither the secret nor the URL's path is recorded.
+    const events: Array<{ type: string; data: Record<string, unknown> }> = [];
+    for await (const event of h.gateway.stores.ledger.events('acme')) events.push(event as never);
+    const changes = events.filter((event) => event.type.startsWith('webhook.'));
+    expect(
+      changes.map((event) => [event.type, event.data.webhook_id, event.data.url, event.data.secret]),
+    ).toEqual([
+      ['webhook.configured', 'slack', 'https://hooks.slack.com/services/…', 'given'],
+      ['webhook.deleted', 'slack', undefined, undefined],
+    ]);
+    expect(changes[0]?.data).toMatchObject({
+      events: ['approval.requested'],
+      format: 'slack',
+      enabled: true,
+    });
+    expect(JSON.stringify(events)).not.toContain(SECRET.slice(6));
+    expect(JSON.stringify(events)).not.toContain('XXXXSECRETXXXX');
   });
 
   it('refuses a bad configured endpoint at start, naming the field', () => {

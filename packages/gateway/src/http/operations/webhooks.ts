@@ -24,10 +24,16 @@ export const getWebhook: OperationSpec = {
 export const putWebhook: OperationSpec = {
   roles: ['admin'],
   async run(context) {
-    const { endpoint, generatedSecret } = context.services.notifications.putEndpoint(
-      caller(context).tenantId,
+    const { services } = context;
+    const tenantId = caller(context).tenantId;
+    // Sealed in the ledger (who pointed approvals where), never with the secret or the whole URL.
+    const { endpoint, generatedSecret } = await services.notifications.putEndpoint(
+      tenantId,
       context.params.id as string,
       context.body,
+      async (data) => {
+        await services.stores.ledger.append(tenantId, { type: 'webhook.configured', data });
+      },
     );
     // The one response that carries a secret: the gateway made it, and nobody else knows it yet.
     const body = generatedSecret
@@ -40,8 +46,12 @@ export const putWebhook: OperationSpec = {
 export const deleteWebhook: OperationSpec = {
   roles: ['admin'],
   async run(context) {
+    const { services } = context;
+    const tenantId = caller(context).tenantId;
     const id = context.params.id as string;
-    context.services.notifications.deleteEndpoint(caller(context).tenantId, id);
+    await services.notifications.deleteEndpoint(tenantId, id, async (data) => {
+      await services.stores.ledger.append(tenantId, { type: 'webhook.deleted', data });
+    });
     return { status: 200, body: { id, deleted: true } };
   },
 };
