@@ -28,6 +28,8 @@ export interface NewApproval {
   action: CanonicalAction;
   actionHash: string;
   reasonCode: string;
+  /** The verdict's summary (the matched rule's description), kept for the approver. */
+  summary?: string;
   riskTier: RiskTier;
   requestedByKey: string;
   passport?: { jti: string; claims: PassportClaims };
@@ -39,6 +41,9 @@ export type RerunLookup =
   | { state: 'missing' }
   | { state: 'mismatch' }
   | { state: ApprovalStatus; record: ApprovalRecord };
+
+/** An approval keeps at most this much of the verdict's summary (the contract's bound). */
+const SUMMARY_MAX_CHARS = 1024;
 
 const DECIDED_CONFLICT: Record<ApprovalStatus, { code: string; message: string }> = {
   pending: { code: 'approval.pending', message: 'is still pending' },
@@ -79,6 +84,7 @@ export class ApprovalService {
       action: input.action,
       action_hash: input.actionHash,
       reason_code: input.reasonCode,
+      ...(input.summary ? { summary: input.summary.slice(0, SUMMARY_MAX_CHARS) } : {}),
       risk_tier: input.riskTier,
       created_at: new Date(now).toISOString(),
       expires_at: new Date(now + this.ttlMs).toISOString(),

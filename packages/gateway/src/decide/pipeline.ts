@@ -6,9 +6,9 @@
  * ledger event is durable: if the append fails the caller gets 503 and no decision.
  */
 import type { ApprovalService } from '../approvals/index.js';
-import type { FlowService, SessionFlow } from '../flow/index.js';
 import { effectiveAgentId, type Principal } from '../auth/index.js';
 import { sha256Hex } from '../crypto/hash.js';
+import type { FlowService, SessionFlow } from '../flow/index.js';
 import type { AppendInput, LedgerEvent, LedgerStore } from '../ledger/index.js';
 import type { LimitService } from '../limits/index.js';
 import type { PreflightStage } from '../metrics/index.js';
@@ -270,6 +270,7 @@ async function answer(
       action: state.action,
       actionHash: state.actionHash,
       reasonCode: verdict.reason_code,
+      summary: verdict.summary,
       riskTier: verdict.risk_tier,
       requestedByKey: call.principal.keyId,
       requestId: call.requestId,

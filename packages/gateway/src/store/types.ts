@@ -33,6 +33,8 @@ export interface ApprovalRecord {
   action: CanonicalAction;
   action_hash: string;
   reason_code: string;
+  /** Why it was held, in words (the matched rule's description), shown to the approver. */
+  summary?: string;
   risk_tier: RiskTier;
   created_at: string;
   expires_at: string;

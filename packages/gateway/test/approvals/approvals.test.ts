@@ -19,6 +19,8 @@ describe('approval requests', () => {
       id,
       status: 'pending',
       reason_code: 'refund.medium_needs_approval',
+      // The approver reads why in words: the matched rule's description from the pack.
+      summary: 'more than 10000 and at most 50000 minor units: held for approval',
     });
 
     const still = await t.call('POST', PREFLIGHT, {
