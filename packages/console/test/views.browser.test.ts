@@ -220,6 +220,40 @@ describe.runIf(browserAvailable())('console views (Chromium)', { timeout: 60_000
     await console.close();
   });
 
+  it('lets an admin suspend the agent of a held request: later preflights are denied and the hold cannot be approved', async () => {
+    const id = await hold(served, {
+      tool: 'stripe.refund.create',
+      agent_id: 'loop-bot',
+      args: { amount: 800 },
+    });
+    const console = await admin();
+    const { page } = console;
+    const card = page.locator(`li.card[data-approval-id="${id}"]`);
+    await card.getByRole('button', { name: 'Suspend agent loop-bot' }).click();
+    const confirm = card.getByRole('button', { name: 'Confirm suspend' });
+    // A reason is required: the ledger records why.
+    await expect(confirm.isDisabled()).resolves.toBe(true);
+    await card.getByLabel('Why suspend loop-bot (recorded in the ledger)').fill('refund loop on ticket 4411');
+    await confirm.click();
+    await page.getByRole('status').filter({ hasText: 'Agent loop-bot suspended (sus_' }).waitFor();
+
+    const later = await call(served, served.keys.agent, 'POST', '/actions/preflight', {
+      goal: 'console_test',
+      tool: 'stripe.refund.create',
+      agent_id: 'loop-bot',
+      args: { amount: 1 },
+    });
+    expect(later.body).toMatchObject({ decision: 'deny', reason_code: 'suspended.agent' });
+    await card.getByRole('button', { name: /^Approve / }).click();
+    const refused = page.getByRole('alert').filter({ hasText: id });
+    await refused.waitFor();
+    await expect(refused.textContent()).resolves.toMatch(
+      /^Your decision on apr_\S+ was not recorded\. The gateway said: .+ \[suspended\.agent\]$/,
+    );
+    expect(console.errors).toEqual([]);
+    await console.close();
+  });
+
   it('has one h1 and no serious or critical axe-core violation on any view', async () => {
     await hold(served, {
       tool: 'bank.wire.send',

@@ -13,6 +13,7 @@ import type {
   EvidencePage,
   PassportRevocation,
   PolicyDocument,
+  Suspension,
   ToolDefinition,
 } from './types.js';
 
@@ -70,6 +71,11 @@ export class ApiClient {
       {},
       reason.trim() === '' ? {} : { reason },
     );
+  }
+
+  /** The kill switch: POST /suspensions (admin). */
+  suspend(body: { scope: 'agent' | 'user' | 'tool' | 'tenant'; match?: string; reason: string }) {
+    return this.request<Suspension>('POST', '/suspensions', {}, body);
   }
 
   listTools() {

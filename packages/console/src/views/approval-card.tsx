@@ -12,6 +12,7 @@ import { useNow } from '../components/hooks.js';
 import { JsonView } from '../components/json-view.js';
 import { ErrorNotice } from '../components/notice.js';
 import { RevokePassport } from '../components/revoke-passport.js';
+import { SuspendAgent } from '../components/suspend-agent.js';
 import { CLOCK_TICK_MS, CONFIRM_RISK_TIERS } from '../constants.js';
 import { formatAmount, localTime, text, timeLeft } from '../format.js';
 import { conflictMessage } from './approval-conflict.js';
@@ -23,7 +24,7 @@ export interface CardProps {
   item: HeldRequest;
   /** The gateway did not answer the last refresh: decisions are not offered on stale data. */
   offline: boolean;
-  mayRevoke: boolean;
+  isAdmin: boolean;
   onDecided: (id: string, message: string) => void;
   onConflict: (id: string, message: string) => void;
 }
@@ -38,7 +39,7 @@ export function cardTitleId(id: string): string {
   return `card-title-${id}`;
 }
 
-export function ApprovalCard({ api, item, offline, mayRevoke, onDecided, onConflict }: CardProps) {
+export function ApprovalCard({ api, item, offline, isAdmin, onDecided, onConflict }: CardProps) {
   const now = useNow(CLOCK_TICK_MS);
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
@@ -106,7 +107,12 @@ export function ApprovalCard({ api, item, offline, mayRevoke, onDecided, onConfl
         <dt>Resource</dt>
         <dd class="resource">{text(item.action.resource)}</dd>
         <dt>Agent</dt>
-        <dd class="agent-id">{text(item.action.agent_id)}</dd>
+        <dd>
+          <span class="agent-id">{text(item.action.agent_id)}</span>
+          {isAdmin && item.action.agent_id ? (
+            <SuspendAgent api={api} agentId={item.action.agent_id} disabled={offline} />
+          ) : null}
+        </dd>
         <dt>User</dt>
         <dd>{text(item.action.user_id)}</dd>
         <dt>Why held</dt>
@@ -121,7 +127,7 @@ export function ApprovalCard({ api, item, offline, mayRevoke, onDecided, onConfl
         <dd class="time-left">{expired ? 'expired — the agent must ask again' : left}</dd>
         <dt>Delegation</dt>
         <dd class="delegation">
-          <Delegation api={api} item={item} mayRevoke={mayRevoke} offline={offline} />
+          <Delegation api={api} item={item} isAdmin={isAdmin} offline={offline} />
         </dd>
       </dl>
       <JsonView value={item.action.args} label={`Arguments of ${item.id}`} />
@@ -192,12 +198,12 @@ export function ApprovalCard({ api, item, offline, mayRevoke, onDecided, onConfl
 function Delegation({
   api,
   item,
-  mayRevoke,
+  isAdmin,
   offline,
 }: {
   api: ApiClient;
   item: HeldRequest;
-  mayRevoke: boolean;
+  isAdmin: boolean;
   offline: boolean;
 }) {
   const delegation = item.delegation;
@@ -212,7 +218,7 @@ function Delegation({
       <br />
       goal {text(delegation.goal)} · agent {text(delegation.agent_id)} · user {text(delegation.user_id)} ·
       expires {localTime(delegation.expires_at)}
-      {mayRevoke && delegation.status !== 'revoked' ? (
+      {isAdmin && delegation.status !== 'revoked' ? (
         <RevokePassport api={api} jti={delegation.jti} disabled={offline} />
       ) : null}
     </>

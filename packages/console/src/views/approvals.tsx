@@ -128,7 +128,7 @@ export function ApprovalsView({ api, roles }: ViewProps) {
             api={api}
             item={item}
             offline={offline}
-            mayRevoke={roles.includes('admin')}
+            isAdmin={roles.includes('admin')}
             onDecided={decided}
             onConflict={conflicted}
           />
