@@ -95,7 +95,13 @@ describe('the default entry, next to the framework adapters', () => {
 
   it('declares every framework as an optional peer dependency', () => {
     const manifest = JSON.parse(readFileSync(`${PKG}/package.json`, 'utf8'));
-    for (const name of ['ai', '@openai/agents', '@langchain/core', 'langchain', '@modelcontextprotocol/sdk']) {
+    for (const name of [
+      'ai',
+      '@openai/agents',
+      '@langchain/core',
+      'langchain',
+      '@modelcontextprotocol/sdk',
+    ]) {
       expect(manifest.peerDependencies?.[name], name).toBeTypeOf('string');
       expect(manifest.peerDependenciesMeta?.[name], name).toEqual({ optional: true });
       expect(manifest.dependencies?.[name], name).toBeUndefined();

@@ -76,6 +76,16 @@ describe('actpassMiddleware: one wrapToolCall hook per agent', () => {
     expect(told[0]).toMatch(/^BLOCKED refund\.medium_needs_approval: .*apr_/);
   });
 
+  it('throw mode: the run rejects with the ToolBlockedError', async () => {
+    const agent = createAgent({
+      model: model({ charge: 'ch_1', amount: 60000 }),
+      tools: [refundTool([])],
+      middleware: [actpassMiddleware(gateway.client('agent'), { ...options, onBlocked: 'throw' })],
+    });
+    const run = agent.invoke({ messages: [{ role: 'user', content: 'refund it' }] });
+    await expect(run).rejects.toThrow(/^BLOCKED refund\.large_denied: /);
+  });
+
   it('fails closed when the gateway cannot be reached', async () => {
     const unreachable = new ActPass({
       apiKey: 'k',

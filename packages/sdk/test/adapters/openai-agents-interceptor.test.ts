@@ -15,6 +15,7 @@ import {
   type ModelResponse,
   Runner,
   RunState,
+  ToolInputGuardrailTripwireTriggered,
   tool,
   Usage,
 } from '@openai/agents';
@@ -102,6 +103,21 @@ describe('guardAgent: one tool input guardrail per agent', () => {
     expect(ran).toEqual([]);
     expect(result.interruptions ?? []).toHaveLength(0);
     expect(model.outputs.join()).toMatch(/BLOCKED refund\.medium_needs_approval: .*apr_/);
+  });
+
+  it('throw mode: the run ends with the SDK tripwire error, the tool never ran', async () => {
+    const ran: number[] = [];
+    const { agent } = refundAgent(60000, ran);
+    const guarded = guardAgent(gateway.client('agent'), agent, { ...options, onBlocked: 'throw' });
+    const error = await runner()
+      .run(guarded, 'refund')
+      .then(
+        () => undefined,
+        (e: unknown) => e as { error?: unknown },
+      );
+    // The runner wraps the guardrail's tripwire in its ToolCallError.
+    expect(error?.error).toBeInstanceOf(ToolInputGuardrailTripwireTriggered);
+    expect(ran).toEqual([]);
   });
 
   it('fails closed when the gateway cannot be reached', async () => {
