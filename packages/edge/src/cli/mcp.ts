@@ -14,6 +14,7 @@ import {
   parseMcpProxyConfig,
   wrapClientConfig,
 } from '../proxy/mcp/index.js';
+import { exporterFromEnv } from '../tracing/index.js';
 import { parseCommandArgs } from './args.js';
 import { readYamlFile } from './config-file.js';
 import { EXIT_OK, EXIT_PROBLEMS, UsageError } from './errors.js';
@@ -47,7 +48,16 @@ export async function mcpServe(argv: string[], io: Output): Promise<number> {
   if (!proxyKey)
     throw new UsageError(`no proxy key: set ${config.gateway.apiKeyEnv} to a key with the proxy role.`);
   const agentKey = process.env[config.agentKeyEnv];
-  const proxy = createMcpProxy(raw, { gateway: { proxyKey, baseUrl }, ...(agentKey ? { agentKey } : {}) });
+  // Spans go to an OpenTelemetry collector when the standard OTEL_EXPORTER_OTLP_* variables name one.
+  const tracing = exporterFromEnv(process.env, {
+    serviceName: 'actpass-mcp-proxy',
+    onError: (message) => io.err(`actpass: ${message}`),
+  });
+  const proxy = createMcpProxy(raw, {
+    gateway: { proxyKey, baseUrl },
+    ...(agentKey ? { agentKey } : {}),
+    ...(tracing ? { tracing } : {}),
+  });
   if (flags.http === true) {
     const port = flags.port === undefined ? 0 : Number(flags.port);
     const running = await proxy.listen({
@@ -65,6 +75,7 @@ export async function mcpServe(argv: string[], io: Output): Promise<number> {
     if (flags.http !== true) process.stdin.once('end', () => done());
   });
   await proxy.close();
+  await tracing?.close();
   return EXIT_OK;
 }
 

@@ -14,6 +14,7 @@ import { MCP_SESSION_PREFIX, PROXY_KNOWN_SECRETS_MAX, PROXY_REQUEST_MAX_BYTES } 
 import { KnownSecrets } from '../../filter/index.js';
 import { mintSessionId, SESSION_HEADER, sessionFromHeader } from '../../flow/index.js';
 import { escapeUnsafe } from '../../text/controls.js';
+import { type SpanExporter, Tracer } from '../../tracing/index.js';
 import { GatewayLink, type GatewayLinkOptions } from '../gateway-link.js';
 import { AgentKeys, type KeyVerdict } from './agent-keys.js';
 import { Catalog } from './catalog.js';
@@ -31,6 +32,8 @@ export interface McpProxyOptions {
   agentKey?: string;
   /** Where warnings go (a server left out of a listing, a restart, a refused path); default stderr. */
   warn?: (message: string) => void;
+  /** Where the proxy's spans go (e.g. an OtlpHttpExporter); no tracing when absent. */
+  tracing?: SpanExporter;
 }
 
 export interface RunningMcpProxy {
@@ -81,6 +84,7 @@ export function createMcpProxy(rawConfig: unknown, options: McpProxyOptions): Mc
     pool,
     catalog: new Catalog(pool, fanout, () => link.approvedToolNames()),
     surfaces: new Surfaces(pool, fanout),
+    ...(options.tracing ? { tracer: new Tracer(options.tracing) } : {}),
     track(work) {
       pending.add(work);
       void work.finally(() => pending.delete(work));

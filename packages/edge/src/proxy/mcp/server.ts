@@ -11,6 +11,7 @@
 import { canonicalize } from '@actpass/sdk/canonical';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
+  type CallToolRequest,
   CallToolRequestSchema,
   type CallToolResult,
   ListToolsRequestSchema,
@@ -18,6 +19,7 @@ import {
 import { PROXY_LOGGED_TEXT_MAX_CHARS, PROXY_REFUSAL_EVIDENCE_TYPE } from '../../constants.js';
 import type { KnownSecrets } from '../../filter/index.js';
 import { sha256Hex } from '../../hash.js';
+import { currentSpan, type Tracer } from '../../tracing/index.js';
 import type { GatewayLink } from '../gateway-link.js';
 import type { Catalog, CatalogEntry } from './catalog.js';
 import type { McpProxyConfig } from './config.js';
@@ -27,6 +29,7 @@ import { refusePathEscape } from './path-args.js';
 import { relayFiltered } from './relay.js';
 import { registerSurfaceHandlers } from './surface-handlers.js';
 import type { Surfaces } from './surfaces.js';
+import { childOf, tracedCall } from './tracing.js';
 import type { UpstreamPool } from './upstreams.js';
 
 export interface McpServerDeps {
@@ -37,6 +40,8 @@ export interface McpServerDeps {
   pool: UpstreamPool;
   /** Secret values redacted from every answer: leased credentials, the upstreams' configured ones. */
   secrets: KnownSecrets;
+  /** Where spans go when tracing is on: a server span per tool call, with preflight and upstream children. */
+  tracer?: Tracer;
   /** Tracks background work (outcome evidence) so `close()` can wait for it. */
   track(work: Promise<unknown>): void;
   warn(message: string): void;
@@ -69,7 +74,7 @@ export function createProxyServer(deps: McpServerDeps, agentKey: string | null, 
     return { tools };
   });
 
-  server.setRequestHandler(CallToolRequestSchema, async (request) => {
+  const handleCall = async (request: CallToolRequest): Promise<CallToolResult> => {
     const { name } = request.params;
     const args = (request.params.arguments ?? {}) as Record<string, unknown>;
     let entry = deps.catalog.get(name);
@@ -97,7 +102,10 @@ export function createProxyServer(deps: McpServerDeps, agentKey: string | null, 
     }
     if (agentKey === null) return blockedResult('auth.missing_key', 'the proxy has no agent key to act for.');
     return call(deps, entry, agentKey, args, sessionId);
-  });
+  };
+  server.setRequestHandler(CallToolRequestSchema, (request, extra) =>
+    deps.tracer ? tracedCall(deps.tracer, request, extra, () => handleCall(request)) : handleCall(request),
+  );
 
   registerSurfaceHandlers(server, deps, agentKey, sessionId);
   return server;
@@ -132,14 +140,27 @@ async function call(
   sessionId: string,
 ): Promise<CallToolResult> {
   const upstream = deps.pool.upstream(entry.server);
-  const { decision } = await deps.link.decide(agentKey, {
-    goal: deps.config.goal,
-    tool: entry.definition.name,
-    args: args as never,
-    mode: 'enforce',
-    tool_definition: entry.definition as never,
-    context: toolCallContext(upstream, entry.upstreamName, entry.definition.annotations, sessionId) as never,
-  });
+  const traced = currentSpan();
+  traced?.set('actpass.tool', entry.definition.name).set('actpass.server', entry.server);
+  const preflight = childOf(traced, 'actpass.mcp.preflight');
+  const { decision } = await deps.link.decide(
+    agentKey,
+    {
+      goal: deps.config.goal,
+      tool: entry.definition.name,
+      args: args as never,
+      mode: 'enforce',
+      tool_definition: entry.definition as never,
+      context: toolCallContext(
+        upstream,
+        entry.upstreamName,
+        entry.definition.annotations,
+        sessionId,
+      ) as never,
+    },
+    preflight?.traceparent,
+  );
+  preflight?.span.set('actpass.decision', decision.decision).end();
   // A credential the gateway leased for this tool is a vaulted value: never relayed back, from any tool.
   if (decision.credential?.value) deps.secrets.add(decision.credential.value);
   if (decision.decision !== 'allow') {
@@ -149,12 +170,14 @@ async function call(
   const started = performance.now();
   let result: CallToolResult;
   let failure: string | null = null;
+  const forwarded = childOf(traced, 'actpass.mcp.upstream');
   try {
     result = await deps.pool.callTool(entry.server, entry.upstreamName, args);
   } catch (error) {
     failure = (error as Error).message ?? 'upstream error';
     result = { content: [{ type: 'text', text: `upstream error: ${failure}` }], isError: true };
   }
+  forwarded?.span.end(failure !== null ? 'upstream error' : null);
   deps.track(
     deps.link.recordOutcome(agentKey, {
       via: 'mcp-proxy',
