@@ -5,6 +5,7 @@ import { ApiError, describeError } from './api/errors.js';
 import type { WhoAmI } from './api/report-types.js';
 import { ErrorNotice } from './components/notice.js';
 import { SignIn } from './components/signin.js';
+import { text } from './format.js';
 import { clearKey, loadKey, saveKey } from './session.js';
 import { ApprovalsView } from './views/approvals.js';
 import { DecisionsView } from './views/decisions.js';
@@ -112,7 +113,7 @@ export function App() {
           ))}
         </nav>
         <span class="who" data-testid="whoami">
-          {who ? `${who.tenant_id} · ${who.key_id} · ${who.roles.join(', ')}` : ''}
+          {who ? text(`${who.tenant_id} · ${who.key_id} · ${who.roles.join(', ')}`) : ''}
         </span>
         <button type="button" onClick={signOut}>
           Sign out
