@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from agents import Agent, RunConfig, Runner, RunState, function_tool
+from agents.exceptions import ToolInputGuardrailTripwireTriggered
 from agents.items import ModelResponse
 from agents.mcp import MCPServerStdio
 from agents.models.interface import Model
@@ -102,6 +103,11 @@ async def test_holds_a_medium_refund_naming_the_request(local_actpass: Any, agen
     assert result.interruptions == []
     assert told[0].startswith("BLOCKED refund.medium_needs_approval: ")
     assert local_actpass.pending()[0]["id"] in told[0]
+
+
+async def test_raise_mode_ends_the_run_with_the_tripwire(agent_client: Any) -> None:
+    with pytest.raises(ToolInputGuardrailTripwireTriggered):
+        await run_once(agent_client, 60000, on_blocked="raise")
 
 
 async def test_the_sync_client_works_too(local_actpass: Any) -> None:
