@@ -25,6 +25,7 @@ import {
   POSTGRES_SETTINGS_FLAGS,
   type PostgresSettings,
 } from '../store/postgres/index.js';
+import { OIDC_FLAG_OPTIONS, oidcFromFlags } from './oidc-flags.js';
 
 const DEFAULT_DIR = './.actpass';
 
@@ -43,6 +44,7 @@ export async function dev(argv: string[], io: Output): Promise<number> {
       'metrics-port': { type: 'string' },
       'metrics-host': { type: 'string' },
       webhooks: { type: 'string' },
+      ...OIDC_FLAG_OPTIONS,
       ...postgresFlagOptions(),
     },
     0,
@@ -86,6 +88,8 @@ export async function dev(argv: string[], io: Output): Promise<number> {
     : undefined;
   // Webhook endpoints from a file; their messages link to this gateway's console unless it says otherwise.
   const webhooks = typeof flags.webhooks === 'string' ? loadWebhooks(flags.webhooks, host, port) : undefined;
+  // People's sign-in through an OpenID provider; the client secret comes from ACTPASS_OIDC_CLIENT_SECRET.
+  const oidc = oidcFromFlags(flags);
   const { gateway, keys, tenants, vaultKeySource, vaultKeyFile } = createDevGateway({
     dir,
     ...(shared ? { stores: shared, sessionLabels: new PostgresSessionLabelStore(shared.pool) } : {}),
@@ -93,6 +97,7 @@ export async function dev(argv: string[], io: Output): Promise<number> {
     ...(metricsPort !== null ? { metrics: true } : {}),
     ...(tracing ? { tracing } : {}),
     ...(webhooks ? { webhooks } : {}),
+    ...(oidc ? { oidc } : {}),
   });
   ignoreInGit(dir);
   const running = await gateway.listen({ host, port }).catch((error: NodeJS.ErrnoException) => {
@@ -147,7 +152,8 @@ export async function dev(argv: string[], io: Output): Promise<number> {
     }
     io.out(`  jwks:     ${jwksUrl}`);
     if (metrics) io.out(`  metrics:  ${metrics.url}`);
-    io.out(`  console:  ${consoleUrl} (sign in with the approver or admin key)`);
+    const signIn = oidc ? ` or through ${oidc.name ?? new URL(oidc.issuer).hostname}` : '';
+    io.out(`  console:  ${consoleUrl} (sign in with the approver or admin key${signIn})`);
     io.out(
       shared
         ? `  state:    PostgreSQL (ledger and stores); ${dir} (keyset.json, dev-keys.json)`

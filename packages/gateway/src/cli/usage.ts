@@ -3,6 +3,7 @@ export const USAGE = `actpass: the ActPass gateway CLI
 Usage:
   actpass dev [--host 127.0.0.1] [--port 8787] [--dir ./.actpass] [--database-url URL] [--json]
               [--log-format text|json] [--quiet] [--metrics-port N [--metrics-host H]] [--webhooks FILE]
+              [--oidc-issuer URL --oidc-client-id ID --oidc-redirect-uri URL --oidc-approver-groups G,…]
       Serve a local gateway with dev keys, a file ledger and the refunds pack.
   actpass policy check FILE [--json]
       Validate a policy; report every problem and every rule that can never match.

@@ -47,6 +47,8 @@ export interface DevGatewayOptions {
   tracing?: GatewayConfig['tracing'];
   /** Webhook endpoints and the console URL their messages link to (docs/notifications.md). */
   webhooks?: GatewayConfig['webhooks'];
+  /** People sign in to the console through this OpenID provider (docs/sign-in.md). */
+  oidc?: GatewayConfig['oidc'];
 }
 
 export interface DevGateway {
@@ -133,6 +135,9 @@ export function createDevGateway(options: DevGatewayOptions = {}): DevGateway {
     ...(options.metrics ? { metrics: true } : {}),
     ...(options.tracing ? { tracing: options.tracing } : {}),
     ...(options.webhooks ? { webhooks: options.webhooks } : {}),
+    // People's sign-in; its client secret is read from the same environment as the vault key.
+    // People act in the first tenant unless the options name another.
+    ...(options.oidc ? { oidc: { tenantId: tenants[0]?.tenantId, ...options.oidc }, env } : {}),
   });
   return {
     gateway,
