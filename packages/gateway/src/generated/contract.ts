@@ -4525,6 +4525,11 @@ export const contract = {
           "reason_code": {
             "$ref": "#/components/schemas/ReasonCode"
           },
+          "summary": {
+            "type": "string",
+            "maxLength": 1024,
+            "description": "Why the action was held, in words (the matched rule's description when it has one), for the approver beside `reason_code`."
+          },
           "risk_tier": {
             "$ref": "#/components/schemas/RiskTier"
           },
