@@ -165,6 +165,13 @@ export class OidcSignIn {
         `The ID token was refused: its subject (sub) is missing or longer than ${SUBJECT_MAX_CHARS} characters.`,
       );
     }
+    // Both go into the ledger, whose canonical form has no place for half a character.
+    if (LONE_SURROGATE.test(iss) || LONE_SURROGATE.test(sub)) {
+      throw new SignInError(
+        'auth.oidc_token_invalid',
+        'The ID token was refused: its issuer or subject is not well-formed Unicode (a lone surrogate).',
+      );
+    }
     const roles = mapRoles(claims, this.config.roles);
     if (roles.length === 0) {
       const { claim, values } = this.config.roles;
@@ -185,6 +192,8 @@ export class OidcSignIn {
     };
   }
 }
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 function displayName(claims: Record<string, unknown>): string | null {
   for (const member of ['name', 'preferred_username', 'email']) {

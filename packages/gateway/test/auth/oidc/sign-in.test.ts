@@ -222,6 +222,8 @@ describe('sign-in through an OpenID provider (HTTP)', { timeout: 30_000 }, () =>
       ],
       ['wrong nonce', (claims) => ({ ...claims, nonce: 'not-the-nonce' }), /nonce/],
       ['wrong issuer', (claims) => ({ ...claims, iss: 'https://evil.example' }), /issuer \(iss\)/],
+      ['subject too long', (claims) => ({ ...claims, sub: 'a'.repeat(256) }), /subject \(sub\)/],
+      ['subject with a lone surrogate', (claims) => ({ ...claims, sub: 'alice\uD800' }), /not well-formed/],
     ];
     try {
       for (const [name, change, message] of cases) {
