@@ -4,6 +4,8 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     canonical: 'src/canonical/index.ts',
+    // Verifying webhook deliveries: receivers need no client, so it stays out of the default entry.
+    webhooks: 'src/webhooks.ts',
     // Framework adapters: optional subpath exports; the frameworks stay external peer dependencies.
     ai: 'src/adapters/ai.ts',
     'openai-agents': 'src/adapters/openai-agents.ts',
@@ -11,7 +13,8 @@ export default defineConfig({
     mcp: 'src/adapters/mcp.ts',
   },
   format: ['esm', 'cjs'],
-  dts: true,
+  // `@internal` members (the request loop, `_internals`) stay out of the published types.
+  dts: { compilerOptions: { stripInternal: true } },
   clean: true,
   sourcemap: true,
   // Edge runtimes and browsers: the bundle must not assume Node (checked by test/packaging).

@@ -11,10 +11,18 @@ const source = resolve(here, '../../contract/openapi.yaml');
 const target = resolve(here, '../src/generated/contract.ts');
 
 const document = parse(readFileSync(source, 'utf8'));
+const toolName = document.components.schemas.ToolNameString;
+if (typeof toolName?.pattern !== 'string' || typeof toolName.maxLength !== 'number') {
+  throw new Error('openapi.yaml: components.schemas.ToolNameString needs a pattern and a maxLength');
+}
 const text = [
   '// Generated from packages/contract/openapi.yaml by scripts/gen-contract.mjs. Do not edit: run `pnpm gen`.',
   '',
   `export const contractVersion = ${JSON.stringify(document.info.version)};`,
+  '',
+  '/** The tool-name pattern and length of the contract (ToolNameString): the gateway checks names with these. */',
+  `export const toolNamePattern = ${JSON.stringify(toolName.pattern)};`,
+  `export const toolNameMaxLength = ${JSON.stringify(toolName.maxLength)};`,
   '',
   `export const contract = ${JSON.stringify(document, null, 2)};`,
   '',

@@ -2,6 +2,10 @@
 
 export const contractVersion = "1.0.0";
 
+/** The tool-name pattern and length of the contract (ToolNameString): the gateway checks names with these. */
+export const toolNamePattern = "^[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*$";
+export const toolNameMaxLength = 256;
+
 export const contract = {
   "openapi": "3.1.0",
   "info": {
@@ -24,6 +28,9 @@ export const contract = {
       "description": "Embedded gateway started by `actpass dev`"
     }
   ],
+  "x-json-schema-faker": {
+    "max-items": 5
+  },
   "security": [
     {
       "bearerAuth": []
@@ -3449,6 +3456,7 @@ export const contract = {
         "required": true,
         "schema": {
           "type": "string",
+          "maxLength": 128,
           "minLength": 1
         }
       }
@@ -3494,6 +3502,7 @@ export const contract = {
         "description": "Only events at or after this instant (RFC 3339).",
         "schema": {
           "type": "string",
+          "maxLength": 64,
           "format": "date-time"
         },
         "example": "2026-11-23T00:00:00Z"
@@ -3505,6 +3514,7 @@ export const contract = {
         "description": "Only events before this instant (RFC 3339).",
         "schema": {
           "type": "string",
+          "maxLength": 64,
           "format": "date-time"
         },
         "example": "2026-11-24T00:00:00Z"
@@ -3515,6 +3525,7 @@ export const contract = {
         "required": true,
         "schema": {
           "type": "string",
+          "maxLength": 67,
           "pattern": "^ap_[A-Za-z0-9_-]{1,64}$"
         }
       },
@@ -3533,6 +3544,7 @@ export const contract = {
         "required": true,
         "schema": {
           "type": "string",
+          "maxLength": 68,
           "pattern": "^apr_[A-Za-z0-9_-]{1,64}$"
         }
       },
@@ -3550,6 +3562,7 @@ export const contract = {
         "required": true,
         "schema": {
           "type": "string",
+          "maxLength": 128,
           "pattern": "^[A-Za-z0-9_.-]{1,128}$"
         }
       },
@@ -3835,15 +3848,21 @@ export const contract = {
       },
       "Sha256Hex": {
         "type": "string",
+        "minLength": 64,
+        "maxLength": 64,
         "pattern": "^[0-9a-f]{64}$"
       },
       "Timestamp": {
         "type": "string",
+        "maxLength": 64,
         "format": "date-time"
       },
       "ToolNameString": {
         "type": "string",
-        "pattern": "^[A-Za-z0-9_.:/-]{1,256}$"
+        "description": "Dot-separated segments of letters, digits, `_` and `-` (`stripe.refund.create`): no empty\nsegment, no leading or trailing dot, no `:` or `/`, so no name can pass for a path or another\ntool's glob. The gateway checks names with this very pattern.\n",
+        "minLength": 1,
+        "maxLength": 256,
+        "pattern": "^[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*$"
       },
       "JsonObject": {
         "type": "object",
@@ -3864,7 +3883,8 @@ export const contract = {
             "description": "What the agent is trying to achieve, e.g. `resolve_refund_request`."
           },
           "tool": {
-            "$ref": "#/components/schemas/ToolNameString"
+            "$ref": "#/components/schemas/ToolNameString",
+            "description": "The tool the agent is about to call, as policies name it, e.g. `stripe.refund.create`."
           },
           "resource": {
             "type": "string",
@@ -3873,20 +3893,24 @@ export const contract = {
             "description": "What the action touches, e.g. `stripe:charge:ch_123`."
           },
           "args": {
-            "$ref": "#/components/schemas/JsonObject"
+            "$ref": "#/components/schemas/JsonObject",
+            "description": "The arguments the tool will be called with, e.g. `{\"amount\": 1200}`. Policies read them as `args.…`; they are part of the action hash, so an approval covers exactly these."
           },
           "mode": {
-            "$ref": "#/components/schemas/Mode"
+            "$ref": "#/components/schemas/Mode",
+            "description": "How the decision applies to this call (`enforce` when omitted; see Mode). The SDKs send the client's mode."
           },
           "agent_id": {
             "type": "string",
             "minLength": 1,
-            "maxLength": 256
+            "maxLength": 256,
+            "description": "The agent acting, e.g. `support_agent`. Policies read it as `agent_id`; it is part of the action hash."
           },
           "user_id": {
             "type": "string",
             "minLength": 1,
-            "maxLength": 256
+            "maxLength": 256,
+            "description": "The person the agent acts for, e.g. `user_42`. Policies read it as `user_id`; it is part of the action hash."
           },
           "tenant_id": {
             "type": "string",
@@ -3898,20 +3922,25 @@ export const contract = {
             "type": "string",
             "minLength": 1,
             "maxLength": 8192,
-            "description": "A compact passport token."
+            "description": "A compact passport token (from issuePassport); the action must stay within its goal, tools and resources."
           },
           "approval_request_id": {
             "type": "string",
-            "pattern": "^apr_[A-Za-z0-9_-]{1,64}$"
+            "maxLength": 68,
+            "pattern": "^apr_[A-Za-z0-9_-]{1,64}$",
+            "description": "The id (`apr_…`) of an approved request from an earlier `require_approval`, sent with the same action to run it once, as approved."
           },
           "tool_definition": {
-            "$ref": "#/components/schemas/ToolDefinition"
+            "$ref": "#/components/schemas/ToolDefinition",
+            "description": "The tool's definition as the model sees it (name, description, schemas). One that differs from the approved definition is `require_tool_reapproval` / `tool.drifted`."
           },
           "tool_hash": {
-            "$ref": "#/components/schemas/Sha256Hex"
+            "$ref": "#/components/schemas/Sha256Hex",
+            "description": "Instead of `tool_definition`, the SHA-256 of its RFC 8785 canonical form, for a caller that hashes the definition itself."
           },
           "context": {
-            "$ref": "#/components/schemas/JsonObject"
+            "$ref": "#/components/schemas/JsonObject",
+            "description": "Facts about the call that are not arguments (channel, ticket, session). Policies read them as `context.…`; they are not part of the action hash."
           }
         }
       },
@@ -3924,18 +3953,23 @@ export const contract = {
         ],
         "properties": {
           "summary": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 4096
           },
           "matched_rules": {
             "type": "array",
+            "maxItems": 16,
             "items": {
-              "type": "string"
+              "type": "string",
+              "maxLength": 128
             }
           },
           "next_steps": {
             "type": "array",
+            "maxItems": 8,
             "items": {
-              "type": "string"
+              "type": "string",
+              "maxLength": 1024
             }
           }
         }
@@ -3949,7 +3983,8 @@ export const contract = {
         ],
         "properties": {
           "id": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 128
           },
           "version": {
             "type": "integer"
@@ -3969,10 +4004,12 @@ export const contract = {
         ],
         "properties": {
           "name": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 128
           },
           "value": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 16384
           },
           "expires_at": {
             "$ref": "#/components/schemas/Timestamp"
@@ -4027,10 +4064,12 @@ export const contract = {
           },
           "evidence_event_id": {
             "type": "string",
+            "maxLength": 67,
             "pattern": "^ev_[A-Za-z0-9_-]+$"
           },
           "approval_request_id": {
             "type": "string",
+            "maxLength": 68,
             "pattern": "^apr_[A-Za-z0-9_-]+$"
           },
           "action_hash": {
@@ -4043,7 +4082,8 @@ export const contract = {
             "$ref": "#/components/schemas/CredentialLease"
           },
           "request_id": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 128
           },
           "decided_at": {
             "$ref": "#/components/schemas/Timestamp"
@@ -4064,31 +4104,37 @@ export const contract = {
         ],
         "properties": {
           "tenant_id": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 128
           },
           "agent_id": {
             "type": [
               "string",
               "null"
-            ]
+            ],
+            "maxLength": 256
           },
           "user_id": {
             "type": [
               "string",
               "null"
-            ]
+            ],
+            "maxLength": 256
           },
           "goal": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 512
           },
           "tool": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 256
           },
           "resource": {
             "type": [
               "string",
               "null"
-            ]
+            ],
+            "maxLength": 1024
           },
           "args": {
             "$ref": "#/components/schemas/JsonObject"
@@ -4107,12 +4153,14 @@ export const contract = {
           "audience": {
             "type": "string",
             "minLength": 1,
-            "maxLength": 512
+            "maxLength": 512,
+            "description": "Who will present the passport, e.g. the service or sub-agent it is handed to; verifying checks it when given."
           },
           "goal": {
             "type": "string",
             "minLength": 1,
-            "maxLength": 512
+            "maxLength": 512,
+            "description": "The goal the passport is for, e.g. `resolve_refund_request`; a preflight presenting it must state the same goal."
           },
           "allowed_tools": {
             "type": "array",
@@ -4128,6 +4176,7 @@ export const contract = {
           "allowed_resources": {
             "type": "array",
             "maxItems": 100,
+            "description": "Resources or resource globs (`*` within a `:`/`/` segment, `**` across them) the actions may touch; omitted, any resource.",
             "items": {
               "type": "string",
               "minLength": 1,
@@ -4140,17 +4189,20 @@ export const contract = {
             "additionalProperties": true
           },
           "risk_tier": {
-            "$ref": "#/components/schemas/RiskTier"
+            "$ref": "#/components/schemas/RiskTier",
+            "description": "The risk the issuer accepts for the delegated actions, recorded in the claims."
           },
           "agent_id": {
             "type": "string",
             "minLength": 1,
-            "maxLength": 256
+            "maxLength": 256,
+            "description": "The agent the passport is issued to; it is recorded in the claims."
           },
           "user_id": {
             "type": "string",
             "minLength": 1,
-            "maxLength": 256
+            "maxLength": 256,
+            "description": "The person on whose behalf the agent acts; it is recorded in the claims."
           },
           "tenant_id": {
             "type": "string",
@@ -4159,7 +4211,8 @@ export const contract = {
             "description": "A hint only."
           },
           "action_hash": {
-            "$ref": "#/components/schemas/Sha256Hex"
+            "$ref": "#/components/schemas/Sha256Hex",
+            "description": "Binds the passport to one exact action (the hash a decision reports as `action_hash`)."
           },
           "ttl_seconds": {
             "type": "integer",
@@ -4188,39 +4241,49 @@ export const contract = {
         ],
         "properties": {
           "iss": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 512
           },
           "aud": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 512
           },
           "tenant_id": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 128
           },
           "agent_id": {
             "type": [
               "string",
               "null"
-            ]
+            ],
+            "maxLength": 256
           },
           "user_id": {
             "type": [
               "string",
               "null"
-            ]
+            ],
+            "maxLength": 256
           },
           "goal": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 512
           },
           "allowed_tools": {
             "type": "array",
+            "maxItems": 100,
             "items": {
-              "type": "string"
+              "type": "string",
+              "maxLength": 256
             }
           },
           "allowed_resources": {
             "type": "array",
+            "maxItems": 100,
             "items": {
-              "type": "string"
+              "type": "string",
+              "maxLength": 1024
             }
           },
           "resource_constraints": {
@@ -4253,6 +4316,7 @@ export const contract = {
           },
           "jti": {
             "type": "string",
+            "maxLength": 67,
             "pattern": "^ap_[A-Za-z0-9_-]+$"
           }
         }
@@ -4267,10 +4331,12 @@ export const contract = {
         ],
         "properties": {
           "token": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 8192
           },
           "jti": {
             "type": "string",
+            "maxLength": 67,
             "pattern": "^ap_[A-Za-z0-9_-]+$"
           },
           "expires_at": {
@@ -4331,7 +4397,8 @@ export const contract = {
             "$ref": "#/components/schemas/ReasonCode"
           },
           "message": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 1024
           },
           "claims": {
             "$ref": "#/components/schemas/PassportClaims"
@@ -4362,13 +4429,15 @@ export const contract = {
         ],
         "properties": {
           "jti": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 67
           },
           "revoked": {
             "type": "boolean"
           },
           "reason": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 512
           },
           "revoked_at": {
             "$ref": "#/components/schemas/Timestamp"
@@ -4511,6 +4580,7 @@ export const contract = {
         "properties": {
           "id": {
             "type": "string",
+            "maxLength": 68,
             "pattern": "^apr_[A-Za-z0-9_-]+$"
           },
           "status": {
@@ -4525,11 +4595,6 @@ export const contract = {
           "reason_code": {
             "$ref": "#/components/schemas/ReasonCode"
           },
-          "summary": {
-            "type": "string",
-            "maxLength": 1024,
-            "description": "Why the action was held, in words (the matched rule's description when it has one), for the approver beside `reason_code`."
-          },
           "risk_tier": {
             "$ref": "#/components/schemas/RiskTier"
           },
@@ -4540,13 +4605,15 @@ export const contract = {
             "$ref": "#/components/schemas/Timestamp"
           },
           "decided_by": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 256
           },
           "decided_at": {
             "$ref": "#/components/schemas/Timestamp"
           },
           "note": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 2048
           },
           "delegation": {
             "$ref": "#/components/schemas/ApprovalDelegation"
@@ -4566,22 +4633,26 @@ export const contract = {
         ],
         "properties": {
           "jti": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 67
           },
           "goal": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 512
           },
           "user_id": {
             "type": [
               "string",
               "null"
-            ]
+            ],
+            "maxLength": 256
           },
           "agent_id": {
             "type": [
               "string",
               "null"
-            ]
+            ],
+            "maxLength": 256
           },
           "expires_at": {
             "$ref": "#/components/schemas/Timestamp"
@@ -4605,6 +4676,7 @@ export const contract = {
         "properties": {
           "items": {
             "type": "array",
+            "maxItems": 500,
             "items": {
               "$ref": "#/components/schemas/ApprovalRequest"
             }
@@ -4664,13 +4736,16 @@ export const contract = {
           },
           "id": {
             "type": "string",
+            "maxLength": 67,
             "pattern": "^ev_[A-Za-z0-9_-]+$"
           },
           "tenant_id": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 128
           },
           "type": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 64
           },
           "at": {
             "$ref": "#/components/schemas/Timestamp"
@@ -4695,6 +4770,7 @@ export const contract = {
         "properties": {
           "events": {
             "type": "array",
+            "maxItems": 1000,
             "items": {
               "$ref": "#/components/schemas/EvidenceEvent"
             }
@@ -4754,7 +4830,8 @@ export const contract = {
             "minimum": 1
           },
           "reason": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 1024
           }
         }
       },
@@ -4774,10 +4851,12 @@ export const contract = {
             ]
           },
           "kid": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 128
           },
           "sig": {
             "type": "string",
+            "maxLength": 128,
             "description": "base64url Ed25519 signature over the canonical form of the export without `signature`."
           }
         }
@@ -4798,10 +4877,12 @@ export const contract = {
             "const": "actpass.evidence-export/v1"
           },
           "tenant_id": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 128
           },
           "events": {
             "type": "array",
+            "maxItems": 100000,
             "items": {
               "$ref": "#/components/schemas/EvidenceEvent"
             }
@@ -4910,13 +4991,16 @@ export const contract = {
           },
           "field": {
             "type": "string",
+            "maxLength": 1024,
             "description": "Where in the definition, e.g. `description` or `input_schema.properties.path.description`."
           },
           "excerpt": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 1024
           },
           "decoded": {
             "type": "string",
+            "maxLength": 8192,
             "description": "What a reader would not see, e.g. the ASCII that tag characters spell."
           }
         }
@@ -4931,7 +5015,8 @@ export const contract = {
         ],
         "properties": {
           "name": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 256
           },
           "hash": {
             "$ref": "#/components/schemas/Sha256Hex"
@@ -4944,6 +5029,7 @@ export const contract = {
           },
           "findings": {
             "type": "array",
+            "maxItems": 100,
             "description": "What the inspection of the definition found (see ToolFinding).",
             "items": {
               "$ref": "#/components/schemas/ToolFinding"
@@ -4963,6 +5049,7 @@ export const contract = {
         "properties": {
           "items": {
             "type": "array",
+            "maxItems": 1000,
             "items": {
               "$ref": "#/components/schemas/ApprovedTool"
             }
@@ -5027,12 +5114,15 @@ export const contract = {
         ],
         "properties": {
           "name": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 128
           },
           "bound_tools": {
             "type": "array",
+            "maxItems": 100,
             "items": {
-              "type": "string"
+              "type": "string",
+              "maxLength": 256
             }
           },
           "delivery": {
@@ -5061,6 +5151,7 @@ export const contract = {
         "properties": {
           "items": {
             "type": "array",
+            "maxItems": 1000,
             "items": {
               "$ref": "#/components/schemas/CredentialMetadata"
             }
@@ -5075,7 +5166,8 @@ export const contract = {
         ],
         "properties": {
           "name": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 128
           },
           "deleted": {
             "type": "boolean"
@@ -5145,6 +5237,7 @@ export const contract = {
           },
           "when": {
             "type": "array",
+            "maxItems": 64,
             "description": "Every condition must hold.",
             "items": {
               "$ref": "#/components/schemas/Condition"
@@ -5152,6 +5245,7 @@ export const contract = {
           },
           "any": {
             "type": "array",
+            "maxItems": 64,
             "description": "At least one condition must hold.",
             "items": {
               "$ref": "#/components/schemas/Condition"
@@ -5392,20 +5486,24 @@ export const contract = {
         ],
         "properties": {
           "tenant_id": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 128
           },
           "key_id": {
             "type": "string",
+            "maxLength": 128,
             "description": "The key's stable, non-secret id (never the key)."
           },
           "roles": {
             "type": "array",
+            "maxItems": 4,
             "items": {
               "$ref": "#/components/schemas/Role"
             }
           },
           "agent_id": {
             "type": "string",
+            "maxLength": 256,
             "description": "Present when the key is bound to one agent."
           }
         }
@@ -5516,6 +5614,7 @@ export const contract = {
           },
           "counts": {
             "type": "array",
+            "maxItems": 1000,
             "description": "One row per tool × reason × mode × decision × enforce decision, most frequent first.",
             "items": {
               "$ref": "#/components/schemas/RolloutCount"
@@ -5523,6 +5622,7 @@ export const contract = {
           },
           "buckets": {
             "type": "array",
+            "maxItems": 2000,
             "description": "Every bucket of the window, oldest first, empty ones included.",
             "items": {
               "$ref": "#/components/schemas/RolloutBucket"
@@ -5530,6 +5630,7 @@ export const contract = {
           },
           "top_would_block": {
             "type": "array",
+            "maxItems": 100,
             "description": "The monitor and warn actions enforce would block, most frequent first.",
             "items": {
               "$ref": "#/components/schemas/WouldBlockAction"
@@ -5550,10 +5651,12 @@ export const contract = {
         ],
         "properties": {
           "tool": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 256
           },
           "reason_code": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 128
           },
           "mode": {
             "$ref": "#/components/schemas/Mode"
@@ -5610,16 +5713,19 @@ export const contract = {
         ],
         "properties": {
           "tool": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 256
           },
           "resource": {
             "type": [
               "string",
               "null"
-            ]
+            ],
+            "maxLength": 1024
           },
           "reason_code": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 128
           },
           "enforce_decision": {
             "$ref": "#/components/schemas/DecisionValue"
@@ -5633,6 +5739,7 @@ export const contract = {
           },
           "last_event_id": {
             "type": "string",
+            "maxLength": 67,
             "pattern": "^ev_[A-Za-z0-9_-]+$"
           }
         }
@@ -5649,11 +5756,13 @@ export const contract = {
           },
           "since": {
             "type": "string",
+            "maxLength": 64,
             "format": "date-time",
             "description": "Start of the window (inclusive); default 24 hours before `until`."
           },
           "until": {
             "type": "string",
+            "maxLength": 64,
             "format": "date-time",
             "description": "End of the window (exclusive); default now."
           },
@@ -5685,15 +5794,18 @@ export const contract = {
             "$ref": "#/components/schemas/DecisionValue"
           },
           "reason_code": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 128
           },
           "risk_tier": {
             "$ref": "#/components/schemas/RiskTier"
           },
           "matched_rules": {
             "type": "array",
+            "maxItems": 16,
             "items": {
-              "type": "string"
+              "type": "string",
+              "maxLength": 128
             }
           }
         }
@@ -5718,6 +5830,7 @@ export const contract = {
           },
           "event_id": {
             "type": "string",
+            "maxLength": 67,
             "pattern": "^ev_[A-Za-z0-9_-]+$"
           },
           "at": {
@@ -5838,6 +5951,7 @@ export const contract = {
               },
               "transitions": {
                 "type": "array",
+                "maxItems": 25,
                 "description": "Changed decisions by recorded → simulated answer, most frequent first.",
                 "items": {
                   "$ref": "#/components/schemas/DecisionTransition"
@@ -5847,6 +5961,7 @@ export const contract = {
           },
           "changes": {
             "type": "array",
+            "maxItems": 1000,
             "items": {
               "$ref": "#/components/schemas/SimulatedChange"
             }
@@ -6220,16 +6335,20 @@ export const contract = {
             "const": "Ed25519"
           },
           "x": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 64
           },
           "kid": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 128
           },
           "alg": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 16
           },
           "use": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 16
           }
         }
       },
@@ -6241,6 +6360,7 @@ export const contract = {
         "properties": {
           "keys": {
             "type": "array",
+            "maxItems": 100,
             "items": {
               "$ref": "#/components/schemas/Jwk"
             }
@@ -6269,13 +6389,16 @@ export const contract = {
         ],
         "properties": {
           "path": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 1024
           },
           "message": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 4096
           },
           "rule_id": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 128
           }
         }
       },
@@ -6297,13 +6420,16 @@ export const contract = {
                 "$ref": "#/components/schemas/FixedReasonCode"
               },
               "message": {
-                "type": "string"
+                "type": "string",
+                "maxLength": 8192
               },
               "request_id": {
-                "type": "string"
+                "type": "string",
+                "maxLength": 128
               },
               "details": {
                 "type": "array",
+                "maxItems": 100,
                 "items": {
                   "$ref": "#/components/schemas/ErrorDetail"
                 }

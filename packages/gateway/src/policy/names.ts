@@ -14,15 +14,18 @@
  * Both are matched without regular expressions and without backtracking: a pass over the pattern that
  * keeps the set of text positions reachable so far, so hostile patterns and texts cost O(pattern × text).
  */
+import { toolNameMaxLength, toolNamePattern } from '../generated/contract.js';
 import { compileGlob, type GlobMatcher } from './glob.js';
 
-export const TOOL_NAME_PATTERN = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/;
+/** The contract's ToolNameString pattern, so the contract and the gateway cannot disagree on a name. */
+export const TOOL_NAME_PATTERN = new RegExp(toolNamePattern, 'u');
+export const TOOL_NAME_MAX_LENGTH = toolNameMaxLength;
 const TOOL_GLOB_SEGMENT = /^[A-Za-z0-9_*-]+$/;
 const ANY_SEGMENTS = '**';
 const RESOURCE_SEPARATORS = new Set([':', '/']);
 
 export function isToolName(text: unknown): text is string {
-  return typeof text === 'string' && TOOL_NAME_PATTERN.test(text);
+  return typeof text === 'string' && text.length <= TOOL_NAME_MAX_LENGTH && TOOL_NAME_PATTERN.test(text);
 }
 
 /** Why `pattern` is not a tool glob, or null when it is. */

@@ -7,6 +7,10 @@ export interface ExecuteContext {
   decision: PreflightDecision;
 }
 
+/**
+ * What `guard()` takes: the action to decide (every preflight field, e.g. `goal`, `tool`, `args`) and
+ * `execute`, the code that performs it, which runs only when the decision lets it.
+ */
 export interface GuardParams<T> extends PreflightParams {
   /** The action. Runs at most once, only when the mode table allows it; never retried. */
   execute: (context: ExecuteContext) => T | Promise<T>;

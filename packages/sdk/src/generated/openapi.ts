@@ -807,6 +807,11 @@ export interface components {
         Sha256Hex: string;
         /** Format: date-time */
         Timestamp: string;
+        /**
+         * @description Dot-separated segments of letters, digits, `_` and `-` (`stripe.refund.create`): no empty
+         *     segment, no leading or trailing dot, no `:` or `/`, so no name can pass for a path or another
+         *     tool's glob. The gateway checks names with this very pattern.
+         */
         ToolNameString: string;
         JsonObject: {
             [key: string]: unknown;
@@ -814,20 +819,29 @@ export interface components {
         PreflightRequest: {
             /** @description What the agent is trying to achieve, e.g. `resolve_refund_request`. */
             goal: string;
+            /** @description The tool the agent is about to call, as policies name it, e.g. `stripe.refund.create`. */
             tool: components["schemas"]["ToolNameString"];
             /** @description What the action touches, e.g. `stripe:charge:ch_123`. */
             resource?: string;
+            /** @description The arguments the tool will be called with, e.g. `{"amount": 1200}`. Policies read them as `args.…`; they are part of the action hash, so an approval covers exactly these. */
             args?: components["schemas"]["JsonObject"];
+            /** @description How the decision applies to this call (`enforce` when omitted; see Mode). The SDKs send the client's mode. */
             mode?: components["schemas"]["Mode"];
+            /** @description The agent acting, e.g. `support_agent`. Policies read it as `agent_id`; it is part of the action hash. */
             agent_id?: string;
+            /** @description The person the agent acts for, e.g. `user_42`. Policies read it as `user_id`; it is part of the action hash. */
             user_id?: string;
             /** @description A hint only; a value other than the key's tenant is `403 auth.tenant_mismatch`. */
             tenant_id?: string;
-            /** @description A compact passport token. */
+            /** @description A compact passport token (from issuePassport); the action must stay within its goal, tools and resources. */
             passport?: string;
+            /** @description The id (`apr_…`) of an approved request from an earlier `require_approval`, sent with the same action to run it once, as approved. */
             approval_request_id?: string;
+            /** @description The tool's definition as the model sees it (name, description, schemas). One that differs from the approved definition is `require_tool_reapproval` / `tool.drifted`. */
             tool_definition?: components["schemas"]["ToolDefinition"];
+            /** @description Instead of `tool_definition`, the SHA-256 of its RFC 8785 canonical form, for a caller that hashes the definition itself. */
             tool_hash?: components["schemas"]["Sha256Hex"];
+            /** @description Facts about the call that are not arguments (channel, ticket, session). Policies read them as `context.…`; they are not part of the action hash. */
             context?: components["schemas"]["JsonObject"];
         };
         Explain: {
@@ -879,20 +893,27 @@ export interface components {
             args: components["schemas"]["JsonObject"];
         };
         IssuePassportRequest: {
+            /** @description Who will present the passport, e.g. the service or sub-agent it is handed to; verifying checks it when given. */
             audience: string;
+            /** @description The goal the passport is for, e.g. `resolve_refund_request`; a preflight presenting it must state the same goal. */
             goal: string;
             /** @description Exact names or globs where `*` matches any run of characters. */
             allowed_tools: string[];
+            /** @description Resources or resource globs (`*` within a `:`/`/` segment, `**` across them) the actions may touch; omitted, any resource. */
             allowed_resources?: string[];
             /** @description `max_<field>` / `min_<field>` bound a numeric arg; any other key must equal the arg (an array means one of). */
             resource_constraints?: {
                 [key: string]: unknown;
             };
+            /** @description The risk the issuer accepts for the delegated actions, recorded in the claims. */
             risk_tier?: components["schemas"]["RiskTier"];
+            /** @description The agent the passport is issued to; it is recorded in the claims. */
             agent_id?: string;
+            /** @description The person on whose behalf the agent acts; it is recorded in the claims. */
             user_id?: string;
             /** @description A hint only. */
             tenant_id?: string;
+            /** @description Binds the passport to one exact action (the hash a decision reports as `action_hash`). */
             action_hash?: components["schemas"]["Sha256Hex"];
             /** @description Default 300; clamped to [1, 3600]. */
             ttl_seconds?: number;
@@ -992,8 +1013,6 @@ export interface components {
             action: components["schemas"]["CanonicalAction"];
             action_hash: components["schemas"]["Sha256Hex"];
             reason_code: components["schemas"]["ReasonCode"];
-            /** @description Why the action was held, in words (the matched rule's description when it has one), for the approver beside `reason_code`. */
-            summary?: string;
             risk_tier?: components["schemas"]["RiskTier"];
             created_at: components["schemas"]["Timestamp"];
             expires_at: components["schemas"]["Timestamp"];

@@ -46,16 +46,28 @@ Timestamp: TypeAlias = str
 
 
 ToolNameString: TypeAlias = str
+"""
+Dot-separated segments of letters, digits, `_` and `-` (`stripe.refund.create`): no empty
+segment, no leading or trailing dot, no `:` or `/`, so no name can pass for a path or another
+tool's glob. The gateway checks names with this very pattern.
+
+"""
 
 
 class JsonObject(TypedDict):
     pass
 
 
+MatchedRule: TypeAlias = str
+
+
+NextStep: TypeAlias = str
+
+
 class Explain(TypedDict):
     summary: str
-    matched_rules: list[str]
-    next_steps: list[str]
+    matched_rules: list[MatchedRule]
+    next_steps: list[NextStep]
 
 
 class PolicyRef(TypedDict):
@@ -112,24 +124,45 @@ AllowedResource: TypeAlias = str
 
 class IssuePassportRequest(TypedDict, closed=True):
     audience: str
+    """
+    Who will present the passport, e.g. the service or sub-agent it is handed to; verifying checks it when given.
+    """
     goal: str
+    """
+    The goal the passport is for, e.g. `resolve_refund_request`; a preflight presenting it must state the same goal.
+    """
     allowed_tools: list[AllowedTool]
     """
     Exact names or globs where `*` matches any run of characters.
     """
     allowed_resources: NotRequired[list[AllowedResource]]
+    """
+    Resources or resource globs (`*` within a `:`/`/` segment, `**` across them) the actions may touch; omitted, any resource.
+    """
     resource_constraints: NotRequired[dict[str, Any]]
     """
     `max_<field>` / `min_<field>` bound a numeric arg; any other key must equal the arg (an array means one of).
     """
     risk_tier: NotRequired[RiskTier]
+    """
+    The risk the issuer accepts for the delegated actions, recorded in the claims.
+    """
     agent_id: NotRequired[str]
+    """
+    The agent the passport is issued to; it is recorded in the claims.
+    """
     user_id: NotRequired[str]
+    """
+    The person on whose behalf the agent acts; it is recorded in the claims.
+    """
     tenant_id: NotRequired[str]
     """
     A hint only.
     """
     action_hash: NotRequired[Sha256Hex]
+    """
+    Binds the passport to one exact action (the hash a decision reports as `action_hash`).
+    """
     ttl_seconds: NotRequired[int]
     """
     Default 300; clamped to [1, 3600].
@@ -143,8 +176,8 @@ class PassportClaims(TypedDict):
     agent_id: str | None
     user_id: str | None
     goal: str
-    allowed_tools: list[str]
-    allowed_resources: list[str]
+    allowed_tools: list[AllowedTool]
+    allowed_resources: list[AllowedResource]
     resource_constraints: JsonObject
     risk_tier: RiskTier
     approval_hash: Sha256Hex | None
@@ -394,7 +427,7 @@ acting for the agent) receives it and injects it upstream.
 
 class CredentialMetadata(TypedDict):
     name: str
-    bound_tools: list[str]
+    bound_tools: list[BoundTool]
     delivery: NotRequired[CredentialDelivery]
     version: int
     lease_ttl_seconds: int
@@ -615,7 +648,7 @@ class SimulatedOutcome(TypedDict, closed=True):
     decision: DecisionValue
     reason_code: str
     risk_tier: NotRequired[RiskTier]
-    matched_rules: list[str]
+    matched_rules: list[MatchedRule]
 
 
 class SimulatedChange(TypedDict, closed=True):
@@ -822,26 +855,53 @@ class PreflightRequest(TypedDict, closed=True):
     What the agent is trying to achieve, e.g. `resolve_refund_request`.
     """
     tool: ToolNameString
+    """
+    The tool the agent is about to call, as policies name it, e.g. `stripe.refund.create`.
+    """
     resource: NotRequired[str]
     """
     What the action touches, e.g. `stripe:charge:ch_123`.
     """
     args: NotRequired[JsonObject]
+    """
+    The arguments the tool will be called with, e.g. `{"amount": 1200}`. Policies read them as `args.…`; they are part of the action hash, so an approval covers exactly these.
+    """
     mode: NotRequired[Mode]
+    """
+    How the decision applies to this call (`enforce` when omitted; see Mode). The SDKs send the client's mode.
+    """
     agent_id: NotRequired[str]
+    """
+    The agent acting, e.g. `support_agent`. Policies read it as `agent_id`; it is part of the action hash.
+    """
     user_id: NotRequired[str]
+    """
+    The person the agent acts for, e.g. `user_42`. Policies read it as `user_id`; it is part of the action hash.
+    """
     tenant_id: NotRequired[str]
     """
     A hint only; a value other than the key's tenant is `403 auth.tenant_mismatch`.
     """
     passport: NotRequired[str]
     """
-    A compact passport token.
+    A compact passport token (from issuePassport); the action must stay within its goal, tools and resources.
     """
     approval_request_id: NotRequired[str]
+    """
+    The id (`apr_…`) of an approved request from an earlier `require_approval`, sent with the same action to run it once, as approved.
+    """
     tool_definition: NotRequired[ToolDefinition]
+    """
+    The tool's definition as the model sees it (name, description, schemas). One that differs from the approved definition is `require_tool_reapproval` / `tool.drifted`.
+    """
     tool_hash: NotRequired[Sha256Hex]
+    """
+    Instead of `tool_definition`, the SHA-256 of its RFC 8785 canonical form, for a caller that hashes the definition itself.
+    """
     context: NotRequired[JsonObject]
+    """
+    Facts about the call that are not arguments (channel, ticket, session). Policies read them as `context.…`; they are not part of the action hash.
+    """
 
 
 class ApprovalRequest(TypedDict):
@@ -850,10 +910,6 @@ class ApprovalRequest(TypedDict):
     action: CanonicalAction
     action_hash: Sha256Hex
     reason_code: ReasonCode
-    summary: NotRequired[str]
-    """
-    Why the action was held, in words (the matched rule's description when it has one), for the approver beside `reason_code`.
-    """
     risk_tier: NotRequired[RiskTier]
     created_at: Timestamp
     expires_at: Timestamp

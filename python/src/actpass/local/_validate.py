@@ -9,7 +9,8 @@ from typing import Any, Final
 from ._errors import invalid
 from ._json import is_number, is_safe_integer
 
-TOOL_NAME_STRING: Final = re.compile(r"[A-Za-z0-9_.:/-]{1,256}\Z")
+# The contract's ToolNameString: dot-separated segments, at most 256 characters.
+TOOL_NAME_STRING: Final = re.compile(r"(?=.{1,256}\Z)[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\Z", re.S)
 SHA256_HEX: Final = re.compile(r"[0-9a-f]{64}\Z")
 APPROVAL_ID: Final = re.compile(r"apr_[A-Za-z0-9_-]{1,64}\Z")
 MODES: Final = ("enforce", "monitor", "warn", "strict")
