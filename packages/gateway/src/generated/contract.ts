@@ -2812,6 +2812,7 @@ export const contract = {
             "required": false,
             "schema": {
               "type": "string",
+              "maxLength": 64,
               "pattern": "^[A-Za-z0-9_.-]{1,64}$"
             }
           },
@@ -3400,7 +3401,8 @@ export const contract = {
             "in": "header",
             "required": true,
             "schema": {
-              "type": "string"
+              "type": "string",
+              "maxLength": 128
             }
           },
           {
@@ -3409,6 +3411,7 @@ export const contract = {
             "required": true,
             "schema": {
               "type": "string",
+              "maxLength": 15,
               "pattern": "^[0-9]{1,15}$"
             }
           },
@@ -3417,7 +3420,8 @@ export const contract = {
             "in": "header",
             "required": true,
             "schema": {
-              "type": "string"
+              "type": "string",
+              "maxLength": 1024
             }
           }
         ],
@@ -3535,6 +3539,7 @@ export const contract = {
         "required": true,
         "schema": {
           "type": "string",
+          "maxLength": 68,
           "pattern": "^sus_[A-Za-z0-9_-]{1,64}$"
         }
       },
@@ -3572,6 +3577,7 @@ export const contract = {
         "required": true,
         "schema": {
           "type": "string",
+          "maxLength": 64,
           "pattern": "^[A-Za-z0-9_.-]{1,64}$"
         }
       },
@@ -3581,6 +3587,7 @@ export const contract = {
         "required": true,
         "schema": {
           "type": "string",
+          "maxLength": 68,
           "pattern": "^whd_[A-Za-z0-9_-]{1,64}$"
         }
       }
@@ -4505,6 +4512,7 @@ export const contract = {
         "properties": {
           "id": {
             "type": "string",
+            "maxLength": 68,
             "pattern": "^sus_[A-Za-z0-9_-]{1,64}$"
           },
           "scope": {
@@ -4527,6 +4535,7 @@ export const contract = {
           },
           "created_by": {
             "type": "string",
+            "maxLength": 256,
             "description": "The id of the admin key that suspended."
           },
           "until": {
@@ -4537,6 +4546,7 @@ export const contract = {
           },
           "resumed_by": {
             "type": "string",
+            "maxLength": 256,
             "description": "The id of the admin key that resumed."
           }
         }
@@ -5429,6 +5439,7 @@ export const contract = {
           },
           "roles": {
             "type": "array",
+            "maxItems": 4,
             "items": {
               "$ref": "#/components/schemas/Role"
             }
@@ -6048,14 +6059,17 @@ export const contract = {
         ],
         "properties": {
           "id": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 64
           },
           "url": {
             "type": "string",
+            "maxLength": 2048,
             "description": "The origin and first path segment; the rest shows as `…`."
           },
           "events": {
             "type": "array",
+            "maxItems": 5,
             "items": {
               "$ref": "#/components/schemas/WebhookEventType"
             }
@@ -6081,6 +6095,7 @@ export const contract = {
           },
           "secret": {
             "type": "string",
+            "maxLength": 96,
             "description": "Only in the response that generated it; store it now, it is never shown again."
           }
         }
@@ -6093,6 +6108,7 @@ export const contract = {
         "properties": {
           "items": {
             "type": "array",
+            "maxItems": 50,
             "items": {
               "$ref": "#/components/schemas/Webhook"
             }
@@ -6107,7 +6123,8 @@ export const contract = {
         ],
         "properties": {
           "id": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 64
           },
           "deleted": {
             "type": "boolean"
@@ -6142,13 +6159,16 @@ export const contract = {
         "properties": {
           "id": {
             "type": "string",
+            "maxLength": 68,
             "pattern": "^whd_[A-Za-z0-9_-]+$"
           },
           "webhook_id": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 64
           },
           "event_id": {
             "type": "string",
+            "maxLength": 67,
             "description": "The `webhook-id` header of every attempt; the same across retries."
           },
           "event_type": {
@@ -6210,6 +6230,7 @@ export const contract = {
               "string",
               "null"
             ],
+            "maxLength": 1024,
             "description": "The gateway's description of the last failure."
           }
         }
@@ -6222,6 +6243,7 @@ export const contract = {
         "properties": {
           "items": {
             "type": "array",
+            "maxItems": 500,
             "items": {
               "$ref": "#/components/schemas/WebhookDelivery"
             }
@@ -6243,7 +6265,8 @@ export const contract = {
         ],
         "properties": {
           "request_id": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 128
           },
           "decision": {
             "$ref": "#/components/schemas/DecisionValue"
@@ -6252,7 +6275,8 @@ export const contract = {
             "$ref": "#/components/schemas/ReasonCode"
           },
           "risk_tier": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 16
           },
           "mode": {
             "$ref": "#/components/schemas/Mode"
@@ -6264,7 +6288,8 @@ export const contract = {
             "$ref": "#/components/schemas/CanonicalAction"
           },
           "evidence_event_id": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 67
           },
           "decided_at": {
             "$ref": "#/components/schemas/Timestamp"
@@ -6283,7 +6308,8 @@ export const contract = {
         ],
         "properties": {
           "id": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 128
           },
           "type": {
             "$ref": "#/components/schemas/WebhookEventType"
@@ -6292,7 +6318,8 @@ export const contract = {
             "$ref": "#/components/schemas/Timestamp"
           },
           "tenant_id": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 128
           },
           "data": {
             "type": "object",
@@ -6311,6 +6338,7 @@ export const contract = {
                   "string",
                   "null"
                 ],
+                "maxLength": 2048,
                 "description": "The request (or the decisions view) in the console, when its public URL is configured."
               }
             }
