@@ -5261,6 +5261,9 @@ export const contract = {
               "$ref": "#/components/schemas/Condition"
             }
           },
+          "limit": {
+            "$ref": "#/components/schemas/PolicyLimit"
+          },
           "decision": {
             "$ref": "#/components/schemas/DecisionValue"
           },
@@ -5269,6 +5272,72 @@ export const contract = {
           },
           "risk_tier": {
             "$ref": "#/components/schemas/RiskTier"
+          }
+        }
+      },
+      "PolicyLimit": {
+        "type": "object",
+        "additionalProperties": false,
+        "description": "A rate limit (`rate`: calls per window) or a budget (`budget`: the sum of an integer argument\nper window), counted per the `per` values (default `[agent_id]`) in fixed windows. The rule\nmatches only when its conditions hold and this action would pass the limit; until then the\nnext rule decides. Only actions the gateway answers `allow` are counted. A budget whose\nargument is missing or not a whole number ≥ 0 counts as reached.\n",
+        "properties": {
+          "rate": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "max",
+              "window_seconds"
+            ],
+            "properties": {
+              "max": {
+                "type": "integer",
+                "minimum": 1
+              },
+              "window_seconds": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 2678400
+              }
+            }
+          },
+          "budget": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "arg",
+              "max",
+              "window_seconds"
+            ],
+            "properties": {
+              "arg": {
+                "type": "string",
+                "pattern": "^args(\\.[A-Za-z0-9_-]+)+$",
+                "maxLength": 256,
+                "description": "The argument to sum, e.g. `args.amount`."
+              },
+              "max": {
+                "type": "integer",
+                "minimum": 1
+              },
+              "window_seconds": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 2678400
+              }
+            }
+          },
+          "per": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 3,
+            "uniqueItems": true,
+            "items": {
+              "type": "string",
+              "enum": [
+                "agent_id",
+                "user_id",
+                "tool"
+              ]
+            }
           }
         }
       },

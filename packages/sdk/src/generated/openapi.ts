@@ -1188,9 +1188,30 @@ export interface components {
             when?: components["schemas"]["Condition"][];
             /** @description At least one condition must hold. */
             any?: components["schemas"]["Condition"][];
+            limit?: components["schemas"]["PolicyLimit"];
             decision: components["schemas"]["DecisionValue"];
             reason: components["schemas"]["ReasonCode"];
             risk_tier?: components["schemas"]["RiskTier"];
+        };
+        /**
+         * @description A rate limit (`rate`: calls per window) or a budget (`budget`: the sum of an integer argument
+         *     per window), counted per the `per` values (default `[agent_id]`) in fixed windows. The rule
+         *     matches only when its conditions hold and this action would pass the limit; until then the
+         *     next rule decides. Only actions the gateway answers `allow` are counted. A budget whose
+         *     argument is missing or not a whole number ≥ 0 counts as reached.
+         */
+        PolicyLimit: {
+            rate?: {
+                max: number;
+                window_seconds: number;
+            };
+            budget?: {
+                /** @description The argument to sum, e.g. `args.amount`. */
+                arg: string;
+                max: number;
+                window_seconds: number;
+            };
+            per?: ("agent_id" | "user_id" | "tool")[];
         };
         PolicyDefault: {
             decision: components["schemas"]["DecisionValue"];

@@ -459,40 +459,30 @@ class Condition(TypedDict, closed=True):
     """
 
 
-class PolicyRule(TypedDict, closed=True):
-    id: str
-    description: NotRequired[str]
-    when: NotRequired[list[Condition]]
+class Rate(TypedDict, closed=True):
+    max: int
+    window_seconds: int
+
+
+class Budget(TypedDict, closed=True):
+    arg: str
     """
-    Every condition must hold.
+    The argument to sum, e.g. `args.amount`.
     """
-    any: NotRequired[list[Condition]]
-    """
-    At least one condition must hold.
-    """
-    decision: DecisionValue
-    reason: ReasonCode
-    risk_tier: NotRequired[RiskTier]
+    max: int
+    window_seconds: int
+
+
+class PolicyLimit(TypedDict, closed=True):
+    rate: NotRequired[Rate]
+    budget: NotRequired[Budget]
+    per: NotRequired[list[Literal['agent_id', 'user_id', 'tool']]]
 
 
 class PolicyDefault(TypedDict, closed=True):
     decision: DecisionValue
     reason: ReasonCode
     risk_tier: NotRequired[RiskTier]
-
-
-class Policy(TypedDict, closed=True):
-    id: str
-    version: int
-    description: NotRequired[str]
-    default: NotRequired[PolicyDefault]
-    rules: list[PolicyRule]
-
-
-class PolicyDocument(TypedDict):
-    policy: Policy
-    hash: Sha256Hex
-    updated_at: Timestamp
 
 
 Role: TypeAlias = Literal['agent', 'approver', 'admin', 'proxy']
@@ -622,26 +612,6 @@ class WouldBlockAction(TypedDict, closed=True):
     count: int
     last_at: Timestamp
     last_event_id: str
-
-
-class SimulatePolicyRequest(TypedDict, closed=True):
-    policy: Policy
-    since: NotRequired[str]
-    """
-    Start of the window (inclusive); default 24 hours before `until`.
-    """
-    until: NotRequired[str]
-    """
-    End of the window (exclusive); default now.
-    """
-    after_seq: NotRequired[int]
-    """
-    Page cursor over the changed decisions; pass the previous page's `next_after_seq`.
-    """
-    limit: NotRequired[int]
-    """
-    Changed decisions per page.
-    """
 
 
 class SimulatedOutcome(TypedDict, closed=True):
@@ -936,6 +906,37 @@ class PutCredentialRequest(TypedDict, closed=True):
     delivery: NotRequired[CredentialDelivery]
 
 
+class PolicyRule(TypedDict, closed=True):
+    id: str
+    description: NotRequired[str]
+    when: NotRequired[list[Condition]]
+    """
+    Every condition must hold.
+    """
+    any: NotRequired[list[Condition]]
+    """
+    At least one condition must hold.
+    """
+    limit: NotRequired[PolicyLimit]
+    decision: DecisionValue
+    reason: ReasonCode
+    risk_tier: NotRequired[RiskTier]
+
+
+class Policy(TypedDict, closed=True):
+    id: str
+    version: int
+    description: NotRequired[str]
+    default: NotRequired[PolicyDefault]
+    rules: list[PolicyRule]
+
+
+class PolicyDocument(TypedDict):
+    policy: Policy
+    hash: Sha256Hex
+    updated_at: Timestamp
+
+
 class RolloutReport(TypedDict, closed=True):
     window: Window
     totals: Totals
@@ -950,6 +951,26 @@ class RolloutReport(TypedDict, closed=True):
     top_would_block: list[WouldBlockAction]
     """
     The monitor and warn actions enforce would block, most frequent first.
+    """
+
+
+class SimulatePolicyRequest(TypedDict, closed=True):
+    policy: Policy
+    since: NotRequired[str]
+    """
+    Start of the window (inclusive); default 24 hours before `until`.
+    """
+    until: NotRequired[str]
+    """
+    End of the window (exclusive); default now.
+    """
+    after_seq: NotRequired[int]
+    """
+    Page cursor over the changed decisions; pass the previous page's `next_after_seq`.
+    """
+    limit: NotRequired[int]
+    """
+    Changed decisions per page.
     """
 
 

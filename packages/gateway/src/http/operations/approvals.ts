@@ -42,6 +42,16 @@ function decideApproval(verdict: 'approved' | 'denied'): OperationSpec {
   return {
     roles: ['approver'],
     async run(context) {
+      if (verdict === 'approved') {
+        // A held action a suspension covers cannot be released (409 suspended.<scope>); its re-run
+        // would be denied anyway, and an approval must not outlive the suspension unnoticed.
+        const held = await context.services.approvals.get(viewer(context), context.params.id as string);
+        await context.services.suspensions.assertReleasable(
+          held.tenant_id,
+          held.action,
+          `Approval request ${held.id}`,
+        );
+      }
       const record = await context.services.approvals.decide(
         viewer(context),
         context.params.id as string,

@@ -93,13 +93,22 @@ export const verifyPassportOperation: OperationSpec = {
   },
 };
 
+/**
+ * An agent key revokes its own delegations (a key bound to an agent id, only that agent's); an admin
+ * withdraws any passport of the tenant. The event records which key revoked it and in which role.
+ */
 export const revokePassportOperation: OperationSpec = {
-  roles: ['agent'],
+  roles: ['agent', 'admin'],
   async run(context) {
     const { services, body, params } = context;
     const principal = caller(context);
     const issued = await findIssued(services.stores.ledger.events(principal.tenantId), params.jti as string);
     if (!issued) throw new NotFoundError(`No passport ${params.jti}.`);
+    const asAdmin = principal.roles.has('admin');
+    // Another agent's passport is reported like a missing one, so jtis cannot be probed across agents.
+    if (!asAdmin && principal.agentId !== null && issued.data.agent_id !== principal.agentId) {
+      throw new NotFoundError(`No passport ${params.jti}.`);
+    }
     // Kept past any possible use: expiry plus the largest leeway a verifier may apply.
     const keepUntil = Number(issued.data.exp) + PASSPORT_LEEWAY_MAX_SECONDS;
     const revokedAt = new Date(services.nowMs()).toISOString();
@@ -107,7 +116,12 @@ export const revokePassportOperation: OperationSpec = {
     // is a 503 the caller retries).
     await services.stores.ledger.append(principal.tenantId, {
       type: 'passport.revoked',
-      data: { jti: params.jti as string, reason: body.reason, key_id: principal.keyId },
+      data: {
+        jti: params.jti as string,
+        reason: body.reason,
+        key_id: principal.keyId,
+        revoked_by_role: asAdmin ? 'admin' : 'agent',
+      },
     });
     await services.stores.jti.revoke(principal.tenantId, params.jti as string, body.reason, keepUntil);
     return {
