@@ -18,6 +18,8 @@ export const PROXY_DEFAULT_PORT = 8788;
 export const PROXY_GATEWAY_TIMEOUT_MS = 5_000;
 /** One retry: a proxy is on the request path, so it waits less than an SDK caller would. */
 export const PROXY_GATEWAY_MAX_RETRIES = 1;
+/** Connections a proxy keeps open to its gateway (requests beyond wait for a free one). */
+export const PROXY_GATEWAY_MAX_SOCKETS = 64;
 /** SDK clients a proxy keeps, one per agent key (the least recently used goes first past this). */
 export const PROXY_AGENT_CLIENTS_MAX = 1_024;
 export const PROXY_UPSTREAM_TIMEOUT_MS = 30_000;

@@ -4,6 +4,8 @@
  * may lease a `delivery: "proxy"` credential to the proxy alone. The gateway is either served (a base
  * URL) or in-process (its `fetch` handler); both go through the same client.
  */
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import {
   ActPass,
   AuthenticationError,
@@ -16,8 +18,10 @@ import {
   HEADER_AGENT_KEY,
   PROXY_AGENT_CLIENTS_MAX,
   PROXY_GATEWAY_MAX_RETRIES,
+  PROXY_GATEWAY_MAX_SOCKETS,
   PROXY_GATEWAY_TIMEOUT_MS,
 } from '../constants.js';
+import { nodeHttpFetch } from '../node-fetch.js';
 
 export interface GatewayLinkOptions {
   /** The proxy's own key (role `proxy`). */
@@ -53,6 +57,9 @@ export class GatewayLink {
   readonly #options: GatewayLinkOptions;
   #proxyKeyAccepted = false;
   readonly #clients = new Map<string | null, ActPass>();
+  /** A served gateway is reached over node:http with kept-alive connections, shared by every client. */
+  readonly #agents: { http: HttpAgent; https: HttpsAgent } | undefined;
+  readonly #fetch: typeof fetch | undefined;
 
   constructor(options: GatewayLinkOptions) {
     if (typeof options.proxyKey !== 'string' || options.proxyKey.trim() === '') {
@@ -62,6 +69,19 @@ export class GatewayLink {
       throw new TypeError('the proxy needs a gateway: a base URL, or an in-process fetch handler');
     }
     this.#options = options;
+    if (!options.fetch) {
+      const pool = { keepAlive: true, maxSockets: PROXY_GATEWAY_MAX_SOCKETS };
+      this.#agents = { http: new HttpAgent(pool), https: new HttpsAgent(pool) };
+      this.#fetch = nodeHttpFetch({ agents: this.#agents });
+    } else {
+      this.#fetch = options.fetch;
+    }
+  }
+
+  /** Closes the kept-alive connections to the gateway (the proxy's close() calls it). */
+  close(): void {
+    this.#agents?.http.destroy();
+    this.#agents?.https.destroy();
   }
 
   /** Preflight as the agent whose key is given. Never throws: no decision is a fail-closed deny. */
@@ -160,7 +180,7 @@ export class GatewayLink {
     try {
       client = new ActPass({
         ...options,
-        ...(this.#options.fetch ? { fetch: this.#options.fetch } : {}),
+        ...(this.#fetch ? { fetch: this.#fetch } : {}),
         ...(agentKey !== null ? { defaultHeaders: { [HEADER_AGENT_KEY]: agentKey } } : {}),
       });
     } catch {

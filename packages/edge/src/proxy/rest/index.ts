@@ -70,6 +70,7 @@ export function createRestProxy(rawConfig: unknown, options: RestProxyOptions): 
       servers.clear();
       await handler.settled();
       for (const upstream of config.upstreams.values()) closeUpstream(upstream);
+      link.close();
     },
   };
 }
