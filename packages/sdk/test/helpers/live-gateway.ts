@@ -37,11 +37,14 @@ export async function startGateway(): Promise<LiveGateway> {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  child.stderr?.resume();
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-2000);
+  });
   const lines = createInterface({ input: child.stdout! });
   const ready = await new Promise<{ url: string; tenant_id: string; keys: Record<string, string> }>(
     (resolve, reject) => {
-      child.once('exit', (code) => reject(new Error(`the gateway exited early (code ${code})`)));
+      child.once('exit', (code) => reject(new Error(`the gateway exited early (code ${code}): ${stderr}`)));
       lines.once('line', (line) => resolve(JSON.parse(line)));
     },
   );
