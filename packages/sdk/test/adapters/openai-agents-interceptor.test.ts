@@ -270,6 +270,28 @@ describe('durable approvals: interruptions, a saved run state, resumed after Act
     expect(model.outputs.join()).toContain('BLOCKED refund.medium_needs_approval');
   });
 
+  it("a tampered saved run cannot borrow another action's approval, nor reach another path", async () => {
+    const { approvalId: other } = await pausedRun();
+    await gateway.client('approver').approvals.approve(other);
+    // A second held refund of another amount, its saved run edited to name the approved request.
+    const ran: number[] = [];
+    const { agent } = refundAgent(30000, ran);
+    const interceptor = agentInterceptor(gateway.client('agent'), { ...options, approvals: 'durable' });
+    const result = await runner().run(interceptor.protect(agent), 'refund');
+    const saved = JSON.parse(interceptor.pause(result.state));
+    saved.held[0].approvalRequestId = other;
+    const fresh = refundAgent(30000, ran);
+    const resumer = agentInterceptor(gateway.client('agent'), { ...options, approvals: 'durable' });
+    const guarded = resumer.protect(fresh.agent);
+    const resumed = await resumer.resume(guarded, JSON.stringify(saved));
+    await runner().run(guarded, resumed.state);
+    expect(ran).toEqual([]);
+    expect(fresh.model.outputs.join()).toContain('BLOCKED approval.mismatch');
+
+    saved.held[0].approvalRequestId = '../../policy';
+    await expect(resumer.resume(guarded, JSON.stringify(saved))).rejects.toThrow();
+  });
+
   it('a saved string that is not a paused run is refused with the fix', async () => {
     const interceptor = agentInterceptor(gateway.client('agent'), options);
     await expect(interceptor.resume(new Agent({ name: 'x' }), '{"runState":1}')).rejects.toThrow(
