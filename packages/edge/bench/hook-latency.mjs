@@ -196,7 +196,8 @@ const rows = variants.map((variant) => {
 });
 
 if (values.json) {
-  console.log(JSON.stringify({ runs, node: process.version, rows }, null, 2));
+  // One line: `pnpm bench:report` reads the last line of the output.
+  console.log(JSON.stringify({ runs, node: process.version, rows }));
 } else {
   console.log(`${runs} runs each, interleaved, Node ${process.version}`);
   console.log('| variant | p50 | p99 | p50 ÷ floor p50 | p99 ÷ floor p99 |');

@@ -13,6 +13,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { measurePythonCanonical } from './report/canonical.js';
+import { measureHook } from './report/hook.js';
 import { measureHttp } from './report/http.js';
 import { measureLedger } from './report/ledger.js';
 import { describeMachine, sampleMachine, settle } from './report/machine.js';
@@ -71,6 +72,8 @@ async function measureAll(): Promise<ReportResults> {
   const sdk = await step('sdk', () => measureSdkClient(options.rounds, options.calls));
   const python = await step('python', () => measurePythonClient(options.rounds, options.calls));
   const http = await step('http', () => measureHttp(options.rounds, options.httpSeconds));
+  // Eight runs per round: one hook run is one process start, far noisier than one client call.
+  const hook = await step('hook', () => measureHook(options.rounds * 8));
   const peers = await step('peers', () => measurePeersInChild(options.rounds));
   return {
     machine: describeMachine(start, sampleMachine()),
@@ -79,6 +82,7 @@ async function measureAll(): Promise<ReportResults> {
     ledger,
     canonical,
     http,
+    hook,
     sdk,
     python,
     peers,

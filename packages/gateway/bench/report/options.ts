@@ -17,7 +17,16 @@ export interface ReportOptions {
   from?: string;
 }
 
-export const COMPARISONS = ['passport', 'ledger', 'canonical', 'http', 'sdk', 'python', 'peers'] as const;
+export const COMPARISONS = [
+  'passport',
+  'ledger',
+  'canonical',
+  'http',
+  'sdk',
+  'python',
+  'hook',
+  'peers',
+] as const;
 
 export const USAGE = `usage: tsx bench/report.ts [--write] [--rounds N] [--seconds S] [--calls N] [--peers] [--only a,b]
   --rounds N   interleaved rounds per comparison (default 5; 1–2 for a quick look)

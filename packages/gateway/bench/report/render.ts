@@ -2,6 +2,7 @@
 import { RFC8785_VERSION } from './canonical.js';
 import { wasShared } from './machine.js';
 import { table } from './markdown.js';
+import { hookSection } from './render-hook.js';
 import { renderPeers } from './render-peers.js';
 import { isSkipped, type ReportResults } from './results.js';
 import { fmt, fmtMs, fmtRatio, fmtSpread, ratios, spread } from './stats.js';
@@ -263,6 +264,7 @@ export function renderSection(results: ReportResults): string {
     ...httpSection(results),
     ...sdkSection(results),
     ...pythonSection(results),
+    ...hookSection(results),
     ...renderPeers(results.peers),
   ]
     .join('\n')

@@ -1,5 +1,6 @@
 /** Everything one run of the report measured; a comparison that did not run says why. */
 import type { CanonicalResult } from './canonical.js';
+import type { HookResult } from './hook.js';
 import type { HttpResult } from './http.js';
 import type { LedgerResult } from './ledger.js';
 import type { Machine } from './machine.js';
@@ -24,6 +25,8 @@ export interface ReportResults {
   ledger: Outcome<LedgerResult>;
   canonical: Outcome<CanonicalResult>;
   http: Outcome<HttpResult>;
+  /** Absent in results saved before the hook was measured here. */
+  hook?: Outcome<HookResult>;
   sdk: Outcome<SdkResult>;
   python: Outcome<PythonClientResult>;
   peers: Outcome<PeersResult>;
