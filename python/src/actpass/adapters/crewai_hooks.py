@@ -16,6 +16,7 @@ A held call's retry after a person approved carries the request id, so the appro
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from typing import Any, Callable
 
@@ -40,6 +41,7 @@ except ImportError as error:  # pragma: no cover - exercised by the packaging te
 __all__ = ["ActPassHooks", "install_hooks"]
 
 _BLOCKED_BY_HOOK = "Tool execution blocked by hook"
+_MAX_PENDING_TEXTS = 1000
 
 
 def _invalid(context: ToolCallHookContext) -> str | None:
@@ -70,7 +72,7 @@ class ActPassHooks:
         self._options = options
         self._agents = None if agents is None else frozenset(agents)
         # Why each blocked call was blocked, keyed by its input dict (the same object reaches both hooks).
-        self._blocked: dict[int, str] = {}
+        self._blocked: OrderedDict[int, str] = OrderedDict()
         self._lock = threading.Lock()
         register_before_tool_call_hook(self._before)
         register_after_tool_call_hook(self._after)
@@ -82,6 +84,8 @@ class ActPassHooks:
     def _block(self, context: ToolCallHookContext, text: str) -> bool:
         with self._lock:
             self._blocked[id(context.tool_input)] = text
+            while len(self._blocked) > _MAX_PENDING_TEXTS:  # a call whose after hook never came
+                self._blocked.popitem(last=False)
         return False
 
     def _before(self, context: ToolCallHookContext) -> bool | None:
