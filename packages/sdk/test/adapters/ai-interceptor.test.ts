@@ -98,6 +98,13 @@ describe('aiInterceptor: every tool of the call decided first', () => {
     expect(seen.join()).toContain('BLOCKED refund.large_denied');
   });
 
+  it('holds a medium refund in result mode: the model reads the approval request id', async () => {
+    const { ran, seen, result } = await runOnce(gateway.client('agent'), 25000);
+    expect(ran).toEqual([]);
+    expect(result.content.some((p) => p.type === 'tool-approval-request')).toBe(false);
+    expect(seen.join()).toMatch(/BLOCKED refund\.medium_needs_approval: .*apr_/);
+  });
+
   it('fails closed when the gateway cannot be reached', async () => {
     const unreachable = new ActPass({
       apiKey: 'k',
