@@ -41,13 +41,11 @@ export type { PolicyResource, SimulatePolicyParams } from './resources/policy.js
 export type { Reports, RolloutReportParams } from './resources/reports.js';
 export type { Tools } from './resources/tools.js';
 export type { ListWebhookDeliveriesParams, Webhooks } from './resources/webhooks.js';
-export {
-  type VerifyWebhookOptions,
-  verifyWebhook,
-  WEBHOOK_TOLERANCE_SECONDS,
-  type WebhookEvent,
-  type WebhookEventType,
-  type WebhookHeaders,
-  WebhookVerificationError,
-  type WebhookVerificationErrorCode,
+// Verifying deliveries is `@actpass/sdk/webhooks` (no client needed); its types are here too.
+export type {
+  VerifyWebhookOptions,
+  WebhookEvent,
+  WebhookEventType,
+  WebhookHeaders,
+  WebhookVerificationErrorCode,
 } from './webhooks.js';

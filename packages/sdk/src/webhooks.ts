@@ -4,7 +4,8 @@
  * `"<webhook-id>.<webhook-timestamp>.<raw body>"`, keyed with the bytes inside the endpoint's `whsec_`
  * secret. Several entries let a receiver accept either key while a secret is rotated.
  *
- * Web Crypto only (no Node built-in), so it runs in edge runtimes too; that makes it async.
+ * `import { verifyWebhook } from '@actpass/sdk/webhooks'`: its own entry, since a receiver needs no
+ * client. Web Crypto only (no Node built-in), so it runs in edge runtimes too; that makes it async.
  */
 import { ActPassError } from './core/errors.js';
 import type { Schemas } from './core/types.js';

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { verifyWebhook } from '@actpass/sdk';
+import { verifyWebhook } from '@actpass/sdk/webhooks';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REFUND } from '../http/helpers.js';
 import { startReceiver } from '../notifications/receiver.js';

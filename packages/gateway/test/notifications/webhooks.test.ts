@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { verifyWebhook, WebhookVerificationError } from '@actpass/sdk';
+import { verifyWebhook, WebhookVerificationError } from '@actpass/sdk/webhooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway, type GatewayConfig } from '../../src/index.js';
 import { type Caller, caller, refund } from '../http/helpers.js';
@@ -171,7 +171,7 @@ describe('a signed delivery', () => {
       child.on('close', (code) => (code === 0 ? resolve(text) : reject(new Error(`python exited ${code}`))));
     });
     expect(JSON.parse(out)).toEqual(['decision.blocked', 'refund.large_denied', true, 'invalid_signature']);
-  });
+  }, 60_000);
 });
 
 describe('faults at the receiver', () => {

@@ -7,12 +7,6 @@ import {
   WebhookListSchema,
   WebhookSchema,
 } from '../schemas/webhooks.js';
-import {
-  type VerifyWebhookOptions,
-  verifyWebhook,
-  type WebhookEvent,
-  type WebhookHeaders,
-} from '../webhooks.js';
 
 export interface ListWebhookDeliveriesParams {
   status?: Schemas['WebhookDeliveryStatus'];
@@ -21,22 +15,12 @@ export interface ListWebhookDeliveriesParams {
   limit?: number;
 }
 
-/** Webhook endpoints, their delivery log, and verifying what they receive. */
+/**
+ * Webhook endpoints and their delivery log (admin). Receivers verify deliveries with `verifyWebhook`
+ * from `@actpass/sdk/webhooks`, which needs no client.
+ */
 export class Webhooks {
   constructor(private readonly client: ActPass) {}
-
-  /**
-   * Checks a delivery's signature and timestamp and returns its event; throws
-   * `WebhookVerificationError`. Needs no API key: the same as the standalone `verifyWebhook`.
-   */
-  verify(
-    payload: string | Uint8Array | ArrayBuffer,
-    headers: WebhookHeaders,
-    secret: string,
-    options?: VerifyWebhookOptions,
-  ): Promise<WebhookEvent> {
-    return verifyWebhook(payload, headers, secret, options);
-  }
 
   /** Needs the `admin` role. Secrets are never returned; URLs are shortened. */
   list(options?: RequestOptions): Promise<WithResponse<Schemas['WebhookList']>> {

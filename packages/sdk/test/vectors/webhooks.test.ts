@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { verifyWebhook, WebhookVerificationError } from '../../src/index.js';
+import { verifyWebhook, WebhookVerificationError } from '../../src/webhooks.js';
 import { loadVectors } from './load-vectors.js';
 
 interface VerifyCase {
