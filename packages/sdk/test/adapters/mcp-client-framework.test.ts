@@ -83,6 +83,17 @@ describe('guardClient inside a framework that loads MCP tools from a Client', ()
     expect((await gateway.client('agent').approvals.get(id!)).status).toBe('used');
   });
 
+  it('holds a medium refund; denied by a person, the retry reads the denial and never reaches the server', async () => {
+    const actpass = gateway.client('agent');
+    const held = await agentRun(actpass, 25000);
+    const id = /apr_[A-Za-z0-9_-]+/.exec(held.told)?.[0];
+    expect(id).toBeDefined();
+    await gateway.client('approver').approvals.deny(id!, { note: 'not eligible' });
+    const retried = await agentRun(actpass, 25000);
+    expect(retried.ran).toEqual([]);
+    expect(retried.told).toContain('BLOCKED approval.denied');
+  });
+
   it('fails closed when the gateway cannot be reached', async () => {
     const unreachable = new ActPass({
       apiKey: 'k',
