@@ -82,6 +82,41 @@ const WINDOW_FLAGS = [
 
 /** Per-command flags and an example, shown by `actpass <command> --help` under its usage lines. */
 const COMMAND_HELP: Record<string, CommandHelp> = {
+  suspend: {
+    flags: [
+      ['--reason TEXT', 'why (required; sealed in the ledger, plain text without control characters)'],
+      [
+        '--until TIME',
+        'end by itself then: RFC 3339 or a span from now (30m, 2h, 1d); default: until resumed',
+      ],
+      ...SOURCE_FLAGS,
+      JSON_FLAG,
+    ],
+    example:
+      'ACTPASS_API_KEY=ak_dev_acme_admin_... actpass suspend agent support_agent --reason "refund loop"',
+  },
+  resume: {
+    flags: [...SOURCE_FLAGS, JSON_FLAG],
+    example: 'ACTPASS_API_KEY=ak_dev_acme_admin_... actpass resume sus_4mX0a9C2bQ7',
+  },
+  suspensions: {
+    flags: [
+      ['--all', 'resumed and expired suspensions too'],
+      ['--limit N', 'at most N (default 100, at most 500)'],
+      ...SOURCE_FLAGS,
+      JSON_FLAG,
+    ],
+    example: 'ACTPASS_API_KEY=ak_dev_acme_admin_... actpass suspensions --all',
+  },
+  'passports revoke': {
+    flags: [
+      ['--reason TEXT', 'why, recorded in the ledger (default "revoked by an admin")'],
+      ...SOURCE_FLAGS,
+      JSON_FLAG,
+    ],
+    example:
+      'ACTPASS_API_KEY=ak_dev_acme_admin_... actpass passports revoke ap_01J9Z8Q4M5 --reason "task cancelled"',
+  },
   'webhooks list': {
     flags: [JSON_FLAG],
     example: 'ACTPASS_API_KEY=ak_dev_acme_admin_... actpass webhooks list',

@@ -18,9 +18,11 @@ import { approvalsApprove, approvalsDeny, approvalsList, approvalsShow } from '.
 import { dev } from './dev.js';
 import { helpFor, wantsHelp, wantsJson } from './help.js';
 import { ledgerShow, ledgerTail, ledgerVerify } from './ledger.js';
+import { passportsRevoke } from './passports.js';
 import { policyCheck, policySimulate, policyTest } from './policy.js';
 import { type FailureDetail, RemoteFailure } from './remote.js';
 import { reportRollout } from './report.js';
+import { resume, suspend, suspensionsList } from './suspensions.js';
 import { toolsCheck, toolsLock } from './tools.js';
 import { USAGE } from './usage.js';
 import { webhooksDeliveries, webhooksList, webhooksRetry } from './webhooks.js';
@@ -41,6 +43,10 @@ const COMMANDS: Record<string, Command> = {
   'approvals approve': approvalsApprove,
   'approvals deny': approvalsDeny,
   'report rollout': reportRollout,
+  suspend,
+  resume,
+  suspensions: suspensionsList,
+  'passports revoke': passportsRevoke,
   'tools lock': toolsLock,
   'tools check': toolsCheck,
   proxy,

@@ -25,6 +25,14 @@ Usage:
       Approve a pending request (another approver deciding first is a conflict).
   actpass approvals deny APR_ID [--note TEXT] [SOURCE] [--json]
       Deny a pending request.
+  actpass suspend agent|user|tool|tenant [MATCH] --reason TEXT [--until TIME] [SOURCE] [--json]
+      Kill switch: every later preflight of that agent, user, tool glob or the whole tenant is denied.
+  actpass resume SUS_ID [SOURCE] [--json]
+      End a suspension (the ledger records who suspended and who resumed).
+  actpass suspensions [--all] [--limit N] [SOURCE] [--json]
+      The suspensions in force (--all: resumed and expired ones too).
+  actpass passports revoke JTI [--reason TEXT] [SOURCE] [--json]
+      Withdraw a passport (admin key): every later preflight presenting it is denied passport.revoked.
   actpass report rollout [--since 24h] [--until TIME] [--bucket minute|hour|day] [--top 10] [SOURCE] [--json]
       What enforce would have answered for the window's decisions, over time, and what it would block.
   actpass tools lock FILE [--out actpass.lock] [--json]
