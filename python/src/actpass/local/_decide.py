@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from ._ids import canonical_sha256, iso_ms, sha256_hex
 from ._passports import LEEWAY_DEFAULT, peek_audience, peek_jti, verify
+from ._flow import SESSION_LABELED_EVENT, SessionFlow
 from ._policy import evaluate
 
 if TYPE_CHECKING:
@@ -57,6 +58,7 @@ class Deliberation:
     delegation: dict[str, Any] | None = None
     approval: dict[str, Any] | None = None
     spent: dict[str, str] = field(default_factory=dict)
+    session: SessionFlow | None = None
 
 
 def canonical_action(tenant_id: str, agent_id: str | None, body: dict[str, Any]) -> dict[str, Any]:
@@ -134,6 +136,8 @@ def decide(
         action_hash=canonical_sha256(action),
         policy=gateway.policy_in_force(tenant_id),
     )
+    # A bad context.session (or labels the caller tried to set) is refused before anything is decided.
+    state.session = gateway.flow.open(tenant_id, principal.key_id, action["tool"], body.get("context"))
     if "approval_request_id" in body:
         verdict = _with_approval(gateway, state, body["approval_request_id"])
     else:
@@ -208,14 +212,18 @@ def _tool_and_policy(gateway: LocalGateway, state: Deliberation) -> Verdict:
         "goal": action["goal"],
         "mode": state.mode,
         "args": action["args"],
-        "context": state.body.get("context", {}),
+        "context": gateway.flow.policy_context(state.body.get("context"), state.session),
     }
     for name in ("resource", "agent_id", "user_id"):
         if action[name] is not None:
             data[name] = action[name]
     if state.delegation is not None:
         data["passport"] = state.delegation
-    return policy_verdict(state.policy, evaluate(state.policy, data))
+    verdict = policy_verdict(state.policy, evaluate(state.policy, data))
+    reads = gateway.flow.triggering_reads(state.policy, verdict.matched_rules, state.session)
+    if reads is not None:
+        verdict.summary = f"{verdict.summary} {reads}"
+    return verdict
 
 
 def _with_approval(gateway: LocalGateway, state: Deliberation, approval_id: str) -> Verdict:
@@ -325,7 +333,10 @@ def _answer(
     data["action_hash"] = state.action_hash
     # The action is recorded whole so an auditor can recompute action_hash from the ledger alone.
     data["action"] = state.action
-    if "context" in state.body:
+    if state.session is not None:
+        # With a session, the context as policy saw it (the session's labels).
+        data["context"] = gateway.flow.policy_context(state.body["context"], state.session)
+    elif "context" in state.body:
         data["context"] = state.body["context"]
     data.update(
         policy={"id": state.policy.id, "version": state.policy.version, "hash": state.policy.hash},
@@ -346,6 +357,22 @@ def _answer(
         if "approval_id" in state.spent:
             gateway.approvals.unconsume(state.tenant_id, state.spent["approval_id"])
         raise
+    # The call may run (allowed, or observed only): its labels stick to the session from now on.
+    if told["decision"] in ("allow", "warn") or not told["enforced"]:
+        for label in gateway.flow.new_labels(state.session, state.action["tool"], event["id"], decided_at):
+            gateway.ledger.append(
+                state.tenant_id,
+                SESSION_LABELED_EVENT,
+                {
+                    "session_id": state.session.session_id if state.session else None,
+                    "session_asserted_by": "agent",
+                    "label": label,
+                    "tool": state.action["tool"],
+                    "agent_id": state.action["agent_id"],
+                    "decision_event_id": event["id"],
+                },
+                principal.writer,
+            )
     decision: dict[str, Any] = {
         "decision": told["decision"],
         "reason_code": verdict.reason_code,

@@ -20,6 +20,7 @@ from .._canonical import CanonicalJsonError, canonicalize, parse_json_strict
 from ._approvals import Approvals
 from ._decide import Verdict
 from ._errors import GatewayError
+from ._flow import FlowSessions
 from ._ids import iso_ms, random_id, sha256_hex
 from ._ledger import GATEWAY_WRITER, Ledger
 from ._packs import is_pack_name, load_pack
@@ -46,6 +47,9 @@ class LocalGateway:
     ``ledger_path``: also append every event to this file (an existing file is verified and continued).
     ``clock``: milliseconds since the epoch (tests pin time with it); ``ids``: a ``prefix -> id``
     function (tests pin ids with it). ``vault_key``: 32 bytes; a random key for this process by default.
+    ``flow_tools``: this gateway's classification of tools for flow control, tool globs to lists of
+    ``private_data``, ``untrusted_content``, ``external_comm`` (sessions named in
+    ``context.session.id`` then carry the labels of their allowed calls; see docs/flow-control.md).
     """
 
     def __init__(
@@ -59,6 +63,7 @@ class LocalGateway:
         clock: Callable[[], int] | None = None,
         ids: Callable[[str], str] | None = None,
         vault_key: bytes | None = None,
+        flow_tools: dict[str, list[str]] | None = None,
     ) -> None:
         if not tenants:
             raise ValueError("tenants: give at least one tenant id, e.g. ('acme',)")
@@ -76,6 +81,8 @@ class LocalGateway:
         self._policies: dict[str, CompiledPolicy] = {}
         self._policy_updated: dict[str, str] = {}
         self.tools = ToolRegistry()
+        # Flow sessions and this gateway's classification of tools (tool globs to flow labels).
+        self.flow = FlowSessions(flow_tools)
         self._idempotency: dict[tuple[str, str, str], tuple[str, Response]] = {}
         self._lock = threading.RLock()
         starting = _resolve_policy(policy)

@@ -287,7 +287,16 @@ def _preflight(
             body[name] = value
     if rng.random() < 0.15:
         body["context"] = rng.choice(
-            [{"source": "untrusted"}, {"session": {"labels": ["private_data", "untrusted_content"]}}, {}]
+            [
+                {"source": "untrusted"},
+                {"session": {"labels": ["private_data", "untrusted_content"]}},
+                {},
+                {"session": {"id": rng.choice(["s-1", "s-2"])}},
+                {"session": {"id": "s-1", "secret_read": True, "state": "known"}},
+                {"session": {"id": "bad id\n"}},
+                {"session": {"id": "s-1", "call_labels": ["external_comm"]}},
+                {"session": {"id": "s-2", "categories": ["private_data"]}},
+            ]
         )
     if approvals and rng.random() < 0.12:
         body["approval_request_id"] = ref("approval", rng.randrange(approvals))
