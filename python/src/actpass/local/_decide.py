@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
+from ._flow import SESSION_LABELED_EVENT, SessionFlow
 from ._ids import canonical_sha256, iso_ms, sha256_hex
 from ._passports import LEEWAY_DEFAULT, peek_audience, peek_jti, verify
-from ._flow import SESSION_LABELED_EVENT, SessionFlow
 from ._policy import evaluate
 
 if TYPE_CHECKING:
