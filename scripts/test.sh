@@ -54,6 +54,7 @@ else
 fi
 
 step "generated files are fresh" bash scripts/check-generated.sh
+step "API references are fresh (TypeDoc, pdoc)" bash scripts/check-api-docs.sh
 step "contract lint (redocly, spectral)" pnpm --filter @actpass/contract run lint
 step "lint + format (biome)" pnpm exec biome check .
 step "python lint (ruff)" bash -c "cd python && .venv/bin/ruff check --config pyproject.toml . ../examples && .venv/bin/ruff format --config pyproject.toml --check . ../examples"
