@@ -223,3 +223,12 @@ def test_durable_resumed_by_the_app_alone_does_not_run(local_actpass: Any) -> No
     result = agent.invoke(Command(resume="approved"), durable.config)
     assert ran == []
     assert "refunded" not in " ".join(told(result))
+
+
+def test_durable_resumed_while_still_pending_does_not_run(local_actpass: Any) -> None:
+    durable = Durable(local_actpass)
+    durable.held()
+    ran, texts, resume = durable.resume()
+    assert [item["status"] for item in resume.values()] == ["pending"]
+    assert ran == []
+    assert "refunded" not in " ".join(texts)
