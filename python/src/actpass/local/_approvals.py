@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from ._gateway import LocalGateway, Principal
 
 APPROVAL_TTL_MS: Final = 24 * 60 * 60 * 1000
+# An approval keeps at most this much of the verdict's summary (the contract's bound).
+SUMMARY_MAX_CHARS: Final = 1024
 _CONFLICT: Final = {
     "pending": ("approval.pending", "is still pending"),
     "approved": ("approval.granted", "was already approved"),
@@ -44,6 +46,7 @@ class Approvals:
         principal: Principal,
         request_id: str,
         passport: dict[str, Any] | None,
+        summary: str | None = None,
     ) -> dict[str, Any]:
         now = self._gateway.now_ms()
         record: dict[str, Any] = {
@@ -58,6 +61,9 @@ class Approvals:
             "expires_at": iso_ms(now + self._ttl_ms),
             "requested_by_key": principal.key_id,
         }
+        if summary:
+            # Why it was held, in words (the matched rule's description), for the approver.
+            record["summary"] = summary[:SUMMARY_MAX_CHARS]
         if passport is not None:
             record["passport"] = passport
         self._gateway.ledger.append(

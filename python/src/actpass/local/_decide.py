@@ -308,6 +308,7 @@ def _answer(
             action_hash=state.action_hash,
             reason_code=verdict.reason_code,
             risk_tier=verdict.risk_tier,
+            summary=verdict.summary,
             principal=principal,
             request_id=request_id,
             passport=None
