@@ -21,6 +21,13 @@ import { createFileStores, createGateway, createMcpProxy, createRestProxy } from
 const N = Number(process.env.PROXY_BENCH_N ?? 1500);
 const WARMUP = 200;
 const MCP_N = Number(process.env.PROXY_BENCH_MCP_N ?? 300);
+/** `--json`: one JSON line of every row last (`pnpm bench:report` reads it). */
+const JSON_OUT = process.argv.includes('--json');
+type Row = { label: string; p50: number; p99: number; rps: number };
+const results: {
+  rest: Array<{ ledger: 'memory' | 'file'; direct: Row; preflight: Row; proxied: Row }>;
+  mcp?: { direct: Row; proxied: Row; preflight: Row };
+} = { rest: [] };
 const KEYS = {
   agent: 'ak_bench_agent_000001',
   admin: 'ak_bench_admin_000001',
@@ -121,6 +128,7 @@ async function restRound(ledger: 'memory' | 'file') {
     await measure(`[${ledger}] through the REST proxy`, N, () => post(`${running.url}/pay/refunds/ch_1`)),
   ];
   const [direct, preflight, proxied] = rows as [(typeof rows)[0], (typeof rows)[0], (typeof rows)[0]];
+  results.rest.push({ ledger, direct, preflight, proxied });
   const added = proxied.p50 - direct.p50;
   console.log(
     `[${ledger}] added p50 ${added.toFixed(3)} ms = ${(added / preflight.p50).toFixed(2)}× a bare served preflight (target ≤ 1.5×); added p99 ${(proxied.p99 - direct.p99).toFixed(3)} ms`,
@@ -194,6 +202,12 @@ async function mcpRound() {
   await direct.connect(
     new StdioClientTransport({ command: process.execPath, args: [everything, 'stdio'], stderr: 'ignore' }),
   );
+  // The proxy's own preflight, measured bare against the same gateway, is the yardstick of its cost.
+  const sdk = new ActPass({ apiKey: KEYS.agent, baseUrl: served.url, logger: silent });
+  const bare = await measure('MCP bare served preflight (SDK)', MCP_N, async () => {
+    const d = await sdk.preflight({ goal: 'g', tool: 'mcp.everything.echo', args: { message: 'x' } });
+    if (d.decision !== 'allow') throw new Error(d.reason_code);
+  });
   const d = await measure('MCP tools/call direct (stdio)', MCP_N, async () => {
     await direct.callTool({ name: 'echo', arguments: { message: 'x' } });
   });
@@ -202,6 +216,7 @@ async function mcpRound() {
     if (r.isError) throw new Error('blocked');
   });
   console.log(`MCP added p50 ${(p.p50 - d.p50).toFixed(3)} ms, p99 ${(p.p99 - d.p99).toFixed(3)} ms`);
+  results.mcp = { direct: d, proxied: p, preflight: bare };
   await viaProxy.close();
   await direct.close();
   await proxy.close();
@@ -211,3 +226,4 @@ async function mcpRound() {
 await restRound('memory');
 await restRound('file');
 await mcpRound();
+if (JSON_OUT) console.log(JSON.stringify(results));

@@ -22,6 +22,7 @@ import { type COMPARISONS, parseOptions, selected, USAGE } from './report/option
 import { measurePassports } from './report/passport.js';
 import { BENCHMARKS_DOC, SCRATCH_DIR } from './report/paths.js';
 import { measurePeersInChild } from './report/peers/child.js';
+import { measureProxy } from './report/proxy.js';
 import { measurePythonClient } from './report/python-client.js';
 import { renderSection } from './report/render.js';
 import type { Outcome, ReportResults } from './report/results.js';
@@ -74,6 +75,7 @@ async function measureAll(): Promise<ReportResults> {
   const http = await step('http', () => measureHttp(options.rounds, options.httpSeconds));
   // Eight runs per round: one hook run is one process start, far noisier than one client call.
   const hook = await step('hook', () => measureHook(options.rounds * 8));
+  const proxy = await step('proxy', () => measureProxy(options.calls * 3));
   const peers = await step('peers', () => measurePeersInChild(options.rounds));
   return {
     machine: describeMachine(start, sampleMachine()),
@@ -83,6 +85,7 @@ async function measureAll(): Promise<ReportResults> {
     canonical,
     http,
     hook,
+    proxy,
     sdk,
     python,
     peers,

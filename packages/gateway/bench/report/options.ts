@@ -25,6 +25,7 @@ export const COMPARISONS = [
   'sdk',
   'python',
   'hook',
+  'proxy',
   'peers',
 ] as const;
 

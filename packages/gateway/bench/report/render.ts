@@ -4,6 +4,7 @@ import { wasShared } from './machine.js';
 import { table } from './markdown.js';
 import { hookSection } from './render-hook.js';
 import { renderPeers } from './render-peers.js';
+import { proxySection } from './render-proxy.js';
 import { isSkipped, type ReportResults } from './results.js';
 import { fmt, fmtMs, fmtRatio, fmtSpread, ratios, spread } from './stats.js';
 import { buildTargets, formatMeasured, isMet, verdict } from './targets.js';
@@ -265,6 +266,7 @@ export function renderSection(results: ReportResults): string {
     ...sdkSection(results),
     ...pythonSection(results),
     ...hookSection(results),
+    ...proxySection(results),
     ...renderPeers(results.peers),
   ]
     .join('\n')

@@ -6,6 +6,7 @@ import type { LedgerResult } from './ledger.js';
 import type { Machine } from './machine.js';
 import type { PassportResult } from './passport.js';
 import type { PeersResult } from './peers/types.js';
+import type { ProxyResult } from './proxy.js';
 import type { PythonClientResult } from './python-client.js';
 import type { SdkResult } from './sdk-client.js';
 
@@ -27,6 +28,8 @@ export interface ReportResults {
   http: Outcome<HttpResult>;
   /** Absent in results saved before the hook was measured here. */
   hook?: Outcome<HookResult>;
+  /** Absent in results saved before the proxies were measured here. */
+  proxy?: Outcome<ProxyResult>;
   sdk: Outcome<SdkResult>;
   python: Outcome<PythonClientResult>;
   peers: Outcome<PeersResult>;
