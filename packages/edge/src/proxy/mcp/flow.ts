@@ -40,7 +40,13 @@ export function configuredSecrets(upstreams: readonly McpUpstream[]): string[] {
   const found: string[] = [];
   for (const upstream of upstreams) {
     const settings = upstream.kind === 'stdio' ? upstream.env : upstream.headers;
-    for (const [name, value] of Object.entries(settings)) if (CREDENTIAL_NAME.test(name)) found.push(value);
+    for (const [name, value] of Object.entries(settings)) {
+      if (!CREDENTIAL_NAME.test(name)) continue;
+      found.push(value);
+      // `Authorization: Bearer <token>`: an upstream echoing the token alone must not slip through.
+      const token = /^(?:Bearer|Basic|Token|Bot)\s+(\S+)$/i.exec(value)?.[1];
+      if (token) found.push(token);
+    }
   }
   return found;
 }
