@@ -191,7 +191,7 @@ export function buildTargets(results: ReportResults): Target[] {
       goal: atMost(1.1),
       ...pyRatio('sync', 'guard_settled', 'preflight_execute'),
       whyMissed:
-        'timed by hand (400 calls, the previous record sent first): the preflight round trip inside guard() took 0.87–0.97 ms against 0.57–0.58 ms for a bare preflight in the same run, and guard() spends ~0.3 ms more of its own (the outcome record is built and handed to the worker thread before it returns); the slower round trip is not yet explained (the woken worker thread taking the GIL is the suspect)',
+        'profiled (cProfile, and timings around the request inside guard() against a loopback server in a child interpreter): the round trip inside guard() differed from a bare one by +153 µs in one run and −138 µs in the next (load average 15–17), so no systematic gap shows at this noise; the difference is guard()’s own work, ~60–90 µs before the request (execute_fn’s signature read twice through inspect, now once and from the code object) and ~50–90 µs after execute (timing, the result’s canonical SHA-256, building the outcome record and Queue.put, whose notify wakes the worker thread: the top line of the profile under load); on a busy 2-core machine the woken thread competes for the GIL and the cores, which is why the ratio moves most there',
     },
     backToBack('Python sync `guard()`', pyRatio('sync', 'guard', 'preflight_execute')),
     {
