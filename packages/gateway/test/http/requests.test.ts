@@ -12,7 +12,12 @@ describe('routing', () => {
     for (const [template, item] of Object.entries(paths)) {
       for (const method of Object.keys(item)) {
         const path = template.replace('{jti}', 'ap_x').replace('{id}', 'apr_x').replace('{name}', 'x');
-        const { status } = await call(method.toUpperCase(), path);
+        const { status, body } = await call(method.toUpperCase(), path);
+        // People's sign-in is routed too, answering that this gateway has no provider configured.
+        if (path.startsWith('/api/v1/auth/') && status === 404) {
+          expect(body.error.code, path).toBe('auth.oidc_not_configured');
+          continue;
+        }
         // Unauthenticated: 401, or 200 for the public endpoints, never "no such route".
         expect([200, 401]).toContain(status);
       }
