@@ -57,7 +57,7 @@ afterAll(async () => {
   await hooks.close();
 });
 
-describe('actpass webhooks', () => {
+describe('actpass webhooks', { timeout: 30_000 }, () => {
   it('lists endpoints, shows the dead delivery, retries it until it is delivered', async () => {
     const listed = await cli('webhooks', 'list');
     expect(listed.code).toBe(0);

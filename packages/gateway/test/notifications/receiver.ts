@@ -1,12 +1,12 @@
 /**
  * A real webhook receiver on loopback: records every request (headers and the raw body bytes) and
  * answers as the test scripts it, one behaviour per request in order (the last one repeats): a status
- * code, or `hang` (never answers until the receiver closes).
+ * code, `hang` (never answers until the receiver closes) or `endless` (200, then a body that never ends).
  */
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type Behaviour = number | 'hang';
+export type Behaviour = number | 'hang' | 'endless';
 
 export interface Received {
   headers: IncomingHttpHeaders;
@@ -39,6 +39,18 @@ export async function startReceiver(script: Behaviour[] = [200], path = '/hooks/
       });
       for (const wake of waiters.splice(0)) wake();
       const behaviour = script[Math.min(received.length - 1, script.length - 1)] ?? 200;
+      if (behaviour === 'endless') {
+        held.add(response);
+        response.on('close', () => held.delete(response));
+        response.writeHead(200, { 'content-type': 'application/octet-stream' });
+        const chunk = Buffer.alloc(64 * 1024, 120);
+        const pump = () => {
+          while (!response.destroyed && response.write(chunk));
+          if (!response.destroyed) response.once('drain', pump);
+        };
+        pump();
+        return;
+      }
       if (behaviour === 'hang') {
         held.add(response);
         response.on('close', () => held.delete(response));

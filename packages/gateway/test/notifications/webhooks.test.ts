@@ -74,7 +74,7 @@ async function deliveries(h: Harness, query = '') {
   return body.items as Array<Record<string, unknown>>;
 }
 
-describe('a signed delivery', () => {
+describe('a signed delivery', { timeout: 30_000 }, () => {
   it('reaches the receiver for each approval step and verifies with the TypeScript SDK', async () => {
     const hooks = await receiver([200]);
     const h = harness({
@@ -174,7 +174,7 @@ describe('a signed delivery', () => {
   }, 60_000);
 });
 
-describe('faults at the receiver', () => {
+describe('faults at the receiver', { timeout: 30_000 }, () => {
   it('a receiver that is down: retried with backoff, then dead-lettered; a manual retry delivers once it is back', async () => {
     const down = await refusedUrl();
     const h = harness({ endpoints: [endpoint(down, ['decision.blocked'])], delivery: QUICK });
@@ -263,6 +263,17 @@ describe('faults at the receiver', () => {
     expect(hooks.received).toHaveLength(2);
   });
 
+  it('a receiver that answers 200 with an endless body: delivered at once, the body never read', async () => {
+    const hooks = await receiver(['endless']);
+    const h = harness({
+      endpoints: [endpoint(hooks.url, ['approval.requested'])],
+      delivery: { ...QUICK, timeoutMs: 30_000 },
+    });
+    await h.call('POST', '/api/v1/actions/preflight', { key: KEYS.agent, body: refund(25000) });
+    const done = await eventually(async () => (await deliveries(h, '?status=delivered'))[0], 10_000);
+    expect(done).toMatchObject({ attempts: 1, last_status: 200, last_error: null });
+  });
+
   it('decisions are answered while a receiver holds every delivery open', async () => {
     const hooks = await receiver(['hang']);
     const h = harness({
@@ -291,7 +302,7 @@ describe('faults at the receiver', () => {
   });
 });
 
-describe('approval.expired', () => {
+describe('approval.expired', { timeout: 30_000 }, () => {
   it('is delivered when a held request expires, without anyone listing approvals', async () => {
     const hooks = await receiver([200]);
     let now = Date.parse('2026-11-23T18:00:00Z');
@@ -310,7 +321,7 @@ describe('approval.expired', () => {
   });
 });
 
-describe('Slack format', () => {
+describe('Slack format', { timeout: 30_000 }, () => {
   it('escapes agent strings: no mentions, links, styling, controls or reordering reach Slack', async () => {
     const hooks = await receiver([200]);
     const h = harness({
@@ -351,7 +362,7 @@ describe('Slack format', () => {
   });
 });
 
-describe('the admin API', () => {
+describe('the admin API', { timeout: 30_000 }, () => {
   it('validates endpoints, never returns a secret or a whole URL, and keeps tenants apart', async () => {
     const h = harness({ delivery: QUICK });
     const put = (id: string, body: unknown, key = KEYS.admin) =>

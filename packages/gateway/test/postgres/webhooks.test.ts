@@ -75,7 +75,7 @@ function received(type: string): number {
   return hooks.received.filter((request) => JSON.parse(request.body).type === type).length;
 }
 
-describe('webhooks on two processes sharing PostgreSQL', () => {
+describe('webhooks on two processes sharing PostgreSQL', { timeout: 30_000 }, () => {
   it('one delivery per event when both processes race to decide, and when both sweep for expiry', async () => {
     const [a, b] = gateways.map((gateway) => caller(gateway.fetch)) as [
       ReturnType<typeof caller>,
