@@ -16,6 +16,7 @@ import {
   heldStatus,
   type InterceptOptions,
   isDurableHold,
+  rememberDecided,
   type Verdict,
 } from './intercept.js';
 import { toolName } from './tool-name.js';
@@ -114,7 +115,7 @@ export function aiInterceptor(actpass: ActPass, options: AiInterceptOptions): Ai
           held.hold({ callId: approvalOptions.toolCallId, tool: name, approvalRequestId });
           return true;
         }
-        decided.set(approvalOptions.toolCallId, verdict);
+        rememberDecided(decided, approvalOptions.toolCallId, verdict);
         if (typeof own === 'function') return own(input as never, approvalOptions);
         return own === true;
       };

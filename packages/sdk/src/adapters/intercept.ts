@@ -121,6 +121,18 @@ function refusedText(request: ApprovalRequest): string {
   return `BLOCKED ${code}: ${why} The action has not run; do not retry it.`;
 }
 
+/**
+ * Remembers an early decision (taken in the framework's approval callback) for the call's hook to use;
+ * at most 1 000 at once, the oldest going first (a call the framework never ran leaves one behind).
+ */
+export function rememberDecided<V>(decided: Map<string, V>, callId: string, verdict: V): void {
+  decided.set(callId, verdict);
+  if (decided.size > 1000) {
+    const oldest = decided.keys().next().value;
+    if (oldest !== undefined) decided.delete(oldest);
+  }
+}
+
 /** Per interceptor: which call id waits on which approval request (filled by the hook and by resume). */
 export class HeldCalls {
   readonly #byCall = new Map<string, HeldCall>();

@@ -25,6 +25,7 @@ import {
   heldStatus,
   type InterceptOptions,
   isDurableHold,
+  rememberDecided,
   type Verdict,
 } from './intercept.js';
 import { schemaProblem } from './schema-check.js';
@@ -150,7 +151,7 @@ export function agentInterceptor(actpass: ActPass, options: AgentsInterceptOptio
           });
           return true;
         }
-        decided.set(callId, verdict);
+        rememberDecided(decided, callId, verdict);
         return own(runContext, input, callId);
       };
     }
