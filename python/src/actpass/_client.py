@@ -182,7 +182,8 @@ class ActPassClient(_ClientBase):
     reports: Reports
     """Reports over the recorded decisions: ``rollout``."""
     webhooks: Webhooks
-    """Webhook deliveries: ``verify`` (no API key, no I/O)."""
+    """Webhooks: ``verify`` a delivery (no API key, no I/O); ``list``, ``get``, ``put``, ``delete``,
+    ``deliveries``, ``retry`` with an admin key."""
 
     def __init__(
         self,
@@ -235,7 +236,7 @@ class ActPassClient(_ClientBase):
         self.evidence = Evidence(self._core, self._run)
         self.policy = Policy(self._core, self._run)
         self.reports = Reports(self._core, self._run)
-        self.webhooks = Webhooks()
+        self.webhooks = Webhooks(self._core, self._run)
 
     # -- I/O ----------------------------------------------------------------------------------------
 
@@ -546,7 +547,7 @@ class AsyncActPassClient(_ClientBase):
         self.evidence = AsyncEvidence(self._core, self._run)
         self.policy = AsyncPolicy(self._core, self._run)
         self.reports = AsyncReports(self._core, self._run)
-        self.webhooks = AsyncWebhooks()
+        self.webhooks = AsyncWebhooks(self._core, self._run)
 
     # -- I/O ----------------------------------------------------------------------------------------
 

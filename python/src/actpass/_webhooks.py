@@ -21,10 +21,24 @@ import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Union, cast
 
+from ._base_client import RequestOptions, path_segment
 from ._exceptions import ActPassError
+from ._resources import _AsyncResource, _SyncResource
 
 if TYPE_CHECKING:
-    from ._generated.contract import WebhookEvent
+    from collections.abc import Sequence
+
+    from typing_extensions import Unpack
+
+    from ._generated.contract import (
+        Webhook,
+        WebhookDeletion,
+        WebhookDelivery,
+        WebhookDeliveryList,
+        WebhookEvent,
+        WebhookList,
+    )
+    from ._types import CallOptions
 
 __all__ = ["WEBHOOK_TOLERANCE_SECONDS", "AsyncWebhooks", "WebhookVerificationError", "Webhooks", "verify"]
 
@@ -98,8 +112,36 @@ def verify(
     return _event(body, msg_id)
 
 
-class Webhooks:
-    """``client.webhooks``: verifying deliveries. Needs no API key and does no I/O."""
+def _endpoint_path(webhook_id: str) -> str:
+    return f"/webhooks/{path_segment(webhook_id)}"
+
+
+def _put_options(
+    webhook_id: str,
+    *,
+    url: str,
+    events: Sequence[str],
+    format: str | None,
+    secret: str | None,
+    enabled: bool | None,
+) -> RequestOptions:
+    fields = {"url": url, "events": list(events), "format": format, "secret": secret, "enabled": enabled}
+    body = {key: value for key, value in fields.items() if value is not None}
+    return RequestOptions("PUT", _endpoint_path(webhook_id), "Webhook", body=body)
+
+
+def _deliveries_options(status: str | None, webhook_id: str | None, limit: int | None) -> RequestOptions:
+    params = {"status": status, "webhook_id": webhook_id, "limit": limit}
+    return RequestOptions("GET", "/webhook-deliveries", "WebhookDeliveryList", params=params)
+
+
+def _retry_options(delivery_id: str) -> RequestOptions:
+    return RequestOptions("POST", f"/webhook-deliveries/{path_segment(delivery_id)}/retry", "WebhookDelivery")
+
+
+class Webhooks(_SyncResource):
+    """``client.webhooks``: verifying deliveries (no API key, no I/O) and, with an ``admin`` key, the
+    endpoints and their delivery log."""
 
     def verify(
         self,
@@ -113,10 +155,114 @@ class Webhooks:
         """See :func:`actpass.webhooks.verify`."""
         return verify(payload, headers, secret, tolerance_seconds=tolerance_seconds, now=now)
 
+    def list(self, **call: Unpack[CallOptions]) -> WebhookList:
+        """Needs ``admin``. Every endpoint; URLs shortened, secrets never returned."""
+        return cast("WebhookList", self._call(RequestOptions("GET", "/webhooks", "WebhookList"), call))
 
-class AsyncWebhooks(Webhooks):
-    """``async_client.webhooks``: the same ``verify``. It does no I/O, so it is a plain method, not a
-    coroutine."""
+    def get(self, webhook_id: str, **call: Unpack[CallOptions]) -> Webhook:
+        """Needs ``admin``."""
+        return cast("Webhook", self._call(RequestOptions("GET", _endpoint_path(webhook_id), "Webhook"), call))
+
+    def put(
+        self,
+        webhook_id: str,
+        *,
+        url: str,
+        events: Sequence[str],
+        format: str | None = None,
+        secret: str | None = None,
+        enabled: bool | None = None,
+        **call: Unpack[CallOptions],
+    ) -> Webhook:
+        """Needs ``admin``. Create or replace an endpoint; without ``secret`` a new one gets a generated
+        ``whsec_`` secret, returned once in ``secret``."""
+        options = _put_options(
+            webhook_id, url=url, events=events, format=format, secret=secret, enabled=enabled
+        )
+        return cast("Webhook", self._call(options, call))
+
+    def delete(self, webhook_id: str, **call: Unpack[CallOptions]) -> WebhookDeletion:
+        """Needs ``admin``."""
+        options = RequestOptions("DELETE", _endpoint_path(webhook_id), "WebhookDeletion")
+        return cast("WebhookDeletion", self._call(options, call))
+
+    def deliveries(
+        self,
+        *,
+        status: str | None = None,
+        webhook_id: str | None = None,
+        limit: int | None = None,
+        **call: Unpack[CallOptions],
+    ) -> WebhookDeliveryList:
+        """Needs ``admin``. Newest first: ``pending``, ``delivered`` and ``dead`` deliveries."""
+        return cast("WebhookDeliveryList", self._call(_deliveries_options(status, webhook_id, limit), call))
+
+    def retry(self, delivery_id: str, **call: Unpack[CallOptions]) -> WebhookDelivery:
+        """Needs ``admin``. Send a dead (or delivered) delivery again, with the same ``webhook-id``."""
+        return cast("WebhookDelivery", self._call(_retry_options(delivery_id), call))
+
+
+class AsyncWebhooks(_AsyncResource):
+    """``async_client.webhooks``. ``verify`` does no I/O, so it is a plain method, not a coroutine."""
+
+    def verify(
+        self,
+        payload: Payload,
+        headers: Mapping[str, Any],
+        secret: str,
+        *,
+        tolerance_seconds: int = WEBHOOK_TOLERANCE_SECONDS,
+        now: float | None = None,
+    ) -> WebhookEvent:
+        """See :func:`actpass.webhooks.verify`."""
+        return verify(payload, headers, secret, tolerance_seconds=tolerance_seconds, now=now)
+
+    async def list(self, **call: Unpack[CallOptions]) -> WebhookList:
+        """Needs ``admin``. Every endpoint; URLs shortened, secrets never returned."""
+        return cast("WebhookList", await self._call(RequestOptions("GET", "/webhooks", "WebhookList"), call))
+
+    async def get(self, webhook_id: str, **call: Unpack[CallOptions]) -> Webhook:
+        """Needs ``admin``."""
+        options = RequestOptions("GET", _endpoint_path(webhook_id), "Webhook")
+        return cast("Webhook", await self._call(options, call))
+
+    async def put(
+        self,
+        webhook_id: str,
+        *,
+        url: str,
+        events: Sequence[str],
+        format: str | None = None,
+        secret: str | None = None,
+        enabled: bool | None = None,
+        **call: Unpack[CallOptions],
+    ) -> Webhook:
+        """Needs ``admin``. See :meth:`Webhooks.put`."""
+        options = _put_options(
+            webhook_id, url=url, events=events, format=format, secret=secret, enabled=enabled
+        )
+        return cast("Webhook", await self._call(options, call))
+
+    async def delete(self, webhook_id: str, **call: Unpack[CallOptions]) -> WebhookDeletion:
+        """Needs ``admin``."""
+        options = RequestOptions("DELETE", _endpoint_path(webhook_id), "WebhookDeletion")
+        return cast("WebhookDeletion", await self._call(options, call))
+
+    async def deliveries(
+        self,
+        *,
+        status: str | None = None,
+        webhook_id: str | None = None,
+        limit: int | None = None,
+        **call: Unpack[CallOptions],
+    ) -> WebhookDeliveryList:
+        """Needs ``admin``. Newest first: ``pending``, ``delivered`` and ``dead`` deliveries."""
+        options = _deliveries_options(status, webhook_id, limit)
+        return cast("WebhookDeliveryList", await self._call(options, call))
+
+    async def retry(self, delivery_id: str, **call: Unpack[CallOptions]) -> WebhookDelivery:
+        """Needs ``admin``. Send a dead (or delivered) delivery again, with the same ``webhook-id``."""
+        return cast("WebhookDelivery", await self._call(_retry_options(delivery_id), call))
 
 
 def _secret_bytes(secret: str) -> bytes:
