@@ -137,9 +137,23 @@ describe.runIf(browserAvailable())('console views (Chromium)', { timeout: 60_000
   });
 
   it('holds a poisoned tool with its decoded hidden text shown as text, and approves it only with the findings acknowledged', async () => {
+    // An agent presents the poisoned definition: the gateway holds the call.
+    const presented = await call(served, served.keys.agent, 'POST', '/actions/preflight', {
+      goal: 'console_test',
+      tool: POISONED.name,
+      tool_definition: POISONED,
+      args: {},
+    });
+    expect(presented.body).toMatchObject({
+      decision: 'require_tool_reapproval',
+      reason_code: 'tool.suspicious',
+    });
     const console = await admin();
     const { page } = console;
     await console.open('tools');
+    const heldRow = page.locator('table.held-tools tbody tr', { hasText: POISONED.name });
+    await heldRow.waitFor();
+    await expect(heldRow.textContent()).resolves.toContain('tool.suspicious');
     await page.getByLabel('Tool definition (JSON)').fill(JSON.stringify(POISONED));
     await page.getByRole('button', { name: 'Inspect and approve' }).click();
     const held = page.getByRole('region', { name: /^Held: mcp\.notes\.add/ });

@@ -7,10 +7,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ApiClient } from '../api/client.js';
 import { ApiError, describeError } from '../api/errors.js';
-import type { ApprovedTool, ToolDefinition, ToolFinding } from '../api/types.js';
+import type { ApprovedTool, EvidenceEvent, ToolDefinition, ToolFinding } from '../api/types.js';
 import { JsonView } from '../components/json-view.js';
 import { ErrorNotice, InfoNotice } from '../components/notice.js';
-import { CANDIDATE_MAX_BYTES } from '../constants.js';
+import { CANDIDATE_MAX_BYTES, DECISIONS_WINDOW_HOURS, EVIDENCE_PAGE_LIMIT } from '../constants.js';
 import { localTime, text } from '../format.js';
 import type { ViewProps } from './props.js';
 import { FindingsTable, findingsFromConflict, severityCounts } from './tool-findings.js';
@@ -39,6 +39,7 @@ export function ToolsView({ api }: ViewProps) {
     <section aria-labelledby="tools-title">
       <h2 id="tools-title">Tools</h2>
       <ErrorNotice message={error} />
+      <HeldRecently api={api} reload={reload} />
       <ReviewDefinition api={api} onApproved={() => setReload((n) => n + 1)} />
       <h3 id="approved-tools-title">Approved definitions</h3>
       {tools === null ? <p>Loading…</p> : null}
@@ -67,6 +68,87 @@ export function ToolsView({ api }: ViewProps) {
           </li>
         ))}
       </ul>
+    </section>
+  );
+}
+
+interface HeldTool {
+  tool: string;
+  reason: string;
+  count: number;
+  lastAt: string;
+}
+
+/** Tools preflights were held on (`require_tool_reapproval`) in the last day, most recent first. */
+export function heldTools(events: readonly EvidenceEvent[]): HeldTool[] {
+  const byKey = new Map<string, HeldTool>();
+  for (const event of events) {
+    const data = event.data as { action?: { tool?: unknown }; reason_code?: unknown };
+    const tool = typeof data.action?.tool === 'string' ? data.action.tool : '?';
+    const reason = typeof data.reason_code === 'string' ? data.reason_code : '?';
+    const key = `${tool}\u0000${reason}`;
+    const seen = byKey.get(key);
+    if (seen) {
+      seen.count += 1;
+      if (event.at > seen.lastAt) seen.lastAt = event.at;
+    } else byKey.set(key, { tool, reason, count: 1, lastAt: event.at });
+  }
+  return [...byKey.values()].sort((a, b) => b.lastAt.localeCompare(a.lastAt));
+}
+
+function HeldRecently({ api, reload }: { api: ApiClient; reload: number }) {
+  const [held, setHeld] = useState<HeldTool[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    api
+      .listEvidence({
+        type: 'decision',
+        decision: 'require_tool_reapproval',
+        since: new Date(Date.now() - DECISIONS_WINDOW_HOURS * 3600_000).toISOString(),
+        limit: EVIDENCE_PAGE_LIMIT,
+      })
+      .then(
+        (page) => live && setHeld(heldTools(page.events)),
+        (caught) => live && setError(describeError(caught)),
+      );
+    return () => {
+      live = false;
+    };
+  }, [api, reload]);
+  return (
+    <section class="held-recently" aria-labelledby="held-recently-title">
+      <h3 id="held-recently-title">Held in the last {DECISIONS_WINDOW_HOURS} hours</h3>
+      <ErrorNotice message={error} />
+      {held?.length === 0 ? <p class="empty">No tool was held.</p> : null}
+      {held && held.length > 0 ? (
+        <table class="rows held-tools">
+          <caption class="visually-hidden">Tools held for review, most recent first</caption>
+          <thead>
+            <tr>
+              <th scope="col">Tool</th>
+              <th scope="col">Why</th>
+              <th scope="col">Calls held</th>
+              <th scope="col">Last</th>
+            </tr>
+          </thead>
+          <tbody>
+            {held.map((row) => (
+              <tr key={`${row.tool}|${row.reason}`}>
+                <td>
+                  <code>{text(row.tool)}</code>
+                </td>
+                <td>
+                  <code>{text(row.reason)}</code>
+                </td>
+                <td class="count">{row.count}</td>
+                <td>{localTime(row.lastAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      <p class="hint">Paste the definition of a held tool below to see its findings and decide.</p>
     </section>
   );
 }
