@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Callable, Literal
@@ -104,7 +105,8 @@ class AgentInterceptor:
             approvals=approvals,
         )
         self._held = HeldCalls()
-        self._decided: dict[str, Verdict] = {}
+        # Early decisions (taken in needs_approval) awaiting their call's guardrail; bounded, oldest first.
+        self._decided: OrderedDict[str, Verdict] = OrderedDict()
 
     async def _decide(
         self, name: str, tool_input: Mapping[str, Any], call: Any, approval_id: str | None = None
@@ -159,6 +161,8 @@ class AgentInterceptor:
                         self._held.hold(HeldCall(call_id, verdict.tool, approval_id))
                         return True
                     self._decided[call_id] = verdict
+                    while len(self._decided) > 1000:
+                        self._decided.popitem(last=False)
                 if callable(own):
                     return bool(await own(run_context, params, call_id))
                 return bool(own)
