@@ -4,10 +4,14 @@
  * admin, and every refusal a tampered or replayed sign-in meets, each with its code and a message
  * that says what to do.
  */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGateway } from '../../../src/index.js';
+import { createGateway, verifyExport } from '../../../src/index.js';
 import {
   ADMIN_GROUP,
+  ADMIN_KEY,
   AGENT_KEY,
   APPROVER_GROUP,
   CookieBrowser,
@@ -31,6 +35,19 @@ const REFUND = {
   resource: 'stripe:charge:ch_9',
   args: { amount: 25_000, order: 'ord_1' },
 };
+
+const PYTHON = join(__dirname, '../../../../../python/.venv/bin/python');
+
+async function holdRefund(url: string, order: string): Promise<string> {
+  const held = await fetch(`${url}/api/v1/actions/preflight`, {
+    method: 'POST',
+    headers: bearer(AGENT_KEY),
+    body: JSON.stringify({ ...REFUND, args: { ...REFUND.args, order } }),
+  });
+  const decision = (await held.json()) as { decision: string; approval_request_id: string };
+  expect(decision.decision).toBe('require_approval');
+  return decision.approval_request_id;
+}
 
 async function errorOf(response: Response): Promise<{ status: number; code: string; message: string }> {
   const body = (await response.json()) as { error: { code: string; message: string } };
@@ -135,6 +152,40 @@ describe('sign-in through an OpenID provider (HTTP)', { timeout: 30_000 }, () =>
     // An approver session is not an admin key.
     const policy = await fetch(`${env.url}/api/v1/policy`, { headers: bearer(session.token) });
     expect((await errorOf(policy)).code).toBe('auth.forbidden');
+  });
+
+  it('exports evidence carrying the person that verifies offline in TypeScript and in Python', async () => {
+    const session = await signIn(env, 'alice');
+    const approvalId = await holdRefund(env.url, 'ord_export');
+    await fetch(`${env.url}/api/v1/approvals/${approvalId}/deny`, {
+      method: 'POST',
+      headers: bearer(session.token),
+      body: JSON.stringify({ note: 'not this one' }),
+    });
+    const exported = await (
+      await fetch(`${env.url}/api/v1/evidence/export`, { headers: bearer(ADMIN_KEY) })
+    ).json();
+    const denial = (
+      exported as { events: Array<{ type: string; data: Record<string, unknown> }> }
+    ).events.find(
+      (event) => event.type === 'approval.denied' && event.data.approval_request_id === approvalId,
+    );
+    expect(denial?.data.written_by).toMatchObject({ actor: { iss: env.provider.issuer, sub: 'alice' } });
+    const jwks = env.gateway.jwks();
+    expect(verifyExport(exported, jwks)).toMatchObject({ ok: true });
+    if (!existsSync(PYTHON)) throw new Error('python/.venv is missing: run `bash scripts/setup.sh`');
+    const script = [
+      'import json, sys',
+      'from actpass import verify_export',
+      'd = json.load(sys.stdin)',
+      'print(json.dumps({"ok": verify_export(d["export"], d["jwks"])["ok"]}))',
+    ].join('\n');
+    const python = spawnSync(PYTHON, ['-c', script], {
+      input: JSON.stringify({ export: exported, jwks }),
+      encoding: 'utf8',
+    });
+    expect(python.stderr).toBe('');
+    expect(JSON.parse(python.stdout)).toEqual({ ok: true });
   });
 
   it("records an admin's policy change with their issuer and subject", async () => {
