@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import {
   PASSPORT_JTI_PREFIX,
   PASSPORT_JTI_RANDOM_BYTES,
+  PASSPORT_MAX_TOKEN_CHARS,
   PASSPORT_TTL_DEFAULT_SECONDS,
   PASSPORT_TTL_MAX_SECONDS,
   PASSPORT_TTL_MIN_SECONDS,
@@ -121,7 +122,14 @@ export function issuePassport(keyset: Keyset, input: IssuePassportInput, nowSeco
   };
   const problem = claimsProblem(claims as unknown as Record<string, unknown>) ?? toolGlobsProblem(claims);
   if (problem) throw new TypeError(`cannot issue passport: ${problem}`);
-  return { token: signToken(claims as unknown as Record<string, unknown>, keyset), claims };
+  const token = signToken(claims as unknown as Record<string, unknown>, keyset);
+  // Verifiers refuse longer tokens unread, so a passport past the limit could never be used.
+  if (token.length > PASSPORT_MAX_TOKEN_CHARS) {
+    throw new TypeError(
+      `the signed passport would be ${token.length} characters, over the ${PASSPORT_MAX_TOKEN_CHARS} a verifier reads; list fewer or shorter allowed_tools, allowed_resources or resource_constraints`,
+    );
+  }
+  return { token, claims };
 }
 
 /** Returns why `payload` is not a well-formed passport claim set, or null when it is. */

@@ -94,4 +94,56 @@ describe('tool names and globs', () => {
     expect(policy.status).toBe(400);
     expect(policy.body.error.message).toContain('rules[0].when[0].value');
   });
+
+  it('refuses to approve a tool whose name no preflight could use (":" and "/" included)', async () => {
+    const { call, keys } = testGateway();
+    for (const name of ['billing:refund', 'billing%2Frefund', 'billing..refund']) {
+      const definition = {
+        name: decodeURIComponent(name),
+        description: 'Refunds a charge.',
+        input_schema: {},
+      };
+      const { status, body } = await call('PUT', `/api/v1/tools/${name}`, {
+        key: keys.admin,
+        body: definition,
+      });
+      expect(status, name).toBe(400);
+      expect(body.error.code).toBe('request.invalid');
+    }
+    const ok = await call('PUT', '/api/v1/tools/billing.refund', {
+      key: keys.admin,
+      body: { name: 'billing.refund', description: 'Refunds a charge.', input_schema: {} },
+    });
+    expect(ok.status).toBe(200);
+  });
+
+  it('refuses to issue a passport too long for any verifier to read, saying what to shorten', async () => {
+    const { call, keys } = testGateway();
+    const resources = Array.from(
+      { length: 20 },
+      (_, i) => `stripe:charge:ch_${String(i).padStart(500, '0')}`,
+    );
+    const { status, body } = await call('POST', '/api/v1/passports', {
+      key: keys.agent,
+      body: {
+        audience: 'a',
+        goal: 'g',
+        allowed_tools: ['stripe.refund.create'],
+        allowed_resources: resources,
+      },
+    });
+    expect(status).toBe(400);
+    expect(body.error.message).toMatch(/over the 8192 a verifier reads; list fewer or shorter allowed_tools/);
+    const fits = await call('POST', '/api/v1/passports', {
+      key: keys.agent,
+      body: {
+        audience: 'a',
+        goal: 'g',
+        allowed_tools: ['stripe.refund.create'],
+        allowed_resources: resources.slice(0, 2),
+      },
+    });
+    expect(fits.status).toBe(201);
+    expect(fits.body.token.length).toBeLessThanOrEqual(8192);
+  });
 });
