@@ -10,10 +10,19 @@
 // parsing and compiling. Node 22 has this built in (`module.enableCompileCache`); Node 20 does not.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
@@ -42,6 +51,31 @@ function codeCacheDir() {
 }
 
 /**
+ * Whether `dir` is in the directory the hook runs in (Claude Code's project): an agent rewrites files
+ * there, and compiled code it planted would run as the hook. Such a cache is neither read nor written.
+ */
+function insideWorkingDirectory(dir) {
+  const roots = [process.cwd()];
+  try {
+    roots.push(realpathSync(process.cwd()));
+  } catch {
+    // The plain path is checked anyway.
+  }
+  const forms = [resolve(dir)];
+  try {
+    forms.push(realpathSync(dir));
+  } catch {
+    // Not created yet: its plain form is what a later write would use.
+  }
+  return roots.some((root) =>
+    forms.some((form) => {
+      const rel = relative(root, form);
+      return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+    }),
+  );
+}
+
+/**
  * Runs the built hook. The cache file is named by a hash of the bundle's bytes, the Node version and
  * the CPU architecture: V8 itself refuses data from another V8 or other flags, but checks only the
  * source's length, so a cache written for a different bundle must never be offered to this one.
@@ -58,16 +92,17 @@ function runBuilt() {
   const id = createHash('sha256').update(`${process.version}\n${process.arch}\n`).update(text).digest('hex');
   const dir = codeCacheDir();
   const file = join(dir, `hook-${id.slice(0, 32)}.v8`);
+  const usable = !insideWorkingDirectory(dir);
   let cachedData;
   try {
-    cachedData = readFileSync(file);
+    if (usable) cachedData = readFileSync(file);
   } catch {
     // No cache yet (or unreadable): compile from source and write one at exit.
   }
   // CommonJS's own function wrapper, so the bundle sees exports, require, module and its paths.
   const wrapped = `(function (exports, require, module, __filename, __dirname) {${text}\n})`;
   const script = new Script(wrapped, { filename: built, ...(cachedData ? { cachedData } : {}) });
-  if (!cachedData || script.cachedDataRejected) {
+  if (usable && (!cachedData || script.cachedDataRejected)) {
     process.once('exit', () => writeCodeCache(script, dir, file));
   }
   const module = { exports: {} };

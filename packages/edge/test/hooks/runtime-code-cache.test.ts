@@ -41,7 +41,7 @@ beforeAll(async () => {
   });
   served = await gateway.listen({ port: 0 });
   root = mkdtempSync(join(tmpdir(), 'actpass-hook-cache-'));
-});
+}, 60_000);
 afterAll(async () => {
   await served?.close();
   await gateway?.close();
@@ -140,6 +140,25 @@ describe.skipIf(!existsSync(built))('actpass-hook code cache (real hook processe
     expect(await decide(install, state, workspace, 'git status')).toBe(compiled);
     expect(readFileSync(path).equals(garbage)).toBe(false);
     expect(await decide(install, state, workspace, 'git status')).toBe(compiled);
+  }, 60_000);
+
+  it('keeps no cache when the state directory is inside the directory the hook runs in', async () => {
+    const install = installCopy('in-workspace');
+    const workspace = mkdtempSync(join(root, 'project-'));
+    const state = join(workspace, '.actpass-state');
+    const first = await decide(install, state, workspace, 'git status');
+    expect(cacheFiles(state)).toEqual([]);
+    // Planted by whoever can write the project: never read, the answer is the compiled one.
+    mkdirSync(join(state, 'code-cache'), { recursive: true });
+    const plain = mkdtempSync(join(root, 'state-elsewhere-'));
+    await decide(install, plain, mkdtempSync(join(root, 'project-')), 'git status');
+    const [written] = cacheFiles(plain);
+    cpSync(join(plain, 'code-cache', written as string), join(state, 'code-cache', written as string));
+    writeFileSync(join(state, 'code-cache', written as string), Buffer.alloc(64, 0x42));
+    expect(await decide(install, state, workspace, 'git status')).toBe(first);
+    expect(readFileSync(join(state, 'code-cache', written as string)).equals(Buffer.alloc(64, 0x42))).toBe(
+      true,
+    );
   }, 60_000);
 
   it('a cache written for another bundle is never offered to this one, and is removed', async () => {
