@@ -234,6 +234,23 @@ describe('sign-in through an OpenID provider (HTTP)', { timeout: 30_000 }, () =>
     expect(elsewhere).toMatchObject({ status: 400, code: 'auth.oidc_state_mismatch' });
   });
 
+  it('says so when the provider refuses the sign-in (the person cancelled), never echoing its text', async () => {
+    const browser = new CookieBrowser();
+    const start = await browser.request(`${env.url}/api/v1/auth/oidc/login`);
+    const state = new URL(start.headers.get('location') ?? '').searchParams.get('state') ?? '';
+    const back = new URL(env.redirectUri);
+    back.search = new URLSearchParams({
+      error: 'access_denied',
+      error_description: '<script>alert(1)</script> call +1 555 0100',
+      state,
+      iss: env.provider.issuer,
+    }).toString();
+    const refused = await errorOf(await browser.request(back.href));
+    expect(refused).toMatchObject({ status: 400, code: 'auth.oidc_provider_error' });
+    expect(refused.message).toContain('(access_denied)');
+    expect(refused.message).not.toMatch(/script|555/);
+  });
+
   it('refuses a replayed authorization code: the same callback again, and the code under a new sign-in', async () => {
     const { browser, callbackUrl } = await signInAtProvider(env, 'alice');
     expect((await browser.request(callbackUrl)).status).toBe(303);
