@@ -217,6 +217,30 @@ def test_bad_input_names_the_field(client: ActPassClient) -> None:
     with pytest.raises(APIError) as refused:
         client.issue_passport(audience="a", goal="g", allowed_tools=["stripe/../*"])
     assert refused.value.status == 400
+    # A passport too long for any verifier to read is refused at issuance, saying what to shorten.
+    resources = [f"stripe:charge:ch_{i:0500d}" for i in range(20)]
+    with pytest.raises(APIError) as too_long:
+        client.issue_passport(
+            audience="a", goal="g", allowed_tools=["stripe.refund.create"], allowed_resources=resources
+        )
+    assert too_long.value.status == 400 and "over the 8192 a verifier reads" in str(too_long.value)
+    fits = client.issue_passport(
+        audience="a", goal="g", allowed_tools=["stripe.refund.create"], allowed_resources=resources[:2]
+    )
+    assert len(fits["token"]) <= 8192
+
+
+def test_tool_approvals_take_only_names_a_preflight_could_use(gateway: LocalGateway) -> None:
+    admin = gateway.client("admin")
+    for name in ("billing:refund", "billing/refund", "billing..refund"):
+        with pytest.raises(APIError) as refused:
+            admin.tools.approve({"name": name, "description": "Refunds a charge.", "input_schema": {}})
+        # A "/" splits the path before the name is read: no route (404) rather than a bad name (400).
+        assert refused.value.status == (404 if "/" in name else 400), name
+    approved = admin.tools.approve(
+        {"name": "billing.refund", "description": "Refunds a charge.", "input_schema": {}}
+    )
+    assert approved["name"] == "billing.refund"
 
 
 def test_keys_roles_and_tenants(gateway: LocalGateway) -> None:

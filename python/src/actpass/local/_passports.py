@@ -171,7 +171,15 @@ def issue(keyset: Keyset, request: dict[str, Any], now_s: int) -> tuple[str, dic
     header = {"alg": "EdDSA", "kid": keyset.primary_kid, "typ": TYP}
     signing_input = f"{b64url(canonical_bytes(header))}.{b64url(canonical_bytes(claims))}"
     _kid, signature = keyset.sign(signing_input.encode("ascii"))
-    return f"{signing_input}.{b64url(signature)}", claims
+    token = f"{signing_input}.{b64url(signature)}"
+    # Verifiers refuse longer tokens unread, so a passport past the limit could never be used.
+    if len(token) > MAX_TOKEN_CHARS:
+        raise ValueError(
+            f"cannot issue passport: the signed passport would be {len(token)} characters, over the "
+            f"{MAX_TOKEN_CHARS} a verifier reads; list fewer or shorter allowed_tools, allowed_resources "
+            "or resource_constraints"
+        )
+    return token, claims
 
 
 def claims_problem(payload: dict[str, Any]) -> str | None:
