@@ -79,7 +79,12 @@ export function buildServices(config: GatewayConfig): GatewayServices {
   const metrics = config.metrics === true ? new GatewayMetrics(GATEWAY_VERSION) : null;
   const tracer = config.tracing ? new Tracer(config.tracing) : null;
   const stamped = stampingWriter(guarded.ledger);
-  const notifications = createNotifications(config.webhooks, nowMs, metrics);
+  const notifications = createNotifications(
+    config.webhooks,
+    nowMs,
+    metrics,
+    config.tenants.map((tenant) => tenant.id),
+  );
   const stores: GatewayStores = withNotifications(
     { ...guarded, ledger: metrics ? timedLedger(stamped, metrics) : stamped },
     notifications,

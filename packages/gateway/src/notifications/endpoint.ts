@@ -116,6 +116,7 @@ export function endpointFromConfig(
   entry: WebhookEndpointConfig,
   index: number,
   now: string,
+  tenants?: ReadonlySet<string>,
 ): WebhookEndpoint {
   const at = `webhooks[${index}]`;
   const fail = (field: string, message: string): never => {
@@ -124,6 +125,10 @@ export function endpointFromConfig(
   if (typeof entry.id !== 'string' || !ID_PATTERN.test(entry.id))
     fail('id', 'must match ^[A-Za-z0-9_.-]{1,64}$');
   if (typeof entry.tenantId !== 'string' || entry.tenantId === '') fail('tenantId', 'must name a tenant');
+  // A typo here would notify nobody, silently: refuse it at start instead.
+  if (tenants && !tenants.has(entry.tenantId)) {
+    fail('tenantId', `"${entry.tenantId}" is not one of the gateway's tenants (${[...tenants].join(', ')})`);
+  }
   if (typeof entry.url !== 'string') fail('url', 'must be a URL string');
   checkEndpointUrl(entry.url, `${at}.url`);
   if (typeof entry.secret !== 'string') fail('secret', `must be a ${WEBHOOK_SECRET_PREFIX}… string`);

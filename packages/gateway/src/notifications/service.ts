@@ -47,6 +47,8 @@ export interface NotificationsOptions {
   consoleUrl?: string;
   delivery?: Partial<DeliverySettings>;
   nowMs: () => number;
+  /** The gateway's tenants: an endpoint from configuration must name one of them. */
+  tenants?: ReadonlySet<string>;
   onAttempt?: (outcome: AttemptOutcome, delivery: Delivery) => void;
   /** Tests: the HTTP client and the jitter source. */
   fetch?: typeof fetch;
@@ -76,7 +78,7 @@ export class Notifications {
     this.log = new DeliveryLog();
     const now = new Date(options.nowMs()).toISOString();
     (options.endpoints ?? []).forEach((entry, index) => {
-      this.registry.put(endpointFromConfig(entry, index, now));
+      this.registry.put(endpointFromConfig(entry, index, now, options.tenants));
     });
     this.dispatcher = new Dispatcher({
       log: this.log,

@@ -29,6 +29,7 @@ export function createNotifications(
   config: WebhooksConfig | undefined,
   nowMs: () => number,
   metrics: GatewayMetrics | null,
+  tenantIds?: Iterable<string>,
 ): Notifications {
   let notifications: Notifications | undefined;
   const onAttempt = metrics
@@ -36,6 +37,7 @@ export function createNotifications(
     : undefined;
   notifications = new Notifications({
     nowMs,
+    ...(tenantIds ? { tenants: new Set(tenantIds) } : {}),
     ...(config?.endpoints ? { endpoints: config.endpoints } : {}),
     ...(config?.consoleUrl ? { consoleUrl: config.consoleUrl } : {}),
     ...(config?.delivery ? { delivery: config.delivery } : {}),

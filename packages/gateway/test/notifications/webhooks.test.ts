@@ -450,6 +450,11 @@ describe('the admin API', { timeout: 30_000 }, () => {
         endpoints: [endpoint('https://example.com/hook', ['approval.requested'], { secret: 'nope' })],
       }),
     ).toThrow(/webhooks\[0\]\.secret/);
+    expect(() =>
+      harness({
+        endpoints: [{ ...endpoint('https://example.com/hook', ['approval.requested']), tenantId: 'acmee' }],
+      }),
+    ).toThrow(/webhooks\[0\]\.tenantId: "acmee" is not one of the gateway's tenants \(acme, globex\)/);
   });
 
   it('counts deliveries in the metrics', async () => {
