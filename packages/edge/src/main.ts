@@ -15,6 +15,8 @@ type Command = (argv: string[], io: Output) => number | Promise<number>;
 // Each command is loaded when it runs, so a hook call never loads the MCP SDK or the proxies.
 const COMMANDS: Record<string, Command> = {
   'hook claude-code': async (argv, io) => (await import('./cli/hook.js')).hookClaudeCode(argv, io),
+  'hook cursor': async (argv, io) => (await import('./cli/hook-agents.js')).hookCursor(argv, io),
+  'hook gemini': async (argv, io) => (await import('./cli/hook-agents.js')).hookGemini(argv, io),
   proxy: async (argv, io) => (await import('./cli/proxy.js')).proxy(argv, io),
   'mcp serve': async (argv, io) => (await import('./cli/mcp.js')).mcpServe(argv, io),
   'mcp wrap': async (argv, io) => (await import('./cli/mcp.js')).mcpWrap(argv, io),
@@ -25,6 +27,8 @@ const COMMANDS: Record<string, Command> = {
 const USAGE = `usage: actpass-edge <command> [flags]
 
   hook claude-code   answer one Claude Code PreToolUse payload on stdin
+  hook cursor        answer one Cursor hook payload (shell, MCP, file read) on stdin
+  hook gemini        answer one Gemini CLI BeforeTool payload on stdin
   proxy              serve the enforcing REST proxy (--config proxy.yaml)
   mcp serve          serve the enforcing MCP proxy (--config mcp-proxy.yaml)
   mcp wrap           point MCP client configs at the proxy

@@ -33,10 +33,10 @@ import type { Output } from './io.js';
 
 const SILENT = { debug() {}, info() {}, warn() {}, error() {} };
 
-type Input = AsyncIterable<Buffer | string> | Iterable<Buffer | string>;
+export type Input = AsyncIterable<Buffer | string> | Iterable<Buffer | string>;
 
 /** stdin's bytes, up to one byte past the cap (enough to know it is too large, no more). */
-async function readCapped(stdin: Input): Promise<Uint8Array> {
+export async function readCapped(stdin: Input): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of stdin) {
@@ -48,7 +48,7 @@ async function readCapped(stdin: Input): Promise<Uint8Array> {
   return Buffer.concat(chunks);
 }
 
-interface HookSettings {
+export interface HookSettings {
   mode: HookMode;
   deadlineMs?: number;
   goal?: string;
@@ -56,11 +56,11 @@ interface HookSettings {
 }
 
 /** Flags and environment; a problem in them is answered like a bad payload, never by a crash. */
-function settings(argv: string[]): HookSettings {
+export function settings(argv: string[], command = 'hook claude-code'): HookSettings {
   let flags: Record<string, string | boolean | undefined>;
   try {
     flags = parseCommandArgs(
-      'hook claude-code',
+      command,
       argv,
       { mode: { type: 'string' }, goal: { type: 'string' }, 'deadline-ms': { type: 'string' } },
       0,
@@ -110,7 +110,7 @@ let quickWasm = false;
  * when the hook runs, never at import: a long-lived proxy in the same CLI keeps optimised WebAssembly
  * (Node's HTTP parser is WebAssembly too).
  */
-function preferQuickWasmCompile(): void {
+export function preferQuickWasmCompile(): void {
   if (quickWasm) return;
   quickWasm = true;
   try {

@@ -10,6 +10,7 @@ export { egressCheck } from './egress.js';
 export { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, UsageError } from './errors.js';
 export { exposure } from './exposure.js';
 export { hookClaudeCode } from './hook.js';
+export { hookCursor, hookGemini } from './hook-agents.js';
 export { lineColumn, type Output, parseJsonText, readJsonFile, readTextFile, stdio } from './io.js';
 export { mcpServe, mcpWrap } from './mcp.js';
 export { proxy } from './proxy.js';

@@ -304,6 +304,22 @@ const COMMAND_HELP: Record<string, CommandHelp> = {
     ],
     example: 'actpass hook claude-code --mode monitor < payload.json',
   },
+  'hook cursor': {
+    flags: [
+      ['--mode M', 'enforce (default) or monitor'],
+      ['--goal G', 'the goal stated for every decision'],
+      ['--deadline-ms N', 'how long to wait for a decision before failing closed'],
+    ],
+    example: 'actpass hook cursor < payload.json   (in .cursor/hooks.json)',
+  },
+  'hook gemini': {
+    flags: [
+      ['--mode M', 'enforce (default) or monitor'],
+      ['--goal G', 'the goal stated for every decision'],
+      ['--deadline-ms N', 'how long to wait for a decision before failing closed'],
+    ],
+    example: 'actpass hook gemini < payload.json   (BeforeTool in .gemini/settings.json)',
+  },
   'egress check': {
     flags: [
       ['--config FILE', 'the REST proxy configuration (its upstreams must be unreachable directly)'],

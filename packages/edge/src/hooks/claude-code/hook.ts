@@ -40,6 +40,11 @@ export interface HookOptions {
   goal?: string;
   /** The whole hook's time budget; by default a fresh one of the default deadline. */
   budget?: HookBudget;
+  /**
+   * Another coding agent whose call was translated into Claude Code's vocabulary (Cursor, Gemini
+   * CLI): its name and its own tool name go in `context`, so the ledger says which agent acted.
+   */
+  agent?: { name: string; tool: string };
 }
 
 export interface HookOutput {
@@ -162,8 +167,9 @@ async function decide(text: string, options: HookOptions, budget: HookBudget): P
       args: payload.tool_input as never,
       mode: options.mode,
       context: {
-        agent: 'claude-code',
+        agent: options.agent?.name ?? 'claude-code',
         claude_tool: payload.tool_name,
+        ...(options.agent ? { agent_tool: options.agent.tool } : {}),
         workspace: payload.cwd,
         facts,
         // The session's memory, and its id for the gateway's flow labels (Claude Code's own session id
