@@ -51,8 +51,10 @@ Usage:
       Route every server of a Claude Desktop / Cursor config through the proxy (prints a diff unless --write).
   actpass hook claude-code [--mode enforce|monitor] [--deadline-ms N] [--goal G]
       Claude Code PreToolUse hook: payload on stdin, decision JSON on stdout, always exit 0 (see docs/proxy.md).
-  actpass hook cursor|gemini [--mode enforce|monitor] [--deadline-ms N] [--goal G]
-      The same decision for Cursor's hooks and Gemini CLI's BeforeTool hook (see docs/hooks.md).
+  actpass hook cursor [--mode enforce|monitor] [--deadline-ms N] [--goal G]
+      The same decision for Cursor's hooks (shell, MCP, file reads): answer JSON on stdout (see docs/hooks.md).
+  actpass hook gemini [--mode enforce|monitor] [--deadline-ms N] [--goal G]
+      The same decision for Gemini CLI's BeforeTool hook: answer JSON on stdout (see docs/hooks.md).
   actpass egress check --config proxy.yaml [--mcp-config mcp-proxy.yaml] [--proxy URL] [--timeout-ms N] [--json]
       Run where the agent runs: every upstream must be unreachable directly and the proxy reachable.
       Exit 1 names each route around the proxy (see docs/operations.md).
