@@ -86,7 +86,8 @@ async def test_simulate_reports_changes_and_writes_nothing(connect: Any) -> None
     admin = connect("admin")
     before = (await call(admin.evidence.verify()))["count"]
     policy = (await call(admin.policy.get()))["policy"]
-    candidate = {**policy, "version": policy["version"] + 1, "rules": policy["rules"][1:]}
+    rules = [rule for rule in policy["rules"] if rule["id"] != "refund-small"]
+    candidate = {**policy, "version": policy["version"] + 1, "rules": rules}
     since = datetime.now(timezone.utc) - timedelta(minutes=30)
     simulation = await call(admin.policy.simulate(candidate, since=since, limit=1000))
     changed = [c for c in simulation["changes"] if c["action"]["resource"] == resource]

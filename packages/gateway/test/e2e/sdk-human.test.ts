@@ -40,10 +40,14 @@ describe('@actpass/sdk against a served gateway: the human side', () => {
     expect(report.totals.observed_would_block).toBe(3);
   });
 
-  it('policy.simulate reports the changes of a candidate', async () => {
+  it('policy.simulate reports the changes of a candidate without the small-refund rule', async () => {
     const admin = client(gw.keys.admin);
     const { policy } = await admin.policy.get();
-    const candidate = { ...policy, version: policy.version + 1, rules: policy.rules.slice(1) };
+    const candidate = {
+      ...policy,
+      version: policy.version + 1,
+      rules: policy.rules.filter((rule) => rule.id !== 'refund-small'),
+    };
     const simulation = await admin.policy.simulate({
       policy: candidate,
       since: new Date(WINDOW.since),
