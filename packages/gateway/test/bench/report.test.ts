@@ -224,7 +224,8 @@ describe('the rendered section', () => {
       'TypeScript `guard()` latency ≤ 1.1× preflight + execute (previous record sent); Python async `guard()`',
     );
     expect(guardLines[1]).toContain('Python sync `guard()` latency');
-    expect(guardLines[1]).toContain('the preflight round trip inside guard()');
+    expect(guardLines[1]).toContain('profiled (cProfile');
+    expect(guardLines[1]).toContain('the round trip inside guard()');
   });
 
   it('says plainly when the machine was shared, and not when it was idle', () => {
