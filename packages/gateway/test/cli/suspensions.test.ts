@@ -190,7 +190,7 @@ describe('actpass passports revoke', () => {
     expect(sealed?.data).toMatchObject({
       jti: passport.jti,
       reason: 'task cancelled',
-      revoked_by_role: 'admin',
+      written_by: { roles: ['admin'] },
     });
     expect((await actpass(['passports', 'revoke', 'ap_nosuchpassport'])).code).toBe(1);
   }, 120_000);

@@ -11,7 +11,8 @@ describe('routing', () => {
     const paths = contract.paths as unknown as Record<string, Record<string, unknown>>;
     for (const [template, item] of Object.entries(paths)) {
       for (const method of Object.keys(item)) {
-        const path = template.replace('{jti}', 'ap_x').replace('{id}', 'apr_x').replace('{name}', 'x');
+        const id = template.startsWith('/api/v1/suspensions/') ? 'sus_x' : 'apr_x';
+        const path = template.replace('{jti}', 'ap_x').replace('{id}', id).replace('{name}', 'x');
         const { status, body } = await call(method.toUpperCase(), path);
         // People's sign-in is routed too, answering that this gateway has no provider configured.
         if (path.startsWith('/api/v1/auth/') && status === 404) {

@@ -140,6 +140,14 @@ def op_revoke_passport(gateway: LocalGateway, principal: Principal, jti: str, bo
     )
     if issued is None:
         raise not_found(f"No passport {jti}.")
+    # An admin withdraws any passport of the tenant; a key bound to an agent only that agent's (another
+    # agent's is reported like a missing one, so jtis cannot be probed across agents).
+    if (
+        "admin" not in principal.roles
+        and principal.agent_id is not None
+        and issued["data"].get("agent_id") != principal.agent_id
+    ):
+        raise not_found(f"No passport {jti}.")
     revoked_at = iso_ms(gateway.now_ms())
     data = {"jti": jti, "reason": checked["reason"], "key_id": principal.key_id}
     gateway.ledger.append(principal.tenant_id, "passport.revoked", data, principal.writer)

@@ -45,7 +45,13 @@ MAX_VALUE_DEPTH: Final = 64
 
 _POLICY_KEYS = ("id", "version", "description", "default", "rules")
 _DEFAULT_KEYS = ("decision", "reason", "risk_tier")
-_RULE_KEYS = ("id", "description", "when", "any", "decision", "reason", "risk_tier")
+_RULE_KEYS = ("id", "description", "when", "any", "limit", "decision", "reason", "risk_tier")
+# Rate limits and budgets count across calls in a shared store: a served-gateway feature.
+_LIMIT_SERVED_ONLY = (
+    "limit (rate limits and budgets) needs the served gateway (`actpass dev` or createGateway), which "
+    "counts calls across processes; the in-process Python gateway refuses it: run that policy against a "
+    "served gateway, or remove the limit for local tests"
+)
 _CONDITION_KEYS = ("path", "operator", "value")
 _ORDERING = (">", ">=", "<", "<=")
 _STRING_OPERATORS = ("starts_with", "ends_with", "glob", "path_within")
@@ -171,6 +177,8 @@ class PolicyChecker:
             for kind in ("when", "any"):
                 if kind in rule:
                     copy[kind] = self._conditions(rule[kind], f"{at}.{kind}", rule_id, kind)
+            if "limit" in rule:
+                self._report(rule_id, f"{at}.limit", "invalid_value", _LIMIT_SERVED_ONLY)
             copy["decision"] = self._decision(rule, at, rule_id)
             copy["reason"] = self._reason(rule, at, rule_id, required=True)
             if "risk_tier" in rule:

@@ -95,7 +95,8 @@ export const verifyPassportOperation: OperationSpec = {
 
 /**
  * An agent key revokes its own delegations (a key bound to an agent id, only that agent's); an admin
- * withdraws any passport of the tenant. The event records which key revoked it and in which role.
+ * withdraws any passport of the tenant. The event records which key revoked it (the ledger's writer
+ * stamp carries that key's roles).
  */
 export const revokePassportOperation: OperationSpec = {
   roles: ['agent', 'admin'],
@@ -116,12 +117,7 @@ export const revokePassportOperation: OperationSpec = {
     // is a 503 the caller retries).
     await services.stores.ledger.append(principal.tenantId, {
       type: 'passport.revoked',
-      data: {
-        jti: params.jti as string,
-        reason: body.reason,
-        key_id: principal.keyId,
-        revoked_by_role: asAdmin ? 'admin' : 'agent',
-      },
+      data: { jti: params.jti as string, reason: body.reason, key_id: principal.keyId },
     });
     await services.stores.jti.revoke(principal.tenantId, params.jti as string, body.reason, keepUntil);
     return {
