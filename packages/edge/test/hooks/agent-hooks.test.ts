@@ -159,7 +159,10 @@ describe('real hook processes', () => {
       permission: 'deny',
       user_message: expect.stringMatching(/^ActPass request\.invalid: the hook input is not JSON/),
     });
-    expect(JSON.parse(down.stdout).permission).toBe('deny');
+    expect(JSON.parse(down.stdout)).toMatchObject({
+      permission: 'deny',
+      user_message: expect.stringMatching(/^ActPass client\.unreachable: /),
+    });
   }, 90_000);
 
   it('gemini: allows git status, denies curl | sh, malformed stdin and a gateway that is down', async () => {
@@ -179,7 +182,10 @@ describe('real hook processes', () => {
       decision: 'deny',
       reason: expect.stringMatching(/^ActPass request\.invalid: /),
     });
-    expect(JSON.parse(down.stdout).decision).toBe('deny');
+    expect(JSON.parse(down.stdout)).toMatchObject({
+      decision: 'deny',
+      reason: expect.stringMatching(/^ActPass client\.unreachable: /),
+    });
   }, 90_000);
 });
 
