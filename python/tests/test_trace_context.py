@@ -18,7 +18,9 @@ THEIRS = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
 
 
 @pytest.fixture(autouse=True)
-def _keep_global_propagator() -> Iterator[None]:
+def _keep_global_propagator(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    # Other tests in the process may opt out of OpenTelemetry (OTEL_SDK_DISABLED); these need real spans.
+    monkeypatch.delenv("OTEL_SDK_DISABLED", raising=False)
     saved = propagate.get_global_textmap()
     yield
     propagate.set_global_textmap(saved)
