@@ -56,6 +56,7 @@ import { Evidence } from './resources/evidence.js';
 import { Passports } from './resources/passports.js';
 import { PolicyResource } from './resources/policy.js';
 import { Reports } from './resources/reports.js';
+import { Suspensions } from './resources/suspensions.js';
 import { Tools } from './resources/tools.js';
 import { Webhooks } from './resources/webhooks.js';
 import { DecisionSchema, EvidenceEventSchema, HealthSchema, JwksSchema } from './schemas/index.js';
@@ -198,6 +199,8 @@ export class ActPass {
   readonly evidence: Evidence;
   readonly policy: PolicyResource;
   readonly reports: Reports;
+  /** The kill switch: suspend and resume agents, users, tools or the tenant (admin). */
+  readonly suspensions: Suspensions;
   readonly webhooks: Webhooks;
   /** @internal */
   readonly _internals: ClientInternals;
@@ -250,6 +253,7 @@ export class ActPass {
     this.evidence = new Evidence(this);
     this.policy = new PolicyResource(this);
     this.reports = new Reports(this);
+    this.suspensions = new Suspensions(this);
     this.webhooks = new Webhooks(this);
     this.#passports = new Passports(this, this.#agentId);
   }

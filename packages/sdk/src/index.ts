@@ -39,6 +39,7 @@ export type { Credentials } from './resources/credentials.js';
 export type { Evidence, EvidenceFilters, ListEvidenceParams } from './resources/evidence.js';
 export type { PolicyResource, SimulatePolicyParams } from './resources/policy.js';
 export type { Reports, RolloutReportParams } from './resources/reports.js';
+export type { ListSuspensionsParams, Suspensions } from './resources/suspensions.js';
 export type { Tools } from './resources/tools.js';
 export type { ListWebhookDeliveriesParams, Webhooks } from './resources/webhooks.js';
 // Verifying deliveries is `@actpass/sdk/webhooks` (no client needed); its types are here too.

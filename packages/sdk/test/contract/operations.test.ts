@@ -11,6 +11,7 @@ type Body = Record<string, unknown>;
 const as = <K extends keyof Schemas>(body: Body) => body as unknown as Schemas[K];
 const JTI = 'ap_01J9Z8Q4M5N6P7R8S9T0V1W2X3';
 const APR = 'apr_01J9Z8Q4M5N6P7R8S9T0V1W2X3';
+const SUS = 'sus_01J9Z8Q4M5N6P7R8S9T0V1W2X3';
 
 /** How the SDK performs each operation, fed with the contract's request example. */
 const calls: Record<string, (client: ActPass, body: Body) => Promise<unknown>> = {
@@ -65,6 +66,10 @@ const calls: Record<string, (client: ActPass, body: Body) => Promise<unknown>> =
   deleteWebhook: (c) => c.webhooks.delete('on-call'),
   listWebhookDeliveries: (c) => c.webhooks.deliveries({ status: 'dead', webhook_id: 'on-call', limit: 50 }),
   retryWebhookDelivery: (c) => c.webhooks.retry('whd_4mX0a9C2bQ7'),
+  listSuspensions: (c) => c.suspensions.list({ status: 'all', limit: 50 }),
+  getSuspension: (c) => c.suspensions.get(SUS),
+  createSuspension: (c, b) => c.suspensions.create(as<'CreateSuspensionRequest'>(b)),
+  resumeSuspension: (c) => c.suspensions.resume(SUS),
 };
 /** Operations that fail closed instead of throwing. */
 const failClosed: Record<string, (result: unknown, status: number) => void> = {
