@@ -27,6 +27,12 @@ export class HttpError extends Error {
   }
 }
 
+/**
+ * The most problems one error answer lists (the contract bounds `error.details` there). A policy with
+ * hundreds of broken conditions still gets a valid answer; the first problems are the ones to fix first.
+ */
+export const MAX_ERROR_DETAILS = 100;
+
 export interface ErrorBody {
   error: { code: string; message: string; request_id: string; details?: ProblemDetail[] };
 }
@@ -45,7 +51,8 @@ export function mapError(error: unknown, requestId: string): MappedError {
   const message =
     known?.message ?? `The gateway failed unexpectedly; quote request ${requestId} when reporting it.`;
   const body: ErrorBody = { error: { code, message, request_id: requestId } };
-  if (known?.details && known.details.length > 0) body.error.details = known.details;
+  if (known?.details && known.details.length > 0)
+    body.error.details = known.details.slice(0, MAX_ERROR_DETAILS);
   return { status, body, unexpected: known === undefined };
 }
 

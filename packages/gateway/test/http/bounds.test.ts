@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MAX_BODY_DEPTH } from '../../src/constants.js';
+import { MAX_ERROR_DETAILS } from '../../src/http/errors.js';
 import { refund, type TestGateway, testGateway } from './helpers.js';
 
 const PREFLIGHT = '/api/v1/actions/preflight';
@@ -132,5 +133,29 @@ describe.each(stores)('body bounds (%s stores)', (_name, open) => {
       expect(body.error.message.startsWith(`${where}:`), body.error.message).toBe(true);
     }
     expect((await ledger()).length).toBe(before);
+  });
+});
+
+describe('error details bound', () => {
+  it(`a policy with more than ${MAX_ERROR_DETAILS} problems is refused listing the first ${MAX_ERROR_DETAILS}`, async () => {
+    const { call, keys } = testGateway();
+    const broken = Array.from({ length: 60 }, () => ({ path: '0', operator: '<' }));
+    const policy = {
+      id: 'refunds',
+      version: 2,
+      default: { decision: 'deny', reason: 'policy.no_match', risk_tier: 'high' },
+      rules: [{ id: 'r', any: broken, decision: 'deny', reason: 'a.b', risk_tier: 'low' }],
+    };
+    for (const [route, body] of [
+      ['/api/v1/policy', policy],
+      ['/api/v1/policy/simulate', { policy, since: '2026-11-23T00:00:00Z' }],
+    ] as const) {
+      const method = route.endsWith('simulate') ? 'POST' : 'PUT';
+      const answer = await call(method, route, { key: keys.admin, body });
+      expect(answer.status).toBe(400);
+      expect(answer.body.error.code).toBe('request.invalid');
+      expect(answer.body.error.details).toHaveLength(MAX_ERROR_DETAILS);
+      expect(answer.body.error.details[0].path).toMatch(/rules\[0\]\.any\[0\]/);
+    }
   });
 });
