@@ -35,10 +35,12 @@ from ._resources import (
     AsyncCredentials,
     AsyncEvidence,
     AsyncPolicy,
+    AsyncSuspensions,
     AsyncTools,
     Credentials,
     Evidence,
     Policy,
+    Suspensions,
     Tools,
 )
 from ._types import CallOptions, ClientOptions, Mode, PreflightInput
@@ -181,6 +183,8 @@ class ActPassClient(_ClientBase):
     """The tenant's policy: ``get``, ``put``, ``simulate``."""
     reports: Reports
     """Reports over the recorded decisions: ``rollout``."""
+    suspensions: Suspensions
+    """The kill switch: ``list``, ``create``, ``get``, ``resume`` (admin; listing also approver)."""
     webhooks: Webhooks
     """Webhooks: ``verify`` a delivery (no API key, no I/O); ``list``, ``get``, ``put``, ``delete``,
     ``deliveries``, ``retry`` with an admin key."""
@@ -236,6 +240,7 @@ class ActPassClient(_ClientBase):
         self.evidence = Evidence(self._core, self._run)
         self.policy = Policy(self._core, self._run)
         self.reports = Reports(self._core, self._run)
+        self.suspensions = Suspensions(self._core, self._run)
         self.webhooks = Webhooks(self._core, self._run)
 
     # -- I/O ----------------------------------------------------------------------------------------
@@ -495,6 +500,8 @@ class AsyncActPassClient(_ClientBase):
     """The tenant's policy: ``get``, ``put``, ``simulate``."""
     reports: AsyncReports
     """Reports over the recorded decisions: ``rollout``."""
+    suspensions: AsyncSuspensions
+    """The kill switch: ``list``, ``create``, ``get``, ``resume`` (admin; listing also approver)."""
 
     def __init__(
         self,
@@ -547,6 +554,7 @@ class AsyncActPassClient(_ClientBase):
         self.evidence = AsyncEvidence(self._core, self._run)
         self.policy = AsyncPolicy(self._core, self._run)
         self.reports = AsyncReports(self._core, self._run)
+        self.suspensions = AsyncSuspensions(self._core, self._run)
         self.webhooks = AsyncWebhooks(self._core, self._run)
 
     # -- I/O ----------------------------------------------------------------------------------------

@@ -15,23 +15,27 @@ from ._constants import HEALTH_PATH, JWKS_PATH
 __all__ = [
     "PREFLIGHT_FIELDS",
     "approval_decision",
+    "create_suspension",
     "delete_credential",
     "evidence_export",
     "evidence_list",
     "evidence_verify",
     "get_approval",
     "get_policy",
+    "get_suspension",
     "health",
     "issue_passport",
     "jwks",
     "list_approvals",
     "list_credentials",
+    "list_suspensions",
     "list_tools",
     "preflight",
     "put_credential",
     "put_policy",
     "put_tool",
     "record_evidence",
+    "resume_suspension",
     "revoke_passport",
     "rollout_report",
     "simulate_policy",
@@ -172,6 +176,25 @@ def list_credentials() -> RequestOptions:
 
 def delete_credential(name: str) -> RequestOptions:
     return RequestOptions("DELETE", f"/credentials/{path_segment(name)}", "CredentialDeletion")
+
+
+def create_suspension(
+    *, scope: str, reason: str, match: str | None = None, until: Instant | None = None
+) -> RequestOptions:
+    body = _body(scope=scope, match=match, reason=reason, until=instant(until, "until"))
+    return RequestOptions("POST", "/suspensions", "Suspension", body=body)
+
+
+def list_suspensions(status: str | None, limit: int | None) -> RequestOptions:
+    return RequestOptions("GET", "/suspensions", "SuspensionList", params={"status": status, "limit": limit})
+
+
+def get_suspension(suspension_id: str) -> RequestOptions:
+    return RequestOptions("GET", f"/suspensions/{path_segment(suspension_id)}", "Suspension")
+
+
+def resume_suspension(suspension_id: str) -> RequestOptions:
+    return RequestOptions("DELETE", f"/suspensions/{path_segment(suspension_id)}", "Suspension")
 
 
 def evidence_list(

@@ -28,6 +28,9 @@ if TYPE_CHECKING:
         EvidencePage,
         PolicyDocument,
         PolicySimulation,
+        Suspension,
+        SuspensionList,
+        SuspensionScope,
         ToolDefinition,
         ToolList,
     )
@@ -41,10 +44,12 @@ __all__ = [
     "AsyncCredentials",
     "AsyncEvidence",
     "AsyncPolicy",
+    "AsyncSuspensions",
     "AsyncTools",
     "Credentials",
     "Evidence",
     "Policy",
+    "Suspensions",
     "Tools",
 ]
 
@@ -463,3 +468,85 @@ class AsyncPolicy(_AsyncResource):
                 ep.simulate_policy(policy, since=since, until=until, after_seq=after_seq, limit=limit), call
             ),
         )
+
+
+class Suspensions(_SyncResource):
+    """The kill switch: suspend an agent, a user, a tool glob or the whole tenant, and resume it."""
+
+    def list(
+        self,
+        *,
+        status: Literal["active", "all"] | None = None,
+        limit: int | None = None,
+        **call: Unpack[CallOptions],
+    ) -> SuspensionList:
+        """Needs ``admin`` or ``approver``. Suspensions, newest first: those in force, or with
+        ``status="all"`` also the resumed and expired ones."""
+        return cast("SuspensionList", self._call(ep.list_suspensions(status, limit), call))
+
+    def create(
+        self,
+        *,
+        scope: SuspensionScope,
+        reason: str,
+        match: str | None = None,
+        until: Instant | None = None,
+        **call: Unpack[CallOptions],
+    ) -> Suspension:
+        """Needs ``admin``. The kill switch: from now until resumed (or ``until`` passes) every preflight
+        in scope is denied with ``suspended.agent``, ``suspended.user``, ``suspended.tool`` or
+        ``suspended.tenant`` (``monitor`` answers the same with ``enforced: False``), on every gateway
+        process sharing the store within a second. ``match`` is the agent or user id or a tool glob
+        (``stripe.refund.*``); leave it out for ``tenant``. Sealed in the ledger as ``suspension.created``."""
+        options = ep.create_suspension(scope=scope, reason=reason, match=match, until=until)
+        return cast("Suspension", self._call(options, call))
+
+    def get(self, suspension_id: str, **call: Unpack[CallOptions]) -> Suspension:
+        """Needs ``admin`` or ``approver``. One suspension by id (``sus_…``)."""
+        return cast("Suspension", self._call(ep.get_suspension(suspension_id), call))
+
+    def resume(self, suspension_id: str, **call: Unpack[CallOptions]) -> Suspension:
+        """Needs ``admin``. End a suspension at once on every process (sealed in the ledger as
+        ``suspension.resumed``); one that already ended is answered unchanged."""
+        return cast("Suspension", self._call(ep.resume_suspension(suspension_id), call))
+
+
+class AsyncSuspensions(_AsyncResource):
+    """The kill switch: suspend an agent, a user, a tool glob or the whole tenant, and resume it."""
+
+    async def list(
+        self,
+        *,
+        status: Literal["active", "all"] | None = None,
+        limit: int | None = None,
+        **call: Unpack[CallOptions],
+    ) -> SuspensionList:
+        """Needs ``admin`` or ``approver``. Suspensions, newest first: those in force, or with
+        ``status="all"`` also the resumed and expired ones."""
+        return cast("SuspensionList", await self._call(ep.list_suspensions(status, limit), call))
+
+    async def create(
+        self,
+        *,
+        scope: SuspensionScope,
+        reason: str,
+        match: str | None = None,
+        until: Instant | None = None,
+        **call: Unpack[CallOptions],
+    ) -> Suspension:
+        """Needs ``admin``. The kill switch: from now until resumed (or ``until`` passes) every preflight
+        in scope is denied with ``suspended.agent``, ``suspended.user``, ``suspended.tool`` or
+        ``suspended.tenant`` (``monitor`` answers the same with ``enforced: False``), on every gateway
+        process sharing the store within a second. ``match`` is the agent or user id or a tool glob
+        (``stripe.refund.*``); leave it out for ``tenant``. Sealed in the ledger as ``suspension.created``."""
+        options = ep.create_suspension(scope=scope, reason=reason, match=match, until=until)
+        return cast("Suspension", await self._call(options, call))
+
+    async def get(self, suspension_id: str, **call: Unpack[CallOptions]) -> Suspension:
+        """Needs ``admin`` or ``approver``. One suspension by id (``sus_…``)."""
+        return cast("Suspension", await self._call(ep.get_suspension(suspension_id), call))
+
+    async def resume(self, suspension_id: str, **call: Unpack[CallOptions]) -> Suspension:
+        """Needs ``admin``. End a suspension at once on every process (sealed in the ledger as
+        ``suspension.resumed``); one that already ended is answered unchanged."""
+        return cast("Suspension", await self._call(ep.resume_suspension(suspension_id), call))

@@ -1,5 +1,6 @@
 """The namespaces of a client: ``client.approvals``, ``client.tools``, ``client.credentials``,
-``client.evidence``, ``client.policy`` and ``client.reports``, each in a blocking and an asyncio form.
+``client.evidence``, ``client.policy``, ``client.reports`` and ``client.suspensions``, each in a blocking
+and an asyncio form.
 
 You do not construct these: the client makes them. They are public so that their methods have a
 documented home (and a type you can name in your own signatures)."""
@@ -13,10 +14,12 @@ from ._resources import (
     AsyncCredentials,
     AsyncEvidence,
     AsyncPolicy,
+    AsyncSuspensions,
     AsyncTools,
     Credentials,
     Evidence,
     Policy,
+    Suspensions,
     Tools,
 )
 
@@ -27,10 +30,12 @@ __all__ = [
     "AsyncEvidence",
     "AsyncPolicy",
     "AsyncReports",
+    "AsyncSuspensions",
     "AsyncTools",
     "Credentials",
     "Evidence",
     "Policy",
     "Reports",
+    "Suspensions",
     "Tools",
 ]
