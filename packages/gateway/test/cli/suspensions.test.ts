@@ -98,14 +98,17 @@ describe('actpass suspend / resume / suspensions', () => {
   it('prints a hostile agent id escaped, never raw, in text and JSON', async () => {
     const text = await actpass(['suspend', 'agent', BIDI_ID, '--reason', 'odd id']);
     expect(text.code).toBe(0);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: no control character may reach the terminal
     expect(text.out).not.toMatch(/[\u202E\u0007]/);
     expect(text.out).toContain('\\u202e');
     const json = await actpass(['suspensions', '--json']);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: no control character may reach the terminal
     expect(json.out).not.toMatch(/[\u202E\u0007]/);
     const parsed = JSON.parse(json.out);
     // Escaped for the terminal, yet the same id once parsed.
     expect(parsed.items.map((item: { match: string }) => item.match)).toContain(BIDI_ID);
     const table = await actpass(['suspensions']);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: no control character may reach the terminal
     expect(table.out).not.toMatch(/[\u202E\u0007]/);
   }, 120_000);
 
