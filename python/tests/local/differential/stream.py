@@ -118,6 +118,18 @@ def make_stream(seed: int, count: int, start_ms: int) -> list[dict[str, Any]]:
         op["clock"] = clock
         ops.append(op)
 
+    # A fixed opening every stream has, so the single-use path is always reached whatever the seed draws:
+    # a passport issued, used once, then presented again (passport.replayed).
+    opening = {"goal": "refund order 1042", "allowed_tools": ["stripe.refund.*"]}
+    add({"kind": "issue", "method": "POST", "path": "/api/v1/passports", "role": "agent",
+         "body": {"audience": "actpass-gateway", **opening}})  # fmt: skip
+    issued.append(opening)
+    passports += 1
+    use = {"goal": "refund order 1042", "tool": "stripe.refund.create",
+           "args": {"amount": 100, "currency": "usd"}, "passport": ref("passport", 0)}  # fmt: skip
+    for _ in range(2):
+        add({"kind": "preflight", "method": "POST", "path": "/api/v1/actions/preflight", "role": "agent",
+             "body": dict(use)})  # fmt: skip
     while len(ops) < count:
         clock += rng.choice([0, 1, 7, 250, 1000, 4000])
         roll = rng.random()
