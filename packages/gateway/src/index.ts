@@ -98,6 +98,16 @@ export type { GatewayConfig, GatewayLogger, TenantConfig } from './config/index.
 export { GatewayConfigError } from './config/index.js';
 export * from './constants.js';
 export { actionHash, canonicalAction, type Decision, type PreflightInput } from './decide/index.js';
+export {
+  FileSessionLabelStore,
+  FLOW_LABELS,
+  type FlowLabel,
+  MemorySessionLabelStore,
+  PostgresSessionLabelStore,
+  SESSION_LABELED_EVENT,
+  type SessionLabel,
+  type SessionLabelStore,
+} from './flow/index.js';
 export type { FetchHandler, ListenOptions, RunningServer } from './http/adapters.js';
 export {
   escapeText,
@@ -123,16 +133,6 @@ export {
   packSource,
   policyHash,
 } from './policy/index.js';
-export {
-  FileSessionLabelStore,
-  FLOW_LABELS,
-  type FlowLabel,
-  MemorySessionLabelStore,
-  PostgresSessionLabelStore,
-  SESSION_LABELED_EVENT,
-  type SessionLabel,
-  type SessionLabelStore,
-} from './flow/index.js';
 export * from './store/index.js';
 export {
   createPostgresStores,

@@ -78,12 +78,12 @@ export const contract = {
       "description": "Who the presented API key is."
     },
     {
-      "name": "suspensions",
-      "description": "The kill switch. Stop an agent, a user, a tool glob or the whole tenant at once."
-    },
-    {
       "name": "sign-in",
       "description": "People sign in through an OpenID provider (authorization code with PKCE) for the console and the approver and admin API. These operations are marked `x-console-only`; the SDKs do not call them."
+    },
+    {
+      "name": "suspensions",
+      "description": "The kill switch. Stop an agent, a user, a tool glob or the whole tenant at once."
     },
     {
       "name": "webhooks",
@@ -4604,6 +4604,11 @@ export const contract = {
           },
           "reason_code": {
             "$ref": "#/components/schemas/ReasonCode"
+          },
+          "summary": {
+            "type": "string",
+            "maxLength": 1024,
+            "description": "Why the action was held, in words (the matched rule's description when it has one), for the approver beside `reason_code`."
           },
           "risk_tier": {
             "$ref": "#/components/schemas/RiskTier"

@@ -1013,6 +1013,8 @@ export interface components {
             action: components["schemas"]["CanonicalAction"];
             action_hash: components["schemas"]["Sha256Hex"];
             reason_code: components["schemas"]["ReasonCode"];
+            /** @description Why the action was held, in words (the matched rule's description when it has one), for the approver beside `reason_code`. */
+            summary?: string;
             risk_tier?: components["schemas"]["RiskTier"];
             created_at: components["schemas"]["Timestamp"];
             expires_at: components["schemas"]["Timestamp"];

@@ -17,6 +17,7 @@ export const ApprovalRequestSchema = z.object({
   }),
   action_hash: Sha256Hex,
   reason_code: ReasonCode,
+  summary: z.optional(z.string()),
   risk_tier: z.optional(RiskTier),
   created_at: Timestamp,
   expires_at: Timestamp,

@@ -26,6 +26,14 @@ const ConditionSchema = z.object({
   value: z.optional(z.unknown()),
 });
 
+const WindowSeconds = z.number();
+
+const PolicyLimitSchema = z.object({
+  rate: z.optional(z.object({ max: z.number(), window_seconds: WindowSeconds })),
+  budget: z.optional(z.object({ arg: z.string(), max: z.number(), window_seconds: WindowSeconds })),
+  per: z.optional(z.array(z.enum(['agent_id', 'user_id', 'tool']))),
+});
+
 const PolicySchema = z.object({
   id: z.string(),
   version: z.number(),
@@ -39,6 +47,7 @@ const PolicySchema = z.object({
       description: z.optional(z.string()),
       when: z.optional(z.array(ConditionSchema)),
       any: z.optional(z.array(ConditionSchema)),
+      limit: z.optional(PolicyLimitSchema),
       decision: DecisionValue,
       reason: ReasonCode,
       risk_tier: z.optional(RiskTier),

@@ -880,6 +880,10 @@ class ApprovalRequest(TypedDict):
     action: CanonicalAction
     action_hash: Sha256Hex
     reason_code: ReasonCode
+    summary: NotRequired[str]
+    """
+    Why the action was held, in words (the matched rule's description when it has one), for the approver beside `reason_code`.
+    """
     risk_tier: NotRequired[RiskTier]
     created_at: Timestamp
     expires_at: Timestamp
