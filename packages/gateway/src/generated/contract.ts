@@ -3947,7 +3947,7 @@ export const contract = {
           },
           "context": {
             "$ref": "#/components/schemas/JsonObject",
-            "description": "Facts about the call that are not arguments (channel, ticket, session). Policies read them as `context.…`; they are not part of the action hash."
+            "description": "Facts about the call that are not arguments (channel, ticket, session). Policies read them as `context.…`; they are not part of the action hash. `session.id` names a flow-control session (1–128 letters, digits and `._:@/+=-`), the gateway adds the labels `private_data` and `untrusted_content` from its own classification of the tools the session called; policy reads them as `context.session.labels`; labels sent by the caller are refused."
           }
         }
       },

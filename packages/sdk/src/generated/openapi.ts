@@ -841,7 +841,7 @@ export interface components {
             tool_definition?: components["schemas"]["ToolDefinition"];
             /** @description Instead of `tool_definition`, the SHA-256 of its RFC 8785 canonical form, for a caller that hashes the definition itself. */
             tool_hash?: components["schemas"]["Sha256Hex"];
-            /** @description Facts about the call that are not arguments (channel, ticket, session). Policies read them as `context.…`; they are not part of the action hash. */
+            /** @description Facts about the call that are not arguments (channel, ticket, session). Policies read them as `context.…`; they are not part of the action hash. `session.id` names a flow-control session (1–128 letters, digits and `._:@/+=-`), the gateway adds the labels `private_data` and `untrusted_content` from its own classification of the tools the session called; policy reads them as `context.session.labels`; labels sent by the caller are refused. */
             context?: components["schemas"]["JsonObject"];
         };
         Explain: {
