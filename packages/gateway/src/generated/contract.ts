@@ -3149,6 +3149,9 @@ export const contract = {
           "404": {
             "$ref": "#/components/responses/NotFound"
           },
+          "431": {
+            "description": "The request line is longer than the gateway reads (query values far over their limits); nothing is done and no body is sent."
+          },
           "503": {
             "$ref": "#/components/responses/Unavailable"
           }
