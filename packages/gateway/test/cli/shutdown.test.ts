@@ -35,8 +35,14 @@ it('answers the decision in flight at SIGTERM, refuses new connections, and exit
   );
   const ready = await new Promise<{ url: string; keys: { agent: string } }>((done, fail) => {
     const lines = createInterface({ input: child!.stdout! });
+    let stderr = '';
+    child!.stderr!.on('data', (chunk) => {
+      stderr += chunk;
+    });
     lines.once('line', (line) => done(JSON.parse(line)));
-    child!.once('exit', (code) => fail(new Error(`actpass dev exited ${code} before it was ready`)));
+    child!.once('exit', (code) =>
+      fail(new Error(`actpass dev exited ${code} before it was ready: ${stderr.slice(-2000)}`)),
+    );
   });
   const url = new URL('/api/v1/actions/preflight', ready.url);
   const body = JSON.stringify({

@@ -68,9 +68,10 @@ describe.runIf(browserAvailable())(
       const console = await openConsole(browser, env.url);
       await signInThroughProvider(console.page, 'alice');
       await console.page.getByRole('navigation', { name: 'Views' }).waitFor();
-      await expect(console.page.getByTestId('whoami').textContent()).resolves.toMatch(
-        /acme · oidc_[0-9a-f]{16} · approver/,
-      );
+      // The navigation shows before whoami's answer fills the header: wait for the text itself.
+      await expect
+        .poll(() => console.page.getByTestId('whoami').textContent(), { timeout: 15_000 })
+        .toMatch(/acme · oidc_[0-9a-f]{16} · approver/);
       // The token sits in this tab's sessionStorage; the one-time hand-off cookie is gone.
       const stored = await console.page.evaluate(() => sessionStorage.getItem('actpass.console.key'));
       expect(stored).toMatch(/^aps_/);
