@@ -11,6 +11,7 @@ export default defineConfig({
     'openai-agents': 'src/adapters/openai-agents.ts',
     langchain: 'src/adapters/langchain.ts',
     mcp: 'src/adapters/mcp.ts',
+    mastra: 'src/adapters/mastra.ts',
   },
   format: ['esm', 'cjs'],
   // `@internal` members (the request loop, `_internals`) stay out of the published types.
