@@ -1,0 +1,207 @@
+"""``guard()`` around an MCP client session's tool calls (``pip install "actpass[mcp]"``):
+
+    session = guard_session(client, session, goal="tidy_the_workspace", tool_name=lambda n: f"fs.{n}")
+
+The very :class:`mcp.ClientSession` you connected comes back (``isinstance`` holds; ``list_tools``,
+``read_resource``, notifications and every other method work as before) with ``call_tool`` decided by
+ActPass before the ``tools/call`` request leaves. Hand it to anything that loads MCP tools from a session
+— langchain-mcp-adapters' ``load_mcp_tools(session)``, for one — and every call the agent makes through
+it is decided first.
+
+Before a decision is asked, the call must name a tool the server lists and its arguments must not plainly
+break that tool's ``inputSchema``; otherwise the call is answered with an error result and nothing is
+decided, recorded or sent. A blocked call never reaches the server either: it comes back as
+``CallToolResult(isError=True)`` whose text is ``BLOCKED <reason_code>: <summary>`` (the client skips
+output-schema validation on error results, so tools with an ``outputSchema`` accept it too). MCP has no
+pause-and-resume of its own: a held call's result names the approval request, and the retry of the same
+call after a person approved carries it, so the gateway releases that request exactly once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Callable, Literal, TypeVar, cast
+
+from .._client import AsyncActPassClient
+from .._exceptions import MisconfiguredError
+from .._guard import GuardResult, WaitForApproval
+from ._core import (
+    GuardOptions,
+    PerCall,
+    ToolNameOption,
+    blocked_or_raise,
+    blocked_text,
+    missing_extra,
+    prepared,
+    remember_approval,
+)
+from ._core import tool_name as resolve_tool_name
+from ._intercept import invalid_text, schema_problem
+
+try:
+    import anyio
+    import anyio.from_thread
+    import anyio.to_thread
+    from mcp import ClientSession, types
+except ImportError as error:  # pragma: no cover - exercised by the packaging test in a bare venv
+    raise missing_extra("mcp", "mcp", error) from error
+
+__all__ = ["McpToolCall", "guard_session"]
+
+Session = TypeVar("Session", bound=ClientSession)
+
+_MAX_PAGES = 100  # a server paging tools/list forever is not followed further
+_UNLISTED = object()
+
+
+@dataclass(frozen=True)
+class McpToolCall:
+    """What per-call options receive besides the arguments: the MCP tool name and its arguments."""
+
+    name: str
+    arguments: Mapping[str, Any]
+
+
+def _error_result(text: str) -> types.CallToolResult:
+    return types.CallToolResult(isError=True, content=[types.TextContent(type="text", text=text)])
+
+
+def _printable(text: str) -> str:
+    """Argument keys may come from the model: control characters are escaped, never passed on raw."""
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+
+
+class _GuardedCalls:
+    """The replacement ``call_tool`` (and the ``list_tools`` that keeps its input schemas) of one session."""
+
+    def __init__(
+        self, client: Any, session: ClientSession, name_option: ToolNameOption, guard: dict[str, Any]
+    ) -> None:
+        self._client = client
+        self._name_option = name_option
+        self._guard_options = guard  # GuardOptions' fields but the tool, which is per call
+        self._call_tool = session.call_tool
+        self._list_tools = session.list_tools
+        self._schemas: dict[str, Any] = {}
+
+    async def list_tools(self, *args: Any, **kwargs: Any) -> types.ListToolsResult:
+        listed = await self._list_tools(*args, **kwargs)
+        self._schemas.update((tool.name, tool.inputSchema) for tool in listed.tools)
+        return listed
+
+    async def _input_schema(self, name: str) -> Any:
+        if name not in self._schemas:  # a tool not seen yet, or listed since: read the whole list again
+            cursor: str | None = None
+            for _ in range(_MAX_PAGES):
+                page = await (self.list_tools(cursor) if cursor else self.list_tools())
+                cursor = page.nextCursor
+                if name in self._schemas or not cursor:
+                    break
+        return self._schemas.get(name, _UNLISTED)
+
+    async def call_tool(
+        self, name: str, arguments: dict[str, Any] | None = None, *rest: Any, **more: Any
+    ) -> types.CallToolResult:
+        refused = await self._refusal(name, arguments)
+        if refused is not None:
+            return refused
+        tool_input: dict[str, Any] = dict(arguments or {})
+        options = GuardOptions(tool=resolve_tool_name(self._name_option, name), **self._guard_options)
+        params, key = prepared(self._client, options, tool_input, McpToolCall(name, tool_input))
+
+        async def send() -> types.CallToolResult:
+            return await self._call_tool(name, arguments, *rest, **more)
+
+        outcome = await self._guard(params, send)
+        remember_approval(self._client, key, outcome["decision"])
+        if outcome["executed"]:
+            if outcome["error"] is not None:
+                raise outcome["error"]
+            return cast(types.CallToolResult, outcome["result"])
+        return _error_result(blocked_text(blocked_or_raise(options, outcome)))
+
+    async def _refusal(self, name: Any, arguments: Any) -> types.CallToolResult | None:
+        """The answer to a call that is not decided at all: an unlisted tool or arguments its schema
+        plainly rejects (the model's mistake, refused before anything is decided, recorded or sent)."""
+        schema = await self._input_schema(name) if isinstance(name, str) else _UNLISTED
+        shown = repr(str(name)[:120])
+        if schema is _UNLISTED:
+            return _error_result(
+                f"Unknown tool {shown}: the MCP server does not list it. The call was not sent; use one of "
+                "the tools the server lists."
+            )
+        if arguments is not None and not isinstance(arguments, Mapping):
+            return _error_result(invalid_text(str(name), "arguments: expected object"))
+        problem = schema_problem(schema, dict(arguments or {}))
+        return _error_result(invalid_text(str(name), _printable(problem))) if problem else None
+
+    async def _guard(self, params: dict[str, Any], send: Callable[[], Any]) -> GuardResult[Any]:
+        if isinstance(self._client, AsyncActPassClient):
+            return await self._client.guard(execute_fn=lambda _context: send(), **params)
+        # The sync client blocks: it decides on a worker thread, and the call itself goes back to this
+        # event loop (the session's streams belong to it).
+        client = self._client
+        return await anyio.to_thread.run_sync(
+            lambda: client.guard(execute_fn=lambda _context: anyio.from_thread.run(send), **params)
+        )
+
+
+def guard_session(
+    client: Any,
+    session: Session,
+    *,
+    goal: PerCall,
+    tool_name: ToolNameOption = None,
+    resource: Callable[[Mapping[str, Any], Any], str | None] | None = None,
+    args: Callable[[Mapping[str, Any], Any], Mapping[str, Any]] | None = None,
+    passport: PerCall = None,
+    mode: PerCall = None,
+    agent_id: PerCall = None,
+    user_id: PerCall = None,
+    context: PerCall = None,
+    wait_for_approval: WaitForApproval | None = None,
+    on_blocked: Literal["result", "raise"] = "result",
+    record_outcome: bool = True,
+) -> Session:
+    """Guards ``session.call_tool`` in place and returns the same session.
+
+    The ActPass tool name defaults to the MCP tool's name; map it with a string or a function of that name
+    (``tool_name=lambda name: f"fs.{name}"``). A name that maps to an invalid ActPass name raises
+    :class:`~actpass.MisconfiguredError` when the call is made, before anything is decided or sent.
+    Per-call values (``goal``, ``resource``, ``passport``, …) may be functions of ``(arguments,
+    McpToolCall)``. ``on_blocked="raise"`` raises :class:`~actpass.adapters.ToolBlockedError` from
+    ``call_tool`` instead of answering the error result; ``wait_for_approval`` waits for a person inside
+    the call, then runs it once. Works with :class:`~actpass.AsyncActPassClient` and, on a worker thread,
+    :class:`~actpass.ActPassClient`.
+    """
+    if not isinstance(session, ClientSession):
+        raise MisconfiguredError(
+            f"guard_session() needs an mcp.ClientSession, not {type(session).__name__}: pass the session "
+            "you connected, e.g. `async with ClientSession(read, write) as session:`"
+        )
+    if "call_tool" in vars(session):
+        raise MisconfiguredError(
+            "this session's call_tool is already replaced (guarded once already?): guard each session "
+            "once, with every option in that one guard_session() call"
+        )
+    GuardOptions(goal=goal, tool="checked.later", on_blocked=on_blocked)  # bad options fail now, not per call
+    guard = {
+        "goal": goal,
+        "resource": resource,
+        "args": args,
+        "passport": passport,
+        "mode": mode,
+        "agent_id": agent_id,
+        "user_id": user_id,
+        "context": context,
+        "wait_for_approval": wait_for_approval,
+        "on_blocked": on_blocked,
+        "record_outcome": record_outcome,
+    }
+    calls = _GuardedCalls(client, session, tool_name, guard)
+    # Instance attributes shadow the class's methods: the caller keeps the very session it connected
+    # (its streams, capabilities and handlers), with one method decided first.
+    vars(session)["call_tool"] = calls.call_tool
+    vars(session)["list_tools"] = calls.list_tools
+    return session

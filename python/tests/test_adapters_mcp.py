@@ -1,0 +1,337 @@
+"""``guard_session`` on a real ``mcp.ClientSession`` talking over stdio to the real MCP filesystem server
+(from npm, run with Node), against the in-process gateway with a policy for its tools: reads run, writes
+wait for a person, anything else is refused. The files on disk show whether a call reached the server."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import anyio
+import pytest
+from langchain.agents import create_agent
+from langchain_core.language_models.fake_chat_models import FakeMessagesListChatModel
+from langchain_core.messages import AIMessage, ToolMessage
+from langchain_mcp_adapters.tools import load_mcp_tools
+from mcp import ClientSession, StdioServerParameters, types
+from mcp.client.stdio import stdio_client
+
+import actpass
+from actpass.adapters import ToolBlockedError
+from actpass.adapters.mcp import McpToolCall, guard_session
+
+FILESYSTEM_SERVER = (
+    Path(__file__).resolve().parents[2]
+    / "packages/edge/node_modules/@modelcontextprotocol/server-filesystem/dist/index.js"
+)
+NODE = shutil.which("node")
+NEEDS_THE_SERVER = pytest.mark.skipif(
+    NODE is None or not FILESYSTEM_SERVER.exists(),
+    reason="needs Node.js and the MCP filesystem server from npm (run pnpm install at the repo root)",
+)
+
+FS_POLICY = {
+    "id": "test.mcp-filesystem",
+    "version": 1,
+    "default": {"decision": "deny", "reason": "policy.no_match", "risk_tier": "high"},
+    "rules": [
+        {
+            "id": "read",
+            "when": [{"path": "tool", "operator": "in", "value": ["fs.read_text_file", "fs.list_directory"]}],
+            "decision": "allow",
+            "reason": "fs.read",
+            "risk_tier": "low",
+        },
+        {
+            "id": "write",
+            "when": [{"path": "tool", "operator": "==", "value": "fs.write_file"}],
+            "decision": "require_approval",
+            "reason": "fs.write_needs_approval",
+            "risk_tier": "medium",
+        },
+    ],
+}
+pytestmark = [NEEDS_THE_SERVER, pytest.mark.actpass_policy(FS_POLICY)]
+
+
+@asynccontextmanager
+async def filesystem(root: Path) -> AsyncIterator[ClientSession]:
+    """A connected, initialized session with the real filesystem server serving ``root``."""
+    assert NODE is not None
+    server = StdioServerParameters(command=NODE, args=[str(FILESYSTEM_SERVER), str(root)])
+    async with stdio_client(server) as (read, write), ClientSession(read, write) as session:
+        await session.initialize()
+        yield session
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    folder = tmp_path / "files"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("hello from disk")
+    return folder.resolve()
+
+
+@pytest.fixture
+def agent_client(local_actpass: Any) -> Any:
+    return local_actpass.gateway.async_client()
+
+
+def guarded(client: Any, session: ClientSession, **more: Any) -> ClientSession:
+    return guard_session(client, session, goal="tidy_the_workspace", tool_name=lambda n: f"fs.{n}", **more)
+
+
+def text_of(result: types.CallToolResult) -> str:
+    first = result.content[0]
+    assert isinstance(first, types.TextContent)
+    return first.text
+
+
+async def test_allows_a_read_and_records_its_outcome(
+    local_actpass: Any, agent_client: Any, root: Path
+) -> None:
+    async with filesystem(root) as session:
+        same = guarded(agent_client, session)
+        result = await same.call_tool("read_text_file", {"path": str(root / "notes.txt")})
+    assert same is session and isinstance(same, ClientSession)
+    assert not result.isError
+    assert text_of(result) == "hello from disk"
+    assert result.structuredContent == {"content": "hello from disk"}  # the server's own result, as is
+    assert local_actpass.last_decision()["reason_code"] == "fs.read"
+    assert len(local_actpass.events("action.outcome")) == 1
+
+
+async def test_denies_without_reaching_the_server(local_actpass: Any, agent_client: Any, root: Path) -> None:
+    async with filesystem(root) as session:
+        result = await guarded(agent_client, session).call_tool("create_directory", {"path": str(root / "x")})
+    assert result.isError
+    assert text_of(result).startswith("BLOCKED policy.no_match: ")
+    assert not (root / "x").exists()
+
+
+async def test_a_blocked_result_has_the_shape_of_the_servers_own_errors(
+    agent_client: Any, root: Path
+) -> None:
+    """write_file declares an outputSchema. The installed client validates structuredContent only on
+    results that are not errors; the server's own error results carry none, and neither does a block."""
+    async with filesystem(root) as session:
+        listed = {tool.name: tool for tool in (await session.list_tools()).tools}
+        assert listed["write_file"].outputSchema is not None
+        outside = await session.call_tool("write_file", {"path": "/etc/actpass-nope", "content": "x"})
+        blocked = await guarded(agent_client, session).call_tool(
+            "write_file", {"path": str(root / "a.txt"), "content": "x"}
+        )
+    assert outside.isError and outside.structuredContent is None
+    assert blocked.isError and blocked.structuredContent is None
+    wire = json.loads(blocked.model_dump_json(by_alias=True, exclude_none=True))  # as a server would send it
+    assert wire == {"content": [{"type": "text", "text": text_of(blocked)}], "isError": True}
+    assert types.CallToolResult.model_validate(wire).isError
+
+
+async def test_held_then_approved_the_retry_runs_once(
+    local_actpass: Any, agent_client: Any, root: Path
+) -> None:
+    target = root / "report.txt"
+    call = {"path": str(target), "content": "quarterly"}
+    async with filesystem(root) as session:
+        session = guarded(agent_client, session)
+        held = text_of(await session.call_tool("write_file", call))
+        [pending] = local_actpass.pending()
+        assert held.startswith("BLOCKED fs.write_needs_approval: ")
+        assert f"Approval request {pending['id']} is waiting for a person" in held
+        early = text_of(await session.call_tool("write_file", call))
+        assert early.startswith("BLOCKED approval.pending: ")
+        assert not target.exists()
+
+        local_actpass.approve(pending["id"])
+        released = await session.call_tool("write_file", call)
+        assert not released.isError
+        assert target.read_text() == "quarterly"
+        assert local_actpass.client.approvals.get(pending["id"])["status"] == "used"
+
+        target.unlink()
+        again = text_of(await session.call_tool("write_file", call))  # approved once, released once
+    assert again.startswith("BLOCKED fs.write_needs_approval: ")
+    assert pending["id"] not in again
+    assert not target.exists()
+
+
+async def test_held_then_denied_says_so(local_actpass: Any, agent_client: Any, root: Path) -> None:
+    call = {"path": str(root / "report.txt"), "content": "quarterly"}
+    async with filesystem(root) as session:
+        session = guarded(agent_client, session)
+        await session.call_tool("write_file", call)
+        local_actpass.deny(local_actpass.pending()[0]["id"], note="not today")
+        denied = text_of(await session.call_tool("write_file", call))
+    assert denied.startswith("BLOCKED approval.denied")
+    assert not (root / "report.txt").exists()
+
+
+async def test_waits_for_an_approver_then_runs(local_actpass: Any, agent_client: Any, root: Path) -> None:
+    async def approve_when_asked() -> None:
+        with anyio.fail_after(20):
+            while not local_actpass.pending():
+                await anyio.sleep(0.05)
+        local_actpass.approve(local_actpass.pending()[0]["id"])
+
+    async with filesystem(root) as session, anyio.create_task_group() as tasks:
+        tasks.start_soon(approve_when_asked)
+        result = await guarded(agent_client, session, wait_for_approval={"timeout_s": 30}).call_tool(
+            "write_file", {"path": str(root / "w.txt"), "content": "waited"}
+        )
+    assert not result.isError
+    assert (root / "w.txt").read_text() == "waited"
+
+
+async def test_fails_closed_when_the_gateway_cannot_be_reached(root: Path) -> None:
+    async with (
+        actpass.AsyncActPassClient(api_key="k", base_url="http://127.0.0.1:9", max_retries=0) as unreachable,
+        filesystem(root) as session,
+    ):
+        result = await guarded(unreachable, session).call_tool(
+            "read_text_file", {"path": str(root / "notes.txt")}
+        )
+    assert result.isError
+    assert text_of(result).startswith("BLOCKED client.")
+
+
+async def test_monitor_runs_and_records_the_refusal(
+    local_actpass: Any, agent_client: Any, root: Path
+) -> None:
+    async with filesystem(root) as session:
+        result = await guarded(agent_client, session, mode="monitor").call_tool(
+            "create_directory", {"path": str(root / "made")}
+        )
+    assert not result.isError
+    assert (root / "made").is_dir()
+    assert local_actpass.last_decision()["decision"] == "deny"
+
+
+async def test_raise_mode_raises_from_call_tool(agent_client: Any, root: Path) -> None:
+    async with filesystem(root) as session:
+        with pytest.raises(ToolBlockedError) as raised:
+            await guarded(agent_client, session, on_blocked="raise").call_tool(
+                "create_directory", {"path": str(root / "x")}
+            )
+    assert raised.value.reason_code == "policy.no_match"
+    assert not (root / "x").exists()
+
+
+async def test_the_sync_client_decides_on_a_worker_thread(local_actpass: Any, root: Path) -> None:
+    seen: list[McpToolCall] = []
+
+    def goal(arguments: Any, call: McpToolCall) -> str:
+        seen.append(call)
+        return "tidy"
+
+    async with filesystem(root) as session:
+        guard_session(local_actpass.client, session, goal=goal, tool_name=lambda n: f"fs.{n}")
+        read = await session.call_tool("read_text_file", {"path": str(root / "notes.txt")})
+        denied = await session.call_tool("create_directory", {"path": str(root / "x")})
+    assert text_of(read) == "hello from disk"
+    assert text_of(denied).startswith("BLOCKED policy.no_match: ")
+    assert seen[0] == McpToolCall("read_text_file", {"path": str(root / "notes.txt")})
+
+
+# -- what is refused before anything is decided -------------------------------------------------------------
+
+
+async def test_invalid_arguments_are_refused_undecided(
+    local_actpass: Any, agent_client: Any, root: Path
+) -> None:
+    before = len(local_actpass.events())
+    async with filesystem(root) as session:
+        session = guarded(agent_client, session)
+        wrong_type = await session.call_tool("write_file", {"path": str(root / "a.txt"), "content": 5})
+        missing = await session.call_tool("write_file", {"path": str(root / "a.txt")})
+        not_object = await session.call_tool("write_file", ["a"])  # type: ignore[arg-type]
+    assert "arguments.content: expected string" in text_of(wrong_type)
+    assert "arguments.content: required" in text_of(missing)
+    assert "arguments: expected object" in text_of(not_object)
+    assert all(r.isError and "BLOCKED" not in text_of(r) for r in (wrong_type, missing, not_object))
+    assert len(local_actpass.events()) == before
+    assert not (root / "a.txt").exists()
+
+
+async def test_hostile_names_and_arguments_never_reach_logs_raw(
+    local_actpass: Any, agent_client: Any, root: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    hostile = "read_text_file\nERROR forged log line <script>alert(1)</script>"
+    before = len(local_actpass.events())
+    async with filesystem(root) as session:
+        session = guarded(agent_client, session, mode="monitor")
+        unlisted = await session.call_tool(hostile, {"path": str(root / "notes.txt")})
+        assert len(local_actpass.events()) == before  # not decided, not sent
+        odd_path = await session.call_tool(
+            "create_directory", {"path": str(root / "x\nERROR forged"), "\nERROR key": "<script>"}
+        )
+    assert unlisted.isError
+    assert "\n" not in text_of(unlisted) and "'read_text_file\\nERROR" in text_of(unlisted)
+    assert not odd_path.isError or "BLOCKED" not in text_of(odd_path)  # monitor: decided, then sent
+    recorded = local_actpass.last_decision()
+    assert recorded["action"]["args"]["path"].endswith("x\nERROR forged")  # kept as data in the ledger
+    assert "running fs.create_directory although the decision is deny" in caplog.text  # logs were captured
+    assert "\nERROR" not in caplog.text
+
+
+async def test_a_tool_name_that_is_no_actpass_name_is_a_configuration_error(
+    local_actpass: Any, agent_client: Any, root: Path
+) -> None:
+    before = len(local_actpass.events())
+    async with filesystem(root) as session:
+        session = guard_session(agent_client, session, goal="g", tool_name=lambda n: f"fs/{n}")
+        with pytest.raises(actpass.MisconfiguredError, match="tool_name gave 'fs/read_text_file'"):
+            await session.call_tool("read_text_file", {"path": str(root / "notes.txt")})
+    assert len(local_actpass.events()) == before
+
+
+async def test_a_session_is_guarded_once(agent_client: Any, root: Path) -> None:
+    async with filesystem(root) as session:
+        guarded(agent_client, session)
+        with pytest.raises(actpass.MisconfiguredError, match="already"):
+            guarded(agent_client, session)
+    with pytest.raises(actpass.MisconfiguredError, match=r"mcp\.ClientSession"):
+        guard_session(agent_client, object(), goal="g")  # type: ignore[type-var]
+
+
+# -- a framework loading MCP tools from the guarded session -------------------------------------------------
+
+
+class ScriptedModel(FakeMessagesListChatModel):
+    def bind_tools(self, tools: Any, **kwargs: Any) -> ScriptedModel:
+        return self
+
+
+async def test_langchain_agent_with_tools_loaded_from_the_guarded_session(
+    local_actpass: Any, agent_client: Any, root: Path
+) -> None:
+    calls = [
+        {"id": "c1", "name": "read_text_file", "args": {"path": str(root / "notes.txt")}},
+        {"id": "c2", "name": "write_file", "args": {"path": str(root / "pwned.txt"), "content": "x"}},
+    ]
+    model = ScriptedModel(responses=[AIMessage(content="", tool_calls=calls), AIMessage(content="done")])
+    async with filesystem(root) as session:
+        tools = await load_mcp_tools(guarded(agent_client, session))
+        agent = create_agent(model, tools)
+        result = await agent.ainvoke({"messages": [{"role": "user", "content": "tidy up"}]})
+    told = {m.tool_call_id: m for m in result["messages"] if isinstance(m, ToolMessage)}
+    assert "hello from disk" in str(told["c1"].content)
+    assert told["c2"].status == "error"
+    assert "BLOCKED fs.write_needs_approval" in str(told["c2"].content)
+    assert local_actpass.pending()[0]["id"] in str(told["c2"].content)
+    assert not (root / "pwned.txt").exists()
+
+
+def test_without_the_extra_the_import_names_the_install() -> None:
+    code = "import sys; sys.modules['mcp'] = None\nimport actpass.adapters.mcp"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert run.returncode != 0
+    assert 'pip install "actpass[mcp]"' in run.stderr
