@@ -11,6 +11,13 @@
  * characters are removed from every string the agent sees (they can carry instructions no person
  * reviewing the tool would see); the hash, and so the gateway's inspection and hold, keep the
  * definition exactly as the server sent it.
+ *
+ * Each server's tool listing is reused until that server says its tools changed
+ * (`notifications/tools/list_changed`), its connection stops, or its `cache_ttl_ms` passes; then it is
+ * listed again. Only the listing is reused: the entries (definition, hash, approval) are rebuilt from it
+ * on every refresh with the approved names read afresh, and every call still sends the definition to
+ * the gateway, so a reused listing goes through the same checks as a new one. A listing that fails is
+ * not replaced by an older one: that server's tools are left out until it answers again.
  */
 import { canonicalize } from '@actpass/sdk/canonical';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
@@ -40,9 +47,21 @@ export interface CatalogEntry {
   approved: boolean;
 }
 
+interface Listed {
+  tools: Tool[];
+  /** When the listing was asked for (not answered): its age is counted from before the server spoke. */
+  at: number;
+  /** The server's generation when it was asked: a change notice since makes it stale. */
+  generation: number;
+}
+
 export class Catalog {
   #entries = new Map<string, CatalogEntry>();
-  #refreshing: Promise<{ failed: string[] }> | null = null;
+  #refreshing: { run: Promise<{ failed: string[] }>; epoch: number } | null = null;
+  readonly #listed = new Map<string, Listed>();
+  readonly #generation = new Map<string, number>();
+  /** Bumped by every invalidation: a refresh that began before it cannot answer for after it. */
+  #epoch = 0;
 
   constructor(
     private readonly pool: UpstreamPool,
@@ -51,16 +70,31 @@ export class Catalog {
   ) {}
 
   /**
-   * Lists every upstream again (concurrently, each bounded) and reads the approved names; a server
-   * that fails is left out. Concurrent callers share one refresh.
+   * Lists again every upstream whose listing is missing, stale or past its time to live (concurrently,
+   * each bounded), reuses the others', and reads the approved names; a server that fails is left out.
+   * Concurrent callers share one refresh, unless a server changed since it began: then they wait for
+   * it and run another, so nobody is answered with a listing from before a change they were told of.
    */
-  refresh(): Promise<{ failed: string[] }> {
-    if (!this.#refreshing) {
-      this.#refreshing = this.#refresh().finally(() => {
-        this.#refreshing = null;
+  async refresh(): Promise<{ failed: string[] }> {
+    for (;;) {
+      const current = this.#refreshing;
+      if (current && current.epoch === this.#epoch) return current.run;
+      if (current) {
+        await current.run.catch(() => undefined);
+        continue;
+      }
+      const run = this.#refresh().finally(() => {
+        if (this.#refreshing?.run === run) this.#refreshing = null;
       });
+      this.#refreshing = { run, epoch: this.#epoch };
+      return run;
     }
-    return this.#refreshing;
+  }
+
+  /** The server's tools may have changed (it said so, or its connection stopped): list it again. */
+  invalidate(server: string): void {
+    this.#generation.set(server, (this.#generation.get(server) ?? 0) + 1);
+    this.#epoch += 1;
   }
 
   get(exposed: string): CatalogEntry | undefined {
@@ -78,14 +112,34 @@ export class Catalog {
     );
   }
 
+  #fresh(server: string, now: number): Listed | undefined {
+    const listed = this.#listed.get(server);
+    const ttl = this.pool.upstream(server)?.listing.cacheTtlMs ?? 0;
+    if (!listed || listed.generation !== (this.#generation.get(server) ?? 0)) return undefined;
+    return now - listed.at < ttl ? listed : undefined;
+  }
+
+  async #listAgain(due: string[]): Promise<void> {
+    if (due.length === 0) return;
+    const asked = new Map(due.map((server) => [server, this.#generation.get(server) ?? 0]));
+    const at = Date.now();
+    const answered = await this.fanout.collect('tools', (server) => this.pool.listTools(server), due);
+    for (const server of due) {
+      const tools = answered.get(server);
+      // A failed listing is not papered over with an older one: the server is left out.
+      if (tools) this.#listed.set(server, { tools, at, generation: asked.get(server) as number });
+      else this.#listed.delete(server);
+    }
+  }
+
   async #refresh(): Promise<{ failed: string[] }> {
-    const [approved, listed] = await Promise.all([
-      this.approvedNames(),
-      this.fanout.collect('tools', (server) => this.pool.listTools(server)),
-    ]);
+    const now = Date.now();
+    const due = this.pool.names().filter((server) => !this.#fresh(server, now));
+    const [approved] = await Promise.all([this.approvedNames(), this.#listAgain(due)]);
     const entries = new Map<string, CatalogEntry>();
     for (const server of this.pool.names()) {
-      const tools = listed.get(server);
+      // A listing that went stale while this one ran is still what the server said when asked.
+      const tools = this.#listed.get(server)?.tools;
       if (!tools) continue;
       const byName = new Map(tools.map((tool) => [tool.name, tool]));
       for (const [exposed, upstreamName] of mapToolNames(
@@ -105,7 +159,7 @@ export class Catalog {
       }
     }
     this.#entries = entries;
-    return { failed: this.pool.names().filter((server) => !listed.has(server)) };
+    return { failed: this.pool.names().filter((server) => !this.#listed.has(server)) };
   }
 }
 

@@ -1,7 +1,8 @@
 /**
- * The MCP proxy config's bounded fields: listing limits (top level, overridable per server), the
- * restart policy of stdio upstreams and the path-taking arguments of a server's tools. Each parser
- * reports problems by path and falls back to the default so every problem is found in one pass.
+ * The MCP proxy config's bounded fields: listing limits and how long a tool listing is reused (top
+ * level, overridable per server), the restart policy of stdio upstreams, the bounds of Streamable HTTP
+ * sessions and the path-taking arguments of a server's tools. Each parser reports problems by path and
+ * falls back to the default so every problem is found in one pass.
  */
 import {
   MCP_DEFAULT_PATH_ARGS,
@@ -29,7 +30,28 @@ export interface ListingLimits {
   retryAfterMs: number;
   /** How long the server may take to start; until then a listing past its deadline just skips it. */
   startTimeoutMs: number;
+  /**
+   * How long one tool listing of this server is reused before it is asked again, unless the server
+   * says its tools changed (`notifications/tools/list_changed`) or its connection stops first.
+   */
+  cacheTtlMs: number;
 }
+
+/** Streamable HTTP sessions (`Mcp-Session-Id`): each holds a server and a transport until it ends. */
+export interface SessionLimits {
+  /** A session with no request for this long is closed; its id then answers 404. */
+  idleTimeoutMs: number;
+  /** Open sessions per agent key; opening one more closes that key's least recently used session. */
+  maxPerAgentKey: number;
+  /** Open sessions in all; past it a new session is refused (503) until one ends. */
+  maxTotal: number;
+}
+
+/** A tool listing is reused for a minute: a silent change upstream is seen within that time. */
+export const MCP_TOOL_LIST_CACHE_TTL_MS = 60_000;
+export const MCP_SESSION_IDLE_TIMEOUT_MS = 15 * 60_000;
+export const MCP_SESSIONS_PER_AGENT_KEY = 8;
+export const MCP_SESSIONS_MAX_TOTAL = 1_024;
 
 export interface RestartPolicy {
   firstBackoffMs: number;
@@ -49,6 +71,13 @@ export const DEFAULT_LISTING: ListingLimits = {
   maxBytes: MCP_LIST_MAX_BYTES,
   retryAfterMs: MCP_LIST_RETRY_AFTER_MS,
   startTimeoutMs: MCP_START_TIMEOUT_MS,
+  cacheTtlMs: MCP_TOOL_LIST_CACHE_TTL_MS,
+};
+
+export const DEFAULT_SESSIONS: SessionLimits = {
+  idleTimeoutMs: MCP_SESSION_IDLE_TIMEOUT_MS,
+  maxPerAgentKey: MCP_SESSIONS_PER_AGENT_KEY,
+  maxTotal: MCP_SESSIONS_MAX_TOTAL,
 };
 
 export const DEFAULT_RESTART: RestartPolicy = {
@@ -67,6 +96,13 @@ const LISTING_FIELDS = {
   max_bytes: 'maxBytes',
   retry_after_ms: 'retryAfterMs',
   start_timeout_ms: 'startTimeoutMs',
+  cache_ttl_ms: 'cacheTtlMs',
+} as const;
+
+const SESSION_FIELDS = {
+  idle_timeout_ms: 'idleTimeoutMs',
+  max_per_agent_key: 'maxPerAgentKey',
+  max_total: 'maxTotal',
 } as const;
 
 const RESTART_FIELDS = {
@@ -78,6 +114,12 @@ const RESTART_FIELDS = {
 
 export function parseListing(raw: unknown, path: string, fallback: ListingLimits, at: Report): ListingLimits {
   return parseCounts(raw, path, fallback, LISTING_FIELDS, at);
+}
+
+export function parseSessions(raw: unknown, path: string, at: Report): SessionLimits {
+  const limits = parseCounts(raw, path, DEFAULT_SESSIONS, SESSION_FIELDS, at);
+  if (limits.maxTotal < limits.maxPerAgentKey) at(`${path}.max_total`, 'must be at least max_per_agent_key');
+  return limits;
 }
 
 export function parseRestart(raw: unknown, path: string, fallback: RestartPolicy, at: Report): RestartPolicy {

@@ -14,10 +14,12 @@ import {
   parseListing,
   parsePathArgs,
   parseRestart,
+  parseSessions,
   type RestartPolicy,
+  type SessionLimits,
 } from './config-fields.js';
 
-export type { ListingLimits, PathArgs, RestartPolicy } from './config-fields.js';
+export type { ListingLimits, PathArgs, RestartPolicy, SessionLimits } from './config-fields.js';
 
 interface UpstreamCommon {
   name: string;
@@ -50,6 +52,8 @@ export interface McpProxyConfig {
   goal: string;
   /** How crashed stdio upstreams are restarted. */
   restart: RestartPolicy;
+  /** Bounds of the Streamable HTTP sessions `listen` keeps. */
+  sessions: SessionLimits;
   servers: McpUpstream[];
 }
 
@@ -69,6 +73,7 @@ const TOP = new Set([
   'goal',
   'listing',
   'restart',
+  'sessions',
   'servers',
 ]);
 
@@ -88,6 +93,7 @@ export function parseMcpProxyConfig(raw: unknown): McpProxyConfig {
   if (unapproved !== 'hold' && unapproved !== 'refuse') at('unapproved', 'must be "hold" or "refuse"');
   const listing = parseListing(raw.listing, 'listing', DEFAULT_LISTING, at);
   const restart = parseRestart(raw.restart, 'restart', DEFAULT_RESTART, at);
+  const sessions = parseSessions(raw.sessions, 'sessions', at);
   const servers: McpUpstream[] = [];
   if (!isObj(raw.servers) || Object.keys(raw.servers).length === 0) {
     at('servers', 'must map server names to {command, args?, env?} or {url, headers?}');
@@ -164,6 +170,7 @@ export function parseMcpProxyConfig(raw: unknown): McpProxyConfig {
     unapproved: unapproved === 'hold' ? 'hold' : 'refuse',
     goal: str(raw.goal, 'goal', 'mcp_tool_call'),
     restart,
+    sessions,
     servers,
   };
   if (problems.length > 0) throw new McpConfigError(problems);

@@ -16,12 +16,17 @@ export class Fanout {
     private readonly warn: (message: string) => void,
   ) {}
 
-  /** Per server that answered, its items; `what` names the listing in warnings (`tools`, …). */
-  async collect<T>(what: string, list: (server: string) => Promise<T[]>): Promise<Map<string, T[]>> {
+  /**
+   * Per server that answered, its items; `what` names the listing in warnings (`tools`, …). `only`
+   * limits the listing to those servers (the others' last listing is still good); default every one.
+   */
+  async collect<T>(
+    what: string,
+    list: (server: string) => Promise<T[]>,
+    only: readonly string[] = this.pool.names(),
+  ): Promise<Map<string, T[]>> {
     const now = Date.now();
-    const servers = this.pool
-      .names()
-      .filter((server) => (this.#leftOutUntil.get(`${what}:${server}`) ?? 0) <= now);
+    const servers = only.filter((server) => (this.#leftOutUntil.get(`${what}:${server}`) ?? 0) <= now);
     const settled = await Promise.allSettled(servers.map((server) => list(server)));
     const answered = new Map<string, T[]>();
     settled.forEach((outcome, i) => {

@@ -1,26 +1,25 @@
 /**
  * The enforcing MCP proxy: `createMcpProxy(config, options)` fronts the configured upstream MCP
  * servers; serve it over stdio (`serveStdio`, acting for one agent key), on any MCP transport
- * (`connect`, the same), or Streamable HTTP (`listen`, each request acting for the key in its
- * Authorization header, which the gateway must accept before anything is listed or called).
+ * (`connect`, the same), or Streamable HTTP (`listen`, with sessions: each acting for the key in the
+ * Authorization header that opened it, which the gateway must accept before anything is listed or
+ * called — see http-serve.ts).
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { MCP_SESSION_PREFIX, PROXY_KNOWN_SECRETS_MAX, PROXY_REQUEST_MAX_BYTES } from '../../constants.js';
+import { MCP_SESSION_PREFIX, PROXY_KNOWN_SECRETS_MAX } from '../../constants.js';
 import { KnownSecrets } from '../../filter/index.js';
-import { mintSessionId, SESSION_HEADER, sessionFromHeader } from '../../flow/index.js';
+import { mintSessionId } from '../../flow/index.js';
 import { escapeUnsafe } from '../../text/controls.js';
 import { type SpanExporter, Tracer } from '../../tracing/index.js';
 import { GatewayLink, type GatewayLinkOptions } from '../gateway-link.js';
-import { AgentKeys, type KeyVerdict } from './agent-keys.js';
+import { AgentKeys } from './agent-keys.js';
 import { Catalog } from './catalog.js';
 import { type McpProxyConfig, parseMcpProxyConfig } from './config.js';
 import { Fanout } from './fanout.js';
 import { configuredSecrets } from './flow.js';
+import { type RunningMcpProxy, serveHttp } from './http-serve.js';
 import { ListChangedRelay } from './list-changed.js';
 import { createProxyServer, type McpServerDeps } from './server.js';
 import { Surfaces } from './surfaces.js';
@@ -36,12 +35,6 @@ export interface McpProxyOptions {
   tracing?: SpanExporter;
 }
 
-export interface RunningMcpProxy {
-  url: string;
-  port: number;
-  close(): Promise<void>;
-}
-
 export interface McpProxy {
   config: McpProxyConfig;
   serveStdio(): Promise<void>;
@@ -49,13 +42,13 @@ export interface McpProxy {
   connect(transport: Transport): Promise<void>;
   /** Processes launched per stdio upstream (restarts included). */
   launches(): ReadonlyMap<string, number>;
+  /** Tool listings asked of each upstream (a reused listing asks nothing). */
+  toolListings(): ReadonlyMap<string, number>;
   listen(options?: { host?: string; port?: number }): Promise<RunningMcpProxy>;
   /** Resolves when the outcome evidence recorded so far is written. */
   settled(): Promise<void>;
   close(): Promise<void>;
 }
-
-const BEARER = /^Bearer[ ]+([\x21-\x7e]{1,512})[ ]*$/i;
 
 export function createMcpProxy(rawConfig: unknown, options: McpProxyOptions): McpProxy {
   const config = parseMcpProxyConfig(rawConfig);
@@ -68,11 +61,19 @@ export function createMcpProxy(rawConfig: unknown, options: McpProxyOptions): Mc
   const sink = options.warn ?? ((message: string) => process.stderr.write(`actpass: ${message}\n`));
   const warn = (message: string) => sink(escapeUnsafe(message));
   const relay = new ListChangedRelay(warn);
+  // Set just below: the pool's events reach the catalog, which is built on the pool.
+  let catalog: Catalog | null = null;
   const pool = new UpstreamPool(config.servers, config.restart, {
-    listChanged: (_server, kind) => void relay.upstreamChanged(kind),
+    listChanged: (server, kind) => {
+      // The server's reused tool listing is stale from now on, before anything is listed again.
+      if (kind === 'tools') catalog?.invalidate(server);
+      void relay.upstreamChanged(kind);
+    },
+    stopped: (server) => catalog?.invalidate(server),
     warn,
   });
   const fanout = new Fanout(pool, warn);
+  catalog = new Catalog(pool, fanout, () => link.approvedToolNames());
   const pending = new Set<Promise<unknown>>();
   const closers: Array<() => Promise<void>> = [];
   const secrets = new KnownSecrets(PROXY_KNOWN_SECRETS_MAX);
@@ -82,7 +83,7 @@ export function createMcpProxy(rawConfig: unknown, options: McpProxyOptions): Mc
     config,
     link,
     pool,
-    catalog: new Catalog(pool, fanout, () => link.approvedToolNames()),
+    catalog,
     surfaces: new Surfaces(pool, fanout),
     ...(options.tracing ? { tracer: new Tracer(options.tracing) } : {}),
     track(work) {
@@ -117,68 +118,11 @@ export function createMcpProxy(rawConfig: unknown, options: McpProxyOptions): Mc
     serveStdio: () => serveSession(new StdioServerTransport()),
     connect: serveSession,
     launches: () => pool.launches,
+    toolListings: () => pool.toolListings,
     async listen(listenOptions = {}) {
-      const host = listenOptions.host ?? '127.0.0.1';
-      let allowedHosts: string[] = [];
-      const http = createServer(async (req, res) => {
-        if (req.url !== '/mcp') {
-          res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found; use /mcp"}');
-          return;
-        }
-        const agentKey = BEARER.exec(req.headers.authorization ?? '')?.[1] ?? null;
-        if (agentKey === null) {
-          res
-            .writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer' })
-            .end('{"error":"send your ActPass API key as Authorization: Bearer <key>"}');
-          return;
-        }
-        // Nothing is listed or called for a key the gateway does not accept as an agent's.
-        const admitted = await agentKeys.check(agentKey, req.socket.remoteAddress ?? 'unknown');
-        if (admitted.status !== 'valid') {
-          refuseKey(res, admitted);
-          return;
-        }
-        // Stateless, so no connection to name a session: the client names it (x-actpass-session), or
-        // else each agent key is one session.
-        const sessionId = sessionFromHeader(req.headers[SESSION_HEADER], agentKey);
-        if (sessionId === null) {
-          res
-            .writeHead(400, { 'content-type': 'application/json' })
-            .end(
-              `{"error":"${SESSION_HEADER} must be 1-128 characters of letters, digits and ._:@/+=-; send a session id such as a UUID"}`,
-            );
-          return;
-        }
-        // Stateless: one server and transport per request, acting for this request's key.
-        const server = createProxyServer(deps, agentKey, sessionId);
-        const transport = new StreamableHTTPServerTransport({
-          sessionIdGenerator: undefined,
-          enableDnsRebindingProtection: true,
-          allowedHosts,
-        });
-        res.on('close', () => {
-          void transport.close();
-          void server.close();
-        });
-        try {
-          await server.connect(transport);
-          const body = req.method === 'POST' ? await readJson(req) : undefined;
-          await transport.handleRequest(req, res, body);
-        } catch {
-          if (!res.headersSent) res.writeHead(400, { 'content-type': 'application/json' });
-          res.end('{"error":"bad request"}');
-        }
-      });
-      await new Promise<void>((resolve) => http.listen(listenOptions.port ?? 0, host, resolve));
-      const { port } = http.address() as AddressInfo;
-      allowedHosts = [`${host}:${port}`, `localhost:${port}`, `127.0.0.1:${port}`];
-      const close = () =>
-        new Promise<void>((resolve) => {
-          http.close(() => resolve());
-          http.closeAllConnections();
-        });
-      closers.push(close);
-      return { url: `http://${host}:${port}/mcp`, port, close };
+      const running = await serveHttp(deps, agentKeys, relay, listenOptions);
+      closers.push(running.close);
+      return running;
     },
     settled,
     async close() {
@@ -189,45 +133,7 @@ export function createMcpProxy(rawConfig: unknown, options: McpProxyOptions): Mc
   };
 }
 
-function refuseKey(res: ServerResponse, verdict: Exclude<KeyVerdict, { status: 'valid' }>): void {
-  const json = { 'content-type': 'application/json' };
-  if (verdict.status === 'invalid') {
-    res
-      .writeHead(401, { ...json, 'www-authenticate': 'Bearer error="invalid_token"' })
-      .end('{"error":"the gateway does not accept this key as an agent key"}');
-  } else if (verdict.status === 'throttled') {
-    res
-      .writeHead(429, { ...json, 'retry-after': String(verdict.retryAfterSeconds) })
-      .end('{"error":"too many unknown keys from this address; try again later"}');
-  } else {
-    res.writeHead(503, json).end('{"error":"the gateway could not check the key; try again"}');
-  }
-}
-
-function readJson(req: IncomingMessage): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > PROXY_REQUEST_MAX_BYTES) {
-        reject(new Error('body too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      try {
-        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-      } catch (error) {
-        reject(error);
-      }
-    });
-    req.on('error', reject);
-  });
-}
-
 export { McpConfigError, type McpProxyConfig, parseMcpProxyConfig } from './config.js';
+export type { RunningMcpProxy } from './http-serve.js';
 export { gatewayToolName, mapToolNames, sanitizeToolName } from './names.js';
 export { lineDiff, type WrapResult, wrapClientConfig } from './wrap.js';

@@ -4,8 +4,8 @@
  * only when what the agent would see actually changed, so an upstream that repeats the notification
  * cannot make the agent re-list in a loop. Notifications that arrive while a re-listing runs are
  * folded into one more, at most once per `MCP_LIST_CHANGED_MIN_INTERVAL_MS`, so a flood cannot keep
- * every upstream busy listing. Stateless HTTP requests have no channel to notify; those agents see the
- * change on their next listing.
+ * every upstream busy listing. Streamable HTTP sessions are told on their GET stream when they hold
+ * one open; a session without one sees the change on its next listing.
  */
 
 import { canonicalize } from '@actpass/sdk/canonical';

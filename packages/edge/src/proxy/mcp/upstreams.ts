@@ -37,6 +37,8 @@ export type ListKind = 'tools' | 'resources' | 'prompts';
 export interface UpstreamEvents {
   /** An upstream said its tools, resources or prompts changed. */
   listChanged(server: string, kind: ListKind): void;
+  /** A connection to an upstream ended (crashed, or failed to start): what it listed may be gone. */
+  stopped(server: string): void;
   warn(message: string): void;
 }
 
@@ -55,6 +57,8 @@ export class UpstreamPool {
   #closing = false;
   /** Processes launched per server, for the crash-loop bound and its tests. */
   readonly launches = new Map<string, number>();
+  /** Tool listings asked of each server, for the catalog cache and its tests. */
+  readonly toolListings = new Map<string, number>();
 
   constructor(
     servers: readonly McpUpstream[],
@@ -73,6 +77,7 @@ export class UpstreamPool {
   }
 
   listTools(server: string): Promise<Tool[]> {
+    this.toolListings.set(server, (this.toolListings.get(server) ?? 0) + 1);
     return this.#list(server, null, (client, cursor, timeout) =>
       client.listTools(cursor ? { cursor } : {}, { timeout }).then((page) => paged(page.tools, page)),
     );
@@ -231,6 +236,7 @@ export class UpstreamPool {
 
   #recordCrash(name: string): void {
     if (this.#closing) return;
+    this.events.stopped(name);
     const health = this.#healthOf(name);
     health.crashes += 1;
     const now = Date.now();

@@ -38,10 +38,41 @@ describe('MCP proxy config: listing, restart and path arguments', () => {
     ).toEqual([
       'listing.timeout_ms: must be a whole number of at least 1',
       'listing.max_pages: must be a whole number of at least 1',
-      'listing.pages: unknown field; expected one of timeout_ms, max_pages, max_items, max_bytes, retry_after_ms, start_timeout_ms',
+      'listing.pages: unknown field; expected one of timeout_ms, max_pages, max_items, max_bytes, retry_after_ms, start_timeout_ms, cache_ttl_ms',
       'restart.max_backoff_ms: must be at least first_backoff_ms',
-      'servers.a.listing: must be an object with any of timeout_ms, max_pages, max_items, max_bytes, retry_after_ms, start_timeout_ms',
+      'servers.a.listing: must be an object with any of timeout_ms, max_pages, max_items, max_bytes, retry_after_ms, start_timeout_ms, cache_ttl_ms',
       'servers.a.path_args: must be a list of argument names or map tool names (or "*") to lists',
+    ]);
+  });
+});
+
+describe('MCP proxy config: tool listing reuse and HTTP sessions', () => {
+  it('has documented defaults, takes overrides, and reports bad ones by path', () => {
+    const defaults = parseMcpProxyConfig({ servers: { a: { command: 'a' } } });
+    expect(defaults.servers[0]?.listing.cacheTtlMs).toBe(60_000);
+    expect(defaults.sessions).toEqual({ idleTimeoutMs: 900_000, maxPerAgentKey: 8, maxTotal: 1024 });
+
+    const set = parseMcpProxyConfig({
+      listing: { cache_ttl_ms: 5000 },
+      sessions: { idle_timeout_ms: 1000, max_per_agent_key: 2, max_total: 10 },
+      servers: { a: { command: 'a' }, b: { command: 'b', listing: { cache_ttl_ms: 1 } } },
+    });
+    expect(set.servers.map((server) => server.listing.cacheTtlMs)).toEqual([5000, 1]);
+    expect(set.sessions).toEqual({ idleTimeoutMs: 1000, maxPerAgentKey: 2, maxTotal: 10 });
+
+    expect(
+      problems({
+        sessions: { idle_timeout_ms: 0, max_per_agent_key: 5, max_total: 4, per_key: 1 },
+        servers: { a: { command: 'a', listing: { cache_ttl_ms: -1 } } },
+      }),
+    ).toEqual([
+      'sessions.idle_timeout_ms: must be a whole number of at least 1',
+      'sessions.per_key: unknown field; expected one of idle_timeout_ms, max_per_agent_key, max_total',
+      'sessions.max_total: must be at least max_per_agent_key',
+      'servers.a.listing.cache_ttl_ms: must be a whole number of at least 1',
+    ]);
+    expect(problems({ sessions: 'many', servers: { a: { command: 'a' } } })).toEqual([
+      'sessions: must be an object with any of idle_timeout_ms, max_per_agent_key, max_total',
     ]);
   });
 });

@@ -133,6 +133,9 @@ beforeAll(async () => {
             DRIFT_DESCRIPTION_FILE: join(dir, 'description.txt'),
             DRIFT_CALLS_FILE: join(dir, 'calls.log'),
           },
+          // It drifts without saying so: its listing is never reused, as after its time to live
+          // (sessions.test.ts covers the reused listing and list_changed).
+          listing: { cache_ttl_ms: 1 },
         },
       },
     },

@@ -107,6 +107,8 @@ beforeAll(async () => {
           command: process.execPath,
           args: [HOSTILE],
           env: { HOSTILE_MODE: 'shifting', HOSTILE_TOOL_FILE: toolFile, HOSTILE_LISTS_FILE: listsFile },
+          // It changes without saying so: its listing is never reused, as after its time to live.
+          listing: { cache_ttl_ms: 1 },
         },
       },
     },
