@@ -21,7 +21,15 @@ const esbuild = createRequire(require.resolve('tsup'))('esbuild') as {
 };
 
 const BUDGET_MIN_GZIP = 15_000;
-const FRAMEWORKS = ['ai', '@ai-sdk/', '@openai/', '@langchain/', '@modelcontextprotocol/', 'openai'];
+const FRAMEWORKS = [
+  'ai',
+  '@ai-sdk/',
+  '@openai/',
+  '@langchain/',
+  '@mastra/',
+  '@modelcontextprotocol/',
+  'openai',
+];
 
 async function bundle(entry: string) {
   const out = await esbuild.build({
@@ -58,7 +66,9 @@ describe('the default entry, next to the framework adapters', () => {
     const built = await bundle('./dist/index.js');
     expect(built.gz).toBeLessThanOrEqual(BUDGET_MIN_GZIP);
     expect(built.inputs.filter(isFramework)).toEqual([]);
-    expect(built.inputs.filter((path) => /dist\/(ai|openai-agents|langchain|mcp)\./.test(path))).toEqual([]);
+    expect(
+      built.inputs.filter((path) => /dist\/(ai|openai-agents|langchain|mcp|mastra)\./.test(path)),
+    ).toEqual([]);
   });
 
   it('reaches no adapter module from src/index.ts', async () => {
@@ -87,6 +97,8 @@ describe('the default entry, next to the framework adapters', () => {
         '@langchain/core/utils/types',
       ],
       'dist/mcp.js': [],
+      // The interceptor rebuilds each tool as a Mastra Tool: the one runtime import of @mastra/core.
+      'dist/mastra.js': ['@mastra/core/tools'],
     };
     for (const [file, frameworks] of Object.entries(expected)) {
       expect(bareImports(file).filter(isFramework), file).toEqual(frameworks);
@@ -101,6 +113,7 @@ describe('the default entry, next to the framework adapters', () => {
       '@langchain/core',
       'langchain',
       '@modelcontextprotocol/sdk',
+      '@mastra/core',
     ]) {
       expect(manifest.peerDependencies?.[name], name).toBeTypeOf('string');
       expect(manifest.peerDependenciesMeta?.[name], name).toEqual({ optional: true });

@@ -48,12 +48,12 @@ describe('adapter subpaths', () => {
         files: ['main.ts'],
       }),
     );
-    const lines = ['ai', 'openai-agents', 'langchain', 'mcp'].map(
+    const lines = ['ai', 'openai-agents', 'langchain', 'mcp', 'mastra'].map(
       (sub, i) => `import { blockedText as b${i} } from '@actpass/sdk/${sub}';`,
     );
     writeFileSync(
       join(dir, 'main.ts'),
-      `${lines.join('\n')}\nimport { canonicalize } from '@actpass/sdk/canonical';\nexport const all = [b0, b1, b2, b3, canonicalize];\n`,
+      `${lines.join('\n')}\nimport { canonicalize } from '@actpass/sdk/canonical';\nexport const all = [b0, b1, b2, b3, b4, canonicalize];\n`,
     );
     let output = '';
     try {
