@@ -48,6 +48,7 @@ def test_a_page_per_python_adapter() -> None:
     assert [page.name for page in PYTHON_PAGES] == [
         "crewai.md",
         "langchain-python.md",
+        "llamaindex.md",
         "mcp-python.md",
         "openai-agents-python.md",
         "pydantic-ai.md",
@@ -56,7 +57,7 @@ def test_a_page_per_python_adapter() -> None:
 
 @pytest.mark.parametrize("page", PYTHON_PAGES, ids=lambda page: page.name)
 def test_page_runs_as_written(page: Path, gateway: DevGateway, tmp_path: Path) -> None:
-    if page.name in ("crewai.md", "pydantic-ai.md") and sys.version_info < (3, 10):
+    if page.name in ("crewai.md", "llamaindex.md", "pydantic-ai.md") and sys.version_info < (3, 10):
         pytest.skip(f"{page.name}: the framework needs Python 3.10+")
     code, expected = program(page)
     assert "BLOCKED refund.large_denied" in expected

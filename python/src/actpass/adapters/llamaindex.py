@@ -128,10 +128,12 @@ def _check_arguments(tool: BaseTool, arguments: Mapping[str, Any]) -> None:
         known = {name for name, field in schema.model_fields.items()} | {
             field.alias for field in schema.model_fields.values() if field.alias
         }
-        unknown = sorted(key for key in arguments if key not in known)
+        unknown = sorted(str(key) for key in arguments if key not in known)
         if unknown:
+            # The name is the model's: quoted and cut, so it cannot pass for more of the message.
+            shown = unknown[0] if unknown[0].isidentifier() else repr(unknown[0][:80])
             name = tool.metadata.get_name()
-            raise ValueError(invalid_text(name, f"arguments.{unknown[0][:80]}: not an allowed property"))
+            raise ValueError(invalid_text(name, f"arguments.{shown}: not an allowed property"))
     schema.model_validate(dict(arguments))
 
 
