@@ -357,3 +357,38 @@ async def test_a_saved_string_that_is_not_a_paused_run_is_refused(agent_client: 
     capability = ActPassCapability(agent_client, goal=GOAL)
     with pytest.raises(actpass.MisconfiguredError, match=r"capability\.pause"):
         await capability.resume('{"messages": 1}')
+
+
+async def test_a_tampered_request_id_in_the_saved_run_approves_nothing(
+    local_actpass: Any, agent_client: Any
+) -> None:
+    saved, approval_id = await paused(agent_client)
+    local_actpass.approve(approval_id)
+    tampered = json.loads(saved)
+    tampered["held"][0]["approval_request_id"] = "../approvals/" + approval_id + "/approve?x=<script>"
+    capability = ActPassCapability(agent_client, **options(approvals="durable"))
+    with pytest.raises(actpass.MisconfiguredError, match=r"held\[0\]\.approval_request_id"):
+        await capability.resume(json.dumps(tampered))
+    # The real request is still approved and unused: nothing ran, nothing was released.
+    assert local_actpass.client.approvals.get(approval_id)["status"] == "approved"
+
+
+async def test_pause_refuses_a_run_that_did_not_end_on_held_calls(agent_client: Any) -> None:
+    _, _, result = await run_once(agent_client, 4900)
+    with pytest.raises(actpass.MisconfiguredError, match="DeferredToolRequests"):
+        ActPassCapability(agent_client, goal=GOAL).pause(result)
+
+
+async def test_the_capability_may_be_given_to_one_run_only(agent_client: Any) -> None:
+    ran: list[int] = []
+    script = OneCall("refund", {"charge": "ch_1", "amount": 60000})
+    agent = Agent(FunctionModel(script))
+
+    @agent.tool_plain
+    def refund(charge: str, amount: int) -> str:
+        ran.append(amount)
+        return "refunded"
+
+    await agent.run("refund it", capabilities=[ActPassCapability(agent_client, **options())])
+    assert ran == []
+    assert script.texts()[0].startswith("BLOCKED refund.large_denied: ")

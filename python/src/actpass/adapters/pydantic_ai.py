@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Callable, Literal
@@ -47,6 +48,10 @@ except ImportError as error:  # pragma: no cover - exercised by the packaging te
     raise missing_extra("pydantic-ai", "pydantic-ai", error) from error
 
 __all__ = ["ActPassCapability", "PydanticAIToolBlockedError", "Resumed"]
+
+# What the gateway names approval requests with: anything else in a saved run or in a run's metadata is
+# not one of its requests and is never sent anywhere.
+_APPROVAL_ID = re.compile(r"apr_[A-Za-z0-9_-]{1,64}")
 
 # Set by resume() on a held call a person has not decided yet: the hook keeps it deferred, undecided.
 _WAITING = "actpass_waiting"
@@ -219,7 +224,13 @@ def _resumed_hold(ctx: RunContext[Any], call: ToolCallPart) -> HeldCall | None:
     if not ctx.tool_call_approved:
         return None
     held = HeldCall.from_value(ctx.tool_call_metadata)
-    return held if held is not None and held.call_id == call.tool_call_id else None
+    if (
+        held is None
+        or held.call_id != call.tool_call_id
+        or not _APPROVAL_ID.fullmatch(held.approval_request_id)
+    ):
+        return None
+    return held
 
 
 def _parse_saved(saved: str) -> tuple[str, list[HeldCall]]:
@@ -239,4 +250,11 @@ def _parse_saved(saved: str) -> tuple[str, list[HeldCall]]:
         raise MisconfiguredError(
             "resume(): saved is not a paused run: pass the string that capability.pause(result) returned"
         )
-    return data["messages"], [call for call in calls if call is not None]
+    held = [call for call in calls if call is not None]
+    for index, call in enumerate(held):
+        if not _APPROVAL_ID.fullmatch(call.approval_request_id):
+            raise MisconfiguredError(
+                f"resume(): saved.held[{index}].approval_request_id is not an ActPass approval request id "
+                "(apr_…): the saved run was altered; pause the run again"
+            )
+    return data["messages"], held
