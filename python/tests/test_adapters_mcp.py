@@ -4,6 +4,7 @@ wait for a person, anything else is refused. The files on disk show whether a ca
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import shutil
@@ -24,6 +25,7 @@ from mcp import ClientSession, StdioServerParameters, types
 from mcp.client.stdio import stdio_client
 
 import actpass
+from actpass._canonical import canonicalize
 from actpass.adapters import ToolBlockedError
 from actpass.adapters.mcp import McpToolCall, guard_session
 
@@ -105,7 +107,9 @@ async def test_allows_a_read_and_records_its_outcome(
     assert text_of(result) == "hello from disk"
     assert result.structuredContent == {"content": "hello from disk"}  # the server's own result, as is
     assert local_actpass.last_decision()["reason_code"] == "fs.read"
-    assert len(local_actpass.events("action.outcome")) == 1
+    [outcome] = local_actpass.events("action.outcome")
+    sent = result.model_dump(mode="json", by_alias=True, exclude_none=True)
+    assert outcome["data"]["result_sha256"] == hashlib.sha256(canonicalize(sent).encode()).hexdigest()
 
 
 async def test_denies_without_reaching_the_server(local_actpass: Any, agent_client: Any, root: Path) -> None:

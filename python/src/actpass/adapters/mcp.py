@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Literal, TypeVar, cast
+from typing import Any, Callable, Literal, TypeVar
 
 from .._client import AsyncActPassClient
 from .._exceptions import MisconfiguredError
@@ -110,15 +110,19 @@ class _GuardedCalls:
         options = GuardOptions(tool=resolve_tool_name(self._name_option, name), **self._guard_options)
         params, key = prepared(self._client, options, tool_input, McpToolCall(name, tool_input))
 
-        async def send() -> types.CallToolResult:
-            return await self._call_tool(name, arguments, *rest, **more)
+        sent: list[types.CallToolResult] = []
+
+        async def send() -> dict[str, Any]:
+            sent.append(await self._call_tool(name, arguments, *rest, **more))
+            # What guard() digests into the outcome evidence: the result's JSON form, as the server sent it.
+            return sent[0].model_dump(mode="json", by_alias=True, exclude_none=True)
 
         outcome = await self._guard(params, send)
         remember_approval(self._client, key, outcome["decision"])
         if outcome["executed"]:
             if outcome["error"] is not None:
                 raise outcome["error"]
-            return cast(types.CallToolResult, outcome["result"])
+            return sent[0]
         return _error_result(blocked_text(blocked_or_raise(options, outcome)))
 
     async def _refusal(self, name: Any, arguments: Any) -> types.CallToolResult | None:
