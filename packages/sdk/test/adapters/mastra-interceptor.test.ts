@@ -378,6 +378,32 @@ describe("durable approvals: Mastra's suspend and resume, answered from the ActP
     expect(app.ran).toEqual([25000]);
   });
 
+  it('held() names only runs suspended on an ActPass hold', () => {
+    const interceptor = mastraInterceptor(gateway.client('agent'), options);
+    const ours = { actpass: { tool: 'stripe.refund.create', approvalRequestId: 'apr_1', text: 'BLOCKED …' } };
+    expect(
+      interceptor.held({
+        finishReason: 'suspended',
+        runId: 'r1',
+        suspendPayload: { toolCallId: 'c1', suspendPayload: ours },
+      }),
+    ).toEqual({ callId: 'c1', tool: 'stripe.refund.create', approvalRequestId: 'apr_1', runId: 'r1' });
+    // A tool's own suspension, a finished run, a payload without the request: not an ActPass hold.
+    const own = { toolCallId: 'c1', suspendPayload: { question: 'which account?' } };
+    expect(interceptor.held({ finishReason: 'suspended', runId: 'r1', suspendPayload: own })).toBeUndefined();
+    expect(
+      interceptor.held({
+        finishReason: 'stop',
+        runId: 'r1',
+        suspendPayload: { toolCallId: 'c1', suspendPayload: ours },
+      }),
+    ).toBeUndefined();
+    const noId = { toolCallId: 'c1', suspendPayload: { actpass: { tool: 't', approvalRequestId: 7 } } };
+    expect(
+      interceptor.held({ finishReason: 'suspended', runId: 'r1', suspendPayload: noId }),
+    ).toBeUndefined();
+  });
+
   it('isBlockedResult tells a blocked output apart', () => {
     expect(isBlockedResult({ actpassBlocked: true, text: 'BLOCKED x: y', reasonCode: 'x' })).toBe(true);
     expect(isBlockedResult({ refunded: 1 })).toBe(false);
