@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -392,3 +394,16 @@ async def test_the_capability_may_be_given_to_one_run_only(agent_client: Any) ->
     await agent.run("refund it", capabilities=[ActPassCapability(agent_client, **options())])
     assert ran == []
     assert script.texts()[0].startswith("BLOCKED refund.large_denied: ")
+
+
+def test_a_missing_extra_names_the_install() -> None:
+    code = (
+        "import sys\n"
+        "sys.modules['pydantic_ai'] = None  # as in an install without the extra\n"
+        "try:\n"
+        "    import actpass.adapters.pydantic_ai\n"
+        "except ImportError as error:\n"
+        "    print(error)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert 'pip install "actpass[pydantic-ai]"' in done.stdout, done.stderr
