@@ -22,6 +22,7 @@ pytest.importorskip("pydantic_ai")
 from fastmcp.client import Client
 from fastmcp.client.transports import StdioTransport
 from pydantic_ai import Agent, DeferredToolRequests, DeferredToolResults
+from pydantic_ai.exceptions import UserError
 from pydantic_ai.mcp import MCPToolset
 from pydantic_ai.messages import (
     ModelMessage,
@@ -287,6 +288,16 @@ async def resumed(client: Any, saved: str) -> tuple[list[int], OneCall, Any, Any
     settled = await capability.resume(saved)
     result = await agent.run(message_history=settled.message_history, deferred_tool_results=settled.results)
     return ran, script, settled, result
+
+
+async def test_durable_without_deferred_output_ends_the_run_with_pydantic_ais_error(
+    agent_client: Any,
+) -> None:
+    ran: list[int] = []
+    agent, _ = refund_agent(agent_client, 25000, ran, approvals="durable")
+    with pytest.raises(UserError, match="DeferredToolRequests"):
+        await agent.run("refund it")
+    assert ran == []
 
 
 async def test_durable_approved_in_actpass_runs_once(local_actpass: Any, agent_client: Any) -> None:
