@@ -20,7 +20,8 @@ export default defineConfig([
     define: { __ACTPASS_VERSION__: JSON.stringify(version) },
   },
   {
-    entry: { cli: 'src/cli.ts' },
+    // The ledger verification worker sits beside the bundles, where verify-file-text.ts looks for it.
+    entry: { cli: 'src/cli.ts', 'chain-worker': 'src/ledger/chain-worker.ts' },
     format: ['esm'],
     sourcemap: true,
     target: 'node20',

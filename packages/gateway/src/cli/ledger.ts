@@ -18,14 +18,18 @@ import {
   UsageError,
 } from '@actpass/edge/cli';
 import type { ActPass, DecisionValue, EvidenceEvent } from '@actpass/sdk';
-import { parseJsonStrict } from '@actpass/sdk/canonical';
 import { CLI_FOLLOW_INTERVAL_MS, CLI_PAGE_SIZE, CLI_TAIL_DEFAULT } from '../constants.js';
-import { verifyChain, verifyExport } from '../ledger/index.js';
+import { type VerifyChainResult, verifyExport } from '../ledger/index.js';
+import {
+  ChainVerificationFailedError,
+  type LedgerTextResult,
+  verifyLedgerText,
+} from '../ledger/verify-file-text.js';
 import type { Jwks } from '../passport/index.js';
 import { withRemote } from './remote.js';
 import { countFlag, instantFlag } from './time.js';
 
-export function ledgerVerify(argv: string[], io: Output): number {
+export async function ledgerVerify(argv: string[], io: Output): Promise<number> {
   const { positionals, flags } = parseCommandArgs(
     'ledger verify',
     argv,
@@ -36,14 +40,16 @@ export function ledgerVerify(argv: string[], io: Output): number {
   if (!exportFile)
     throw new UsageError('ledger verify: give the EXPORT file (from GET /api/v1/evidence/export).');
   const text = readTextFile(exportFile, 'export file');
-  const raw = rawLedgerEvents(text);
-  if (raw) return verifyRawLedger(exportFile, raw, flags.json === true, io);
+  const raw = await verifyRawLedgerText(text);
+  if (raw.kind === 'chain') return reportRawLedger(exportFile, raw.result, flags.json === true, io);
+  if (raw.kind === 'failed') return reportVerifierFailure(exportFile, raw.message, flags.json === true, io);
   if (typeof flags.jwks !== 'string') {
     throw new UsageError(
       'ledger verify: --jwks FILE is required (save GET /.well-known/jwks.json to a file).',
     );
   }
-  const exported = parseJsonText(text, exportFile);
+  // A compact export is one line, already read strictly while looking for ledger lines.
+  const exported = 'json' in raw ? raw.json : parseJsonText(text, exportFile);
   const jwks = readJsonFile(flags.jwks, 'JWKS file') as Jwks;
   if (!Array.isArray((jwks as { keys?: unknown })?.keys)) {
     throw new UsageError(`${flags.jwks}: not a JWKS ({"keys": [...]}); save /.well-known/jwks.json.`);
@@ -64,32 +70,36 @@ export function ledgerVerify(argv: string[], io: Output): number {
 
 /**
  * A gateway's own ledger file (`<dir>/ledger/<tenant>.jsonl`, one event per line) rather than an export:
- * every non-empty line is an event object. Null when the text is anything else.
+ * every non-empty line is an event object (`not_ledger` otherwise). Large files are checked on worker
+ * threads; a worker that fails makes the verification fail (`failed`), never pass.
  */
-function rawLedgerEvents(text: string): unknown[] | null {
-  const lines = text.split('\n').filter((line) => line.trim() !== '');
-  if (lines.length === 0) return null;
-  const events: unknown[] = [];
-  for (const line of lines) {
-    let event: unknown;
-    try {
-      event = parseJsonStrict(line);
-    } catch {
-      return null;
-    }
-    if (typeof event !== 'object' || event === null || !('prev_hash' in event) || !('seq' in event))
-      return null;
-    events.push(event);
+async function verifyRawLedgerText(
+  text: string,
+): Promise<LedgerTextResult | { kind: 'failed'; message: string }> {
+  try {
+    return await verifyLedgerText(text);
+  } catch (error) {
+    if (!(error instanceof ChainVerificationFailedError)) throw error;
+    return { kind: 'failed', message: error.message };
   }
-  return events;
+}
+
+function reportVerifierFailure(file: string, message: string, json: boolean, io: Output): number {
+  if (json) {
+    io.out(
+      safeJson({ file, kind: 'raw_ledger', signed: false, ok: false, reason: 'verifier_failed', message }),
+    );
+  } else {
+    io.out(`${file}: FAILED: the chain could not be verified (${clean(message)})`);
+  }
+  return EXIT_PROBLEMS;
 }
 
 /**
  * Checks the chain of a raw ledger file. Nothing signs it, so this proves the events link up, not who
  * wrote them; the message says so and points to the signed export, which is what a third party checks.
  */
-function verifyRawLedger(file: string, events: unknown[], json: boolean, io: Output): number {
-  const result = verifyChain(events);
+function reportRawLedger(file: string, result: VerifyChainResult, json: boolean, io: Output): number {
   if (json) {
     io.out(safeJson({ file, kind: 'raw_ledger', signed: false, ...result }));
     return result.ok ? EXIT_OK : EXIT_PROBLEMS;

@@ -32,6 +32,12 @@ export interface VerifyChainOptions {
   expectedHead?: LedgerHead;
   /** When given, every event must belong to this tenant. */
   tenantId?: string;
+  /**
+   * Verifies a slice that starts somewhere inside a chain (one worker's chunk): the first event's seq
+   * is taken as given and its prev_hash is not compared, because only whoever holds the previous slice
+   * can check those two; every later event is checked in full against the one before it.
+   */
+  slice?: boolean;
 }
 
 const HEX_SHA256 = /^[0-9a-f]{64}$/;
@@ -42,9 +48,11 @@ export class ChainVerifier {
   #tenantId: string | undefined;
   #broken: ChainBreak | null = null;
   #expectedHeadSeen = false;
+  #sliceStart: boolean;
 
   constructor(private readonly options: VerifyChainOptions = {}) {
     this.#tenantId = options.tenantId;
+    this.#sliceStart = options.slice === true;
   }
 
   /** Feeds the next event; returns the first break once one is found (and keeps returning it). */
@@ -64,15 +72,17 @@ export class ChainVerifier {
 
   #check(candidate: unknown, storedText: string | undefined): ChainBreak | null {
     if (this.#broken) return this.#broken;
-    const seq = this.#head.seq + 1;
     if (!isEventShape(candidate))
-      return this.#break(seq, 'malformed_event', 'event does not have the v1 shape');
+      return this.#break(this.#head.seq + 1, 'malformed_event', 'event does not have the v1 shape');
     const event = candidate;
+    const sliceStart = this.#sliceStart;
+    this.#sliceStart = false;
+    const seq = sliceStart ? event.seq : this.#head.seq + 1;
     this.#tenantId ??= event.tenant_id;
     if (event.tenant_id !== this.#tenantId)
       return this.#break(seq, 'wrong_tenant', 'event of another tenant');
     if (event.seq !== seq) return this.#break(seq, 'seq_mismatch', `expected seq ${seq}, found ${event.seq}`);
-    if (event.prev_hash !== this.#head.hash) {
+    if (!sliceStart && event.prev_hash !== this.#head.hash) {
       return this.#break(seq, 'prev_hash_mismatch', 'prev_hash does not match the previous event');
     }
     if (safeHash(event, storedText) !== event.hash)
