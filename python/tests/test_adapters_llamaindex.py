@@ -260,6 +260,41 @@ def test_a_tool_name_that_is_not_an_actpass_name_is_refused_when_guarding(local_
         guard_agent(local_actpass.client, agent, goal=GOAL)
 
 
+async def test_guards_tools_from_the_agents_retriever_and_tools_added_later(agent_client: Any) -> None:
+    from llama_index.core import VectorStoreIndex
+    from llama_index.core.embeddings.mock_embed_model import MockEmbedding
+    from llama_index.core.objects import ObjectIndex
+
+    ran: list[int] = []
+    index = ObjectIndex.from_objects(
+        [refund_tool(ran)], index_cls=VectorStoreIndex, embed_model=MockEmbedding(embed_dim=8)
+    )
+    llm = MockFunctionCallingLLM(response_generator=one_call("refund", {"charge": "ch_1", "amount": 60000}))
+    agent = FunctionAgent(tool_retriever=index.as_retriever(), llm=llm, streaming=False)
+    answer, _ = await run(guard_agent(agent_client, agent, **options()))
+    assert ran == []
+    assert answer.startswith("tool said: BLOCKED refund.large_denied")
+
+    late = FunctionAgent(tools=[], llm=llm, streaming=False)
+    guard_agent(agent_client, late, **options())
+    late.tools = [refund_tool(ran)]
+    answer, _ = await run(late)
+    assert ran == []
+    assert answer.startswith("tool said: BLOCKED refund.large_denied")
+
+
+async def test_the_tools_own_error_reaches_the_agent_unchanged(agent_client: Any) -> None:
+    def refund(charge: str, amount: int) -> str:
+        """Refund a charge, amount in cents."""
+        raise RuntimeError(f"card network down for {charge}")
+
+    llm = MockFunctionCallingLLM(response_generator=one_call("refund", {"charge": "ch_1", "amount": 4900}))
+    agent = FunctionAgent(tools=[refund], llm=llm, streaming=False)
+    answer, results = await run(guard_agent(agent_client, agent, **options()))
+    assert isinstance(results[0].tool_output.exception, RuntimeError)
+    assert answer == "tool said: card network down for ch_1"
+
+
 async def test_guards_a_react_agent(agent_client: Any) -> None:
     ran: list[int] = []
 
