@@ -297,6 +297,25 @@ async def test_a_tool_name_that_is_no_actpass_name_is_a_configuration_error(
     assert len(local_actpass.events()) == before
 
 
+async def test_tool_calls_that_bypass_call_tool_are_not_sent(agent_client: Any, root: Path) -> None:
+    request = types.ClientRequest(
+        types.CallToolRequest(params=types.CallToolRequestParams(name="create_directory", arguments={}))
+    )
+    async with filesystem(root) as session:
+        session = guarded(agent_client, session, mode="monitor")
+        with (
+            pytest.warns(DeprecationWarning),  # mcp's experimental tasks API, a way around call_tool
+            pytest.raises(actpass.MisconfiguredError, match=r"through session\.call_tool"),
+        ):
+            await session.experimental.call_tool_as_task("create_directory", {"path": str(root / "a")})
+        with pytest.raises(actpass.MisconfiguredError, match="without a decision"):
+            await session.send_request(request, types.CallToolResult)
+        assert (await session.send_ping()) is not None  # other requests go as before
+        made = await session.call_tool("create_directory", {"path": str(root / "b")})
+    assert not made.isError
+    assert sorted(path.name for path in root.iterdir()) == ["b", "notes.txt"]
+
+
 async def test_a_session_is_guarded_once(agent_client: Any, root: Path) -> None:
     async with filesystem(root) as session:
         guarded(agent_client, session)

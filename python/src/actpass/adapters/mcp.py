@@ -6,7 +6,8 @@ The very :class:`mcp.ClientSession` you connected comes back (``isinstance`` hol
 ``read_resource``, notifications and every other method work as before) with ``call_tool`` decided by
 ActPass before the ``tools/call`` request leaves. Hand it to anything that loads MCP tools from a session
 — langchain-mcp-adapters' ``load_mcp_tools(session)``, for one — and every call the agent makes through
-it is decided first.
+it is decided first. Any other ``tools/call`` request the session would send (``send_request``,
+``session.experimental.call_tool_as_task``) raises :class:`~actpass.MisconfiguredError` unsent.
 
 Before a decision is asked, the call must name a tool the server lists and its arguments must not plainly
 break that tool's ``inputSchema``; otherwise the call is answered with an error result and nothing is
@@ -20,6 +21,7 @@ call after a person approved carries it, so the gateway releases that request ex
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Callable, Literal, TypeVar
 
@@ -53,6 +55,9 @@ Session = TypeVar("Session", bound=ClientSession)
 
 _MAX_PAGES = 100  # a server paging tools/list forever is not followed further
 _UNLISTED = object()
+# Set while a decided call is being sent: which guard let which tool through. Every other tools/call
+# request the session would send (send_request, session.experimental.call_tool_as_task) is refused.
+_LET_THROUGH: ContextVar[tuple[int, str] | None] = ContextVar("actpass_mcp_let_through", default=None)
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,7 @@ class _GuardedCalls:
         self._guard_options = guard  # GuardOptions' fields but the tool, which is per call
         self._call_tool = session.call_tool
         self._list_tools = session.list_tools
+        self._send_request = session.send_request
         self._schemas: dict[str, Any] = {}
 
     async def list_tools(self, *args: Any, **kwargs: Any) -> types.ListToolsResult:
@@ -113,7 +119,11 @@ class _GuardedCalls:
         sent: list[types.CallToolResult] = []
 
         async def send() -> dict[str, Any]:
-            sent.append(await self._call_tool(name, arguments, *rest, **more))
+            let_through = _LET_THROUGH.set((id(self), name))
+            try:
+                sent.append(await self._call_tool(name, arguments, *rest, **more))
+            finally:
+                _LET_THROUGH.reset(let_through)
             # What guard() digests into the outcome evidence: the result's JSON form, as the server sent it.
             return sent[0].model_dump(mode="json", by_alias=True, exclude_none=True)
 
@@ -124,6 +134,16 @@ class _GuardedCalls:
                 raise outcome["error"]
             return sent[0]
         return _error_result(blocked_text(blocked_or_raise(options, outcome)))
+
+    async def send_request(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        call = getattr(request, "root", request)
+        if isinstance(call, types.CallToolRequest) and _LET_THROUGH.get() != (id(self), call.params.name):
+            raise MisconfiguredError(
+                f"a tools/call request for {call.params.name[:120]!r} was about to leave this guarded "
+                "session without a decision (send_request or session.experimental.call_tool_as_task): it "
+                "was not sent; call tools through session.call_tool, which ActPass decides first"
+            )
+        return await self._send_request(request, *args, **kwargs)
 
     async def _refusal(self, name: Any, arguments: Any) -> types.CallToolResult | None:
         """The answer to a call that is not decided at all: an unlisted tool or arguments its schema
@@ -208,4 +228,5 @@ def guard_session(
     # (its streams, capabilities and handlers), with one method decided first.
     vars(session)["call_tool"] = calls.call_tool
     vars(session)["list_tools"] = calls.list_tools
+    vars(session)["send_request"] = calls.send_request  # every other way a tools/call could leave
     return session
