@@ -2,7 +2,8 @@
  * The enforcing proxies: what a proxied call adds to a direct call to the same upstream, beside a bare
  * served preflight to the same gateway (the yardstick: a proxy cannot cost less than asking once).
  * Runs `bench/proxy.bench.ts --json` (REST on a memory and a file ledger, MCP `tools/call` through the
- * Streamable HTTP proxy) and reads its last line.
+ * Streamable HTTP proxy, every call in the one session the client opened, its tool listing reused) and
+ * reads its last line. The MCP proxy comes from @actpass/edge's build: build it first.
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';

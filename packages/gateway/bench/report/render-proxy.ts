@@ -19,7 +19,7 @@ export function proxySection(results: ReportResults): string[] {
   ]);
   if (p.mcp) {
     rows.push([
-      'MCP `tools/call` (server-everything `echo`; direct over stdio), memory ledger',
+      'MCP `tools/call` in one Streamable HTTP session (server-everything `echo`; direct over stdio), memory ledger',
       `${ms(p.mcp.direct.p50)} / ${ms(p.mcp.direct.p99)}`,
       `${ms(p.mcp.preflight.p50)} / ${ms(p.mcp.preflight.p99)}`,
       `${ms(p.mcp.proxied.p50)} / ${ms(p.mcp.proxied.p99)}`,

@@ -62,6 +62,9 @@ export async function serveHttp(
     const server = createProxyServer(deps, agentKey, flow);
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
+      // A request's answer as one JSON body, not an event stream: the proxy relays no progress, and
+      // notifications (list_changed) go on the session's own GET stream.
+      enableJsonResponse: true,
       enableDnsRebindingProtection: true,
       allowedHosts,
       onsessioninitialized: (id) => {
