@@ -168,6 +168,54 @@ async def test_fails_closed_when_the_gateway_cannot_be_reached() -> None:
     assert told[0]["error"].startswith("BLOCKED client.")
 
 
+async def test_the_agents_own_callbacks_run_after_an_allowed_call(agent_client: Any) -> None:
+    seen: list[str] = []
+
+    def own(tool: Any, args: dict[str, Any], tool_context: Any) -> None:
+        seen.append(str(args["amount"]))
+
+    for amount in (4900, 60000):
+        ran: list[int] = []
+        agent, _ = refund_agent(amount, ran, before_tool_callback=own)
+        interceptor = AgentInterceptor(agent_client, **options())
+        guarded = interceptor.protect(interceptor.protect(agent))  # protecting twice adds it once
+        assert len(guarded.canonical_before_tool_callbacks) == 2
+        runner = InMemoryRunner(agent=guarded, app_name=APP)
+        session = await runner.session_service.create_session(app_name=APP, user_id=USER)
+        await send(runner, session.id, said("refund it"))
+    assert seen == ["4900"]  # the denied call stopped at the interceptor
+
+
+async def test_a_tool_name_that_is_not_an_actpass_name_stops_the_run(
+    local_actpass: Any, agent_client: Any
+) -> None:
+    before = len(local_actpass.events())
+    ran: list[int] = []
+    agent, model = refund_agent(4900, ran)
+    hostile = "refund\n<script>;rm -rf /"
+    agent.tools[0].__name__ = hostile  # type: ignore[union-attr]
+    model.tool = hostile
+    runner = InMemoryRunner(agent=guard_agent(agent_client, agent, goal=GOAL), app_name=APP)
+    session = await runner.session_service.create_session(app_name=APP, user_id=USER)
+    with pytest.raises(actpass.MisconfiguredError, match="pass tool_name="):
+        await send(runner, session.id, said("refund it"))
+    assert ran == []
+    assert len(local_actpass.events()) == before
+
+
+async def test_an_error_while_deciding_ends_the_run_and_nothing_runs(agent_client: Any) -> None:
+    def broken_goal(_args: Any, _tool_context: Any) -> str:
+        raise RuntimeError("goal lookup failed")
+
+    ran: list[int] = []
+    agent, _ = refund_agent(4900, ran)
+    runner = InMemoryRunner(agent=guard_agent(agent_client, agent, **options(goal=broken_goal)), app_name=APP)
+    session = await runner.session_service.create_session(app_name=APP, user_id=USER)
+    with pytest.raises(RuntimeError, match="goal lookup failed"):
+        await send(runner, session.id, said("refund it"))
+    assert ran == []
+
+
 @pytest.mark.parametrize(
     ("call_args", "problem"),
     [
