@@ -28,7 +28,7 @@ from llama_index.core.base.llms.types import ToolCallBlock
 from llama_index.core.llms import ChatMessage, MessageRole
 from llama_index.core.llms.mock import MockFunctionCallingLLM
 from llama_index.core.tools import FunctionTool
-from llama_index.core.workflow import Context, HumanResponseEvent, JsonSerializer
+from llama_index.core.workflow import Context, HumanResponseEvent, InputRequiredEvent, JsonSerializer
 
 import actpass
 from actpass.adapters.llamaindex import ActPassGuard, ApprovalRequired, GuardedTool, guard_agent
@@ -386,6 +386,7 @@ async def test_durable_pauses_with_the_request_in_the_event_stream(
     assert durable.ran == []
     assert event.approval_request_id == local_actpass.pending()[0]["id"]
     assert event.text.startswith("BLOCKED refund.medium_needs_approval: ")
+    assert isinstance(event, InputRequiredEvent)  # LlamaIndex's own human-in-the-loop event
 
 
 async def test_durable_approved_in_actpass_runs_once_after_a_restore(
@@ -399,6 +400,15 @@ async def test_durable_approved_in_actpass_runs_once_after_a_restore(
     assert durable.ran == [25000]
     assert answer == "tool said: refunded 25000"
     assert (await agent_client.approvals.get(event.approval_request_id))["status"] == "used"
+
+
+async def test_durable_with_the_sync_client(local_actpass: Any) -> None:
+    durable = Durable(local_actpass.client)
+    saved, event = await durable.held()
+    local_actpass.approve(event.approval_request_id)
+    answer, _ = await durable.resume(saved)
+    assert durable.ran == [25000]
+    assert answer == "tool said: refunded 25000"
 
 
 async def test_durable_denied_in_actpass_reads_the_denial(local_actpass: Any, agent_client: Any) -> None:
