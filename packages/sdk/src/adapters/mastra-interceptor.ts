@@ -197,12 +197,16 @@ function suspensionPayload(tool: string, approvalRequestId: string, text: string
   return { actpass: { tool, approvalRequestId, text } };
 }
 
+// What the gateway issues; anything else in a stored suspension is not ours and is never looked up.
+const APPROVAL_REQUEST_ID = /^apr_[A-Za-z0-9_-]{1,200}$/;
+
 function suspensionOf(value: unknown): MastraSuspension['actpass'] | undefined {
   const actpass = (value as { actpass?: Partial<MastraSuspension['actpass']> } | undefined)?.actpass;
   if (
     typeof actpass !== 'object' ||
     actpass === null ||
     typeof actpass.approvalRequestId !== 'string' ||
+    !APPROVAL_REQUEST_ID.test(actpass.approvalRequestId) ||
     typeof actpass.tool !== 'string'
   ) {
     return undefined;

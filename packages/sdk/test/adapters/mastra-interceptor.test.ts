@@ -402,6 +402,14 @@ describe("durable approvals: Mastra's suspend and resume, answered from the ActP
     expect(
       interceptor.held({ finishReason: 'suspended', runId: 'r1', suspendPayload: noId }),
     ).toBeUndefined();
+    // An id the gateway never issues (a tampered store) is not looked up.
+    const hostile = {
+      toolCallId: 'c1',
+      suspendPayload: { actpass: { tool: 't', approvalRequestId: 'apr_1/../../admin' } },
+    };
+    expect(
+      interceptor.held({ finishReason: 'suspended', runId: 'r1', suspendPayload: hostile }),
+    ).toBeUndefined();
   });
 
   it('isBlockedResult tells a blocked output apart', () => {

@@ -71,6 +71,8 @@ describe('adapter subpaths', () => {
       expect(manifest.peerDependenciesMeta[name], name).toEqual({ optional: true });
     }
     expect(manifest.peerDependencies.ai).toBe('>=6.0.0 <8');
+    // Mastra: the current major, from the first release whose tool context carries the stored suspension.
+    expect(manifest.peerDependencies['@mastra/core']).toBe('>=1.68.0 <2');
   });
 
   it('npm installs the SDK in a project on ai 7 without ERESOLVE', () => {
