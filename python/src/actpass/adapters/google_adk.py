@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Literal
 
 from .._client import AsyncActPassClient
+from .._exceptions import MisconfiguredError
 from .._guard import WaitForApproval
 from ._core import PerCall, ToolBlockedError, ToolNameOption, missing_extra
 from ._intercept import (
@@ -121,8 +122,8 @@ def _held_requests(events: Any) -> list[tuple[str, HeldCall]]:
     request was still pending leaves it open)."""
     open_: dict[str, tuple[str, HeldCall]] = {}
     for event in events or []:
-        for call in event.get_function_calls():
-            held = _payload_hold(call.args) if call.name == CONFIRMATION_CALL and call.id else None
+        for call in _confirmation_requests(event):
+            held = _payload_hold(call.args)
             if held is not None and isinstance(call.id, str):
                 open_[held.call_id] = (call.id, held)
         for response in event.get_function_responses():
@@ -132,19 +133,30 @@ def _held_requests(events: Any) -> list[tuple[str, HeldCall]]:
     return list(open_.values())
 
 
+def _confirmation_requests(event: Any) -> list[Any]:
+    """The confirmation requests ADK itself wrote in ``event``: ADK marks each as a long-running call, which
+    a function call the model made up with the same name never is."""
+    ids = event.long_running_tool_ids or set()
+    return [
+        call
+        for call in event.get_function_calls()
+        if call.name == CONFIRMATION_CALL and call.id in ids and isinstance(call.args, Mapping)
+    ]
+
+
 def _is_pause(response: Any, held: HeldCall) -> bool:
     return isinstance(response, Mapping) and response.get("approval_request_id") == held.approval_request_id
 
 
 def _held_in_session(tool_context: ToolContext) -> HeldCall | None:
-    """The ActPass hold of the call ADK is resuming, read from the session ADK recorded it in."""
+    """The ActPass hold of the call ADK is resuming, read from the session ADK recorded it in (ADK 1.x
+    gives a callback its session only through the invocation context, as ADK's own processors read it)."""
     invocation = getattr(tool_context, "_invocation_context", None)
     session = getattr(invocation, "session", None)
     matches = [
         held
         for event in getattr(session, "events", None) or []
-        for call in event.get_function_calls()
-        if call.name == CONFIRMATION_CALL and isinstance(call.args, Mapping)
+        for call in _confirmation_requests(event)
         for held in [_payload_hold(call.args)]
         if held is not None and held.call_id == tool_context.function_call_id
     ]
@@ -225,7 +237,8 @@ class AgentInterceptor:
         verdict = await self._decide(tool.name, args, tool_context)
         if verdict.run:
             return None
-        if self._options.approvals == "durable" and is_durable_hold(verdict.decision):
+        durable = self._options.approvals == "durable" and tool_context.function_call_id
+        if durable and is_durable_hold(verdict.decision):
             held = HeldCall(
                 str(tool_context.function_call_id), verdict.tool, str(verdict.decision["approval_request_id"])
             )
@@ -268,10 +281,16 @@ class AgentInterceptor:
         request of every decided one (approved → ``confirmed``; denied or expired → not). Send
         ``message`` with ``runner.run_async(..., new_message=resumed.message)``: ADK runs each answered
         call again through the callback, which reads ActPass once more before it runs."""
+        events = getattr(session, "events", None)
+        if not isinstance(events, list):
+            raise MisconfiguredError(
+                "resume(): session is not an ADK Session: pass "
+                "await runner.session_service.get_session(app_name=..., user_id=..., session_id=...)"
+            )
         parts: list[types.Part] = []
         pending: list[HeldCall] = []
         statuses: list[tuple[HeldCall, Status]] = []
-        for request_id, held in _held_requests(getattr(session, "events", None)):
+        for request_id, held in _held_requests(events):
             status, _text = await self._status(held)
             statuses.append((held, status))
             if status == "pending":
