@@ -20,6 +20,7 @@ from typing import Any, Callable
 import pytest
 from llama_index.core.agent.workflow import (
     AgentWorkflow,
+    CodeActAgent,
     FunctionAgent,
     ReActAgent,
     ToolCallResult,
@@ -293,6 +294,14 @@ async def test_the_tools_own_error_reaches_the_agent_unchanged(agent_client: Any
     answer, results = await run(guard_agent(agent_client, agent, **options()))
     assert isinstance(results[0].tool_output.exception, RuntimeError)
     assert answer == "tool said: card network down for ch_1"
+
+
+def test_a_code_act_agent_is_refused_rather_than_left_unguarded(local_actpass: Any) -> None:
+    agent = CodeActAgent(
+        code_execute_fn=lambda code: {"output": code}, tools=[refund_tool([])], llm=MockFunctionCallingLLM()
+    )
+    with pytest.raises(actpass.MisconfiguredError, match="code_execute_fn"):
+        guard_agent(local_actpass.client, AgentWorkflow(agents=[agent]), goal=GOAL)
 
 
 async def test_guards_a_react_agent(agent_client: Any) -> None:

@@ -2,9 +2,9 @@
 
     agent = guard_agent(client, FunctionAgent(tools=[...], llm=llm), goal="resolve_refund")
 
-The guard takes over the agent's ``get_tools`` — where every LlamaIndex agent (``FunctionAgent``,
-``ReActAgent``, ``CodeActAgent``) and ``AgentWorkflow`` collects the tools it offers the model and looks a
-call up — so each tool it runs is decided first: its own tools, those its ``tool_retriever`` finds and
+The guard takes over the agent's ``get_tools`` — where a LlamaIndex agent (``FunctionAgent``,
+``ReActAgent``) and ``AgentWorkflow`` collect the tools they offer the model and look a call up — so each
+tool it runs is decided first: its own tools, those its ``tool_retriever`` finds and
 those loaded from MCP servers with ``McpToolSpec``. The model's arguments are checked against the tool's
 ``fn_schema`` before a decision is asked (LlamaIndex itself hands them to the function unchecked), and a
 refused call becomes the error ``ToolOutput`` the agent shows the model.
@@ -49,7 +49,7 @@ from ._intercept import (
 )
 
 try:
-    from llama_index.core.agent.workflow import AgentWorkflow, BaseWorkflowAgent
+    from llama_index.core.agent.workflow import AgentWorkflow, BaseWorkflowAgent, CodeActAgent
     from llama_index.core.agent.workflow.multi_agent_workflow import handoff as _handoff
     from llama_index.core.tools import BaseTool, FunctionTool, ToolOutput, adapt_to_async_tool
     from llama_index.core.workflow import Context, HumanResponseEvent, InputRequiredEvent
@@ -203,11 +203,20 @@ class ActPassGuard:
         return [tool if _is_handoff(tool) else self.tool(tool) for tool in tools]
 
     def protect(self, agent: Any) -> Any:
-        """Guards ``agent`` in place and returns it: a ``FunctionAgent``/``ReActAgent``/``CodeActAgent`` (any
-        ``BaseWorkflowAgent``) or an ``AgentWorkflow``, whose ``get_tools`` serves every agent in it. Guard
-        the workflow you run: an ``AgentWorkflow`` reads its agents' tools itself."""
+        """Guards ``agent`` in place and returns it: a ``FunctionAgent`` or ``ReActAgent`` (a
+        ``BaseWorkflowAgent`` whose tools run as tool calls) or an ``AgentWorkflow``, whose ``get_tools``
+        serves every agent in it. Guard the workflow you run: an ``AgentWorkflow`` reads its agents' tools
+        itself."""
+        members = list(agent.agents.values()) if isinstance(agent, AgentWorkflow) else [agent]
+        if any(isinstance(member, CodeActAgent) for member in members):
+            # Its model writes code that your code_execute_fn runs with the tools' functions: those calls
+            # never pass through a tool, so a guard here would decide nothing but look as if it did.
+            raise MisconfiguredError(
+                "protect() cannot guard a CodeActAgent: its tools run inside the code your code_execute_fn "
+                "executes, not as tool calls. Guard what that executor runs (client.guard(...) around each "
+                "function you expose to it), or use a FunctionAgent or ReActAgent"
+            )
         if isinstance(agent, AgentWorkflow):
-            members = list(agent.agents.values())
             workflow_tools = agent.get_tools
 
             async def workflow_get_tools(agent_name: str, input_str: str | None = None) -> list[Any]:
@@ -215,7 +224,6 @@ class ActPassGuard:
 
             object.__setattr__(agent, "get_tools", workflow_get_tools)
         elif isinstance(agent, BaseWorkflowAgent):
-            members = [agent]
             agent_tools = agent.get_tools
 
             async def get_tools(input_str: str | None = None) -> list[Any]:
@@ -225,7 +233,7 @@ class ActPassGuard:
             object.__setattr__(agent, "get_tools", get_tools)
         else:
             raise MisconfiguredError(
-                f"protect() takes a LlamaIndex agent (FunctionAgent, ReActAgent, CodeActAgent) or an "
+                f"protect() takes a LlamaIndex agent (FunctionAgent, ReActAgent) or an "
                 f"AgentWorkflow, not {type(agent).__name__}: guard single tools with guard.tool(...)"
             )
         for member in members:  # names that are not ActPass names fail here, not in the middle of a run
