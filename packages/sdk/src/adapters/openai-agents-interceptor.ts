@@ -89,6 +89,10 @@ export function agentInterceptor(actpass: ActPass, options: AgentsInterceptOptio
   const held = new HeldCalls();
   // A durable decision taken in needsApproval, read back by the guardrail of the same call.
   const decided = new Map<string, Verdict>();
+  // Calls a resume settled from ActPass (approved or refused). Newer SDK releases ask needsApproval
+  // again for a resumed call: deciding it afresh there would open a new approval request and hide the
+  // settled one, so such a call stays "needs approval" and the run state's approve/reject answers.
+  const settled = new BoundedSet(1000);
 
   const decide = async (
     name: string,
@@ -142,6 +146,7 @@ export function agentInterceptor(actpass: ActPass, options: AgentsInterceptOptio
         if (callId === undefined || invalid) {
           return own(runContext, input, callId);
         }
+        if (settled.has(callId)) return true;
         const verdict = await decide(name, tool.name, input as Record<string, unknown>, callId, runContext);
         if (!verdict.run && isDurableHold(verdict.decision)) {
           held.hold({
@@ -197,8 +202,10 @@ export function agentInterceptor(actpass: ActPass, options: AgentsInterceptOptio
         statuses.push(status);
         if (status.status === 'approved') {
           held.hold(call); // the guardrail re-decides with the request id, releasing it exactly once
+          settled.add(call.callId);
           state.approve(item);
         } else if (status.status === 'refused') {
+          settled.add(call.callId);
           state.reject(item, { message: status.text });
         } else {
           pending.push(call);
@@ -220,6 +227,23 @@ export function guardAgent<A extends AnyAgent>(
 
 function invalidText(tool: string, problem: string): string {
   return `Invalid input for tool ${JSON.stringify(tool)}: ${problem}. The tool did not run; call it again with arguments that match its schema.`;
+}
+
+/** A set that forgets its oldest members beyond `limit`, so settled calls nobody runs cannot pile up. */
+class BoundedSet {
+  private readonly members = new Set<string>();
+  constructor(private readonly limit: number) {}
+  add(member: string): void {
+    this.members.delete(member);
+    this.members.add(member);
+    if (this.members.size > this.limit) {
+      const oldest = this.members.values().next().value;
+      if (oldest !== undefined) this.members.delete(oldest);
+    }
+  }
+  has(member: string): boolean {
+    return this.members.has(member);
+  }
 }
 
 function takeDecided(decided: Map<string, Verdict>, callId: string): Verdict | undefined {
