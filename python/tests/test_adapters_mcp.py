@@ -23,6 +23,8 @@ from langchain_core.messages import AIMessage, ToolMessage
 from langchain_mcp_adapters.tools import load_mcp_tools
 from mcp import ClientSession, StdioServerParameters, types
 from mcp.client.stdio import stdio_client
+from mcp.server.lowlevel import Server
+from mcp.shared.memory import create_connected_server_and_client_session
 
 import actpass
 from actpass._canonical import canonicalize
@@ -279,11 +281,29 @@ async def test_hostile_names_and_arguments_never_reach_logs_raw(
         )
     assert unlisted.isError
     assert "\n" not in text_of(unlisted) and "'read_text_file\\nERROR" in text_of(unlisted)
-    assert not odd_path.isError or "BLOCKED" not in text_of(odd_path)  # monitor: decided, then sent
+    assert "BLOCKED" not in text_of(odd_path)  # monitor: decided, then sent
     recorded = local_actpass.last_decision()
     assert recorded["action"]["args"]["path"].endswith("x\nERROR forged")  # kept as data in the ledger
     assert "running fs.create_directory although the decision is deny" in caplog.text  # logs were captured
     assert "\nERROR" not in caplog.text
+
+
+async def test_a_hostile_argument_key_is_escaped(local_actpass: Any, agent_client: Any) -> None:
+    """A server whose tool forbids unknown properties: the model's key is named, escaped, undecided."""
+    server: Server[Any] = Server("strict")
+    strict = {"type": "object", "properties": {"id": {"type": "string"}}, "additionalProperties": False}
+
+    @server.list_tools()  # type: ignore[no-untyped-call, untyped-decorator]
+    async def tools() -> list[types.Tool]:
+        return [types.Tool(name="lookup", inputSchema=strict)]
+
+    before = len(local_actpass.events())
+    async with create_connected_server_and_client_session(server) as session:
+        refused = await guarded(agent_client, session).call_tool("lookup", {"id": "1", "x\nERROR <b>": 1})
+    assert refused.isError
+    assert "arguments.x\\nERROR <b>: not an allowed property" in text_of(refused)
+    assert "\n" not in text_of(refused)
+    assert len(local_actpass.events()) == before
 
 
 async def test_a_tool_name_that_is_no_actpass_name_is_a_configuration_error(
