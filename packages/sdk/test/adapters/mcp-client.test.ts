@@ -5,6 +5,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { guardClient } from '../../src/adapters/mcp.js';
@@ -60,6 +61,48 @@ describe('guardClient', () => {
     const allowed = await guarded.callTool({ name: 'refund', arguments: { amount: 4900 } });
     expect(JSON.stringify(allowed.content)).toContain('refunded 4900');
     expect(ran).toEqual([4900]);
+    await guarded.close();
+  });
+
+  it('answers an unlisted tool or arguments its schema rejects without deciding or sending, and refuses tools/call sent around callTool', async () => {
+    const { client, ran } = await connected();
+    const { fetch, requests } = scriptedFetch([{ status: 200, json: decisionOf('allow') }]);
+    const actpass = new ActPass({
+      apiKey: 'k',
+      baseUrl: BASE_URL,
+      fetch,
+      maxRetries: 0,
+      recordOutcomes: false,
+      logger: { warn: vi.fn(), info: vi.fn(), debug: vi.fn(), error: vi.fn() },
+    });
+    // No listTools first: the guard reads the server's listing itself.
+    const guarded = guardClient(actpass, client, { goal: 'g' });
+
+    const unknown = await guarded.callTool({ name: 'refund\u202Eexe.\ntransfer', arguments: {} });
+    expect(unknown.isError).toBe(true);
+    const unknownText = JSON.stringify(unknown.content);
+    expect(unknownText).toContain('does not list it');
+    // The hostile name is shown escaped: no raw line break or bidi override reaches the model.
+    expect(unknownText).toContain('\\\\u202e');
+    expect(unknownText).not.toMatch(/[\u202e\n]/);
+
+    const invalid = await guarded.callTool({ name: 'refund', arguments: { amount: 'all of it' } });
+    expect(invalid.isError).toBe(true);
+    expect(JSON.stringify(invalid.content)).toContain('arguments.amount: expected number');
+    expect(requests).toHaveLength(0); // neither was decided
+    expect(ran).toEqual([]);
+
+    await expect(
+      guarded.request(
+        { method: 'tools/call', params: { name: 'refund', arguments: { amount: 1 } } },
+        CallToolResultSchema,
+      ),
+    ).rejects.toThrow(/without a decision.*client\.callTool/);
+    expect(ran).toEqual([]);
+
+    const allowed = await guarded.callTool({ name: 'refund', arguments: { amount: 4900 } });
+    expect(JSON.stringify(allowed.content)).toContain('refunded 4900');
+    expect(requests).toHaveLength(1);
     await guarded.close();
   });
 });
