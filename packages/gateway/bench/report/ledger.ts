@@ -1,11 +1,27 @@
-/** The ledger in memory: sequential append and `verifyChain`, with its two costs measured alone. */
+/**
+ * The ledger in memory: sequential append and `verifyChain`, with its two costs measured alone; and
+ * the same chain as a ledger file's text, as `actpass ledger verify` reads it (every line parsed,
+ * checked to be what was written, hashed), in one thread and spread over worker threads.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { canonicalize } from '@actpass/sdk/canonical';
 import { sha256Hex } from '../../src/crypto/index.js';
 import { canonicalEventText } from '../../src/ledger/event.js';
 import { type LedgerEvent, MemoryLedgerStore, verifyChain } from '../../src/ledger/index.js';
+import {
+  PARALLEL_VERIFY_MAX_WORKERS,
+  verifyLedgerText,
+  verifyLedgerTextInThread,
+} from '../../src/ledger/verify-file-text.js';
 import { cpuSeconds } from './stats.js';
 
 export const LEDGER_EVENTS = 20_000;
+/**
+ * The worker as shipped (the report builds first). From source each worker would compile its
+ * TypeScript on start, which is not what a user's `actpass ledger verify` pays.
+ */
+const BUILT_WORKER = new URL('../../dist/chain-worker.js', import.meta.url);
 
 export interface LedgerResult {
   events: number;
@@ -17,6 +33,12 @@ export interface LedgerResult {
   verifyGeneral: number[];
   canonicalOnly: number[];
   hashOnly: number[];
+  /** the chain as ledger file text, one thread: events per CPU-second (absent in older results) */
+  fileText?: number[];
+  /** the same on worker threads (one per core): events per wall-clock second */
+  fileTextWorkers?: number[];
+  /** worker threads used for `fileTextWorkers` */
+  workers?: number;
 }
 
 /** A representative decision event's data (also used by the Python canonicalizer comparison). */
@@ -57,7 +79,7 @@ function verifyWithGeneralCanonicalizer(events: LedgerEvent[]): void {
 }
 
 export async function measureLedger(rounds: number): Promise<LedgerResult> {
-  const result: LedgerResult = {
+  const result: Required<LedgerResult> = {
     events: LEDGER_EVENTS,
     bytes: 0,
     append: [],
@@ -65,6 +87,9 @@ export async function measureLedger(rounds: number): Promise<LedgerResult> {
     verifyGeneral: [],
     canonicalOnly: [],
     hashOnly: [],
+    fileText: [],
+    fileTextWorkers: [],
+    workers: Math.min(availableParallelism(), PARALLEL_VERIFY_MAX_WORKERS),
   };
   for (let round = 0; round < rounds; round++) {
     const store = new MemoryLedgerStore();
@@ -99,10 +124,27 @@ export async function measureLedger(rounds: number): Promise<LedgerResult> {
         },
       ],
     ];
+    const fileText = events.map((event) => `${JSON.stringify(event)}\n`).join('');
+    checks.push([
+      result.fileText,
+      () => {
+        const verified = verifyLedgerTextInThread(fileText);
+        if (verified.kind !== 'chain' || !verified.result.ok) throw new Error('ledger text did not verify');
+      },
+    ]);
     for (let k = 0; k < checks.length; k++) {
       const [into, work] = checks[(round + k) % checks.length]!;
       into.push(LEDGER_EVENTS / cpuSeconds(work));
     }
+    // Worker threads trade CPU for wall-clock time, so this one is timed by the clock.
+    const started = performance.now();
+    const parallel = await verifyLedgerText(fileText, {
+      workers: result.workers,
+      minParallelChars: 0,
+      ...(existsSync(BUILT_WORKER) ? { workerScript: BUILT_WORKER } : {}),
+    });
+    if (parallel.kind !== 'chain' || !parallel.result.ok) throw new Error('ledger text did not verify');
+    result.fileTextWorkers.push(LEDGER_EVENTS / ((performance.now() - started) / 1000));
   }
   return result;
 }

@@ -105,6 +105,21 @@ function ledgerSection(results: ReportResults): string[] {
           fmtSpread(spread(l.hashOnly)),
           '',
         ],
+        // Results saved before the ledger file rows existed have no samples for them.
+        ...(l.fileText?.length && l.fileTextWorkers?.length
+          ? [
+              [
+                'the chain as ledger file text (`actpass ledger verify`: parse, byte check, hash), one thread',
+                fmtSpread(spread(l.fileText)),
+                '',
+              ],
+              [
+                `the same on ${l.workers} worker threads, events per wall-clock second`,
+                fmtSpread(spread(l.fileTextWorkers)),
+                '',
+              ],
+            ]
+          : []),
       ],
       ['left', 'right', 'right'],
     ),

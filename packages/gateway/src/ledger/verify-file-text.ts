@@ -22,8 +22,11 @@ import type { LedgerHead } from './event.js';
 import type { VerifyChainResult } from './verify.js';
 import { type LineSliceReport, verifyLineSlice } from './verify-lines.js';
 
-/** Below this many characters (about 4,000 decision events) one thread is faster than several. */
-export const PARALLEL_VERIFY_MIN_CHARS = 4 * 1024 * 1024;
+/**
+ * Below this many characters (about 16,000 decision events, a few hundred milliseconds in one thread)
+ * starting workers and copying their slices to them gains too little to be worth it.
+ */
+export const PARALLEL_VERIFY_MIN_CHARS = 16 * 1024 * 1024;
 /** More workers than this gains little: the slices are joined in this thread, one after another. */
 export const PARALLEL_VERIFY_MAX_WORKERS = 8;
 
@@ -62,15 +65,15 @@ export async function verifyLedgerText(
     workers > 1 && text.length >= (options.minParallelChars ?? PARALLEL_VERIFY_MIN_CHARS)
       ? sliceAtLineEnds(text, workers)
       : [text];
-  const reports =
-    slices.length === 1
-      ? [verifyLineSlice(text, options.tenantId)]
-      : await Promise.all(
-          slices.map((slice) =>
-            inWorker(slice, options.tenantId, options.workerScript ?? defaultWorkerScript()),
-          ),
-        );
+  if (slices.length === 1) return verifyLedgerTextInThread(text, options.tenantId);
+  const script = options.workerScript ?? defaultWorkerScript();
+  const reports = await Promise.all(slices.map((slice) => inWorker(slice, options.tenantId, script)));
   return joinSlices(reports, options.tenantId);
+}
+
+/** The same verification in this thread only (what small texts get). */
+export function verifyLedgerTextInThread(text: string, tenantId?: string): LedgerTextResult {
+  return joinSlices([verifyLineSlice(text, tenantId)], tenantId);
 }
 
 /** Cuts `text` into about `count` slices of whole lines (each cut is just after a newline). */
