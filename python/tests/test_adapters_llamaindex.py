@@ -445,3 +445,17 @@ async def test_durable_still_pending_sends_nothing_and_the_framework_alone_canno
     assert durable.ran == []
     assert answer.startswith("tool said: BLOCKED approval.pending")
     assert event.approval_request_id in answer
+
+
+async def test_durable_held_calls_pause_in_raise_mode_too(agent_client: Any) -> None:
+    ran: list[int] = []
+    guard = ActPassGuard(agent_client, **options(approvals="durable", on_blocked="raise"))
+    handler = guard.protect(refund_agent(ran, 25000)).run(user_msg="refund it")
+    paused = False
+    async for event in handler.stream_events():
+        if isinstance(event, ApprovalRequired):
+            paused = True
+            await handler.cancel_run()
+            break
+    assert paused
+    assert ran == []
