@@ -182,7 +182,7 @@ def test_other_agents_are_left_alone_and_uninstall_removes_the_hooks(local_actpa
     finally:
         installed.uninstall()
     assert refund_crew(70000, ran) == "refunded 70000"
-    assert local_actpass.events("decision.*") == []
+    assert local_actpass.decisions() == []
 
 
 def test_the_async_client_is_refused_with_the_fix(local_actpass: Any) -> None:
