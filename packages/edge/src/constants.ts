@@ -22,6 +22,10 @@ export const PROXY_GATEWAY_MAX_RETRIES = 1;
 export const PROXY_GATEWAY_MAX_SOCKETS = 64;
 /** SDK clients a proxy keeps, one per agent key (the least recently used goes first past this). */
 export const PROXY_AGENT_CLIENTS_MAX = 1_024;
+/** Outcome records one preflight may carry (the contract's `outcomes` maxItems). */
+export const PROXY_OUTCOMES_PER_PREFLIGHT_MAX = 16;
+/** How long an outcome waits for its agent's next preflight before it goes by the evidence call. */
+export const PROXY_OUTCOME_IDLE_FLUSH_MS = 100;
 export const PROXY_UPSTREAM_TIMEOUT_MS = 30_000;
 export const PROXY_REQUEST_MAX_BYTES = 1024 * 1024;
 export const PROXY_RESPONSE_MAX_BYTES = 10 * 1024 * 1024;

@@ -135,7 +135,7 @@ def comparable(result: dict[str, Any], op: dict[str, Any]) -> dict[str, Any]:
 @pytest.mark.parametrize(("seed", "count"), STREAMS, ids=[f"seed-{s}" for s, _ in STREAMS])
 def test_same_stream_same_answers(seed: int, count: int, both_runs: dict[int, Any]) -> None:
     ops, ts, py_results, gateway = both_runs[seed]
-    assert len(ts["results"]) == len(py_results) == len(ops) == count
+    assert len(ts["results"]) == len(py_results) == len(ops) > count
 
     ts_norm, py_norm = Normaliser({}), Normaliser({})
     divergences = []

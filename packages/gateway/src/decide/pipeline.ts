@@ -50,6 +50,8 @@ export interface PreflightInput {
   tool_definition?: ToolDefinition;
   tool_hash?: string;
   context?: JsonObject;
+  /** Outcome records of earlier actions, already checked (see outcomes.ts); not part of the action. */
+  outcomes?: JsonObject[];
 }
 
 export interface DecideDeps {
@@ -74,6 +76,8 @@ export interface DecideCall {
   principal: Principal;
   requestId: string;
   idempotencyKey: string | null;
+  /** Checked `action.outcome` appends to record just before the decision event (none when absent). */
+  outcomes?: AppendInput[];
 }
 
 export interface Decision {
@@ -284,7 +288,7 @@ async function answer(
   }
 
   const decidedAt = new Date(deps.nowMs()).toISOString();
-  const event = await recorded(deps, state, {
+  const event = await recorded(deps, state, call.outcomes ?? [], {
     type: 'decision',
     at: decidedAt,
     data: {
@@ -347,9 +351,26 @@ async function answer(
  * Appends the decision event. A passport or approval is spent only together with it: if the append
  * fails, what this preflight spent is given back before the caller gets its 503, so a retry can run.
  */
-async function recorded(deps: DecideDeps, state: Deliberation, input: AppendInput): Promise<LedgerEvent> {
+async function recorded(
+  deps: DecideDeps,
+  state: Deliberation,
+  outcomes: readonly AppendInput[],
+  input: AppendInput,
+): Promise<LedgerEvent> {
   try {
-    return await timed(deps, 'ledger', () => deps.ledger.append(state.tenantId, input));
+    if (outcomes.length === 0)
+      return await timed(deps, 'ledger', () => deps.ledger.append(state.tenantId, input));
+    // Outcomes of earlier actions go first, all appended in the same turn of the event loop: the file
+    // store writes them and the decision with one write and one flush (they are durable together or
+    // not at all), the memory store in order. Their data was checked before (outcomes.ts). Once the
+    // decision is durable it is the answer, whatever became of an outcome beside it.
+    return await timed(deps, 'ledger', async () => {
+      const appends = [...outcomes, input].map((each) => deps.ledger.append(state.tenantId, each));
+      const settled = await Promise.allSettled(appends);
+      const decision = settled.at(-1) as PromiseSettledResult<LedgerEvent>;
+      if (decision.status === 'rejected') throw decision.reason;
+      return decision.value;
+    });
   } catch (error) {
     const { jti, approvalId } = state.spent ?? {};
     if (jti !== undefined) await deps.delegation.jti.release(state.tenantId, jti).catch(() => undefined);

@@ -3951,6 +3951,14 @@ export const contract = {
           "context": {
             "$ref": "#/components/schemas/JsonObject",
             "description": "Facts about the call that are not arguments (channel, ticket, session). Policies read them as `context.…`; they are not part of the action hash. `session.id` names a flow-control session (1–128 letters, digits and `._:@/+=-`), the gateway adds the labels `private_data` and `untrusted_content` from its own classification of the tools the session called; policy reads them as `context.session.labels`; labels sent by the caller are refused."
+          },
+          "outcomes": {
+            "type": "array",
+            "maxItems": 16,
+            "items": {
+              "$ref": "#/components/schemas/PiggybackedOutcome"
+            },
+            "description": "Optional. Outcome records of earlier actions this same API key (and agent key) was decided for,\nsent with the next preflight instead of one `POST /evidence` each (the enforcing proxy does\nthis). Each is recorded as an `action.outcome` event with exactly the `data` given, checked as\n`recordEvidence` checks it, just before this preflight's decision (in the same write on a file\nledger). Each\nmust name, in `decision_event_id`, a `decision` event of the tenant written for the calling key,\nat most once per request. One record that fails a check refuses the whole request with 400\nnaming it (`body.outcomes[i]...`): nothing of it is recorded and no decision is made.\n"
           }
         }
       },
@@ -4708,6 +4716,22 @@ export const contract = {
           "note": {
             "type": "string",
             "maxLength": 2048
+          }
+        }
+      },
+      "PiggybackedOutcome": {
+        "type": "object",
+        "additionalProperties": true,
+        "required": [
+          "decision_event_id"
+        ],
+        "description": "The `data` of one `action.outcome` event, as `recordEvidence` takes it; it may not carry `written_by`.",
+        "properties": {
+          "decision_event_id": {
+            "type": "string",
+            "maxLength": 67,
+            "pattern": "^ev_[A-Za-z0-9_-]+$",
+            "description": "The id (`evidence_event_id`) of the decision this is the outcome of."
           }
         }
       },

@@ -34,6 +34,8 @@ interface TenantFile {
   file: string;
   handle: FileHandle;
   events: LedgerEvent[];
+  /** The same events by id, for `find`. */
+  byId: Map<string, LedgerEvent>;
   /** Set when a write may have left the file in an unknown state; every later append fails with it. */
   failed?: LedgerCorruptError;
 }
@@ -184,6 +186,7 @@ export class FileLedgerStore implements LedgerStore {
     }
     for (const { event, append } of accepted) {
       tenant.events.push(event);
+      tenant.byId.set(event.id, event);
       answer(append, { event });
     }
   }
@@ -194,6 +197,10 @@ export class FileLedgerStore implements LedgerStore {
 
   async head(tenantId: string): Promise<LedgerHead> {
     return headOf((await this.#open(tenantId)).events);
+  }
+
+  async find(tenantId: string, id: string): Promise<LedgerEvent | null> {
+    return (await this.#open(tenantId)).byId.get(id) ?? null;
   }
 
   async *events(tenantId: string): AsyncIterable<LedgerEvent> {
@@ -299,7 +306,7 @@ export class FileLedgerStore implements LedgerStore {
     const handle = await open(file, fsConstants.O_WRONLY | fsConstants.O_APPEND | fsConstants.O_CREAT, 0o600);
     // A new file's directory entry must be durable too, or the first acknowledged event could vanish.
     if (!existed) await syncDirectory(this.directory);
-    return { file, handle, events };
+    return { file, handle, events, byId: new Map(events.map((event) => [event.id, event])) };
   }
 }
 

@@ -42,6 +42,7 @@ export {
 export { LEDGER_LOCK_FILE, LedgerLockedError } from './lock.js';
 export { MemoryLedgerStore } from './memory-store.js';
 export type { LedgerStore, LedgerStoreOptions, ListOptions } from './store.js';
+export { findEvent } from './store.js';
 export {
   type ChainBreak,
   type ChainBreakReason,

@@ -4,6 +4,8 @@ import { headOf, type LedgerStore, type LedgerStoreOptions, type ListOptions, li
 
 export class MemoryLedgerStore implements LedgerStore {
   readonly #chains = new Map<string, LedgerEvent[]>();
+  /** Each tenant's events by id, for `find` (outcome records name the decision they follow). */
+  readonly #byId = new Map<string, Map<string, LedgerEvent>>();
   readonly #clock: () => Date;
   readonly #newId: () => string;
 
@@ -17,7 +19,17 @@ export class MemoryLedgerStore implements LedgerStore {
     const chain = this.#chain(tenantId);
     const event = nextEvent(tenantId, input, headOf(chain), this.#clock().toISOString(), this.#newId());
     chain.push(event);
+    let ids = this.#byId.get(tenantId);
+    if (!ids) {
+      ids = new Map();
+      this.#byId.set(tenantId, ids);
+    }
+    ids.set(event.id, event);
     return event;
+  }
+
+  async find(tenantId: string, id: string): Promise<LedgerEvent | null> {
+    return this.#byId.get(tenantId)?.get(id) ?? null;
   }
 
   async list(tenantId: string, options?: ListOptions): Promise<LedgerEvent[]> {

@@ -28,6 +28,22 @@ export interface LedgerStore {
   head(tenantId: string): Promise<LedgerHead>;
   /** Every event of the tenant in seq order (for verification and export). */
   events(tenantId: string): AsyncIterable<LedgerEvent>;
+  /**
+   * The tenant's event with this id, or null. Optional: a store without it is searched through
+   * `events()` (see `findEvent`), which is correct but reads the whole chain.
+   */
+  find?(tenantId: string, id: string): Promise<LedgerEvent | null>;
+}
+
+/** The tenant's event with this id, or null: through the store's index when it has one. */
+export async function findEvent(
+  store: LedgerStore,
+  tenantId: string,
+  id: string,
+): Promise<LedgerEvent | null> {
+  if (typeof store.find === 'function') return store.find(tenantId, id);
+  for await (const event of store.events(tenantId)) if (event.id === id) return event;
+  return null;
 }
 
 export interface LedgerStoreOptions {

@@ -843,6 +843,17 @@ export interface components {
             tool_hash?: components["schemas"]["Sha256Hex"];
             /** @description Facts about the call that are not arguments (channel, ticket, session). Policies read them as `context.…`; they are not part of the action hash. `session.id` names a flow-control session (1–128 letters, digits and `._:@/+=-`), the gateway adds the labels `private_data` and `untrusted_content` from its own classification of the tools the session called; policy reads them as `context.session.labels`; labels sent by the caller are refused. */
             context?: components["schemas"]["JsonObject"];
+            /**
+             * @description Optional. Outcome records of earlier actions this same API key (and agent key) was decided for,
+             *     sent with the next preflight instead of one `POST /evidence` each (the enforcing proxy does
+             *     this). Each is recorded as an `action.outcome` event with exactly the `data` given, checked as
+             *     `recordEvidence` checks it, just before this preflight's decision (in the same write on a file
+             *     ledger). Each
+             *     must name, in `decision_event_id`, a `decision` event of the tenant written for the calling key,
+             *     at most once per request. One record that fails a check refuses the whole request with 400
+             *     naming it (`body.outcomes[i]...`): nothing of it is recorded and no decision is made.
+             */
+            outcomes?: components["schemas"]["PiggybackedOutcome"][];
         };
         Explain: {
             summary: string;
@@ -1045,6 +1056,13 @@ export interface components {
         };
         ApprovalDecisionRequest: {
             note?: string;
+        };
+        /** @description The `data` of one `action.outcome` event, as `recordEvidence` takes it; it may not carry `written_by`. */
+        PiggybackedOutcome: {
+            /** @description The id (`evidence_event_id`) of the decision this is the outcome of. */
+            decision_event_id: string;
+        } & {
+            [key: string]: unknown;
         };
         RecordEvidenceRequest: {
             /** @description Free-form, except the gateway's namespaces (`decision`, `approval`, `passport`, `credential`, `tool`, `policy`, `keyset`, `ledger`, `evidence`, `action`, alone or followed by a dot); `action.outcome` (the outcome record of the SDKs and the proxy) is the one exception. `data` may not carry `written_by`, which the gateway records from the API key. */

@@ -301,6 +301,13 @@ class ApprovalDecisionRequest(TypedDict, closed=True):
     note: NotRequired[str]
 
 
+class PiggybackedOutcome(TypedDict):
+    decision_event_id: str
+    """
+    The id (`evidence_event_id`) of the decision this is the outcome of.
+    """
+
+
 class RecordEvidenceRequest(TypedDict, closed=True):
     type: str
     """
@@ -871,6 +878,18 @@ class PreflightRequest(TypedDict, closed=True):
     context: NotRequired[JsonObject]
     """
     Facts about the call that are not arguments (channel, ticket, session). Policies read them as `context.…`; they are not part of the action hash. `session.id` names a flow-control session (1–128 letters, digits and `._:@/+=-`), the gateway adds the labels `private_data` and `untrusted_content` from its own classification of the tools the session called; policy reads them as `context.session.labels`; labels sent by the caller are refused.
+    """
+    outcomes: NotRequired[list[PiggybackedOutcome]]
+    """
+    Optional. Outcome records of earlier actions this same API key (and agent key) was decided for,
+    sent with the next preflight instead of one `POST /evidence` each (the enforcing proxy does
+    this). Each is recorded as an `action.outcome` event with exactly the `data` given, checked as
+    `recordEvidence` checks it, just before this preflight's decision (in the same write on a file
+    ledger). Each
+    must name, in `decision_event_id`, a `decision` event of the tenant written for the calling key,
+    at most once per request. One record that fails a check refuses the whole request with 400
+    naming it (`body.outcomes[i]...`): nothing of it is recorded and no decision is made.
+
     """
 
 

@@ -118,12 +118,16 @@ def policy_verdict(policy: Any, outcome: dict[str, Any]) -> Verdict:
     )
 
 
+OUTCOME_EVENT: Final = "action.outcome"
+
+
 def decide(
     gateway: LocalGateway,
     principal: Principal,
     body: dict[str, Any],
     request_id: str,
     idempotency_key: str | None,
+    outcomes: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     tenant_id = principal.tenant_id
     agent_id = gateway.effective_agent_id(principal, body.get("agent_id"))
@@ -142,7 +146,7 @@ def decide(
         verdict = _with_approval(gateway, state, body["approval_request_id"])
     else:
         verdict = _delegation_step(gateway, state) or _tool_and_policy(gateway, state)
-    return _answer(gateway, principal, state, verdict, request_id, idempotency_key)
+    return _answer(gateway, principal, state, verdict, request_id, idempotency_key, outcomes or [])
 
 
 def _delegation_step(gateway: LocalGateway, state: Deliberation) -> Verdict | None:
@@ -283,6 +287,7 @@ def _answer(
     reached: Verdict,
     request_id: str,
     idempotency_key: str | None,
+    outcomes: list[dict[str, Any]],
 ) -> dict[str, Any]:
     verdict = reached
     told = apply_mode(verdict.decision, state.mode)
@@ -350,6 +355,9 @@ def _answer(
         decided_at=decided_at,
     )
     try:
+        # Outcome records of earlier actions (already checked) go just before the decision.
+        for outcome in outcomes:
+            gateway.ledger.append(state.tenant_id, OUTCOME_EVENT, outcome, principal.writer)
         event = gateway.ledger.append(state.tenant_id, "decision", data, principal.writer)
     except Exception:
         # What this preflight spent is given back, so a retry can run.

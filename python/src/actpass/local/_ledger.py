@@ -44,6 +44,8 @@ class Ledger:
     ) -> None:
         self._clock_ms = clock_ms
         self._chains: dict[str, list[dict[str, Any]]] = {}
+        # Each tenant's events by id: outcome records name the decision they follow.
+        self._by_id: dict[tuple[str, str], dict[str, Any]] = {}
         self._lock = threading.Lock()
         self._ids = ids or (lambda: random_id("ev_"))
         self._path = Path(path) if path is not None else None
@@ -61,6 +63,7 @@ class Ledger:
                     f"{path}:{number}: not a JSON event ({exc}); restore the file"
                 ) from exc
             self._chains.setdefault(event["tenant_id"], []).append(event)
+            self._by_id[(event["tenant_id"], event["id"])] = event
         for tenant_id, events in self._chains.items():
             result = _verify_chain(events, tenant_id=tenant_id)
             if not result["ok"]:
@@ -102,7 +105,11 @@ class Ledger:
                     file.flush()
                     os.fsync(file.fileno())
             chain.append(event)
+            self._by_id[(tenant_id, event["id"])] = event
         return event
+
+    def find(self, tenant_id: str, event_id: str) -> dict[str, Any] | None:
+        return self._by_id.get((tenant_id, event_id))
 
     def events(self, tenant_id: str) -> list[dict[str, Any]]:
         return list(self._chains.get(tenant_id, []))

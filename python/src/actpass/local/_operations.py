@@ -14,7 +14,7 @@ from ._decide import decide
 from ._errors import GatewayError, invalid, not_found
 from ._globs import is_tool_name, tool_glob_problem
 from ._ids import iso_ms
-from ._ledger import signed_export
+from ._ledger import LedgerInputError, check_append, signed_export
 from ._passports import issue, peek_audience, verify
 from ._policy import compile_policy
 from ._principal import Principal
@@ -46,7 +46,50 @@ def op_preflight(
     checked = schema.check_body(body, "body", schema.PREFLIGHT, ("goal", "tool"))
     if not is_tool_name(checked["tool"]):
         raise invalid("body.tool", _TOOL_NOT_A_NAME, 'correct the value, e.g. "stripe.refund.create"')
-    return 200, decide(gateway, principal, checked, request_id, idem)
+    # Outcome records ride along: all checked before anything is recorded or decided.
+    outcomes = checked_outcomes(gateway, principal, checked.get("outcomes"))
+    return 200, decide(gateway, principal, checked, request_id, idem, outcomes)
+
+
+def checked_outcomes(gateway: LocalGateway, principal: Principal, outcomes: Any) -> list[dict[str, Any]]:
+    """Outcome records of earlier actions, each bound to a decision made for this key in this tenant.
+
+    The same checks as ``op_record_evidence`` (no ``written_by`` of its own), and each names, at most
+    once, a ``decision`` event the calling key was given; one bad record refuses the whole request.
+    """
+    seen: set[str] = set()
+    for i, data in enumerate(outcomes or []):
+        at = f"body.outcomes[{i}]"
+        if "written_by" in data:
+            raise invalid(f"{at}.written_by", "is recorded by the gateway from the API key", "remove it")
+        event_id = data["decision_event_id"]
+        if event_id in seen:
+            raise invalid(
+                f"{at}.decision_event_id",
+                "names a decision an earlier record of this request names",
+                "send one outcome per decision",
+            )
+        seen.add(event_id)
+        try:
+            check_append(OUTCOME_TYPE, data)
+        except LedgerInputError as error:
+            # What the ledger itself would refuse is refused before anything is appended.
+            raise invalid(at, str(error), "leave it out") from error
+        decision = gateway.ledger.find(principal.tenant_id, event_id)
+        writer = decision["data"].get("written_by") if decision is not None else None
+        if (
+            decision is None
+            or decision["type"] != "decision"
+            or not isinstance(writer, dict)
+            or writer.get("key_id") != principal.key_id
+        ):
+            # One answer for "no such decision" and "someone else's": which ids exist is not told.
+            raise invalid(
+                f"{at}.decision_event_id",
+                "names no decision made for this key",
+                "send the evidence_event_id of a decision this key was given",
+            )
+    return list(outcomes or [])
 
 
 def op_issue_passport(gateway: LocalGateway, principal: Principal, body: Any) -> tuple[int, Any]:

@@ -13,6 +13,9 @@ from ._json import is_number, is_safe_integer
 TOOL_NAME_STRING: Final = re.compile(r"(?=.{1,256}\Z)[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\Z", re.S)
 SHA256_HEX: Final = re.compile(r"[0-9a-f]{64}\Z")
 APPROVAL_ID: Final = re.compile(r"apr_[A-Za-z0-9_-]{1,64}\Z")
+EVENT_ID: Final = re.compile(r"ev_[A-Za-z0-9_-]+\Z")
+# At most this many outcome records ride on one preflight (the contract's maxItems).
+OUTCOMES_MAX: Final = 16
 MODES: Final = ("enforce", "monitor", "warn", "strict")
 
 Spec = dict[str, tuple[str, dict[str, Any]]]
@@ -58,6 +61,22 @@ def check_field(value: Any, path: str, kind: str, rules: dict[str, Any]) -> None
             _string(item, f"{path}/{i}", rules.get("items", {}))
     elif kind == "tool_definition":
         check_body(value, path, TOOL_DEFINITION, ("name", "description", "input_schema"))
+    elif kind == "outcomes":
+        _outcomes(value, path)
+
+
+def _outcomes(value: Any, path: str) -> None:
+    """The contract's PiggybackedOutcome items: objects with a ``decision_event_id``, and anything beside."""
+    if not isinstance(value, list):
+        raise invalid(path, "must be an array")
+    if len(value) > OUTCOMES_MAX:
+        raise invalid(path, f"must have at most {OUTCOMES_MAX} items")
+    for i, item in enumerate(value):
+        if not isinstance(item, dict):
+            raise invalid(f"{path}[{i}]", "must be an object")
+        if "decision_event_id" not in item:
+            raise invalid(f"{path}[{i}].decision_event_id", "is required", "add it")
+        _string(item["decision_event_id"], f"{path}[{i}].decision_event_id", {"max": 67, "pattern": EVENT_ID})
 
 
 def check_body(body: Any, path: str, spec: Spec, required: tuple[str, ...]) -> dict[str, Any]:
@@ -99,6 +118,7 @@ PREFLIGHT: Final[Spec] = {
     "tool_definition": ("tool_definition", {}),
     "tool_hash": ("string", {"pattern": SHA256_HEX}),
     "context": ("object", {}),
+    "outcomes": ("outcomes", {}),
 }
 
 ISSUE_PASSPORT: Final[Spec] = {

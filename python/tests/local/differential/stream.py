@@ -251,7 +251,33 @@ def make_stream(seed: int, count: int, start_ms: int) -> list[dict[str, Any]]:
         else:
             add(_preflight(rng, approvals, issued, definitions))
             approvals = _held_upper_bound(ops)
-    return ops[:count]
+    del ops[count:]
+    # A fixed closing every stream has: outcome records carried on a preflight, good and bad alike.
+    for outcomes in _outcome_batches():
+        add({"kind": "preflight", "method": "POST", "path": "/api/v1/actions/preflight", "role": "agent",
+             "body": {"goal": "refund order 1042", "tool": "stripe.refund.create",
+                      "args": {"amount": 100, "currency": "usd"}, "outcomes": outcomes}})  # fmt: skip
+    return ops
+
+
+def _outcome_batches() -> list[Any]:
+    """Batches of outcome records naming this gateway's decisions (by reference): recorded or refused."""
+
+    def record(index: int, **extra: Any) -> dict[str, Any]:
+        return {"via": "proxy", "decision_event_id": ref("decision", index), "status": 200, **extra}
+
+    return [
+        [record(0), record(1, status=None, error="timeout")],
+        [record(2), record(2)],
+        [record(3), record(100_000)],
+        [record(4, written_by={"key_id": "forged"})],
+        [record(7, credential={"name": "k", "value": "not-a-real-secret"})],
+        [record(5)] * 17,
+        [{"via": "proxy"}],
+        [record(6, decision_event_id="../../etc/passwd")],
+        "not a list",
+        [],
+    ]
 
 
 def _held_upper_bound(ops: list[dict[str, Any]]) -> int:
@@ -368,7 +394,13 @@ def _bad_input(rng: random.Random) -> dict[str, Any]:
 
 
 # What a reference to something this gateway never made resolves to: well-formed, unknown ids.
-MISSING = {"approval": "apr_unknown", "heldby": "apr_unknown", "jti": "ap_unknown", "passport": "not.a.token"}
+MISSING = {
+    "approval": "apr_unknown",
+    "heldby": "apr_unknown",
+    "jti": "ap_unknown",
+    "passport": "not.a.token",
+    "decision": "ev_unknown",
+}
 _REF = re.compile("\0ref:([a-z]+):([0-9]+)(?::([a-z]+))?")
 
 
@@ -385,7 +417,7 @@ def mutate(token: str, how: str) -> str:
 
 def run_local(gateway: LocalGateway, ops: list[dict[str, Any]], clock: list[int]) -> list[dict[str, Any]]:
     """Run a stream against the local gateway; ``clock[0]`` is the gateway's clock, set per operation."""
-    seen: dict[str, Any] = {"approval": [], "passport": [], "jti": [], "heldby": {}}
+    seen: dict[str, Any] = {"approval": [], "passport": [], "jti": [], "heldby": {}, "decision": []}
 
     def resolve(value: Any) -> Any:
         if isinstance(value, str) and value.startswith("\0ref:"):
@@ -425,6 +457,8 @@ def run_local(gateway: LocalGateway, ops: list[dict[str, Any]], clock: list[int]
         results.append({"status": reply.status, "body": body})
         if reply.status < 300 and isinstance(body, dict):
             held = body.get("approval_request_id")
+            if op["kind"] == "preflight" and body.get("evidence_event_id"):
+                seen["decision"].append(body["evidence_event_id"])
             if op["kind"] == "preflight" and held and held not in seen["approval"]:
                 seen["approval"].append(held)
                 seen["heldby"][position] = held

@@ -18,9 +18,15 @@ const dev = createDevGateway({
   logger: { info() {}, warn() {}, error() {}, debug() {} },
 });
 const keys = { agent: dev.keys.agent, approver: dev.keys.approver, admin: dev.keys.admin };
-const seen = { approval: [], passport: [], jti: [], heldby: {} };
+const seen = { approval: [], passport: [], jti: [], heldby: {}, decision: [] };
 
-const MISSING = { approval: 'apr_unknown', heldby: 'apr_unknown', jti: 'ap_unknown', passport: 'not.a.token' };
+const MISSING = {
+  approval: 'apr_unknown',
+  heldby: 'apr_unknown',
+  jti: 'ap_unknown',
+  passport: 'not.a.token',
+  decision: 'ev_unknown',
+};
 const REF = /\u0000ref:([a-z]+):([0-9]+)(?::([a-z]+))?/g;
 
 function resolveOne(kind, index, mutation) {
@@ -62,6 +68,7 @@ for (const [position, op] of input.ops.entries()) {
   const answer = text ? JSON.parse(text) : null;
   results.push({ status: response.status, body: answer });
   if (answer && response.status < 300) {
+    if (op.kind === 'preflight' && answer.evidence_event_id) seen.decision.push(answer.evidence_event_id);
     if (op.kind === 'preflight' && answer.approval_request_id && !seen.approval.includes(answer.approval_request_id))
     {
       seen.approval.push(answer.approval_request_id);

@@ -6,13 +6,14 @@
  *   (400 for an agent header the route does not take) → preflight as the agent → anything but `allow`
  *   answers 403 (503 when no decision could be had) → forward with the vaulted credential → the
  *   answer decoded, the vaulted secret and (in text-like answers) credential formats redacted, relayed
- *   → outcome recorded.
+ *   → outcome kept for the agent key's next preflight to carry (or the evidence call, when none comes
+ *   soon: see outcome-outbox.ts).
  * Nothing reaches the upstream before an `allow`, nothing about routes is said before the key is
  * accepted, and the secret never travels back to the agent: it is dropped from the decision and
  * redacted from whatever the upstream answers. Every refusal is logged at warn, counted, and (for an
  * accepted key) recorded as evidence.
  */
-import type { PreflightDecision } from '@actpass/sdk';
+import type { PreflightDecision, PreflightParams } from '@actpass/sdk';
 import { CanonicalJsonError, parseJsonStrict } from '@actpass/sdk/canonical';
 import { PROXY_HEADER_DECISION, PROXY_HEADER_EVIDENCE } from '../../constants.js';
 import {
@@ -46,6 +47,7 @@ import { decodeBody } from './decode.js';
 import { checkExtAuthz, isExtAuthzTarget } from './ext-authz.js';
 import { forward } from './forward.js';
 import { agentHeaders, type HeaderList, upstreamHeaders } from './headers.js';
+import { OutcomeOutbox, type OutcomeRecord } from './outcome-outbox.js';
 import { refusedRequestPart } from './overrides.js';
 import { preflightInput } from './preflight-input.js';
 import { redact, secretSpellings } from './redact.js';
@@ -90,6 +92,8 @@ export interface RestHandlerOptions {
   /** Host header values accepted; computed by the listener when the config names none. */
   allowedHosts: () => readonly string[];
   now?: () => number;
+  /** How long an outcome waits for its agent key's next preflight (see outcome-outbox.ts). */
+  outcomeIdleMs?: number;
 }
 
 /** Finds the upstream target of a request, or why it is refused. */
@@ -118,7 +122,10 @@ export interface RestHandler {
   handle(request: ProxyRequest): Promise<ProxyResponse>;
   /** The decision alone, nothing forwarded: for data planes that forward themselves (ext_authz). */
   decide(request: ProxyRequest, locate: TargetLocator): Promise<Decided>;
-  /** Resolves when every outcome and refusal recorded so far has been written (or failed). */
+  /**
+   * Sends the outcomes still waiting for a preflight through the evidence call, and resolves when every
+   * outcome and refusal recorded so far has been written (or failed).
+   */
   settled(): Promise<void>;
   /** Counters since start (a copy). */
   stats(): RestProxyStats;
@@ -138,6 +145,31 @@ export function createRestHandler(options: RestHandlerOptions): RestHandler {
   const admission = new Admission(config, link, now);
   const reporter = new RefusalReporter(link, logger, track, now);
   const stats = reporter.stats;
+  const outbox = new OutcomeOutbox({
+    sender: link,
+    track,
+    ...(options.outcomeIdleMs !== undefined ? { idleMs: options.outcomeIdleMs } : {}),
+    onLost: (record) =>
+      logger.warn('proxy could not record an outcome', {
+        upstream: record.upstream,
+        tool: record.tool,
+        decision_event_id: record.decision_event_id,
+      }),
+  });
+
+  /**
+   * The preflight, carrying the outcomes waiting under this agent key. When no gateway decision came
+   * back, nothing of the request was recorded (a refused batch is refused whole), so the outcomes go by
+   * the evidence call instead; a 400 is asked again without them, as it may have been about them.
+   */
+  async function decideCarrying(agentKey: string, input: PreflightParams, traceparent: string | undefined) {
+    const outcomes = outbox.take(agentKey);
+    if (outcomes.length === 0) return link.decide(agentKey, input, traceparent);
+    const linked = await link.decide(agentKey, { ...input, outcomes: outcomes as never }, traceparent);
+    if (linked.decision.source === 'gateway') return linked;
+    outbox.undelivered(agentKey, outcomes);
+    return linked.decision.cause.status === 400 ? link.decide(agentKey, input, traceparent) : linked;
+  }
 
   /**
    * Everything up to and including the decision, shared by the proxy and the ext_authz check: the
@@ -228,7 +260,7 @@ export function createRestHandler(options: RestHandlerOptions): RestHandler {
     if (!built.ok) return answer(refuse(400, 'proxy.header_refused', built.message, { part: built.header }));
 
     const preflightSpan = currentSpan()?.child('actpass.proxy.preflight', 'client');
-    const { decision, reachable } = await link.decide(
+    const { decision, reachable } = await decideCarrying(
       agentKey as string,
       built.input,
       preflightSpan ? formatTraceparent(preflightSpan.context) : undefined,
@@ -323,7 +355,7 @@ export function createRestHandler(options: RestHandlerOptions): RestHandler {
         ? { kind: 'undecodable' as const, message: decoded.message }
         : null;
     const plain = decoded?.ok ? decoded.body : null;
-    const outcome = {
+    const outcome: OutcomeRecord = {
       via: 'proxy',
       upstream: upstream.name,
       tool: plan.tool,
@@ -340,11 +372,14 @@ export function createRestHandler(options: RestHandlerOptions): RestHandler {
           }
         : { error: failure?.kind }),
     };
-    track(
-      link.recordOutcome(agentKey as string, outcome).then((recorded) => {
-        if (!recorded) logger.warn('proxy could not record an outcome', fields);
-      }),
-    );
+    // A decision from the gateway always names its event; without one the record can ride nowhere.
+    if (outcome.decision_event_id !== null) outbox.add(agentKey, outcome);
+    else
+      track(
+        link.recordOutcome(agentKey, outcome).then((recorded) => {
+          if (!recorded) logger.warn('proxy could not record an outcome', fields);
+        }),
+      );
     if (failure !== null || plain === null || !result.ok) {
       const kind = failure?.kind ?? 'unreachable';
       reporter.upstreamFailed(`proxy.upstream_${kind}`);
@@ -401,6 +436,7 @@ export function createRestHandler(options: RestHandlerOptions): RestHandler {
     handle,
     decide,
     async settled() {
+      outbox.flushAll();
       while (pending.size > 0) await Promise.allSettled([...pending]);
     },
     stats: () => ({ ...stats, byCode: { ...stats.byCode }, redactedByKind: { ...stats.redactedByKind } }),

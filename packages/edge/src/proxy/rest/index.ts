@@ -17,6 +17,8 @@ export interface RestProxyOptions {
   logger?: ProxyLogger;
   /** Where the proxy's spans go (e.g. an OtlpHttpExporter); no tracing when absent. */
   tracing?: SpanExporter;
+  /** How long an outcome waits for its agent key's next preflight before the evidence call (100 ms). */
+  outcomeIdleMs?: number;
 }
 
 export interface RestProxy {
@@ -44,6 +46,7 @@ export function createRestProxy(rawConfig: unknown, options: RestProxyOptions): 
     link,
     logger: options.logger ?? QUIET,
     ...(options.tracing ? { tracer: new Tracer(options.tracing) } : {}),
+    ...(options.outcomeIdleMs !== undefined ? { outcomeIdleMs: options.outcomeIdleMs } : {}),
     allowedHosts: () => (config.allowedHosts.length > 0 ? config.allowedHosts : listened),
   });
   const servers = new Set<RunningProxy>();

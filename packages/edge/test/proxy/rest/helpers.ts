@@ -170,6 +170,8 @@ export async function startRig(
   options: {
     delivery?: 'sdk' | 'proxy';
     gatewayFetch?: typeof fetch;
+    /** How long an outcome waits for the agent key's next preflight (the proxy's default otherwise). */
+    outcomeIdleMs?: number;
     /** The proxy config, or a function of the upstream's URL. */
     config?: unknown | ((upstreamUrl: string) => unknown);
     respond?: Respond;
@@ -211,6 +213,7 @@ export async function startRig(
       maxRetries: 0,
     },
     logger,
+    ...(options.outcomeIdleMs !== undefined ? { outcomeIdleMs: options.outcomeIdleMs } : {}),
   });
   const running = await proxy.listen({ host: '127.0.0.1', port: 0 });
   return {

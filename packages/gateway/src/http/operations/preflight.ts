@@ -1,6 +1,7 @@
 import { currentSpan } from '@actpass/edge/tracing';
 import { decide } from '../../decide/index.js';
-import { isToolName } from '../../policy/index.js';
+import { checkedOutcomes } from '../../decide/outcomes.js';
+import { isToolName, type JsonObject } from '../../policy/index.js';
 import { InvalidInputError } from '../../store/errors.js';
 import { caller, type OperationSpec } from '../types.js';
 
@@ -17,9 +18,22 @@ export const preflight: OperationSpec = {
         { path: 'body.tool', message },
       ]);
     }
+    const principal = caller(context);
+    // Outcome records ride along: all checked before anything is recorded or decided.
+    const outcomes = await checkedOutcomes(
+      context.services.decide.ledger,
+      principal.tenantId,
+      principal.keyId,
+      context.body.outcomes as JsonObject[] | undefined,
+    );
     const decision = await decide(
       context.services.decide,
-      { principal: caller(context), requestId: context.requestId, idempotencyKey: context.idempotencyKey },
+      {
+        principal,
+        requestId: context.requestId,
+        idempotencyKey: context.idempotencyKey,
+        ...(outcomes.length > 0 ? { outcomes } : {}),
+      },
       context.body,
     );
     currentSpan()
