@@ -31,10 +31,13 @@ ensure_python_venv() {
   fi
   local stamp="$venv/.installed-from"
   local want
-  want=$(sha256sum python/pyproject.toml | cut -c1-64)
+  want=$(cat python/pyproject.toml python/constraints-dev.txt | sha256sum | cut -c1-64)
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-    echo "setup: pip install -e 'python[dev]'"
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e 'python[dev]'
+    # The constraints pin every dependency's version (python/scripts/lock_dev.sh writes them): resolving
+    # the frameworks' test dependencies from scratch makes pip backtrack for many minutes.
+    echo "setup: pip install -e 'python[dev]' -c python/constraints-dev.txt"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -c python/constraints-dev.txt \
+      -e 'python[dev]'
     echo "$want" > "$stamp"
   fi
 }
