@@ -50,6 +50,17 @@ describe('PostgresLedgerStore', () => {
     expect(Object.isFrozen(listed[0]!.data)).toBe(true);
   });
 
+  it('finds an event by id within its tenant only, as findEvent does through events()', async () => {
+    const tenant = freshTenant();
+    const store = new PostgresLedgerStore(pool);
+    const first = await store.append(tenant, { type: 'decision', data: { i: 1 } });
+    const second = await store.append(tenant, { type: 'evidence', data: { i: 2 } });
+    expect(await store.find(tenant, second.id)).toEqual(second);
+    expect(await store.find(tenant, first.id)).toEqual(first);
+    expect(await store.find(freshTenant(), first.id)).toBeNull();
+    expect(await store.find(tenant, "ev_' OR '1'='1")).toBeNull();
+  });
+
   it('starts at the genesis head and links each event to the previous one', async () => {
     const tenant = freshTenant();
     const store = new PostgresLedgerStore(pool);

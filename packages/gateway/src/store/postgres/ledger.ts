@@ -230,6 +230,16 @@ export class PostgresLedgerStore implements LedgerStore {
     }
   }
 
+  /** The tenant's event with this id, through the (tenant_id, id) index, or null. */
+  async find(tenantId: string, id: string): Promise<LedgerEvent | null> {
+    const { rows } = await this.pool.query<{ event: string }>(
+      'SELECT event FROM actpass_ledger_events WHERE tenant_id = $1 AND id = $2 LIMIT 1',
+      [tenantId, id],
+    );
+    const row = rows[0];
+    return row ? deepFreeze(JSON.parse(row.event) as LedgerEvent) : null;
+  }
+
   async #page(tenantId: string, afterSeq: number, limit: number): Promise<LedgerEvent[]> {
     const { rows } = await this.pool.query<{ event: string }>(
       'SELECT event FROM actpass_ledger_events WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3',

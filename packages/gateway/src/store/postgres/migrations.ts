@@ -164,6 +164,12 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX actpass_limit_counters_expiry ON actpass_limit_counters (window_end_ms);
     `,
   },
+  {
+    version: 6,
+    name: 'ledger events by id',
+    // A preflight carrying earlier calls' outcomes looks up each decision event by id.
+    sql: `CREATE INDEX actpass_ledger_events_by_id ON actpass_ledger_events (tenant_id, id);`,
+  },
 ];
 
 export interface MigrateOptions {
