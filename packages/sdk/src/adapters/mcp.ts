@@ -83,9 +83,11 @@ export function guardClient(
     resultSchema?: CallToolSchema,
     requestOptions?: CallToolOptions,
   ): Promise<CallToolResult> => {
+    // An invalid ActPass name is the host's misconfiguration (it throws); an unlisted tool or bad
+    // arguments are the model's mistake (an error result it can read).
+    const name = toolName(options.tool, params.name);
     const refused = await refusal(params, requestOptions);
     if (refused !== undefined) return { content: [{ type: 'text', text: refused }], isError: true };
-    const name = toolName(options.tool, params.name);
     const input = params.arguments ?? {};
     const outcome = await guardedCall<Record<string, unknown>, McpToolCall, CallToolResult>(
       actpass,

@@ -78,7 +78,9 @@ describe('guardClient', () => {
     // No listTools first: the guard reads the server's listing itself.
     const guarded = guardClient(actpass, client, { goal: 'g' });
 
-    const unknown = await guarded.callTool({ name: 'refund\u202Eexe.\ntransfer', arguments: {} });
+    // Mapped to a valid ActPass name, a hostile MCP name reaches the listing check.
+    const mapped = guardClient(actpass, client, { goal: 'g', tool: () => 'payments.refund' });
+    const unknown = await mapped.callTool({ name: 'refund\u202Eexe.\ntransfer', arguments: {} });
     expect(unknown.isError).toBe(true);
     const unknownText = JSON.stringify(unknown.content);
     expect(unknownText).toContain('does not list it');

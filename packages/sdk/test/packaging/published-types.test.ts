@@ -43,8 +43,12 @@ describe('published types', () => {
     expect(fields).toEqual(
       expect.arrayContaining(['goal', 'tool', 'args', 'mode', 'agent_id', 'user_id', 'context']),
     );
+    // The doc comment right above each field (one line, or several for a long description).
     const undocumented = fields.filter(
-      (field) => !new RegExp(`/\\*\\* @description [^\\n]+\\*/\\n {12}${field}\\??:`).test(block),
+      (field) =>
+        !new RegExp(
+          `/\\*\\*(?:(?!\\*/)[\\s\\S])*@description(?:(?!\\*/)[\\s\\S])*\\*/\\n {12}${field}\\??:`,
+        ).test(block),
     );
     expect(undocumented).toEqual([]);
   });
