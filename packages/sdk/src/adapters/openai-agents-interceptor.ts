@@ -17,6 +17,7 @@ import {
 import type { ActPass } from '../client.js';
 import type { PreflightDecision } from '../core/decision.js';
 import { MisconfiguredError } from '../core/errors.js';
+import { BoundedSet } from './bounded.js';
 import {
   decideCall,
   type HeldCall,
@@ -30,6 +31,9 @@ import {
 } from './intercept.js';
 import { schemaProblem } from './schema-check.js';
 import { toolName } from './tool-name.js';
+
+/** How many settled calls one interceptor remembers; older ones are forgotten (see bounded.ts). */
+const MAX_SETTLED_CALLS = 1000;
 
 // biome-ignore lint/suspicious/noExplicitAny: any context, parameters and result, as the SDK's own
 type AnyFunctionTool = FunctionTool<any, any, any>;
@@ -92,7 +96,7 @@ export function agentInterceptor(actpass: ActPass, options: AgentsInterceptOptio
   // Calls a resume settled from ActPass (approved or refused). Newer SDK releases ask needsApproval
   // again for a resumed call: deciding it afresh there would open a new approval request and hide the
   // settled one, so such a call stays "needs approval" and the run state's approve/reject answers.
-  const settled = new BoundedSet(1000);
+  const settled = new BoundedSet<string>(MAX_SETTLED_CALLS);
 
   const decide = async (
     name: string,
@@ -227,23 +231,6 @@ export function guardAgent<A extends AnyAgent>(
 
 function invalidText(tool: string, problem: string): string {
   return `Invalid input for tool ${JSON.stringify(tool)}: ${problem}. The tool did not run; call it again with arguments that match its schema.`;
-}
-
-/** A set that forgets its oldest members beyond `limit`, so settled calls nobody runs cannot pile up. */
-class BoundedSet {
-  private readonly members = new Set<string>();
-  constructor(private readonly limit: number) {}
-  add(member: string): void {
-    this.members.delete(member);
-    this.members.add(member);
-    if (this.members.size > this.limit) {
-      const oldest = this.members.values().next().value;
-      if (oldest !== undefined) this.members.delete(oldest);
-    }
-  }
-  has(member: string): boolean {
-    return this.members.has(member);
-  }
 }
 
 function takeDecided(decided: Map<string, Verdict>, callId: string): Verdict | undefined {

@@ -12,19 +12,20 @@ import type { ActPass } from '../client.js';
 import type { PreflightDecision } from '../core/decision.js';
 import type { PreflightParams } from '../core/types.js';
 import { canonicalOrNull, sha256Hex } from '../internal/hash.js';
+import { BoundedMap } from './bounded.js';
 
 const MAX_REMEMBERED = 1000;
 // Shared by every adapter entry (each bundles its own copy of this module) through the global registry.
 const REGISTRY = Symbol.for('actpass.adapters.pendingApprovals');
 
-type Memory = WeakMap<ActPass, Map<string, string>>;
+type Memory = WeakMap<ActPass, BoundedMap<string, string>>;
 
-function memoryOf(client: ActPass): Map<string, string> {
+function memoryOf(client: ActPass): BoundedMap<string, string> {
   const holder = globalThis as { [REGISTRY]?: Memory };
   holder[REGISTRY] ??= new WeakMap();
   let memory = holder[REGISTRY].get(client);
   if (!memory) {
-    memory = new Map();
+    memory = new BoundedMap(MAX_REMEMBERED);
     holder[REGISTRY].set(client, memory);
   }
   return memory;
@@ -55,8 +56,4 @@ export function rememberApproval(client: ActPass, key: string | null, decision: 
   const id = decision.source === 'gateway' ? decision.approval_request_id : undefined;
   if (decision.decision !== 'require_approval' || !id) return;
   memory.set(key, id);
-  if (memory.size > MAX_REMEMBERED) {
-    const oldest = memory.keys().next().value;
-    if (oldest !== undefined) memory.delete(oldest);
-  }
 }
