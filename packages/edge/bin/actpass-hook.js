@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// The `actpass-hook` executable (Claude Code's PreToolUse hook). It is committed (not built) so that
+// The `actpass-hook` executable (the Claude Code, Cursor and Gemini CLI hooks). It is committed (not built) so that
 // installing links it even before `dist/` exists; it runs the built hook (one CommonJS file), or the
 // TypeScript source through tsx in a checkout that is not built yet. Any failure to start still answers
-// a JSON deny and exits 0: Claude Code runs the tool after any other exit code but 2.
+// a JSON deny in the agent's own shape and exits 0: each agent runs the tool after any other exit code
+// but its blocking one.
 //
-// Claude Code starts this process for every tool call, so what Node does before the hook's first line
+// The agent starts this process for every tool call, so what Node does before the hook's first line
 // counts. The built hook is compiled through `vm.Script` with V8's code cache: the first run writes the
 // compiled code (including the functions that ran) to the hook's state directory, later runs skip
 // parsing and compiling. Node 22 has this built in (`module.enableCompileCache`); Node 20 does not.
@@ -30,12 +31,26 @@ import { Script } from 'node:vm';
 const built = fileURLToPath(new URL('../dist/hook-main.cjs', import.meta.url));
 const source = new URL('../src/hook-main.ts', import.meta.url);
 
+/**
+ * The agent's own "do not run" answer, as `src/hooks/shared/failed.ts` writes it (repeated here: this
+ * runs when the bundle itself cannot load). An unknown agent gets Claude Code's shape.
+ */
+function failedAnswer(agent, reason) {
+  if (agent === 'cursor') return { permission: 'deny', user_message: reason, agent_message: reason };
+  if (agent === 'gemini-cli' || agent === 'gemini') return { decision: 'deny', reason };
+  return {
+    hookSpecificOutput: {
+      hookEventName: 'PreToolUse',
+      permissionDecision: 'deny',
+      permissionDecisionReason: reason,
+    },
+  };
+}
+
 function refuse(why) {
   process.stderr.write(`actpass-hook: ${why}\n`);
   const reason = `ActPass hook.failed: ${why}; the tool does not run.`;
-  process.stdout.write(
-    `${JSON.stringify({ hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: reason } })}\n`,
-  );
+  process.stdout.write(`${JSON.stringify(failedAnswer(process.argv[2], reason))}\n`);
   process.exitCode = 0;
 }
 

@@ -26,7 +26,8 @@ import { type CursorEvent, readCursorPayload } from '../hooks/cursor/payload.js'
 import { geminiOutput } from '../hooks/gemini-cli/output.js';
 import { readGeminiPayload } from '../hooks/gemini-cli/payload.js';
 import { claudeShapedPayload, type Translation } from '../hooks/shared/call.js';
-import { FAILED_REASON, verdictOf } from '../hooks/shared/verdict.js';
+import { failedAnswer } from '../hooks/shared/failed.js';
+import { verdictOf } from '../hooks/shared/verdict.js';
 import { EXIT_OK } from './errors.js';
 import { type HookSettings, type Input, preferQuickWasmCompile, readCapped, settings } from './hook.js';
 import type { Output } from './io.js';
@@ -47,7 +48,7 @@ const CURSOR: AgentProtocol = {
   command: 'hook cursor',
   translate: readCursorPayload,
   render: (output, event) => cursorOutput(verdictOf(output), event),
-  failed: { permission: 'deny', user_message: FAILED_REASON, agent_message: FAILED_REASON },
+  failed: failedAnswer('cursor'),
 };
 
 const GEMINI: AgentProtocol = {
@@ -55,7 +56,7 @@ const GEMINI: AgentProtocol = {
   command: 'hook gemini',
   translate: readGeminiPayload,
   render: (output) => geminiOutput(verdictOf(output)),
-  failed: { decision: 'deny', reason: FAILED_REASON },
+  failed: failedAnswer('gemini-cli'),
 };
 
 async function answer(

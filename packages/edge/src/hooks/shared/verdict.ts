@@ -29,6 +29,3 @@ export function verdictOf(output: HookOutput): Verdict {
     ? { kind: 'advice', message: safe(output.systemMessage) }
     : { kind: 'advice' };
 }
-
-/** The reason used when nothing else can be said: the hook failed before it had an answer. */
-export const FAILED_REASON = 'ActPass hook.failed: the hook could not decide, so the tool does not run.';
