@@ -12,6 +12,7 @@ export default defineConfig({
     langchain: 'src/adapters/langchain.ts',
     mcp: 'src/adapters/mcp.ts',
     mastra: 'src/adapters/mastra.ts',
+    llamaindex: 'src/adapters/llamaindex.ts',
   },
   format: ['esm', 'cjs'],
   // `@internal` members (the request loop, `_internals`) stay out of the published types.
