@@ -3,12 +3,14 @@
 // `node -e ''` on the same machine. Runs are interleaved so load drifts hit every variant alike.
 //
 //   pnpm --filter @actpass/gateway build   (the gateway's dist serves the decisions)
-//   node packages/edge/bench/hook-latency.mjs [--runs 40] [--json]
+//   node packages/edge/bench/hook-latency.mjs [--runs 40] [--json] [--only cursor,gemini-cli]
 //
 // Bash runs `git status && npm test` (parsed by the shell parser). Variants: the floor; `actpass-edge
 // hook claude-code` (the edge CLI, which loads a command's modules only when it runs); `actpass-hook
-// claude-code`, the dedicated executable, with its code cache and without (its first call). Both are
-// built here from source into node_modules/.cache, so they resolve this package's dependencies.
+// claude-code`, the dedicated executable, with its code cache and without (its first call); the same
+// executable for Cursor (`beforeShellExecution`) and Gemini CLI (`run_shell_command`) on the same
+// command. Both executables are built here from source into node_modules/.cache, so they resolve this
+// package's dependencies. `--only` keeps the floor and the variants of the agents named.
 import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -20,7 +22,11 @@ import { parseArgs } from 'node:util';
 const edge = join(dirname(fileURLToPath(import.meta.url)), '..');
 const gatewayDist = join(edge, '..', 'gateway', 'dist');
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '40' }, json: { type: 'boolean' } },
+  options: {
+    runs: { type: 'string', default: '40' },
+    json: { type: 'boolean' },
+    only: { type: 'string' },
+  },
 });
 const runs = Number(values.runs);
 
@@ -98,28 +104,58 @@ const env = {
   ACTPASS_HOOK_KEY_FILE: join(state, 'hook.key'),
 };
 // One session per variant, as in a real session: after its first call the state is read, not written.
-const payload = (variant) =>
-  JSON.stringify({
-    session_id: `bench-${variant.name}`,
-    transcript_path: join(state, 'none.jsonl'),
-    cwd: '/home/dev/project',
-    hook_event_name: 'PreToolUse',
-    ...(variant.read
-      ? { tool_name: 'Read', tool_input: { file_path: '/home/dev/project/src/index.ts' } }
-      : { tool_name: 'Bash', tool_input: { command: 'git status && npm test' } }),
-    tool_use_id: 'toolu_bench',
-  });
+const COMMAND = 'git status && npm test';
+const WORKSPACE = '/home/dev/project';
+const payloads = {
+  'claude-code': (variant) =>
+    JSON.stringify({
+      session_id: `bench-${variant.name}`,
+      transcript_path: join(state, 'none.jsonl'),
+      cwd: WORKSPACE,
+      hook_event_name: 'PreToolUse',
+      ...(variant.read
+        ? { tool_name: 'Read', tool_input: { file_path: `${WORKSPACE}/src/index.ts` } }
+        : { tool_name: 'Bash', tool_input: { command: COMMAND } }),
+      tool_use_id: 'toolu_bench',
+    }),
+  cursor: (variant) =>
+    JSON.stringify({
+      conversation_id: `bench-${variant.name}`,
+      generation_id: 'gen-bench',
+      hook_event_name: 'beforeShellExecution',
+      workspace_roots: [WORKSPACE],
+      command: COMMAND,
+      cwd: WORKSPACE,
+    }),
+  'gemini-cli': (variant) =>
+    JSON.stringify({
+      session_id: `bench-${variant.name}`,
+      cwd: WORKSPACE,
+      hook_event_name: 'BeforeTool',
+      timestamp: '2026-12-06T12:00:00Z',
+      tool_name: 'run_shell_command',
+      tool_input: { command: COMMAND, description: 'bench' },
+    }),
+};
+/** Whether the agent's answer lets the tool run (every variant's call is one the pack allows). */
+const allowed = {
+  'claude-code': (answer) => answer.hookSpecificOutput?.permissionDecision === 'allow',
+  cursor: (answer) => answer.permission === 'allow',
+  'gemini-cli': (answer) => answer.decision === 'allow',
+};
 
-const variants = [
+const every = [
   { name: "node -e ''", args: ['-e', ''], decides: false },
   {
     name: 'actpass-edge hook claude-code',
     args: [join(cache, 'edge', 'main.js'), 'hook', 'claude-code'],
+    agent: 'claude-code',
     decides: true,
   },
   {
     name: 'actpass-hook claude-code',
     args: [hookBin, 'claude-code'],
+    agent: 'claude-code',
     decides: true,
   },
   // The first call after an install or upgrade: no code cache yet, so the bundle is compiled (and the
@@ -127,6 +163,7 @@ const variants = [
   {
     name: 'actpass-hook claude-code, no code cache',
     args: [hookBin, 'claude-code'],
+    agent: 'claude-code',
     decides: true,
     cold: true,
   },
@@ -134,10 +171,21 @@ const variants = [
   {
     name: 'actpass-hook claude-code, Read',
     args: [hookBin, 'claude-code'],
+    agent: 'claude-code',
     decides: true,
     read: true,
   },
+  { name: 'actpass-hook cursor', args: [hookBin, 'cursor'], agent: 'cursor', decides: true },
+  { name: 'actpass-hook gemini-cli', args: [hookBin, 'gemini-cli'], agent: 'gemini-cli', decides: true },
 ];
+const only = values.only?.split(',').map((agent) => agent.trim());
+const variants = only ? every.filter((v) => !v.decides || only.includes(v.agent)) : every;
+if (variants.length === 1) {
+  console.error(
+    `hook-latency: --only names no agent of ${[...new Set(every.map((v) => v.agent).filter(Boolean))]}`,
+  );
+  process.exit(2);
+}
 
 function once(variant) {
   return new Promise((resolve, reject) => {
@@ -152,13 +200,12 @@ function once(variant) {
     child.stdout.setEncoding('utf8').on('data', (chunk) => {
       out += chunk;
     });
-    child.stdin.end(payload(variant));
+    child.stdin.end(payloads[variant.agent ?? 'claude-code'](variant));
     child.on('error', reject);
     child.on('exit', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       if (variant.decides) {
-        const decision = out ? JSON.parse(out).hookSpecificOutput?.permissionDecision : undefined;
-        if (decision !== 'allow')
+        if (!out || !allowed[variant.agent](JSON.parse(out)))
           return reject(new Error(`${variant.name} answered ${out.trim()} ${err.trim()}`));
       }
       resolve(ms);
