@@ -4,7 +4,7 @@
  * request (`needsApproval`): the app keeps the messages and {@link AiInterceptor.held}, and once a person
  * decided in ActPass, {@link AiInterceptor.respond} writes the approval responses that resume the call.
  */
-import type { Tool, ToolExecutionOptions, ToolModelMessage } from 'ai';
+import type { Tool, ToolModelMessage } from 'ai';
 import type { ActPass } from '../client.js';
 import { MisconfiguredError } from '../core/errors.js';
 import { blockedResult, isBlockedResult, ToolBlockedError } from './blocked.js';
@@ -21,7 +21,15 @@ import {
 } from './intercept.js';
 import { toolName } from './tool-name.js';
 
-export type AiInterceptOptions = InterceptOptions<ToolExecutionOptions>;
+/**
+ * What the per-call options receive besides the input: the AI SDK's own tool execution options
+ * (`toolCallId`, `messages`, `abortSignal`, and the tool context: `experimental_context` in ai 6,
+ * `context` in ai 7). Read off `Tool` because ai 7 made `ToolExecutionOptions` generic over that context,
+ * so one declaration fits both majors.
+ */
+export type AiToolCall = Parameters<NonNullable<Tool['execute']>>[1];
+
+export type AiInterceptOptions = InterceptOptions<AiToolCall>;
 
 /** A call held for a person: the AI SDK's approval id beside the ActPass request. */
 export interface AiHeldCall extends HeldCall {
@@ -69,7 +77,7 @@ export function aiInterceptor(actpass: ActPass, options: AiInterceptOptions): Ai
     const toModelOutput = tool.toModelOutput;
     const guarded: Tool = {
       ...tool,
-      execute: async (input: unknown, call: ToolExecutionOptions) => {
+      execute: async (input: unknown, call: AiToolCall) => {
         const resumed = held.take(call.toolCallId);
         const early = resumed ? undefined : decided.get(call.toolCallId);
         decided.delete(call.toolCallId);
@@ -102,14 +110,9 @@ export function aiInterceptor(actpass: ActPass, options: AiInterceptOptions): Ai
         // The AI SDK asks again before it runs an approved call (and treats "no" as a denial): a call
         // already held keeps its request, which its execute re-decides with.
         if (held.get(approvalOptions.toolCallId)) return true;
-        const call = { toolCallId: approvalOptions.toolCallId, messages: approvalOptions.messages };
-        const verdict = await decideCall(
-          actpass,
-          options,
-          name,
-          asRecord(input),
-          call as ToolExecutionOptions,
-        );
+        // The same options execute gets, tool context included, so per-call options decide alike here.
+        const call = { ...approvalOptions } as AiToolCall;
+        const verdict = await decideCall(actpass, options, name, asRecord(input), call);
         if (!verdict.run && isDurableHold(verdict.decision)) {
           const approvalRequestId = verdict.decision.approval_request_id as string;
           held.hold({ callId: approvalOptions.toolCallId, tool: name, approvalRequestId });

@@ -2,9 +2,10 @@
  * `@actpass/sdk/ai`: `guard()` around Vercel AI SDK tools. The wrapped tool keeps its schema and
  * options; only `execute` changes, so `generateText`/`streamText` use it as before.
  */
-import type { Tool, ToolExecutionOptions } from 'ai';
+import type { Tool } from 'ai';
 import type { ActPass } from '../client.js';
 import { MisconfiguredError } from '../core/errors.js';
+import type { AiToolCall } from './ai-interceptor.js';
 import { type BlockedResult, blockedResult, isBlockedResult, ToolBlockedError } from './blocked.js';
 import { guardedCall, guardedOutcome } from './guarded-call.js';
 import type { GuardToolOptions } from './options.js';
@@ -20,9 +21,6 @@ export {
 } from './blocked.js';
 export type { GuardToolOptions, PerCall } from './options.js';
 export { isToolName, type ToolNameOption } from './tool-name.js';
-
-/** What the per-call options receive besides the input: the AI SDK's own execution options. */
-export type AiToolCall = ToolExecutionOptions;
 
 /** A tool of the AI SDK has no name of its own (its key in `tools` is the name), so `tool` is required. */
 export type AiGuardOptions<INPUT> = Omit<GuardToolOptions<INPUT, AiToolCall>, 'tool'> & { tool: string };
@@ -46,7 +44,7 @@ export function guardTool<INPUT, OUTPUT>(
   }
   const toModelOutput = tool.toModelOutput;
   if (typeof toModelOutput !== 'function') {
-    const guarded = (input: INPUT, call: ToolExecutionOptions) =>
+    const guarded = (input: INPUT, call: AiToolCall) =>
       guardedCall(
         actpass,
         options,
@@ -61,7 +59,7 @@ export function guardTool<INPUT, OUTPUT>(
   // The tool turns its own output into what the model reads: a blocked call must not go through that
   // conversion (it would read a success out of fields that are not there), so it carries a
   // BlockedResult that the wrapped conversion turns into the BLOCKED text.
-  const guarded = async (input: INPUT, call: ToolExecutionOptions): Promise<OUTPUT | BlockedResult> => {
+  const guarded = async (input: INPUT, call: AiToolCall): Promise<OUTPUT | BlockedResult> => {
     const outcome = await guardedOutcome(
       actpass,
       options,
@@ -112,6 +110,7 @@ export {
   type AiInterceptOptions,
   type AiInterceptor,
   type AiResponded,
+  type AiToolCall,
   aiInterceptor,
 } from './ai-interceptor.js';
 export type { HeldCall, HeldStatus } from './intercept.js';
