@@ -27,6 +27,8 @@ const FRAMEWORKS = [
   '@openai/',
   '@langchain/',
   '@mastra/',
+  '@llamaindex/',
+  'llamaindex',
   '@modelcontextprotocol/',
   'openai',
 ];
@@ -67,7 +69,7 @@ describe('the default entry, next to the framework adapters', () => {
     expect(built.gz).toBeLessThanOrEqual(BUDGET_MIN_GZIP);
     expect(built.inputs.filter(isFramework)).toEqual([]);
     expect(
-      built.inputs.filter((path) => /dist\/(ai|openai-agents|langchain|mcp|mastra)\./.test(path)),
+      built.inputs.filter((path) => /dist\/(ai|openai-agents|langchain|mcp|mastra|llamaindex)\./.test(path)),
     ).toEqual([]);
   });
 
@@ -99,6 +101,8 @@ describe('the default entry, next to the framework adapters', () => {
       'dist/mcp.js': [],
       // The interceptor rebuilds each tool as a Mastra Tool: the one runtime import of @mastra/core.
       'dist/mastra.js': ['@mastra/core/tools'],
+      // The LlamaIndex interceptor reads agents and tools by their shape: no runtime import at all.
+      'dist/llamaindex.js': [],
     };
     for (const [file, frameworks] of Object.entries(expected)) {
       expect(bareImports(file).filter(isFramework), file).toEqual(frameworks);
@@ -114,6 +118,7 @@ describe('the default entry, next to the framework adapters', () => {
       'langchain',
       '@modelcontextprotocol/sdk',
       '@mastra/core',
+      '@llamaindex/workflow',
     ]) {
       expect(manifest.peerDependencies?.[name], name).toBeTypeOf('string');
       expect(manifest.peerDependenciesMeta?.[name], name).toEqual({ optional: true });

@@ -48,12 +48,12 @@ describe('adapter subpaths', () => {
         files: ['main.ts'],
       }),
     );
-    const lines = ['ai', 'openai-agents', 'langchain', 'mcp', 'mastra'].map(
+    const lines = ['ai', 'openai-agents', 'langchain', 'mcp', 'mastra', 'llamaindex'].map(
       (sub, i) => `import { blockedText as b${i} } from '@actpass/sdk/${sub}';`,
     );
     writeFileSync(
       join(dir, 'main.ts'),
-      `${lines.join('\n')}\nimport { canonicalize } from '@actpass/sdk/canonical';\nexport const all = [b0, b1, b2, b3, b4, canonicalize];\n`,
+      `${lines.join('\n')}\nimport { canonicalize } from '@actpass/sdk/canonical';\nexport const all = [b0, b1, b2, b3, b4, b5, canonicalize];\n`,
     );
     let output = '';
     try {
@@ -73,6 +73,8 @@ describe('adapter subpaths', () => {
     expect(manifest.peerDependencies.ai).toBe('>=6.0.0 <8');
     // Mastra: the current major, from the first release whose tool context carries the stored suspension.
     expect(manifest.peerDependencies['@mastra/core']).toBe('>=1.68.0 <2');
+    // LlamaIndex.TS: the agent workflows' current major, from the release the adapter is tested with.
+    expect(manifest.peerDependencies['@llamaindex/workflow']).toBe('>=1.1.24 <2');
   });
 
   it('npm installs the SDK in a project on ai 7 without ERESOLVE', () => {
