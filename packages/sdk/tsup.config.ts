@@ -13,6 +13,7 @@ export default defineConfig({
     mcp: 'src/adapters/mcp.ts',
     mastra: 'src/adapters/mastra.ts',
     llamaindex: 'src/adapters/llamaindex.ts',
+    'google-adk': 'src/adapters/google-adk.ts',
   },
   format: ['esm', 'cjs'],
   // `@internal` members (the request loop, `_internals`) stay out of the published types.
