@@ -29,6 +29,7 @@ const FRAMEWORKS = [
   '@mastra/',
   '@llamaindex/',
   'llamaindex',
+  '@google/adk',
   '@modelcontextprotocol/',
   'openai',
 ];
@@ -69,7 +70,9 @@ describe('the default entry, next to the framework adapters', () => {
     expect(built.gz).toBeLessThanOrEqual(BUDGET_MIN_GZIP);
     expect(built.inputs.filter(isFramework)).toEqual([]);
     expect(
-      built.inputs.filter((path) => /dist\/(ai|openai-agents|langchain|mcp|mastra|llamaindex)\./.test(path)),
+      built.inputs.filter((path) =>
+        /dist\/(ai|openai-agents|langchain|mcp|mastra|llamaindex|google-adk)\./.test(path),
+      ),
     ).toEqual([]);
   });
 
@@ -103,6 +106,8 @@ describe('the default entry, next to the framework adapters', () => {
       'dist/mastra.js': ['@mastra/core/tools'],
       // The LlamaIndex interceptor reads agents and tools by their shape: no runtime import at all.
       'dist/llamaindex.js': [],
+      // The ADK interceptor is a callback ADK calls and reads ADK's objects by their shape: types only.
+      'dist/google-adk.js': [],
     };
     for (const [file, frameworks] of Object.entries(expected)) {
       expect(bareImports(file).filter(isFramework), file).toEqual(frameworks);
@@ -119,6 +124,7 @@ describe('the default entry, next to the framework adapters', () => {
       '@modelcontextprotocol/sdk',
       '@mastra/core',
       '@llamaindex/workflow',
+      '@google/adk',
     ]) {
       expect(manifest.peerDependencies?.[name], name).toBeTypeOf('string');
       expect(manifest.peerDependenciesMeta?.[name], name).toEqual({ optional: true });

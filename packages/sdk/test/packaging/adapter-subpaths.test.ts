@@ -48,12 +48,12 @@ describe('adapter subpaths', () => {
         files: ['main.ts'],
       }),
     );
-    const lines = ['ai', 'openai-agents', 'langchain', 'mcp', 'mastra', 'llamaindex'].map(
+    const lines = ['ai', 'openai-agents', 'langchain', 'mcp', 'mastra', 'llamaindex', 'google-adk'].map(
       (sub, i) => `import { blockedText as b${i} } from '@actpass/sdk/${sub}';`,
     );
     writeFileSync(
       join(dir, 'main.ts'),
-      `${lines.join('\n')}\nimport { canonicalize } from '@actpass/sdk/canonical';\nexport const all = [b0, b1, b2, b3, b4, b5, canonicalize];\n`,
+      `${lines.join('\n')}\nimport { canonicalize } from '@actpass/sdk/canonical';\nexport const all = [b0, b1, b2, b3, b4, b5, b6, canonicalize];\n`,
     );
     let output = '';
     try {
@@ -75,6 +75,8 @@ describe('adapter subpaths', () => {
     expect(manifest.peerDependencies['@mastra/core']).toBe('>=1.68.0 <2');
     // LlamaIndex.TS: the agent workflows' current major, from the release the adapter is tested with.
     expect(manifest.peerDependencies['@llamaindex/workflow']).toBe('>=1.1.24 <2');
+    // Google ADK for TypeScript: the current major, the one the adapter is tested with (2.0.0).
+    expect(manifest.peerDependencies['@google/adk']).toBe('^2.0.0');
   });
 
   it('npm installs the SDK in a project on ai 7 without ERESOLVE', () => {
