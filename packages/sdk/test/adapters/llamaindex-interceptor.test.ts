@@ -172,6 +172,17 @@ describe('guardAgent: every tool of a LlamaIndex.TS agent decided first', () => 
     expect(again.answer).not.toContain(id);
   });
 
+  it('the retry of a held action a person denied reads the denial and does not run', async () => {
+    const app = refundAgent(25000);
+    guardAgent(gateway.client('agent'), app.workflow, options);
+    const first = await runAgent(app.workflow);
+    const id = /apr_[A-Za-z0-9_-]+/.exec(first.answer)?.[0];
+    await gateway.client('approver').approvals.deny(id!, { note: 'not eligible' });
+    const denied = await runAgent(app.workflow);
+    expect(denied.answer).toMatch(/^tool said: BLOCKED approval\.denied/);
+    expect(app.ran).toEqual([]);
+  });
+
   it('simple mode: with waitForApproval the call waits for the approver, then runs once', async () => {
     const approver = gateway.client('approver');
     const known = new Set((await approver.approvals.list({ status: 'pending' })).items.map((r) => r.id));
@@ -334,8 +345,9 @@ describe('guardAgent: every tool of a LlamaIndex.TS agent decided first', () => 
       llm: new ScriptedLLM([call('refund', { charge: 'ch_1', amount: 60000 })]),
     });
     workflow.addAgent(refunds);
-    expect(refunds.tools.every((t) => t.metadata.name !== 'refund' || t.call !== undefined)).toBe(true);
-    expect(await refunds.tools[0]?.call?.({ charge: 'ch_1', amount: 60000 })).toMatch(/^BLOCKED /);
+    expect(await refunds.tools[0]?.call?.({ charge: 'ch_1', amount: 60000 })).toMatch(
+      /^BLOCKED refund\.large_denied/,
+    );
     expect(ran).toEqual([]);
   });
 
