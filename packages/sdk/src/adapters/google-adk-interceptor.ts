@@ -148,7 +148,8 @@ export function googleAdkInterceptor(
     try {
       return await decide(params);
     } catch (error) {
-      params.context.invocationContext.endInvocation = true;
+      const invocation = params.context?.invocationContext;
+      if (invocation) invocation.endInvocation = true;
       throw error;
     }
   };

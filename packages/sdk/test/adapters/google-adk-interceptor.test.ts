@@ -580,6 +580,54 @@ describe("durable approvals: ADK's tool confirmation, answered from the ActPass 
     expect((await gateway.client('agent').approvals.get(saved.approvalRequestId)).status).toBe('pending');
   });
 
+  it("a tool's own confirmation keeps working beside durable approvals", async () => {
+    const sessions = new InMemorySessionService();
+    const ran: number[] = [];
+    const gated = new FunctionTool({
+      name: 'refund',
+      description: 'Refund a charge, amount in cents',
+      parameters: z.object({ charge: z.string(), amount: z.number().int() }),
+      requireConfirmation: true,
+      execute: ({ amount }) => {
+        ran.push(amount);
+        return `refunded ${amount}`;
+      },
+    });
+    const interceptor = googleAdkInterceptor(gateway.client('agent'), { ...options, approvals: 'durable' });
+    const model = new ScriptedModel('refund', { charge: 'ch_1', amount: 4900 });
+    const agent = interceptor.protect(new LlmAgent({ name: 'support', model, tools: [gated] }));
+    const runner = new Runner({ appName: APP, agent, sessionService: sessions });
+    const session = await sessions.createSession({ appName: APP, userId: USER });
+    const first = await collect(
+      runner.runAsync({
+        userId: USER,
+        sessionId: session.id,
+        newMessage: { role: 'user', parts: [{ text: 'x' }] },
+      }),
+    );
+    // ActPass allowed the call; the tool then asked for its own confirmation, which is not an ActPass hold.
+    const [request] = confirmationCalls(first);
+    expect(request?.id).toBeDefined();
+    const stored = await sessions.getSession({ appName: APP, userId: USER, sessionId: session.id });
+    expect(interceptor.held(stored!)).toEqual([]);
+    expect(ran).toEqual([]);
+    await collect(
+      runner.runAsync({
+        userId: USER,
+        sessionId: session.id,
+        newMessage: {
+          role: 'user',
+          parts: [
+            {
+              functionResponse: { id: request!.id!, name: CONFIRMATION_CALL, response: { confirmed: true } },
+            },
+          ],
+        },
+      }),
+    );
+    expect(ran).toEqual([4900]);
+  });
+
   it('resume() refuses what is not an ADK session, naming what to pass', async () => {
     const interceptor = googleAdkInterceptor(gateway.client('agent'), options);
     await expect(interceptor.resume({} as never)).rejects.toThrow(/sessionService\.getSession/);
