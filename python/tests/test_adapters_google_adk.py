@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _releases import assert_release
 
 if sys.version_info < (3, 10):  # the pinned ADK's MCP support (the mcp package) needs Python 3.10+
     pytest.skip("the Google ADK tests need Python 3.10+", allow_module_level=True)
@@ -25,7 +26,7 @@ from google.adk.models.base_llm import BaseLlm
 from google.adk.models.llm_response import LlmResponse
 from google.adk.runners import InMemoryRunner
 from google.adk.tools.mcp_tool.mcp_session_manager import StdioConnectionParams
-from google.adk.tools.mcp_tool.mcp_toolset import MCPToolset
+from google.adk.tools.mcp_tool.mcp_toolset import McpToolset
 from google.genai import types
 from mcp import StdioServerParameters
 from pydantic import Field
@@ -97,6 +98,10 @@ async def run_once(client: Any, amount: Any, **more: Any) -> tuple[list[int], li
 @pytest.fixture
 def agent_client(local_actpass: Any) -> Any:
     return local_actpass.gateway.async_client()
+
+
+def test_runs_at_the_release_this_venv_tests() -> None:
+    assert_release("google-adk")
 
 
 async def test_allows_a_small_refund(agent_client: Any) -> None:
@@ -245,7 +250,7 @@ async def test_guards_a_tool_loaded_from_an_mcp_server(agent_client: Any, tmp_pa
     assert FILESYSTEM_SERVER.exists(), "run pnpm install: the MCP filesystem server comes from npm"
     root = tmp_path / "files"
     root.mkdir()
-    toolset = MCPToolset(
+    toolset = McpToolset(
         connection_params=StdioConnectionParams(
             server_params=StdioServerParameters(command=node, args=[str(FILESYSTEM_SERVER), str(root)])
         )
@@ -341,9 +346,16 @@ async def test_durable_confirmed_in_adk_alone_does_not_run(local_actpass: Any, a
         agent=guard_agent(agent_client, agent, **options(approvals="durable")), app_name=APP
     )
     later.session_service = runner.session_service
-    await send(later, session_id, types.Content(role="user", parts=[types.Part(function_response=confirmed)]))
+    # ADK's failure path: the run ends, nothing answers the call (ADK 2 would count an answer as using up
+    # the confirmation), and the model is not told anything the approver has not decided.
+    with pytest.raises(ToolBlockedError) as raised:
+        await send(
+            later, session_id, types.Content(role="user", parts=[types.Part(function_response=confirmed)])
+        )
+    assert (raised.value.reason_code, raised.value.approval_request_id) == ("approval.pending", approval_id)
+    assert "confirming in ADK does not approve" in str(raised.value)
     assert ran == []
-    assert model.told[0]["error"].startswith("BLOCKED approval.pending")
+    assert model.told == []
     assert local_actpass.client.approvals.get(approval_id)["status"] == "pending"
     # The hold stays open: once a person approves in ActPass, resuming runs the call once.
     local_actpass.approve(approval_id)

@@ -118,8 +118,8 @@ def _problem(tool: BaseTool, args: Mapping[str, Any]) -> str | None:
 
 def _held_requests(events: Any) -> list[tuple[str, HeldCall]]:
     """The ActPass holds still open in a session, as (confirmation request call id, held call). A hold is
-    open until its call gets a response other than a pause (an answer ADK received while the ActPass
-    request was still pending leaves it open)."""
+    open until its call gets a response other than the pause itself (which names the approval request): a
+    confirmation sent while the ActPass request was still pending ends its run before any response."""
     open_: dict[str, tuple[str, HeldCall]] = {}
     for event in events or []:
         for call in _confirmation_requests(event):
@@ -148,11 +148,18 @@ def _is_pause(response: Any, held: HeldCall) -> bool:
     return isinstance(response, Mapping) and response.get("approval_request_id") == held.approval_request_id
 
 
+def _session_of(tool_context: ToolContext) -> Any:
+    """The session of the running invocation: ADK 2 gives a tool context its session publicly; ADK 1.x only
+    through the invocation context, where ADK's own processors read it."""
+    session = getattr(tool_context, "session", None)
+    if session is None:
+        session = getattr(getattr(tool_context, "_invocation_context", None), "session", None)
+    return session
+
+
 def _held_in_session(tool_context: ToolContext) -> HeldCall | None:
-    """The ActPass hold of the call ADK is resuming, read from the session ADK recorded it in (ADK 1.x
-    gives a callback its session only through the invocation context, as ADK's own processors read it)."""
-    invocation = getattr(tool_context, "_invocation_context", None)
-    session = getattr(invocation, "session", None)
+    """The ActPass hold of the call ADK is resuming, read from the session ADK recorded it in."""
+    session = _session_of(tool_context)
     matches = [
         held
         for event in getattr(session, "events", None) or []
@@ -170,6 +177,20 @@ def _payload_hold(args: Mapping[str, Any]) -> HeldCall | None:
 
 def _blocked(text: str) -> dict[str, Any]:
     return {"error": text}
+
+
+def _still_pending(held: HeldCall) -> dict[str, Any]:
+    """Why a confirmation sent before ActPass's approver decided does not run the call, decision-shaped."""
+    summary = (
+        f"confirming in ADK does not approve approval request {held.approval_request_id}, which is still "
+        "waiting for a person to decide in ActPass; resume() answers the confirmation once they have"
+    )
+    return {
+        "decision": "require_approval",
+        "reason_code": "approval.pending",
+        "approval_request_id": held.approval_request_id,
+        "explain": {"summary": summary},
+    }
 
 
 class AgentInterceptor:
@@ -254,13 +275,12 @@ class AgentInterceptor:
         if status == "refused":
             return _blocked(text)
         if status == "pending":
-            # Confirming in ADK alone is not an ActPass approval: the call does not run and its hold stays
-            # open (ADK asks for no new confirmation from a resumed call; resume() answers it again later).
-            text = (
-                f"BLOCKED approval.pending: approval request {held.approval_request_id} is still waiting "
-                "for a person to decide; the action has not run."
-            )
-            return {"error": text, "approval_request_id": held.approval_request_id}
+            # Confirming in ADK alone is not an ActPass approval, and the call must not answer here: ADK 2
+            # counts a confirmation as used once its call has a response (a later answer to it is dropped),
+            # and no ADK asks for a new confirmation from a call it is resuming. Raising ends the run
+            # (ADK's failure path) with nothing recorded for the call, so the confirmation stays open and
+            # resume() answers it again once a person decided in ActPass.
+            raise ToolBlockedError(held.tool, _still_pending(held))
         verdict = await self._decide(tool.name, args, tool_context, held.approval_request_id)
         return None if verdict.run else _blocked(verdict.text)
 

@@ -107,6 +107,11 @@ class AgentInterceptor:
         self._held = HeldCalls()
         # Early decisions (taken in needs_approval) awaiting their call's guardrail; bounded, oldest first.
         self._decided: OrderedDict[str, Verdict] = OrderedDict()
+        # The calls needs_approval was asked about (bounded), and whether any guarded tool of each name has
+        # an approval rule of its own: an interruption needs_approval never saw, of a tool with none, is the
+        # SDK's own.
+        self._asked: OrderedDict[str, None] = OrderedDict()
+        self._own_rule: dict[str, bool] = {}
 
     async def _decide(
         self, name: str, tool_input: Mapping[str, Any], call: Any, approval_id: str | None = None
@@ -152,8 +157,12 @@ class AgentInterceptor:
         }
         if self._options.approvals == "durable":
             own = tool.needs_approval
+            self._own_rule[tool.name] = self._own_rule.get(tool.name, False) or own is not False
 
             async def needs_approval(run_context: Any, params: dict[str, Any], call_id: str) -> bool:
+                self._asked[call_id] = None
+                while len(self._asked) > 1000:
+                    self._asked.popitem(last=False)
                 if not schema_problem(schema, params):
                     verdict = await self._decide(tool.name, params, run_context)
                     if not verdict.run and is_durable_hold(verdict.decision):
@@ -189,25 +198,50 @@ class AgentInterceptor:
         """The run state of an interrupted result (``result.to_state()``) as one string, with the ActPass
         request of each held call."""
         held = []
+        unchecked = []
         for item in state.get_interruptions():
-            found = self._held.get(getattr(item.raw_item, "call_id", None))
+            call_id = getattr(item.raw_item, "call_id", None)
+            found = self._held.get(call_id)
             if found is not None:
                 held.append(found.as_dict())
-        return json.dumps({"actpass": 1, "run_state": state.to_string(), "held": held})
+            elif self._sdk_interrupted(item, call_id):
+                unchecked.append(call_id)
+        saved: dict[str, Any] = {"actpass": 1, "run_state": state.to_string(), "held": held}
+        if unchecked:
+            saved["unchecked"] = unchecked
+        return json.dumps(saved)
+
+    def _sdk_interrupted(self, item: Any, call_id: Any) -> bool:
+        """Whether the SDK itself paused this call without asking needs_approval: recent SDKs do so when
+        their own check of the arguments cannot vouch for them before the tool runs (invalid, coerced, or
+        a parameter model with code of its own). Only for a guarded tool with no approval rule of its own,
+        so approving it leaves every decision to the guardrail."""
+        name = getattr(item, "tool_name", None) or getattr(item.raw_item, "name", None)
+        return (
+            isinstance(call_id, str)
+            and call_id not in self._asked
+            and isinstance(name, str)
+            and self._own_rule.get(name) is False
+        )
 
     async def resume(self, agent: Agent[Any], saved: str) -> Resumed:
         """Loads a paused run and settles each held call from ActPass's decision: approved → approved in
         the run state (the call then runs, its re-decision releasing the request); denied or expired →
         rejected, the model reading the BLOCKED text; pending → left waiting."""
-        run_state, held = _parse_saved(saved)
+        run_state, held, unchecked = _parse_saved(saved)
         state = await RunState.from_string(agent, run_state)
         by_call = {call.call_id: call for call in held}
         pending: list[HeldCall] = []
         statuses: list[tuple[HeldCall, str]] = []
         for item in state.get_interruptions():
-            call = by_call.get(getattr(item.raw_item, "call_id", ""))
+            call_id = getattr(item.raw_item, "call_id", "")
+            call = by_call.get(call_id)
             if call is None:
-                continue  # not held by ActPass: left to the app, never approved here
+                if call_id in unchecked:
+                    # Paused by the SDK before any hook ran: the guardrail checks the arguments and asks
+                    # ActPass when the call is about to run, so approving it here approves nothing.
+                    state.approve(item)
+                continue  # otherwise not held by ActPass: left to the app, never approved here
             if isinstance(self._client, AsyncActPassClient):
                 status, text = await aheld_status(self._client, call)
             else:
@@ -223,25 +257,28 @@ class AgentInterceptor:
         return Resumed(state=state, pending=pending, statuses=statuses)
 
 
-def _parse_saved(saved: str) -> tuple[str, list[HeldCall]]:
+def _parse_saved(saved: str) -> tuple[str, list[HeldCall], set[str]]:
     try:
         data = json.loads(saved)
     except (TypeError, ValueError):
         data = None
     held_values = data.get("held") if isinstance(data, dict) else None
     calls = [HeldCall.from_value({"actpass": value}) for value in held_values or []]
+    unchecked = data.get("unchecked", []) if isinstance(data, dict) else None
     if (
         not isinstance(data, dict)
         or data.get("actpass") != 1
         or not isinstance(data.get("run_state"), str)
         or not isinstance(held_values, list)
         or any(call is None for call in calls)
+        or not isinstance(unchecked, list)
+        or not all(isinstance(call_id, str) for call_id in unchecked)
     ):
         raise MisconfiguredError(
             "resume(): saved is not a paused run: pass the string that "
             "interceptor.pause(result.to_state()) returned"
         )
-    return data["run_state"], [call for call in calls if call is not None]
+    return data["run_state"], [call for call in calls if call is not None], set(unchecked)
 
 
 def guard_agent(client: Any, agent: Agent[Any], **options: Any) -> Agent[Any]:
