@@ -22,6 +22,7 @@ import {
   PROXY_GATEWAY_TIMEOUT_MS,
 } from '../constants.js';
 import { nodeHttpFetch } from '../node-fetch.js';
+import { RefusedFields } from './refused-fields.js';
 
 export interface GatewayLinkOptions {
   /** The proxy's own key (role `proxy`). */
@@ -38,6 +39,11 @@ export interface GatewayLinkOptions {
 export interface LinkedDecision {
   decision: PreflightDecision;
   reachable: boolean;
+  /**
+   * When the gateway refused the request with a 400: the fields its `error.details` named (e.g.
+   * `body.outcomes[0].decision_event_id`), empty when it named none.
+   */
+  refusedFields?: readonly string[];
 }
 
 const SILENT: Logger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -60,6 +66,7 @@ export class GatewayLink {
   /** A served gateway is reached over node:http with kept-alive connections, shared by every client. */
   readonly #agents: { http: HttpAgent; https: HttpsAgent } | undefined;
   readonly #fetch: typeof fetch | undefined;
+  readonly #refused = new RefusedFields();
 
   constructor(options: GatewayLinkOptions) {
     if (typeof options.proxyKey !== 'string' || options.proxyKey.trim() === '') {
@@ -72,9 +79,9 @@ export class GatewayLink {
     if (!options.fetch) {
       const pool = { keepAlive: true, maxSockets: PROXY_GATEWAY_MAX_SOCKETS };
       this.#agents = { http: new HttpAgent(pool), https: new HttpsAgent(pool) };
-      this.#fetch = nodeHttpFetch({ agents: this.#agents });
+      this.#fetch = this.#refused.wrap(nodeHttpFetch({ agents: this.#agents }));
     } else {
-      this.#fetch = options.fetch;
+      this.#fetch = this.#refused.wrap(options.fetch);
     }
   }
 
@@ -86,17 +93,24 @@ export class GatewayLink {
 
   /** Preflight as the agent whose key is given. Never throws: no decision is a fail-closed deny. */
   async decide(agentKey: string, input: PreflightParams, traceparent?: string): Promise<LinkedDecision> {
-    // The proxy's span for this call parents the gateway's, so one agent action is one trace.
-    const decision = await this.#client(agentKey).preflight(
-      input,
-      traceparent ? { headers: { traceparent } } : undefined,
-    );
+    const watched = this.#refused.watch();
+    let decision: PreflightDecision;
+    let refusedFields: readonly string[];
+    try {
+      // The proxy's span for this call parents the gateway's, so one agent action is one trace.
+      decision = await this.#client(agentKey).preflight(input, {
+        idempotencyKey: watched,
+        ...(traceparent ? { headers: { traceparent } } : {}),
+      });
+    } finally {
+      refusedFields = this.#refused.take(watched);
+    }
+    if (decision.source === 'gateway') return { decision, reachable: true };
     // The SDK's own decisions say "no valid decision arrived". When the gateway answered with a refusal
     // of the key or the request, that is a real no (403); anything else means it could not be asked.
-    const reachable =
-      decision.source === 'gateway' ||
-      (decision.cause.status !== undefined && REFUSING_STATUSES.has(decision.cause.status));
-    return { decision, reachable };
+    const status = decision.cause.status;
+    const reachable = status !== undefined && REFUSING_STATUSES.has(status);
+    return { decision, reachable, ...(status === 400 ? { refusedFields } : {}) };
   }
 
   /**

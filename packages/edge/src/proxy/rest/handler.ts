@@ -32,7 +32,7 @@ import {
   type Tracer,
   withSpan,
 } from '../../tracing/index.js';
-import { type GatewayLink, publicDecision } from '../gateway-link.js';
+import { type GatewayLink, type LinkedDecision, publicDecision } from '../gateway-link.js';
 import {
   ActionError,
   findRoute,
@@ -160,7 +160,9 @@ export function createRestHandler(options: RestHandlerOptions): RestHandler {
   /**
    * The preflight, carrying the outcomes waiting under this agent key. When no gateway decision came
    * back, nothing of the request was recorded (a refused batch is refused whole), so the outcomes go by
-   * the evidence call instead; a 400 is asked again without them, as it may have been about them.
+   * the evidence call instead, one record each (a bad one is refused there alone and logged as lost).
+   * The request is asked again without them only when the gateway's 400 named nothing but them: a
+   * request refused for its own fields fails closed with the gateway's reason, asked once.
    */
   async function decideCarrying(agentKey: string, input: PreflightParams, traceparent: string | undefined) {
     const outcomes = outbox.take(agentKey);
@@ -168,7 +170,7 @@ export function createRestHandler(options: RestHandlerOptions): RestHandler {
     const linked = await link.decide(agentKey, { ...input, outcomes: outcomes as never }, traceparent);
     if (linked.decision.source === 'gateway') return linked;
     outbox.undelivered(agentKey, outcomes);
-    return linked.decision.cause.status === 400 ? link.decide(agentKey, input, traceparent) : linked;
+    return refusedForOutcomesAlone(linked) ? link.decide(agentKey, input, traceparent) : linked;
   }
 
   /**
@@ -462,6 +464,14 @@ function json(status: number, body: unknown): ProxyResponse {
     ],
     body: Buffer.from(JSON.stringify(body), 'utf8'),
   };
+}
+
+/** Whether every field a 400 named is in the carried outcomes (`body.outcomes`, `body.outcomes[i]…`). */
+function refusedForOutcomesAlone(linked: LinkedDecision): boolean {
+  const named = linked.refusedFields ?? [];
+  return (
+    named.length > 0 && named.every((path) => path === 'body.outcomes' || /^body\.outcomes[[.]/.test(path))
+  );
 }
 
 function blocked(status: number, decision: PreflightDecision): ProxyResponse {

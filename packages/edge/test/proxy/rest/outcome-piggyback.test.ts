@@ -22,7 +22,7 @@ interface LedgerEvent {
 function countingGateway() {
   const asked: Array<{ path: string; outcomes: number }> = [];
   let target: typeof fetch = () => Promise.reject(new Error('no gateway yet'));
-  let failNextCarrying: number | null = null;
+  let failNextCarrying: { status: number; error: object } | null = null;
   const gatewayFetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
     const request = new Request(input, init);
     const path = new URL(request.url).pathname;
@@ -30,9 +30,9 @@ function countingGateway() {
     const outcomes = text ? ((JSON.parse(text) as { outcomes?: unknown[] }).outcomes?.length ?? 0) : 0;
     asked.push({ path, outcomes });
     if (outcomes > 0 && failNextCarrying !== null) {
-      const status = failNextCarrying;
+      const { status, error } = failNextCarrying;
       failNextCarrying = null;
-      return new Response(JSON.stringify({ error: { code: 'ledger.unavailable', message: 'down' } }), {
+      return new Response(JSON.stringify({ error }), {
         status,
         headers: { 'content-type': 'application/json' },
       });
@@ -45,8 +45,8 @@ function countingGateway() {
     bind: (fetchImpl: typeof fetch) => {
       target = fetchImpl;
     },
-    failNextCarrying: (status: number) => {
-      failNextCarrying = status;
+    failNextCarrying: (status: number, error: object = { code: 'ledger.unavailable', message: 'down' }) => {
+      failNextCarrying = { status, error };
     },
   };
 }
@@ -138,12 +138,17 @@ describe('outcomes ride on the next preflight', () => {
     expect(rig.upstream.seen).toHaveLength(2);
   });
 
-  it('asks again without the outcomes when the gateway refuses a batch, and records them by evidence', async () => {
+  it('asks again without the outcomes when the gateway refuses them, and records them by evidence', async () => {
     const gateway = countingGateway();
     rig = await startRig({ gatewayFetch: gateway.gatewayFetch, outcomeIdleMs: 600_000 });
     gateway.bind(rig.gateway.fetch);
     const first = await call(100);
-    gateway.failNextCarrying(400);
+    const path = 'body.outcomes[0].decision_event_id';
+    gateway.failNextCarrying(400, {
+      code: 'request.invalid',
+      message: `${path}: names no decision made for this key; send the evidence_event_id of a decision this key was given.`,
+      details: [{ path, message: 'names no decision made for this key' }],
+    });
     const second = await call(200);
     expect(second.status).toBe(200);
     await rig.proxy.handler.settled();
@@ -151,5 +156,39 @@ describe('outcomes ride on the next preflight', () => {
     expect(outcomes.map((e) => e.data.decision_event_id).sort()).toEqual(
       [first.eventId, second.eventId].sort(),
     );
+  });
+
+  it('does not ask again when the 400 names anything but the outcomes: the call fails closed, asked once', async () => {
+    const gateway = countingGateway();
+    rig = await startRig({ gatewayFetch: gateway.gatewayFetch, outcomeIdleMs: 600_000 });
+    gateway.bind(rig.gateway.fetch);
+    const first = await call(100);
+    for (const details of [
+      undefined,
+      [{ path: 'body.resource', message: 'must NOT have more than 1024 characters' }],
+      [
+        { path: 'body.outcomes[0]', message: 'unknown field' },
+        { path: 'body.args.amount', message: 'must be integer' },
+      ],
+      [{ path: 'body.outcomesx', message: 'unknown field' }],
+    ]) {
+      const before = gateway.asked.length;
+      gateway.failNextCarrying(400, {
+        code: 'request.invalid',
+        message: 'refused',
+        ...(details ? { details } : {}),
+      });
+      const refused = await call(200);
+      expect(refused.status).toBe(403);
+      expect(gateway.asked.slice(before).filter((a) => a.path === '/api/v1/actions/preflight')).toHaveLength(
+        1,
+      );
+      // The next call carries nothing: the refused batch went by the evidence call.
+      expect(await call(300)).toMatchObject({ status: 200 });
+    }
+    expect(rig.upstream.seen.map((seen) => JSON.parse(seen.body).amount)).toEqual([100, 300, 300, 300, 300]);
+    await rig.proxy.handler.settled();
+    const outcomes = (await ledger()).filter((e) => e.type === 'action.outcome');
+    expect(outcomes.map((e) => e.data.decision_event_id)).toContain(first.eventId);
   });
 });
