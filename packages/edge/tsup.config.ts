@@ -34,9 +34,10 @@ export default defineConfig([
     define: { __ACTPASS_VERSION__: JSON.stringify(version) },
   },
   {
-    // Claude Code starts the hook once per tool call: one CommonJS file holding everything a decision
-    // needs (the SDK client and web-tree-sitter included), so `bin/actpass-hook.js` compiles a single
-    // script it can keep V8's code cache for, and Node resolves no package at start.
+    // The coding agent (Claude Code, Cursor, Gemini CLI) starts the hook once per tool call: one
+    // CommonJS file holding everything a decision needs (the SDK client and web-tree-sitter included),
+    // so `bin/actpass-hook.js` compiles a single script it can keep V8's code cache for, and Node
+    // resolves no package at start.
     entry: { 'hook-main': 'src/hook-main.ts' },
     format: ['cjs'],
     outExtension: () => ({ js: '.cjs' }),
