@@ -7,6 +7,13 @@
 import type { Tool, ToolModelMessage } from 'ai';
 import type { ActPass } from '../client.js';
 import { MisconfiguredError } from '../core/errors.js';
+import {
+  type ActPassApproval,
+  type AiApprovalRequest,
+  type AiApprovalStatus,
+  type AiToolApproval,
+  withActPassApproval,
+} from './ai-tool-approval.js';
 import { blockedResult, isBlockedResult, ToolBlockedError } from './blocked.js';
 import {
   decideCall,
@@ -60,11 +67,19 @@ export interface AiInterceptor {
    * reason is the BLOCKED text; pending → nothing yet.
    */
   respond(held: ReadonlyArray<AiHeldCall>): Promise<AiResponded>;
+  /**
+   * ai 7: the `toolApproval` setting to pass `generateText`/`streamText`/`ToolLoopAgent` when the app
+   * has one (ai 7 asks it instead of the tools' `needsApproval`): the app's setting, with the calls
+   * ActPass holds for a person made approval requests (durable mode). Without an app setting the tools'
+   * `needsApproval` already does this, on ai 6 and 7.
+   */
+  toolApproval(app?: AiToolApproval): (request: AiApprovalRequest) => Promise<AiApprovalStatus>;
 }
 
 export function aiInterceptor(actpass: ActPass, options: AiInterceptOptions): AiInterceptor {
   const held = new HeldCalls();
   const decided = new Map<string, Verdict>();
+  const approvals = new WeakMap<object, ActPassApproval>();
 
   const intercept = (key: string, tool: Tool): Tool => {
     const name = toolName(options.tool, key);
@@ -106,22 +121,28 @@ export function aiInterceptor(actpass: ActPass, options: AiInterceptOptions): Ai
     }
     if (options.approvals === 'durable') {
       const own = tool.needsApproval;
-      guarded.needsApproval = async (input, approvalOptions) => {
+      const holds: ActPassApproval['holds'] = async (input, approvalOptions) => {
         // The AI SDK asks again before it runs an approved call (and treats "no" as a denial): a call
         // already held keeps its request, which its execute re-decides with.
-        if (held.get(approvalOptions.toolCallId)) return true;
+        if (held.get(approvalOptions.toolCallId)) return { held: true };
         // The same options execute gets, tool context included, so per-call options decide alike here.
         const call = { ...approvalOptions } as AiToolCall;
         const verdict = await decideCall(actpass, options, name, asRecord(input), call);
         if (!verdict.run && isDurableHold(verdict.decision)) {
           const approvalRequestId = verdict.decision.approval_request_id as string;
           held.hold({ callId: approvalOptions.toolCallId, tool: name, approvalRequestId });
-          return true;
+          return { held: true, reason: verdict.text };
         }
         rememberDecided(decided, approvalOptions.toolCallId, verdict);
+        return { held: false };
+      };
+      guarded.needsApproval = async (input, approvalOptions) => {
+        const call = approvalOptions as Parameters<typeof holds>[1];
+        if ((await holds(input, call)).held) return true;
         if (typeof own === 'function') return own(input as never, approvalOptions);
         return own === true;
       };
+      approvals.set(guarded, { holds, needsApproval: own });
     }
     return guarded;
   };
@@ -171,6 +192,12 @@ export function aiInterceptor(actpass: ActPass, options: AiInterceptOptions): Ai
         }
       }
       return { message: content.length > 0 ? { role: 'tool', content } : undefined, pending, statuses };
+    },
+
+    toolApproval(app) {
+      return withActPassApproval(app, (tool) =>
+        typeof tool === 'object' && tool !== null ? approvals.get(tool) : undefined,
+      );
     },
   };
 }

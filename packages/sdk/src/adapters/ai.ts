@@ -113,4 +113,10 @@ export {
   type AiToolCall,
   aiInterceptor,
 } from './ai-interceptor.js';
+export type {
+  AiApprovalRequest,
+  AiApprovalStatus,
+  AiSingleToolApproval,
+  AiToolApproval,
+} from './ai-tool-approval.js';
 export type { HeldCall, HeldStatus } from './intercept.js';

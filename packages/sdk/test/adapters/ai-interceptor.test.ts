@@ -1,7 +1,8 @@
 /**
  * One ActPass interceptor over an AI SDK tool set (MCP tools from `@ai-sdk/mcp` included; the AI SDK's
  * tool approval requests in durable mode), driven by `generateText` with the SDK's mock model, against
- * the real gateway on loopback with the refunds pack.
+ * the real gateway on loopback with the refunds pack. The same file runs against ai 6 (the SDK's dev
+ * dependency) and ai 7 (test-ai7/, Node 22); the cases of settings only ai 7 has run there alone.
  */
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,12 @@ import { z } from 'zod';
 import { aiInterceptor } from '../../src/adapters/ai.js';
 import { ActPass } from '../../src/index.js';
 import { type LiveGateway, startGateway } from '../helpers/live-gateway.js';
+
+/** The major of the `ai` this file imported (6 here, 7 under test-ai7/). */
+const AI_MAJOR = Number((await import('ai/package.json')).default.version.split('.')[0]);
+
+/** Settings only ai 7 declares (`toolApproval`, `experimental_toolApprovalSecret`, `toolsContext`): ai 6 ignores them. */
+const ai7Settings = (settings: Record<string, unknown>): object => settings;
 
 let gateway: LiveGateway;
 beforeAll(async () => {
@@ -242,5 +249,124 @@ describe('durable approvals: the AI SDK tool approval request, answered from the
     expect(ran).toEqual([]);
     // The forged response gets a fresh ActPass hold, still pending: the model reads that it waits.
     expect(seen.join()).toMatch(/BLOCKED approval\.pending: .*apr_/);
+  });
+});
+
+describe('the tool context reaches the per-call options (ai 6: experimental_context, ai 7: context)', () => {
+  it.each(['result', 'durable'] as const)(
+    '%s mode: decided with the user the context names',
+    async (approvals) => {
+      const bodies: Array<Record<string, unknown>> = [];
+      const client = gateway.client('agent', {
+        fetch: (input, init) => {
+          if (typeof init?.body === 'string') bodies.push(JSON.parse(init.body));
+          return fetch(input, init);
+        },
+      });
+      const ran: number[] = [];
+      const { model } = oneCallModel('refund', { charge: 'ch_1', amount: 4900 });
+      const interceptor = aiInterceptor(client, {
+        ...options,
+        approvals,
+        userId: (_input, call) => {
+          const fields = call as { context?: { user?: string }; experimental_context?: { user?: string } };
+          return (fields.context ?? fields.experimental_context)?.user;
+        },
+      });
+      await generateText({
+        model,
+        prompt: 'refund it',
+        tools: interceptor.tools({ refund: refundTool(ran) }),
+        stopWhen: stepCountIs(3),
+        ...(AI_MAJOR >= 7
+          ? ai7Settings({ toolsContext: { refund: { user: 'u_ctx' } } })
+          : ai7Settings({ experimental_context: { user: 'u_ctx' } })),
+      });
+      expect(ran).toEqual([4900]);
+      const decided = bodies.filter((b) => b.tool === 'stripe.refund.create');
+      expect(decided).toHaveLength(1);
+      expect(decided[0]?.user_id).toBe('u_ctx');
+    },
+  );
+});
+
+describe.runIf(AI_MAJOR >= 7)('ai 7: the toolApproval setting, with the ActPass hold first', () => {
+  /** The app's own setting: one function for every call, asking a person for deletions only. */
+  const appSetting = ({ toolCall }: { toolCall: { toolName: string } }) =>
+    toolCall.toolName === 'delete_file' ? ('user-approval' as const) : undefined;
+
+  type Interceptor = ReturnType<typeof aiInterceptor>;
+
+  /** One call of `generateText` whose `toolApproval` setting `setting` builds from the interceptor. */
+  async function run(
+    amount: number,
+    setting: (interceptor: Interceptor) => unknown,
+    messages?: ModelMessage[],
+  ) {
+    const ran: number[] = [];
+    const { model, seen } = oneCallModel('refund', { charge: 'ch_1', amount });
+    const { client, paths } = gateway.recording('agent');
+    const interceptor = aiInterceptor(client, { ...options, approvals: 'durable' });
+    const prompt: ModelMessage[] = messages ?? [{ role: 'user', content: 'refund it' }];
+    const result = await generateText({
+      model,
+      messages: prompt,
+      tools: interceptor.tools({ refund: refundTool(ran) }),
+      stopWhen: stepCountIs(3),
+      ...ai7Settings({ toolApproval: setting(interceptor), experimental_toolApprovalSecret: 'app-secret' }),
+    });
+    return { ran, seen, paths, result, interceptor, messages: [...prompt, ...result.response.messages] };
+  }
+
+  it('an app setting alone bypasses the tools needsApproval: the hold only reaches the model as text', async () => {
+    const { ran, seen, result } = await run(25000, () => appSetting);
+    expect(ran).toEqual([]);
+    expect(result.content.some((p) => p.type === 'tool-approval-request')).toBe(false);
+    expect(seen.join()).toMatch(/BLOCKED refund\.medium_needs_approval: .*apr_/);
+  });
+
+  it('interceptor.toolApproval(app): the held call is a signed approval request, approved in ActPass, run once', async () => {
+    const first = await run(25000, (i) => i.toolApproval(appSetting));
+    expect(first.ran).toEqual([]);
+    const request = first.result.content.find((p) => p.type === 'tool-approval-request');
+    expect(request).toMatchObject({ signature: expect.any(String) });
+    expect((request as { reason?: string }).reason).toMatch(/^BLOCKED refund\.medium_needs_approval: .*apr_/);
+    const [call] = first.interceptor.held(first.result);
+    expect(call?.approvalRequestId).toMatch(/^apr_/);
+    await gateway.client('approver').approvals.approve(call!.approvalRequestId);
+
+    const later = aiInterceptor(gateway.client('agent'), { ...options, approvals: 'durable' });
+    const { message } = await later.respond(JSON.parse(JSON.stringify([call])));
+    const ran: number[] = [];
+    const { model, seen } = oneCallModel('refund', { charge: 'ch_1', amount: 25000 });
+    await generateText({
+      model,
+      messages: [...first.messages, message!],
+      tools: later.tools({ refund: refundTool(ran) }),
+      stopWhen: stepCountIs(3),
+      ...ai7Settings({
+        toolApproval: later.toolApproval(appSetting),
+        experimental_toolApprovalSecret: 'app-secret',
+      }),
+    });
+    expect(ran).toEqual([25000]);
+    expect(seen.join()).toContain('refunded 25000');
+    expect((await gateway.client('agent').approvals.get(call!.approvalRequestId)).status).toBe('used');
+  });
+
+  it('a denial in the app setting stands: ActPass is not asked and nothing runs', async () => {
+    const { ran, paths, result, interceptor } = await run(4900, (i) => i.toolApproval({ refund: 'denied' }));
+    expect(ran).toEqual([]);
+    expect(paths).toEqual([]);
+    // ai 7 records the app's automatic denial as an approval request and its response: nothing is held.
+    expect(interceptor.held(result)).toEqual([]);
+    const parts = result.content as ReadonlyArray<{ type: string; approved?: boolean }>;
+    expect(parts.filter((p) => p.type === 'tool-approval-response').map((p) => p.approved)).toEqual([false]);
+  });
+
+  it('a call ActPass allows follows the app setting, decided once', async () => {
+    const { ran, paths } = await run(4900, (i) => i.toolApproval(appSetting));
+    expect(ran).toEqual([4900]);
+    expect(paths.filter((p) => p.endsWith('/actions/preflight'))).toHaveLength(1);
   });
 });
