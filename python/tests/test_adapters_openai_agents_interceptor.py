@@ -21,6 +21,7 @@ from agents.mcp import MCPServerStdio
 from agents.models.interface import Model
 from agents.usage import Usage
 from openai.types.responses import ResponseFunctionToolCall, ResponseOutputMessage, ResponseOutputText
+from pydantic import BaseModel
 
 import actpass
 from actpass.adapters.openai_agents_interceptor import AgentInterceptor, guard_agent
@@ -161,6 +162,51 @@ async def test_invalid_arguments_are_refused_before_any_decision(
     assert "arguments.amount: expected integer" in model.told[0]
     assert "BLOCKED" not in model.told[0]
     assert len(local_actpass.events()) == before
+
+
+class RefundRequest(BaseModel):
+    charge: str
+    amount: int
+
+
+async def test_a_tool_taking_a_model_is_held_durably_or_in_the_run(
+    local_actpass: Any, agent_client: Any
+) -> None:
+    """A parameter model of the app's own is code the SDK will not run before approval, so recent SDKs
+    pause such a call unchecked; the guardrail then decides it when it is about to run, and a hold there
+    answers the BLOCKED text naming the request (a retry after approval releases it)."""
+    ran: list[int] = []
+
+    @function_tool
+    def refund(request: RefundRequest) -> str:
+        """Refund a charge, amount in cents."""
+        ran.append(request.amount)
+        return f"refunded {request.amount}"
+
+    def agent() -> tuple[Agent[Any], OneCallModel]:
+        model = OneCallModel("refund", json.dumps({"request": {"charge": "ch_1", "amount": 25000}}))
+        return Agent(name="support", instructions="refunds", model=model, tools=[refund]), model
+
+    durable = options(approvals="durable", args=lambda tool_args, _context: tool_args["request"])
+    first, model = agent()
+    interceptor = AgentInterceptor(agent_client, **durable)
+    result = await Runner.run(interceptor.protect(first), "refund it", run_config=RUN)
+    assert len(result.interruptions) == 1
+    saved = json.loads(interceptor.pause(result.to_state()))
+    assert ran == []
+    if not SDK_PAUSES_UNCHECKED_CALLS:  # needs_approval decided the call: a durable ActPass hold
+        assert [held["approval_request_id"] for held in saved["held"]] == [local_actpass.pending()[0]["id"]]
+        return
+    assert (saved["held"], saved["unchecked"], local_actpass.pending()) == ([], ["call_1"], [])
+    later, model = agent()
+    resumer = AgentInterceptor(agent_client, **durable)
+    guarded = resumer.protect(later)
+    settled = await resumer.resume(guarded, json.dumps(saved))
+    result = await Runner.run(guarded, settled.state, run_config=RUN)
+    assert ran == []
+    assert result.interruptions == []
+    assert model.told[0].startswith("BLOCKED refund.medium_needs_approval: ")
+    assert local_actpass.pending()[0]["id"] in model.told[0]
 
 
 async def test_a_pause_the_tools_own_rule_asked_for_is_left_to_the_app(agent_client: Any) -> None:
