@@ -12,7 +12,7 @@
  */
 import type { BaseTool, Context, Event, LlmAgent, SingleBeforeToolCallback } from '@google/adk';
 import type { ActPass } from '../client.js';
-import { MisconfiguredError } from '../core/errors.js';
+import { ActPassError, MisconfiguredError } from '../core/errors.js';
 import { ToolBlockedError } from './blocked.js';
 import { argumentProblem, invalidText } from './google-adk-arguments.js';
 import {
@@ -35,6 +35,25 @@ export interface GoogleAdkToolCall {
 }
 
 export type GoogleAdkInterceptOptions = InterceptOptions<GoogleAdkToolCall>;
+
+/**
+ * Ends a run in which ADK delivered a confirmation of a held call while its ActPass request is still
+ * pending: the call does not run and stays held (`resume()` answers it once a person decided).
+ */
+export class ApprovalStillPendingError extends ActPassError {
+  override name = 'ApprovalStillPendingError';
+  readonly reasonCode = 'approval.pending';
+  readonly tool: string;
+  readonly approvalRequestId: string;
+
+  constructor(tool: string, approvalRequestId: string) {
+    super(
+      `BLOCKED approval.pending: confirming in ADK does not approve approval request ${approvalRequestId}, which is still waiting for a person to decide in ActPass; resume() answers the confirmation once they have. The action has not run.`,
+    );
+    this.tool = tool;
+    this.approvalRequestId = approvalRequestId;
+  }
+}
 
 /** What a blocked call answers in place of the tool's response (`error` is ADK's key for a failed call). */
 export interface GoogleAdkBlockedResponse extends Record<string, unknown> {
@@ -102,11 +121,11 @@ export function googleAdkInterceptor(
     const status = await heldStatus(actpass, held);
     if (status.status === 'refused') return { error: status.text };
     if (status.status === 'pending') {
-      // Confirming in ADK alone is not an ActPass approval: the call does not run.
-      return {
-        error: `BLOCKED approval.pending: Approval request ${held.approvalRequestId} is still waiting for a person to decide; the action has not run.`,
-        approvalRequestId: held.approvalRequestId,
-      };
+      // Confirming in ADK alone is not an ActPass approval, and the call must not answer here: ADK counts a
+      // confirmation as used once its call has a response, and asks for no new confirmation from a call
+      // it is resuming. Failing ends the run with nothing recorded for the call, so the confirmation
+      // request stays open and resume() answers it once a person decided in ActPass.
+      throw new ApprovalStillPendingError(name, held.approvalRequestId);
     }
     const verdict = await decideCall(
       actpass,

@@ -13,6 +13,7 @@ export {
   ToolBlockedError,
 } from './blocked.js';
 export {
+  ApprovalStillPendingError,
   CONFIRMATION_CALL,
   type GoogleAdkBlockedResponse,
   type GoogleAdkConfirmationMessage,
