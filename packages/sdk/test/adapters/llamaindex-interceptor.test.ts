@@ -133,9 +133,13 @@ describe('guardAgent: every tool of a LlamaIndex.TS agent decided first', () => 
   });
 
   it('denies a large refund: the model reads BLOCKED and the reason code', async () => {
-    const { ran, answer } = await runOnce(gateway.client('agent'), 60000);
+    const { ran, answer, llm } = await runOnce(gateway.client('agent'), 60000);
     expect(ran).toEqual([]);
     expect(answer).toMatch(/^tool said: BLOCKED refund\.large_denied: /);
+    // What the model was sent: the tool's result, the BLOCKED line.
+    expect(llm.seen).toEqual([
+      { id: 'c1', result: expect.stringMatching(/^BLOCKED refund\.large_denied: /), isError: false },
+    ]);
   });
 
   it('holds a medium refund: the model reads the approval request id and that a person decides', async () => {
@@ -277,8 +281,11 @@ describe('guardAgent: every tool of a LlamaIndex.TS agent decided first', () => 
   });
 
   it("throw mode: the call fails through LlamaIndex's tool-error path with the BLOCKED text", async () => {
-    const { ran, answer, results } = await runOnce(gateway.client('agent'), 60000, { onBlocked: 'throw' });
+    const { ran, answer, results, llm } = await runOnce(gateway.client('agent'), 60000, {
+      onBlocked: 'throw',
+    });
     expect(ran).toEqual([]);
+    expect(llm.seen.map((result) => result.isError)).toEqual([true]); // the model is told the call failed
     expect(results[0]?.toolOutput.isError).toBe(true);
     expect(results[0]?.toolOutput.result).toMatch(/ToolBlockedError.*BLOCKED refund\.large_denied/);
     expect(answer).toContain('BLOCKED refund.large_denied');
