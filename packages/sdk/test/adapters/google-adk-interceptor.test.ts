@@ -13,6 +13,7 @@ import {
   type BaseLlmConnection,
   type Event,
   FunctionTool,
+  InMemoryRunner,
   InMemorySessionService,
   LlmAgent,
   type LlmRequest,
@@ -106,7 +107,7 @@ function refundApp(
   client: ActPass,
   amount: unknown,
   more: Partial<GoogleAdkInterceptOptions> = {},
-  sessions = new InMemorySessionService(),
+  shared?: InMemorySessionService,
   own?: SingleBeforeToolCallback,
 ) {
   const ran: number[] = [];
@@ -121,8 +122,11 @@ function refundApp(
       ...(own ? { beforeToolCallback: own } : {}),
     }),
   );
-  const runner = new Runner({ appName: APP, agent, sessionService: sessions });
-  return { agent, interceptor, runner, sessions, model, ran };
+  // ADK's InMemoryRunner, or a Runner over a session service another "process" shares.
+  const runner = shared
+    ? new Runner({ appName: APP, agent, sessionService: shared })
+    : new InMemoryRunner({ appName: APP, agent });
+  return { agent, interceptor, runner, sessions: runner.sessionService, model, ran };
 }
 
 async function collect(stream: AsyncGenerator<Event>): Promise<Event[]> {
