@@ -10,8 +10,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createMCPClient } from '@ai-sdk/mcp';
 import { Experimental_StdioMCPTransport } from '@ai-sdk/mcp/mcp-stdio';
-import { generateText, type ModelMessage, stepCountIs, tool } from 'ai';
-import { MockLanguageModelV3 } from 'ai/test';
+import { generateText, type ModelMessage, stepCountIs, streamText, tool } from 'ai';
+import { convertArrayToReadableStream, MockLanguageModelV3 } from 'ai/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { aiInterceptor } from '../../src/adapters/ai.js';
@@ -65,6 +65,40 @@ function oneCallModel(name: string, input: unknown) {
   return { model, seen };
 }
 
+/** The same turn streamed: `streamText` runs the tools as the call arrives. */
+function oneCallStreamModel(name: string, input: unknown) {
+  const seen: string[] = [];
+  const finish = (unified: 'stop' | 'tool-calls') => ({
+    type: 'finish' as const,
+    finishReason: { unified, raw: unified },
+    usage,
+  });
+  const model = new MockLanguageModelV3({
+    doStream: async (call) => {
+      const results = call.prompt.flatMap((m) =>
+        m.role !== 'tool'
+          ? []
+          : m.content.flatMap((p) => (p.type === 'tool-result' ? [JSON.stringify(p.output)] : [])),
+      );
+      seen.push(...results);
+      const parts =
+        results.length > 0
+          ? [
+              { type: 'text-start' as const, id: 't' },
+              { type: 'text-delta' as const, id: 't', delta: 'done' },
+              { type: 'text-end' as const, id: 't' },
+              finish('stop'),
+            ]
+          : [
+              { type: 'tool-call' as const, toolCallId: 'c1', toolName: name, input: JSON.stringify(input) },
+              finish('tool-calls'),
+            ];
+      return { stream: convertArrayToReadableStream([{ type: 'stream-start', warnings: [] }, ...parts]) };
+    },
+  });
+  return { model, seen };
+}
+
 function refundTool(ran: number[]) {
   return tool({
     description: 'Refund a charge',
@@ -110,6 +144,49 @@ describe('aiInterceptor: every tool of the call decided first', () => {
     expect(ran).toEqual([]);
     expect(result.content.some((p) => p.type === 'tool-approval-request')).toBe(false);
     expect(seen.join()).toMatch(/BLOCKED refund\.medium_needs_approval: .*apr_/);
+  });
+
+  it('throw mode: the AI SDK reports a tool error naming the reason code, and the body never runs', async () => {
+    const ran: number[] = [];
+    const { model, seen } = oneCallModel('refund', { charge: 'ch_1', amount: 60000 });
+    const interceptor = aiInterceptor(gateway.client('agent'), { ...options, onBlocked: 'throw' });
+    const result = await generateText({
+      model,
+      prompt: 'refund it',
+      tools: interceptor.tools({ refund: refundTool(ran) }),
+      stopWhen: stepCountIs(3),
+    });
+    expect(ran).toEqual([]);
+    const errors = result.steps.flatMap((step) => step.content).filter((p) => p.type === 'tool-error');
+    expect(errors).toHaveLength(1);
+    expect(String((errors[0] as { error: unknown }).error)).toContain('BLOCKED refund.large_denied');
+    expect(seen.join()).toContain('BLOCKED refund.large_denied');
+  });
+
+  it('streamText: a denied call is answered the BLOCKED text; a durable hold streams an approval request', async () => {
+    const ran: number[] = [];
+    const denied = oneCallStreamModel('refund', { charge: 'ch_1', amount: 60000 });
+    const deny = streamText({
+      model: denied.model,
+      prompt: 'refund it',
+      tools: aiInterceptor(gateway.client('agent'), options).tools({ refund: refundTool(ran) }),
+      stopWhen: stepCountIs(3),
+    });
+    await deny.consumeStream();
+    expect(denied.seen.join()).toContain('BLOCKED refund.large_denied');
+
+    const held = oneCallStreamModel('refund', { charge: 'ch_1', amount: 25000 });
+    const interceptor = aiInterceptor(gateway.client('agent'), { ...options, approvals: 'durable' });
+    const hold = streamText({
+      model: held.model,
+      prompt: 'refund it',
+      tools: interceptor.tools({ refund: refundTool(ran) }),
+      stopWhen: stepCountIs(3),
+    });
+    const calls = interceptor.held({ content: await hold.content });
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.approvalRequestId).toMatch(/^apr_/);
+    expect(ran).toEqual([]);
   });
 
   it('fails closed when the gateway cannot be reached', async () => {
