@@ -441,6 +441,14 @@ describe.runIf(AI_MAJOR >= 7)('ai 7: the toolApproval setting, with the ActPass 
     expect(parts.filter((p) => p.type === 'tool-approval-response').map((p) => p.approved)).toEqual([false]);
   });
 
+  it('an automatic approval in the app setting does not override an ActPass hold', async () => {
+    const { ran, result, interceptor } = await run(25000, (i) => i.toolApproval({ refund: 'approved' }));
+    expect(ran).toEqual([]);
+    const [call] = interceptor.held(result);
+    expect(call?.approvalRequestId).toMatch(/^apr_/);
+    expect((await gateway.client('agent').approvals.get(call!.approvalRequestId)).status).toBe('pending');
+  });
+
   it('a call ActPass allows follows the app setting, decided once', async () => {
     const { ran, paths } = await run(4900, (i) => i.toolApproval(appSetting));
     expect(ran).toEqual([4900]);
