@@ -70,6 +70,9 @@ step "Helm chart (render, lint, Kubernetes schemas, promises)" bash scripts/chec
 # failing package does not hide the results of the packages after it.
 step "typescript tests (vitest)" timeout -k 30 2400 pnpm -r --no-bail --workspace-concurrency=1 run test
 step "python tests (pytest)" timeout -k 30 1500 bash -c "cd python && .venv/bin/pytest -q -p no:cacheprovider --junitxml='$results_dir/pytest.xml'"
+# The OpenAI Agents SDK and Google ADK adapters again at those frameworks' current releases, in a venv
+# of their own (their current releases cannot share one venv with every other framework's).
+step "python adapters at current releases" timeout -k 30 600 bash python/scripts/test_frameworks_next.sh --junitxml="$results_dir/pytest-frameworks-next.xml"
 # README → quickstart in projects outside the repository, from the packed files (scripts/pack.sh).
 step "quickstarts in scratch projects" timeout -k 30 900 pnpm --filter @actpass/example-docs-check run test:scratch
 
