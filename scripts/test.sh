@@ -69,6 +69,8 @@ step "Helm chart (render, lint, Kubernetes schemas, promises)" bash scripts/chec
 # fails its step with the stacks pytest prints, instead of spending CI's whole budget. --no-bail: a
 # failing package does not hide the results of the packages after it.
 step "typescript tests (vitest)" timeout -k 30 2400 pnpm -r --no-bail --workspace-concurrency=1 run test
+# The AI SDK adapter again at ai 7, which runs only on Node 22 (fetched from the npm registry and cached).
+step "AI SDK adapter on ai 7 (Node 22)" timeout -k 30 600 bash packages/sdk/scripts/test-ai-next.sh
 step "python tests (pytest)" timeout -k 30 1500 bash -c "cd python && .venv/bin/pytest -q -p no:cacheprovider --junitxml='$results_dir/pytest.xml'"
 # The OpenAI Agents SDK and Google ADK adapters again at those frameworks' current releases, in a venv
 # of their own (their current releases cannot share one venv with every other framework's).
