@@ -447,15 +447,139 @@ async def test_durable_still_pending_sends_nothing_and_the_framework_alone_canno
     assert event.approval_request_id in answer
 
 
-async def test_durable_held_calls_pause_in_raise_mode_too(agent_client: Any) -> None:
-    ran: list[int] = []
-    guard = ActPassGuard(agent_client, **options(approvals="durable", on_blocked="raise"))
-    handler = guard.protect(refund_agent(ran, 25000)).run(user_msg="refund it")
-    paused = False
-    async for event in handler.stream_events():
-        if isinstance(event, ApprovalRequired):
-            paused = True
-            await handler.cancel_run()
-            break
-    assert paused
+async def test_durable_raise_mode_raises_for_a_held_call_instead_of_pausing(
+    local_actpass: Any, agent_client: Any
+) -> None:
+    # As LangChain's middleware does: raise mode raises for every refusal, a hold included.
+    ran, answer, results = await run_once(agent_client, 25000, approvals="durable", on_blocked="raise")
     assert ran == []
+    error = results[0].tool_output.exception
+    assert isinstance(error, actpass.adapters.ToolBlockedError)
+    assert error.reason_code == "refund.medium_needs_approval"
+    approval_id = local_actpass.pending()[0]["id"]
+    assert approval_id in answer  # the model reads which request a person must decide
+    assert answer.startswith("tool said: BLOCKED refund.medium_needs_approval: ")
+
+
+def two_identical_calls(args: dict[str, Any]) -> Callable[..., ChatMessage]:
+    """The model calls ``refund`` twice in one turn with the very same arguments (two tool call ids); once
+    it has read both results, it answers with them, sorted."""
+
+    def respond(messages: list[ChatMessage], **_kwargs: Any) -> ChatMessage:
+        results = [str(m.content) for m in messages if m.role == MessageRole.TOOL]
+        if results:
+            return ChatMessage(role=MessageRole.ASSISTANT, content=" | ".join(sorted(results)))
+        calls = [ToolCallBlock(tool_call_id=f"c{n}", tool_name="refund", tool_kwargs=args) for n in (1, 2)]
+        return ChatMessage(role=MessageRole.ASSISTANT, blocks=list(calls))
+
+    return respond
+
+
+class TwinDurable(Durable):
+    """A durable run whose one turn makes the same held refund twice."""
+
+    def agent(self) -> tuple[FunctionAgent, ActPassGuard]:
+        guard = ActPassGuard(self.client, **options(approvals="durable"))
+        llm = MockFunctionCallingLLM(
+            response_generator=two_identical_calls({"charge": "ch_1", "amount": 25000})
+        )
+        return guard.protect(FunctionAgent(tools=[refund_tool(self.ran)], llm=llm, streaming=False)), guard
+
+    async def both_paused(self) -> tuple[str, list[ApprovalRequired]]:
+        """Runs until both calls paused (each writes its own ApprovalRequired), then saves the run."""
+        agent, _ = self.agent()
+        handler = agent.run(user_msg="refund it twice")
+        paused: list[ApprovalRequired] = []
+
+        async def until_both() -> str:
+            async for event in handler.stream_events():
+                if isinstance(event, ApprovalRequired):
+                    paused.append(event)
+                    if len(paused) == 2:
+                        return json.dumps(handler.ctx.to_dict(serializer=JsonSerializer()))
+            raise AssertionError("the run ended before both calls paused")
+
+        try:
+            # A generous bound: the pauses come at once; without it a call left waiting hangs the test.
+            saved = await asyncio.wait_for(until_both(), 30)
+        except asyncio.TimeoutError:
+            raise AssertionError(f"only {len(paused)} of the 2 held calls paused") from None
+        finally:
+            await handler.cancel_run()
+        return saved, paused
+
+
+async def test_durable_two_identical_calls_share_the_request_which_runs_one_of_them(
+    local_actpass: Any, agent_client: Any
+) -> None:
+    twins = TwinDurable(agent_client)
+    saved, paused = await twins.both_paused()
+    assert twins.ran == []
+    approval_id = paused[0].approval_request_id
+    # The second call is the same action while it is held: it waits on the same request.
+    assert [event.approval_request_id for event in paused] == [approval_id, approval_id]
+    assert [request["id"] for request in local_actpass.pending()] == [approval_id]
+    local_actpass.approve(approval_id)
+    answer, resumed = await twins.resume(saved)
+    assert [status for _, status in resumed.statuses] == ["approved"]
+    # Both calls were woken and answered: the approval released one run, the other call read so.
+    assert twins.ran == [25000]
+    first, second = answer.split(" | ")
+    assert first.startswith("BLOCKED approval.expired: ") and "already used" in first
+    assert approval_id in first
+    assert second == "refunded 25000"
+    assert (await agent_client.approvals.get(approval_id))["status"] == "used"
+
+
+async def test_durable_two_identical_calls_denied_both_read_the_denial(
+    local_actpass: Any, agent_client: Any
+) -> None:
+    twins = TwinDurable(agent_client)
+    saved, paused = await twins.both_paused()
+    local_actpass.deny(paused[0].approval_request_id, note="duplicate")
+    answer, _ = await twins.resume(saved)
+    assert twins.ran == []
+    assert [part.split(":")[0] for part in answer.split(" | ")] == ["BLOCKED approval.denied"] * 2
+
+
+async def test_durable_the_same_action_after_its_request_was_used_asks_afresh(
+    local_actpass: Any, agent_client: Any
+) -> None:
+    """One call held, approved and run; the model then makes the very same call again in the resumed run:
+    the used request is not waited on again, a new one holds the new call."""
+    ran: list[int] = []
+    args = {"charge": "ch_1", "amount": 25000}
+
+    def respond(messages: list[ChatMessage], **_kwargs: Any) -> ChatMessage:
+        results = [m for m in messages if m.role == MessageRole.TOOL]
+        if len(results) == 2:
+            return ChatMessage(role=MessageRole.ASSISTANT, content=str(results[-1].content))
+        call = ToolCallBlock(tool_call_id=f"c{len(results)}", tool_name="refund", tool_kwargs=args)
+        return ChatMessage(role=MessageRole.ASSISTANT, blocks=[call])
+
+    def agent() -> tuple[FunctionAgent, ActPassGuard]:
+        guard = ActPassGuard(agent_client, **options(approvals="durable"))
+        llm = MockFunctionCallingLLM(response_generator=respond)
+        return guard.protect(FunctionAgent(tools=[refund_tool(ran)], llm=llm, streaming=False)), guard
+
+    async def until_paused(handler: Any) -> tuple[str, ApprovalRequired]:
+        async for event in handler.stream_events():
+            if isinstance(event, ApprovalRequired):
+                saved = json.dumps(handler.ctx.to_dict(serializer=JsonSerializer()))
+                await handler.cancel_run()
+                return saved, event
+        raise AssertionError("the run ended without pausing")
+
+    first_agent, _ = agent()
+    saved, first = await asyncio.wait_for(until_paused(first_agent.run(user_msg="refund it")), 30)
+    local_actpass.approve(first.approval_request_id)
+    second_agent, guard = agent()
+    ctx = Context.from_dict(second_agent, json.loads(saved), serializer=JsonSerializer())
+    resumed = await guard.resume(ctx)
+    handler = second_agent.run(ctx=ctx)
+    for event in resumed.events:
+        handler.ctx.send_event(event)
+    _, second = await asyncio.wait_for(until_paused(handler), 30)
+    assert ran == [25000]
+    assert second.approval_request_id != first.approval_request_id
+    assert [request["id"] for request in local_actpass.pending()] == [second.approval_request_id]

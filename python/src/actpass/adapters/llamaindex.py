@@ -14,14 +14,17 @@ tool waits (``ctx.wait_for_event``) for a ``HumanResponseEvent`` naming the ActP
 :class:`ApprovalRequired` (an ``InputRequiredEvent``) to the event stream, so the app can save the run
 with ``handler.ctx.to_dict()`` and stop. Later, in any process, :meth:`ActPassGuard.resume` reads each held
 request from ActPass (never from a flag of the app's) and gives the events to send to the restored run;
-the call is then decided again with its request id, which the gateway releases exactly once.
+the call is then decided again with its request id, which the gateway releases exactly once: calls of
+the very same action made while it is held wait on that request too, and once it is approved one of them
+runs while the others read that it was already used. ``on_blocked="raise"`` raises for a held call as for
+any refusal, so nothing pauses in raise mode.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable, Literal
 
 from .._client import AsyncActPassClient
@@ -54,6 +57,7 @@ try:
     from llama_index.core.tools import BaseTool, FunctionTool, ToolOutput, adapt_to_async_tool
     from llama_index.core.workflow import Context, HumanResponseEvent, InputRequiredEvent
     from pydantic import BaseModel
+    from workflows.runtime.types.results import WaitingForEvent
 except ImportError as error:  # pragma: no cover - exercised by the packaging test in a bare venv
     raise missing_extra("llama-index-core", "llamaindex", error) from error
 
@@ -243,7 +247,12 @@ class ActPassGuard:
     # -- one call ----------------------------------------------------------------------------------------
 
     def _durable(self, ctx: Any) -> bool:
-        return self._options.approvals == "durable" and isinstance(ctx, Context)
+        # Raise mode raises for a held call too, as every adapter's raise mode does: nothing pauses.
+        return (
+            self._options.approvals == "durable"
+            and self._options.on_blocked != "raise"
+            and isinstance(ctx, Context)
+        )
 
     def _key(self, tool: BaseTool, arguments: Mapping[str, Any], ctx: Any) -> str:
         options = self._options.for_tool(tool.metadata.get_name())
@@ -260,31 +269,29 @@ class ActPassGuard:
     async def _acall(self, tool: BaseTool, kwargs: dict[str, Any]) -> ToolOutput:
         ctx = kwargs.pop(_CONTEXT_PARAM, None)
         _check_arguments(tool, kwargs)
-        held: HeldCall | None = None
         key = self._key(tool, kwargs, ctx) if self._durable(ctx) else ""
-        if key:
-            held = await _held_call(ctx, key)
-        if held is None:
-            verdict = await self._adecide(tool, kwargs, ctx)
-            if verdict.run or not (key and is_durable_hold(verdict.decision)):
-                return await self._answer(tool, kwargs, ctx, verdict)
-            held = HeldCall(key, verdict.tool, str(verdict.decision["approval_request_id"]))
-            await _hold(ctx, held, verdict.text)
-        # Pauses the run (LlamaIndex replays this step once the event arrives; the held call is read back
-        # from the run's store, so no second decision is asked meanwhile).
-        text = await _held_text(ctx, key)
-        await ctx.wait_for_event(
-            HumanResponseEvent,
-            waiter_event=ApprovalRequired(
-                approval_request_id=held.approval_request_id, tool=held.tool, text=text
-            ),
-            waiter_id=f"actpass.{held.approval_request_id}",
-            requirements={"approval_request_id": held.approval_request_id},
-            timeout=None,
-        )
+        held = await _held_entry(ctx, key) if key else None
+        # Held already: either LlamaIndex replays this call now that the response arrived, or the same
+        # action is made again while the request is held, and it waits on that request too.
+        if held is not None and await _wait(ctx, held):
+            return await self._resume(tool, kwargs, ctx, key, held.call)
+        verdict = await self._adecide(tool, kwargs, ctx)
+        if verdict.run or not (key and is_durable_hold(verdict.decision)):
+            return await self._answer(tool, kwargs, ctx, verdict)
+        entry = _Held(HeldCall(key, verdict.tool, str(verdict.decision["approval_request_id"])), verdict.text)
+        await _hold(ctx, entry)
+        # Pauses the run: WaitingForEvent goes up, and LlamaIndex replays this call from the top once the
+        # response arrives (the held entry is then found above, so no second decision is asked meanwhile).
+        await _wait(ctx, entry)
+        return await self._resume(tool, kwargs, ctx, key, entry.call)
+
+    async def _resume(
+        self, tool: BaseTool, kwargs: dict[str, Any], ctx: Any, key: str, held: HeldCall
+    ) -> ToolOutput:
         await _release(ctx, key)
         # The response only wakes the call: ActPass decides again with the request id (released once if a
-        # person approved it; refused with its reason if denied or expired; still held if pending).
+        # person approved it; refused with its reason if denied, expired or already used; still held if
+        # pending).
         verdict = await self._adecide(tool, kwargs, ctx, held.approval_request_id)
         return await self._answer(tool, kwargs, ctx, verdict)
 
@@ -352,6 +359,52 @@ class ActPassGuard:
 
 
 # -- the held calls of a run, kept in its own store -----------------------------------------------------
+#
+# One entry per held action (its action key): the request it waits on, the BLOCKED text, and whether a
+# woken call already took it to ActPass. Calls of the same action made while it is held wait on the same
+# request, each with a waiter of its own (LlamaIndex scopes a waiter without an id to the call's work
+# item), so one response wakes every one of them; the gateway then releases the request to one run and
+# answers the others that it was already used. A released entry stays (resume skips it) so that a call
+# woken after another one took the request still finds it.
+
+
+@dataclass(frozen=True)
+class _Held:
+    call: HeldCall
+    text: str
+    released: bool = False
+
+    def as_value(self) -> dict[str, Any]:
+        return {**self.call.as_dict(), "text": self.text, "released": self.released}
+
+    @classmethod
+    def from_value(cls, value: Any) -> _Held | None:
+        call = HeldCall.from_value({"actpass": value})
+        if call is None:
+            return None
+        text = value.get("text")
+        return cls(call, text if isinstance(text, str) else "", value.get("released") is True)
+
+
+async def _wait(ctx: Context, held: _Held) -> bool:
+    """True when the response for the held request arrived (LlamaIndex replays this call). Otherwise the
+    call waits — LlamaIndex's WaitingForEvent goes up and pauses the step — unless the entry was released:
+    then this is a new call of the same action after its request was used, and False says decide afresh."""
+    approval_id = held.call.approval_request_id
+    try:
+        await ctx.wait_for_event(
+            HumanResponseEvent,
+            waiter_event=ApprovalRequired(
+                approval_request_id=approval_id, tool=held.call.tool, text=held.text
+            ),
+            requirements={"approval_request_id": approval_id},
+            timeout=None,
+        )
+    except WaitingForEvent:
+        if held.released:
+            return False  # not waiting: no waiter is registered, nothing written to the stream
+        raise
+    return True
 
 
 async def _stored(ctx: Context) -> dict[str, Any]:
@@ -360,25 +413,20 @@ async def _stored(ctx: Context) -> dict[str, Any]:
 
 
 async def _held_calls(ctx: Context) -> list[HeldCall]:
-    calls = [HeldCall.from_value({"actpass": value}) for value in (await _stored(ctx)).values()]
-    return [call for call in calls if call is not None]
+    """The calls still waiting for a decision (released entries left out)."""
+    entries = [_Held.from_value(value) for value in (await _stored(ctx)).values()]
+    return [entry.call for entry in entries if entry is not None and not entry.released]
 
 
-async def _held_call(ctx: Context, key: str) -> HeldCall | None:
-    return HeldCall.from_value({"actpass": (await _stored(ctx)).get(key)})
+async def _held_entry(ctx: Any, key: str) -> _Held | None:
+    return _Held.from_value((await _stored(ctx)).get(key))
 
 
-async def _held_text(ctx: Context, key: str) -> str:
-    value = (await _stored(ctx)).get(key)
-    text = value.get("text") if isinstance(value, Mapping) else None
-    return text if isinstance(text, str) else ""
-
-
-async def _hold(ctx: Context, held: HeldCall, text: str) -> None:
+async def _hold(ctx: Context, held: _Held) -> None:
     async with ctx.store.edit_state() as state:
         found = state.get(_HELD_KEY)
         calls = dict(found) if isinstance(found, Mapping) else {}
-        calls[held.call_id] = {**held.as_dict(), "text": text}
+        calls[held.call.call_id] = held.as_value()
         state[_HELD_KEY] = calls
 
 
@@ -386,7 +434,9 @@ async def _release(ctx: Context, key: str) -> None:
     async with ctx.store.edit_state() as state:
         found = state.get(_HELD_KEY)
         calls = dict(found) if isinstance(found, Mapping) else {}
-        calls.pop(key, None)
+        entry = _Held.from_value(calls.get(key))
+        if entry is not None:
+            calls[key] = replace(entry, released=True).as_value()
         state[_HELD_KEY] = calls
 
 
