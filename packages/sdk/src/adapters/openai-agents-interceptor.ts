@@ -29,6 +29,7 @@ import {
   rememberDecided,
   type Verdict,
 } from './intercept.js';
+import { invalidInputText } from './printable.js';
 import { schemaProblem } from './schema-check.js';
 import { toolName } from './tool-name.js';
 
@@ -125,7 +126,8 @@ export function agentInterceptor(actpass: ActPass, options: AgentsInterceptOptio
         // The SDK runs guardrails before a zod tool parses its input: plainly invalid arguments are
         // refused here, undecided, as the tool itself would refuse them.
         const problem = schemaProblem(tool.parameters, input);
-        if (problem) return ToolGuardrailFunctionOutputFactory.rejectContent(invalidText(tool.name, problem));
+        if (problem)
+          return ToolGuardrailFunctionOutputFactory.rejectContent(invalidInputText(tool.name, problem));
         const resumed = held.take(toolCall.callId);
         const verdict =
           (resumed ? undefined : takeDecided(decided, toolCall.callId)) ??
@@ -227,10 +229,6 @@ export function guardAgent<A extends AnyAgent>(
   options: AgentsInterceptOptions,
 ): A {
   return agentInterceptor(actpass, options).protect(agent);
-}
-
-function invalidText(tool: string, problem: string): string {
-  return `Invalid input for tool ${JSON.stringify(tool)}: ${problem}. The tool did not run; call it again with arguments that match its schema.`;
 }
 
 function takeDecided(decided: Map<string, Verdict>, callId: string): Verdict | undefined {
