@@ -267,6 +267,11 @@ describe('cursor hook', () => {
       JSON.stringify({ ...JSON.parse(cursorRead('/x', 'c')), file_path: 7 }),
       /file_path must be/,
     ],
+    [
+      'no event name',
+      JSON.stringify({ conversation_id: 'c', command: 'ls' }),
+      /hook_event_name is missing; register/,
+    ],
   ])('malformed stdin is denied naming the field: %s', async (_name, text, reason) => {
     const answer = await cursor(text);
     expect(answer.permission).toBe('deny');
@@ -361,6 +366,11 @@ describe('gemini cli hook', () => {
       'mcp_context without a server',
       gemini('t', {}, 's', { mcp_context: {} }),
       /mcp_context\.server_name must be/,
+    ],
+    [
+      'no event name',
+      JSON.stringify({ session_id: 's', tool_name: 'x' }),
+      /hook_event_name is missing; register/,
     ],
   ])('malformed stdin is denied naming the field: %s', async (_name, text, reason) => {
     const answer = await gem(text);

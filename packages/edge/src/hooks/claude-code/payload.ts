@@ -6,6 +6,7 @@
  */
 import { isAbsolute } from 'node:path';
 import { escapeUnsafe } from '../../text/index.js';
+import { kindOf } from '../shared/call.js';
 import { HOOK_INPUT_MAX_BYTES, HOOK_INPUT_MAX_DEPTH } from './defaults.js';
 
 export interface Payload {
@@ -78,13 +79,6 @@ const TOOL_FIELDS: Record<string, Record<string, FieldSpec>> = {
 function shown(name: string): string {
   const safe = escapeUnsafe(name);
   return safe.length > 40 ? `${safe.slice(0, 40)}…` : safe;
-}
-
-function kindOf(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return 'an object';
-  return `a ${typeof value}`;
 }
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;

@@ -35,6 +35,8 @@ export function claudeShapedPayload(call: AgentCall): string {
 }
 
 export function kindOf(value: unknown): string {
+  // "missing", not "a undefined": the reason is read by a person fixing their hook's configuration.
+  if (value === undefined) return 'missing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') return 'an object';
