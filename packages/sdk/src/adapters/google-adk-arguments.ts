@@ -70,15 +70,3 @@ function lowered(schema: unknown, depth = 0): unknown {
   if (Array.isArray(source.enum)) out.enum = source.enum;
   return out;
 }
-
-/** Control and format characters shown escaped, so a hostile key cannot reshape what the model reads. */
-export function printable(text: string): string {
-  return text.replace(
-    /[\p{Cc}\p{Cf}\u2028\u2029]/gu,
-    (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`,
-  );
-}
-
-export function invalidText(tool: string, problem: string): string {
-  return `Invalid input for tool ${JSON.stringify(printable(tool.slice(0, 120)))}: ${printable(problem)}. The tool did not run; call it again with arguments that match its schema.`;
-}

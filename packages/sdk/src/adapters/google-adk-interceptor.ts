@@ -14,7 +14,7 @@ import type { BaseTool, Context, Event, LlmAgent, SingleBeforeToolCallback } fro
 import type { ActPass } from '../client.js';
 import { ActPassError, MisconfiguredError } from '../core/errors.js';
 import { ToolBlockedError } from './blocked.js';
-import { argumentProblem, invalidText } from './google-adk-arguments.js';
+import { argumentProblem } from './google-adk-arguments.js';
 import {
   decideCall,
   type HeldCall,
@@ -23,6 +23,7 @@ import {
   type InterceptOptions,
   isDurableHold,
 } from './intercept.js';
+import { invalidInputText } from './printable.js';
 import { toolName } from './tool-name.js';
 
 /** The function call ADK records when a tool call asks for confirmation. */
@@ -141,7 +142,7 @@ export function googleAdkInterceptor(
 
   const decide: SingleBeforeToolCallback = async ({ tool, args, context }) => {
     const problem = argumentProblem(tool, args);
-    if (problem) return { error: invalidText(tool.name, problem) };
+    if (problem) return { error: invalidInputText(tool.name, problem) };
     const name = toolName(options.tool, tool.name);
     const call = { tool, context };
     const held = context.toolConfirmation ? holdInSession(context) : undefined;

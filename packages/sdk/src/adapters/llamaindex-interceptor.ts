@@ -19,6 +19,7 @@ import type { ActPass } from '../client.js';
 import { MisconfiguredError } from '../core/errors.js';
 import { guardedCall } from './guarded-call.js';
 import type { GuardToolOptions } from './options.js';
+import { invalidInputText } from './printable.js';
 import { schemaProblem } from './schema-check.js';
 import { type ToolNameOption, toolName } from './tool-name.js';
 
@@ -78,7 +79,6 @@ const GUARDED = Symbol.for('actpass.llamaindex.guarded');
 // run): named `handOff`, described with LlamaIndex's handoff prompt.
 const HANDOFF_NAME = 'handOff';
 const HANDOFF_DESCRIPTION = 'Useful for handing off to another agent.';
-const MAX_SHOWN = 300;
 
 export function llamaIndexInterceptor(
   actpass: ActPass,
@@ -102,7 +102,7 @@ export function llamaIndexInterceptor(
       const args = asRecord(input);
       const problem = schemaProblem(tool.metadata.parameters, args);
       // Thrown: LlamaIndex reports it as the tool's error result, and nothing is decided or recorded.
-      if (problem !== undefined) throw new Error(invalidText(frameworkName, problem));
+      if (problem !== undefined) throw new Error(invalidInputText(frameworkName, problem));
       return guardedCall(actpass, options, name, args, { toolName: frameworkName, agentName, tool }, () =>
         original.call(tool, input),
       );
@@ -221,18 +221,4 @@ function asRecord(input: unknown): Record<string, unknown> {
   return typeof input === 'object' && input !== null && !Array.isArray(input)
     ? (input as Record<string, unknown>)
     : { input };
-}
-
-function invalidText(tool: string, problem: string): string {
-  // The problem names the model's own argument names: shown escaped and cut, so they stay one line.
-  const shown = printable(problem).slice(0, MAX_SHOWN);
-  return `Invalid input for tool ${JSON.stringify(printable(tool).slice(0, 120))}: ${shown}. The tool did not run; call it again with arguments that match its schema.`;
-}
-
-/** Control and format characters (line breaks, bidi overrides, zero-width) shown as escapes. */
-function printable(text: string): string {
-  return text.replace(
-    /[\p{Cc}\p{Cf}\u2028\u2029]/gu,
-    (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`,
-  );
 }

@@ -10,6 +10,7 @@ import type { ActPass } from '../client.js';
 import { MisconfiguredError } from '../core/errors.js';
 import { guardedCall } from './guarded-call.js';
 import type { GuardToolOptions } from './options.js';
+import { invalidInputText, quotedToolName } from './printable.js';
 import { schemaProblem } from './schema-check.js';
 import { toolName } from './tool-name.js';
 
@@ -69,13 +70,13 @@ export function guardClient(
     return schemas.get(name);
   };
   const refusal = async (params: CallToolParams, requestOptions?: CallToolOptions) => {
-    const shown = JSON.stringify(printable(String(params.name).slice(0, 120)));
+    const shown = quotedToolName(String(params.name));
     if (typeof params.name !== 'string' || !(await inputSchema(params.name, requestOptions))) {
       return `Unknown tool ${shown}: the MCP server does not list it. The call was not sent; use one of the tools the server lists.`;
     }
     const problem = schemaProblem(schemas.get(params.name), params.arguments ?? {});
     if (problem === undefined) return undefined;
-    return `Invalid input for tool ${shown}: ${printable(problem)}. The tool did not run; call it again with arguments that match its schema.`;
+    return invalidInputText(String(params.name), problem);
   };
 
   const callTool = async (
@@ -105,12 +106,10 @@ export function guardClient(
   const request = (...args: Parameters<Client['request']>) => {
     const [call] = args;
     if (call.method === 'tools/call') {
-      const name = printable(
-        String((call.params as { name?: unknown } | undefined)?.name ?? '').slice(0, 120),
-      );
+      const name = quotedToolName(String((call.params as { name?: unknown } | undefined)?.name ?? ''));
       return Promise.reject(
         new MisconfiguredError(
-          `a tools/call request for ${JSON.stringify(name)} was about to leave this guarded client without a decision: it was not sent; call tools through client.callTool, which ActPass decides first`,
+          `a tools/call request for ${name} was about to leave this guarded client without a decision: it was not sent; call tools through client.callTool, which ActPass decides first`,
         ),
       );
     }
@@ -128,12 +127,4 @@ export function guardClient(
       return typeof value === 'function' ? value.bind(target) : value;
     },
   }) as GuardedMcpClient;
-}
-
-/** Control and format characters (line breaks, bidi overrides, zero-width) shown as escapes. */
-function printable(text: string): string {
-  return text.replace(
-    /[\p{Cc}\p{Cf}\u2028\u2029]/gu,
-    (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`,
-  );
 }

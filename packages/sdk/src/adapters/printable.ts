@@ -42,8 +42,12 @@ export function printable(text: string, max = Number.POSITIVE_INFINITY): string 
   return pieces.join('');
 }
 
+/** A tool name as shown in a message: escaped, cut and quoted. */
+export function quotedToolName(name: string): string {
+  return JSON.stringify(printable(name, MAX_SHOWN_TOOL));
+}
+
 /** What the model reads when its arguments break the tool's schema: one line, naming the fix. */
 export function invalidInputText(tool: string, problem: string): string {
-  const name = JSON.stringify(printable(tool, MAX_SHOWN_TOOL));
-  return `Invalid input for tool ${name}: ${printable(problem, MAX_SHOWN_PROBLEM)}. The tool did not run; call it again with arguments that match its schema.`;
+  return `Invalid input for tool ${quotedToolName(tool)}: ${printable(problem, MAX_SHOWN_PROBLEM)}. The tool did not run; call it again with arguments that match its schema.`;
 }
