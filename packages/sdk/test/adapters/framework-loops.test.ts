@@ -158,7 +158,7 @@ describe('held calls name their approval request; the retry after approval carri
       aiTool({ inputSchema: z.object({ charge: z.string(), amount: z.number() }), execute: body }),
       { tool: 'stripe.refund.create', goal: 'g', passport: 'pp_token' },
     );
-    const call = { toolCallId: 'c', messages: [] };
+    const call = { toolCallId: 'c', messages: [], context: undefined };
     const first = await wrapped.execute!({ charge: 'ch_1', amount: 25000 }, call);
     expect(first).toMatch(/^BLOCKED refund\.medium_needs_approval: /);
     expect(first).toContain('apr_one');
@@ -186,7 +186,7 @@ describe('held calls name their approval request; the retry after approval carri
       aiTool({ inputSchema: z.object({ amount: z.number() }), execute: async () => 'x' }),
       { tool: 'stripe.refund.create', goal: 'g' },
     );
-    const call = { toolCallId: 'c', messages: [] };
+    const call = { toolCallId: 'c', messages: [], context: undefined };
     await wrapped.execute!({ amount: 25000 }, call);
     await wrapped.execute!({ amount: 25001 }, call);
     expect(sent()[1].approval_request_id).toBeUndefined();
