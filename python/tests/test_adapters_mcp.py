@@ -1,6 +1,9 @@
 """``guard_session`` on a real ``mcp.ClientSession`` talking over stdio to the real MCP filesystem server
 (from npm, run with Node), against the in-process gateway with a policy for its tools: reads run, writes
-wait for a person, anything else is refused. The files on disk show whether a call reached the server."""
+wait for a person, anything else is refused. The files on disk show whether a call reached the server.
+
+Runs at mcp 1.x in python/.venv and at mcp 2.x in python/.venv-next (scripts/test_frameworks_next.sh).
+mcp 2 names the models' fields in snake_case (``is_error``), so results are read in their wire form."""
 
 from __future__ import annotations
 
@@ -16,15 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import anyio
+import mcp
 import pytest
-from langchain.agents import create_agent
-from langchain_core.language_models.fake_chat_models import FakeMessagesListChatModel
-from langchain_core.messages import AIMessage, ToolMessage
-from langchain_mcp_adapters.tools import load_mcp_tools
+from _releases import assert_release
 from mcp import ClientSession, StdioServerParameters, types
 from mcp.client.stdio import stdio_client
-from mcp.server.lowlevel import Server
-from mcp.shared.memory import create_connected_server_and_client_session
 
 import actpass
 from actpass._canonical import canonicalize
@@ -65,6 +64,9 @@ FS_POLICY = {
 pytestmark = [NEEDS_THE_SERVER, pytest.mark.actpass_policy(FS_POLICY)]
 
 
+MCP_2 = hasattr(mcp, "Client")  # mcp 2's high-level client; mcp 1 has none
+
+
 @asynccontextmanager
 async def filesystem(root: Path) -> AsyncIterator[ClientSession]:
     """A connected, initialized session with the real filesystem server serving ``root``."""
@@ -92,10 +94,23 @@ def guarded(client: Any, session: ClientSession, **more: Any) -> ClientSession:
     return guard_session(client, session, goal="tidy_the_workspace", tool_name=lambda n: f"fs.{n}", **more)
 
 
+def wire(result: Any) -> dict[str, Any]:
+    """A result as a server would send it (``isError``, ``structuredContent``), in every mcp release."""
+    return dict(result.model_dump(mode="json", by_alias=True, exclude_none=True))
+
+
+def is_error(result: types.CallToolResult) -> bool:
+    return wire(result).get("isError") is True
+
+
 def text_of(result: types.CallToolResult) -> str:
     first = result.content[0]
     assert isinstance(first, types.TextContent)
     return first.text
+
+
+def test_runs_at_the_release_this_venv_tests() -> None:
+    assert_release("mcp")
 
 
 async def test_allows_a_read_and_records_its_outcome(
@@ -105,19 +120,19 @@ async def test_allows_a_read_and_records_its_outcome(
         same = guarded(agent_client, session)
         result = await same.call_tool("read_text_file", {"path": str(root / "notes.txt")})
     assert same is session and isinstance(same, ClientSession)
-    assert not result.isError
+    assert not is_error(result)
     assert text_of(result) == "hello from disk"
-    assert result.structuredContent == {"content": "hello from disk"}  # the server's own result, as is
+    assert wire(result)["structuredContent"] == {"content": "hello from disk"}  # the server's own result
     assert local_actpass.last_decision()["reason_code"] == "fs.read"
     [outcome] = local_actpass.events("action.outcome")
-    sent = result.model_dump(mode="json", by_alias=True, exclude_none=True)
+    sent = wire(result)
     assert outcome["data"]["result_sha256"] == hashlib.sha256(canonicalize(sent).encode()).hexdigest()
 
 
 async def test_denies_without_reaching_the_server(local_actpass: Any, agent_client: Any, root: Path) -> None:
     async with filesystem(root) as session:
         result = await guarded(agent_client, session).call_tool("create_directory", {"path": str(root / "x")})
-    assert result.isError
+    assert is_error(result)
     assert text_of(result).startswith("BLOCKED policy.no_match: ")
     assert not (root / "x").exists()
 
@@ -129,16 +144,17 @@ async def test_a_blocked_result_has_the_shape_of_the_servers_own_errors(
     results that are not errors; the server's own error results carry none, and neither does a block."""
     async with filesystem(root) as session:
         listed = {tool.name: tool for tool in (await session.list_tools()).tools}
-        assert listed["write_file"].outputSchema is not None
+        assert wire(listed["write_file"])["outputSchema"]
         outside = await session.call_tool("write_file", {"path": "/etc/actpass-nope", "content": "x"})
         blocked = await guarded(agent_client, session).call_tool(
             "write_file", {"path": str(root / "a.txt"), "content": "x"}
         )
-    assert outside.isError and outside.structuredContent is None
-    assert blocked.isError and blocked.structuredContent is None
-    wire = json.loads(blocked.model_dump_json(by_alias=True, exclude_none=True))  # as a server would send it
-    assert wire == {"content": [{"type": "text", "text": text_of(blocked)}], "isError": True}
-    assert types.CallToolResult.model_validate(wire).isError
+    assert is_error(outside) and "structuredContent" not in wire(outside)
+    assert is_error(blocked) and "structuredContent" not in wire(blocked)
+    sent = json.loads(blocked.model_dump_json(by_alias=True, exclude_none=True))  # as a server would send it
+    assert sent.keys() == wire(outside).keys()  # the fields of the server's own error, no more
+    assert sent["content"] == [{"type": "text", "text": text_of(blocked)}] and sent["isError"] is True
+    assert is_error(types.CallToolResult.model_validate(sent))
 
 
 async def test_held_then_approved_the_retry_runs_once(
@@ -158,7 +174,7 @@ async def test_held_then_approved_the_retry_runs_once(
 
         local_actpass.approve(pending["id"])
         released = await session.call_tool("write_file", call)
-        assert not released.isError
+        assert not is_error(released)
         assert target.read_text() == "quarterly"
         assert local_actpass.client.approvals.get(pending["id"])["status"] == "used"
 
@@ -192,7 +208,7 @@ async def test_waits_for_an_approver_then_runs(local_actpass: Any, agent_client:
         result = await guarded(agent_client, session, wait_for_approval={"timeout_s": 30}).call_tool(
             "write_file", {"path": str(root / "w.txt"), "content": "waited"}
         )
-    assert not result.isError
+    assert not is_error(result)
     assert (root / "w.txt").read_text() == "waited"
 
 
@@ -204,7 +220,7 @@ async def test_fails_closed_when_the_gateway_cannot_be_reached(root: Path) -> No
         result = await guarded(unreachable, session).call_tool(
             "read_text_file", {"path": str(root / "notes.txt")}
         )
-    assert result.isError
+    assert is_error(result)
     assert text_of(result).startswith("BLOCKED client.")
 
 
@@ -215,7 +231,7 @@ async def test_monitor_runs_and_records_the_refusal(
         result = await guarded(agent_client, session, mode="monitor").call_tool(
             "create_directory", {"path": str(root / "made")}
         )
-    assert not result.isError
+    assert not is_error(result)
     assert (root / "made").is_dir()
     assert local_actpass.last_decision()["decision"] == "deny"
 
@@ -261,7 +277,7 @@ async def test_invalid_arguments_are_refused_undecided(
     assert "arguments.content: expected string" in text_of(wrong_type)
     assert "arguments.content: required" in text_of(missing)
     assert "arguments: expected object" in text_of(not_object)
-    assert all(r.isError and "BLOCKED" not in text_of(r) for r in (wrong_type, missing, not_object))
+    assert all(is_error(r) and "BLOCKED" not in text_of(r) for r in (wrong_type, missing, not_object))
     assert len(local_actpass.events()) == before
     assert not (root / "a.txt").exists()
 
@@ -279,7 +295,7 @@ async def test_hostile_names_and_arguments_never_reach_logs_raw(
         odd_path = await session.call_tool(
             "create_directory", {"path": str(root / "x\nERROR forged"), "\nERROR key": "<script>"}
         )
-    assert unlisted.isError
+    assert is_error(unlisted)
     assert "\n" not in text_of(unlisted) and "'read_text_file\\nERROR" in text_of(unlisted)
     assert "BLOCKED" not in text_of(odd_path)  # monitor: decided, then sent
     recorded = local_actpass.last_decision()
@@ -288,21 +304,52 @@ async def test_hostile_names_and_arguments_never_reach_logs_raw(
     assert "\nERROR" not in caplog.text
 
 
-async def test_a_hostile_argument_key_is_escaped(local_actpass: Any, agent_client: Any) -> None:
-    """A server whose tool forbids unknown properties: the model's key is named, escaped, undecided."""
-    server: Server[Any] = Server("strict")
+@asynccontextmanager
+async def paged_server() -> AsyncIterator[ClientSession]:
+    """An in-process server listing its tools on two pages; ``lookup``, on the second, forbids unknown
+    properties. mcp 1 and mcp 2 register handlers and connect in memory differently."""
     strict = {"type": "object", "properties": {"id": {"type": "string"}}, "additionalProperties": False}
+    pages = {
+        None: types.ListToolsResult(
+            tools=[types.Tool(name="other", inputSchema={"type": "object"})], nextCursor="2"
+        ),
+        "2": types.ListToolsResult(tools=[types.Tool(name="lookup", inputSchema=strict)]),
+    }
+    from mcp.server.lowlevel import Server
 
-    @server.list_tools()  # type: ignore[no-untyped-call, untyped-decorator]
-    async def tools() -> list[types.Tool]:
-        return [types.Tool(name="lookup", inputSchema=strict)]
+    if MCP_2:
 
-    before = len(local_actpass.events())
+        async def on_list_tools(context: Any, params: Any) -> types.ListToolsResult:
+            return pages[params.cursor if params else None]
+
+        paged = Server("paged", on_list_tools=on_list_tools)  # type: ignore[call-arg,unused-ignore]
+        async with mcp.Client(paged) as client:  # type: ignore[attr-defined,unused-ignore]
+            yield client.session
+        return
+    from mcp.shared.memory import create_connected_server_and_client_session
+
+    server: Any = Server("paged")
+
+    @server.list_tools()  # type: ignore[untyped-decorator,unused-ignore]
+    async def list_tools(request: types.ListToolsRequest) -> types.ListToolsResult:
+        return pages[request.params.cursor if request.params else None]
+
     async with create_connected_server_and_client_session(server) as session:
-        refused = await guarded(agent_client, session).call_tool("lookup", {"id": "1", "x\nERROR <b>": 1})
-    assert refused.isError
+        yield session
+
+
+async def test_a_hostile_argument_key_is_escaped(local_actpass: Any, agent_client: Any) -> None:
+    """A server whose tool forbids unknown properties: the model's key is named, escaped, undecided. The
+    tool is on the list's second page: the guard follows the cursor to find its schema."""
+    before = len(local_actpass.events())
+    async with paged_server() as session:
+        session = guarded(agent_client, session, mode="monitor")
+        refused = await session.call_tool("lookup", {"id": "1", "x\nERROR <b>": 1})
+        unlisted = await session.call_tool("nowhere", {})
+    assert is_error(refused)
     assert "arguments.x\\nERROR <b>: not an allowed property" in text_of(refused)
     assert "\n" not in text_of(refused)
+    assert text_of(unlisted).startswith("Unknown tool 'nowhere'")  # both pages read, and not listed
     assert len(local_actpass.events()) == before
 
 
@@ -318,21 +365,22 @@ async def test_a_tool_name_that_is_no_actpass_name_is_a_configuration_error(
 
 
 async def test_tool_calls_that_bypass_call_tool_are_not_sent(agent_client: Any, root: Path) -> None:
-    request = types.ClientRequest(
-        types.CallToolRequest(params=types.CallToolRequestParams(name="create_directory", arguments={}))
-    )
+    call = types.CallToolRequest(params=types.CallToolRequestParams(name="create_directory", arguments={}))
+    # mcp 1 sends a ClientRequest (a root model around the request); mcp 2 the request itself.
+    request = call if MCP_2 else types.ClientRequest(call)  # type: ignore[operator,unused-ignore]
     async with filesystem(root) as session:
         session = guarded(agent_client, session, mode="monitor")
-        with (
-            pytest.warns(DeprecationWarning),  # mcp's experimental tasks API, a way around call_tool
-            pytest.raises(actpass.MisconfiguredError, match=r"through session\.call_tool"),
-        ):
-            await session.experimental.call_tool_as_task("create_directory", {"path": str(root / "a")})
+        if not MCP_2:  # mcp 1's experimental tasks API, a way around call_tool (gone in mcp 2)
+            with (
+                pytest.warns(DeprecationWarning),
+                pytest.raises(actpass.MisconfiguredError, match=r"through session\.call_tool"),
+            ):
+                await session.experimental.call_tool_as_task("create_directory", {"path": str(root / "a")})
         with pytest.raises(actpass.MisconfiguredError, match="without a decision"):
             await session.send_request(request, types.CallToolResult)
         assert (await session.send_ping()) is not None  # other requests go as before
         made = await session.call_tool("create_directory", {"path": str(root / "b")})
-    assert not made.isError
+    assert not is_error(made)
     assert sorted(path.name for path in root.iterdir()) == ["b", "notes.txt"]
 
 
@@ -348,14 +396,39 @@ async def test_a_session_is_guarded_once(agent_client: Any, root: Path) -> None:
 # -- a framework loading MCP tools from the guarded session -------------------------------------------------
 
 
-class ScriptedModel(FakeMessagesListChatModel):
-    def bind_tools(self, tools: Any, **kwargs: Any) -> ScriptedModel:
-        return self
+@pytest.mark.skipif(not MCP_2, reason="mcp.Client is mcp 2's high-level client; mcp 1 has none")
+async def test_mcp_2_client_calls_through_its_guarded_session(
+    local_actpass: Any, agent_client: Any, root: Path
+) -> None:
+    """mcp 2's ``Client`` sends every tools/call through ``client.session.call_tool``: guarding that session
+    guards the client's own ``call_tool`` too."""
+    assert NODE is not None
+    server = StdioServerParameters(command=NODE, args=[str(FILESYSTEM_SERVER), str(root)])
+    async with mcp.Client(server) as client:  # type: ignore[attr-defined,unused-ignore]
+        guarded(agent_client, client.session)
+        read = await client.call_tool("read_text_file", {"path": str(root / "notes.txt")})
+        held = await client.call_tool("write_file", {"path": str(root / "w.txt"), "content": "x"})
+    assert text_of(read) == "hello from disk"
+    assert is_error(held) and text_of(held).startswith("BLOCKED fs.write_needs_approval: ")
+    assert local_actpass.pending()[0]["id"] in text_of(held)
+    assert not (root / "w.txt").exists()
 
 
 async def test_langchain_agent_with_tools_loaded_from_the_guarded_session(
     local_actpass: Any, agent_client: Any, root: Path
 ) -> None:
+    # langchain-mcp-adapters needs mcp 1.x: the venv testing mcp 2 (scripts/test_frameworks_next.sh) has none.
+    load_mcp_tools = pytest.importorskip(
+        "langchain_mcp_adapters.tools", reason="langchain-mcp-adapters is not installed (it needs mcp<2)"
+    ).load_mcp_tools
+    from langchain.agents import create_agent
+    from langchain_core.language_models.fake_chat_models import FakeMessagesListChatModel
+    from langchain_core.messages import AIMessage, ToolMessage
+
+    class ScriptedModel(FakeMessagesListChatModel):
+        def bind_tools(self, tools: Any, **kwargs: Any) -> ScriptedModel:
+            return self
+
     calls = [
         {"id": "c1", "name": "read_text_file", "args": {"path": str(root / "notes.txt")}},
         {"id": "c2", "name": "write_file", "args": {"path": str(root / "pwned.txt"), "content": "x"}},

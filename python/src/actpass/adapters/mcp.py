@@ -54,6 +54,11 @@ __all__ = ["McpToolCall", "guard_session"]
 Session = TypeVar("Session", bound=ClientSession)
 
 _MAX_PAGES = 100  # a server paging tools/list forever is not followed further
+# mcp 2 names the models' fields in snake_case (``tool.input_schema``); mcp 1 as on the wire
+# (``tool.inputSchema``). Both accept the wire names when a model is built.
+_MCP_2 = "input_schema" in types.Tool.model_fields
+_INPUT_SCHEMA = "input_schema" if _MCP_2 else "inputSchema"
+_NEXT_CURSOR = "next_cursor" if _MCP_2 else "nextCursor"
 _UNLISTED = object()
 # Set while a decided call is being sent: which guard let which tool through. Every other tools/call
 # request the session would send (send_request, session.experimental.call_tool_as_task) is refused.
@@ -93,15 +98,22 @@ class _GuardedCalls:
 
     async def list_tools(self, *args: Any, **kwargs: Any) -> types.ListToolsResult:
         listed = await self._list_tools(*args, **kwargs)
-        self._schemas.update((tool.name, tool.inputSchema) for tool in listed.tools)
+        self._schemas.update((tool.name, getattr(tool, _INPUT_SCHEMA)) for tool in listed.tools)
         return listed
+
+    async def _list_page(self, cursor: str | None) -> types.ListToolsResult:
+        if cursor is None:
+            return await self.list_tools()
+        if _MCP_2:  # mcp 2 takes the cursor in params only; every mcp 1 release takes it positionally
+            return await self.list_tools(params=types.PaginatedRequestParams(cursor=cursor))
+        return await self.list_tools(cursor)
 
     async def _input_schema(self, name: str) -> Any:
         if name not in self._schemas:  # a tool not seen yet, or listed since: read the whole list again
             cursor: str | None = None
             for _ in range(_MAX_PAGES):
-                page = await (self.list_tools(cursor) if cursor else self.list_tools())
-                cursor = page.nextCursor
+                page = await self._list_page(cursor)
+                cursor = getattr(page, _NEXT_CURSOR)
                 if name in self._schemas or not cursor:
                     break
         return self._schemas.get(name, _UNLISTED)
@@ -140,8 +152,8 @@ class _GuardedCalls:
         if isinstance(call, types.CallToolRequest) and _LET_THROUGH.get() != (id(self), call.params.name):
             raise MisconfiguredError(
                 f"a tools/call request for {call.params.name[:120]!r} was about to leave this guarded "
-                "session without a decision (send_request or session.experimental.call_tool_as_task): it "
-                "was not sent; call tools through session.call_tool, which ActPass decides first"
+                "session without a decision (send_request, or session.experimental.call_tool_as_task in "
+                "mcp 1): it was not sent; call tools through session.call_tool, which ActPass decides first"
             )
         return await self._send_request(request, *args, **kwargs)
 
