@@ -2,21 +2,21 @@
  * Outcome records carried on a preflight (`outcomes`): the `action.outcome` events of earlier actions,
  * sent with the next decision instead of one evidence request each (the enforcing proxy does this).
  * Every record is checked before anything is recorded or decided, so a batch is refused whole or
- * recorded whole: the checks `recordEvidence` makes (no `written_by` of its own), and that it names, at
- * most once, a `decision` event of this tenant written for the calling key, so a caller can neither
- * attach outcomes to another key's or tenant's decisions nor invent decisions that never happened.
+ * recorded whole: the checks `recordEvidence` makes for an outcome (no `written_by` of its own, and a
+ * `decision` event of this tenant written for the calling key: see outcome-binding.ts), and that no two
+ * records of the request name the same decision.
  */
 import { OUTCOME_EVIDENCE_TYPE } from '../constants.js';
 import {
   type AppendInput,
   checkAppendInput,
-  findEvent,
   LedgerInputError,
   type LedgerStore,
   WRITTEN_BY,
 } from '../ledger/index.js';
 import type { JsonObject } from '../policy/index.js';
 import { InvalidInputError } from '../store/errors.js';
+import { boundDecisionId } from './outcome-binding.js';
 
 /** The appends the records make, in the order given; empty when none were sent. */
 export async function checkedOutcomes(
@@ -33,15 +33,6 @@ export async function checkedOutcomes(
     if (Object.hasOwn(data, WRITTEN_BY)) {
       refuse(`${at}.${WRITTEN_BY}`, 'is recorded by the gateway from the API key', 'remove it');
     }
-    const id = data.decision_event_id as string;
-    if (seen.has(id)) {
-      refuse(
-        `${at}.decision_event_id`,
-        'names a decision an earlier record of this request names',
-        'send one outcome per decision',
-      );
-    }
-    seen.add(id);
     const append = { type: OUTCOME_EVIDENCE_TYPE, data };
     // What the ledger itself would refuse (a credential's value) is refused here, before anything is
     // appended, so a batch never fails part way through its write.
@@ -51,16 +42,15 @@ export async function checkedOutcomes(
       if (!(error instanceof LedgerInputError)) throw error;
       refuse(at, error.message, 'leave it out');
     }
-    const decision = await findEvent(ledger, tenantId, id);
-    const writer = decision?.data[WRITTEN_BY] as { key_id?: unknown } | undefined;
-    if (decision === null || decision.type !== 'decision' || writer?.key_id !== keyId) {
-      // One answer for "no such decision" and "someone else's": which ids exist is not told.
+    const id = await boundDecisionId(ledger, tenantId, keyId, data, at);
+    if (seen.has(id)) {
       refuse(
         `${at}.decision_event_id`,
-        'names no decision made for this key',
-        'send the evidence_event_id of a decision this key was given',
+        'names a decision an earlier record of this request names',
+        'send one outcome per decision',
       );
     }
+    seen.add(id);
     appends.push(append);
   }
   return appends;

@@ -28,7 +28,6 @@ const stores: Array<[string, () => Promise<TestGateway>]> = [
 ];
 
 const OUTCOME = {
-  evidence_event_id: 'ev_abc',
   tool: 'stripe.refund.create',
   outcome: 'ok',
   duration_ms: 12,
@@ -69,9 +68,13 @@ describe.each(stores)('custom evidence and event writers (%s stores)', (_name, o
 
   it('accepts action.outcome, the outcome record of the SDKs and the proxy, written as the agent', async () => {
     const { call, keys } = await open();
+    const decided = await call('POST', PREFLIGHT, { key: keys.agent, body: refund(100) });
     const ok = await call('POST', EVIDENCE, {
       key: keys.agent,
-      body: { type: 'action.outcome', data: OUTCOME },
+      body: {
+        type: 'action.outcome',
+        data: { ...OUTCOME, evidence_event_id: decided.body.evidence_event_id },
+      },
     });
     expect(ok.status).toBe(201);
     expect(ok.body.data.written_by).toEqual({ key_id: expect.any(String), roles: ['agent'] });

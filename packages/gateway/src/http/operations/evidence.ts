@@ -1,3 +1,5 @@
+import { OUTCOME_EVIDENCE_TYPE } from '../../constants.js';
+import { boundDecisionId } from '../../decide/outcome-binding.js';
 import {
   customEvidenceProblem,
   type EvidenceFilter,
@@ -20,7 +22,11 @@ export const recordEvidence: OperationSpec = {
         { path: problem.path, message: problem.message },
       ]);
     }
-    const event = await context.services.stores.ledger.append(caller(context).tenantId, { type, data });
+    const { tenantId, keyId } = caller(context);
+    const { ledger } = context.services.stores;
+    // An outcome is bound to a decision made for this key, as one carried on a preflight is.
+    if (type === OUTCOME_EVIDENCE_TYPE) await boundDecisionId(ledger, tenantId, keyId, data, 'body.data');
+    const event = await ledger.append(tenantId, { type, data });
     return { status: 201, body: event };
   },
 };
