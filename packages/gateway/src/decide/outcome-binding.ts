@@ -15,6 +15,12 @@ import { findEvent, type LedgerStore, WRITTEN_BY } from '../ledger/index.js';
 import type { JsonObject } from '../policy/index.js';
 import { InvalidInputError } from '../store/errors.js';
 
+/**
+ * An event id as the contract spells it (`EventId`: at most 67 characters). Anything else names no
+ * event and is not looked up: a NUL or an overlong string never reaches a store's query.
+ */
+const EVENT_ID = /^ev_[A-Za-z0-9_-]{1,64}$/;
+
 /** The fields an outcome may name its decision in, in the order they are read. */
 export const OUTCOME_DECISION_FIELDS = ['decision_event_id', 'evidence_event_id'] as const;
 
@@ -46,7 +52,7 @@ export async function boundDecisionId(
       'name one decision, or leave evidence_event_id out',
     );
   }
-  const decision = typeof id === 'string' ? await findEvent(ledger, tenantId, id) : null;
+  const decision = typeof id === 'string' && EVENT_ID.test(id) ? await findEvent(ledger, tenantId, id) : null;
   const writer = decision?.data[WRITTEN_BY] as { key_id?: unknown } | undefined;
   if (decision === null || decision.type !== 'decision' || writer?.key_id !== keyId) {
     // One answer for "no such decision" and "someone else's": which ids exist is not told.

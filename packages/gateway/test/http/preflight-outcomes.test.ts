@@ -112,6 +112,8 @@ describe.each(['memory', 'file'] as const)('outcomes on a preflight (%s ledger)'
       [[outcomeOf(mine, { credential: { name: 'k', value: 'sk_live_NEVER' } })], 'body.outcomes[0]'],
       [[{ tool: 'x' }], 'body.outcomes[0].decision_event_id'],
       [[outcomeOf('../../etc/passwd')], 'body.outcomes[0].decision_event_id'],
+      // The SDKs' spelling beside it may not point somewhere else (a reader could follow either).
+      [[outcomeOf(mine, { evidence_event_id: theirs })], 'body.outcomes[0].evidence_event_id'],
       [Array.from({ length: 17 }, () => outcomeOf(mine)), 'body.outcomes'],
     ];
     if (policyEvent?.id) cases.push([[outcomeOf(policyEvent.id)], 'body.outcomes[0].decision_event_id']);
