@@ -1194,7 +1194,7 @@ export const contract = {
           "evidence"
         ],
         "summary": "Record a custom evidence event",
-        "description": "Appends an event of the given type to the tenant's ledger. Types the gateway writes itself\n(`decision`, `approval.*`, `passport.*`, `tool.approved`, `credential.*`, `policy.updated`) are\nreserved and rejected here, so an agent cannot forge them. Never put secret values in `data`.\n",
+        "description": "Appends an event of the given type to the tenant's ledger. Types the gateway writes itself\n(`decision`, `approval.*`, `passport.*`, `tool.approved`, `credential.*`, `policy.updated`) are\nreserved and rejected here, so an agent cannot forge them. Never put secret values in `data`.\n\n`action.outcome` (the record the SDKs' `guard()` and the enforcing proxies write after an\naction) must name its decision in `data.decision_event_id` or `data.evidence_event_id` (both\nonly if equal): a `decision` event of this tenant written for the calling key. Anything else\n(another key's or tenant's decision, an id that never existed, an event that is not a decision)\nis refused with one and the same 400 naming that field, as for `outcomes` on a preflight. A\nsecond outcome for a decision that already has one is recorded beside it, not refused: the\nSDKs and proxies send one per decision (their retries reuse the Idempotency-Key), and finding\nan earlier outcome would mean reading the tenant's whole ledger.\n",
         "parameters": [
           {
             "$ref": "#/components/parameters/IdempotencyKey"

@@ -3,7 +3,9 @@
  * a custom type may not be one of them or start with one and a dot, so a forged `decision.allow` or
  * `policy.updated.x` cannot sit in the chain beside the real ones. The single exception is
  * `action.outcome`, the record the SDKs (after `execute`) and the enforcing proxy (after forwarding)
- * write as the agent; like every event it carries `written_by`, so it cannot pass for the gateway's.
+ * write as the agent; like every event it carries `written_by`, so it cannot pass for the gateway's,
+ * and it must name a decision made for the calling key (checked after this, against the ledger:
+ * decide/outcome-binding.ts).
  * No custom event may carry its own `written_by`: the gateway records the writer itself.
  */
 import { GATEWAY_EVIDENCE_NAMESPACES, OUTCOME_EVIDENCE_TYPE } from '../constants.js';

@@ -241,6 +241,15 @@ export interface paths {
          * @description Appends an event of the given type to the tenant's ledger. Types the gateway writes itself
          *     (`decision`, `approval.*`, `passport.*`, `tool.approved`, `credential.*`, `policy.updated`) are
          *     reserved and rejected here, so an agent cannot forge them. Never put secret values in `data`.
+         *
+         *     `action.outcome` (the record the SDKs' `guard()` and the enforcing proxies write after an
+         *     action) must name its decision in `data.decision_event_id` or `data.evidence_event_id` (both
+         *     only if equal): a `decision` event of this tenant written for the calling key. Anything else
+         *     (another key's or tenant's decision, an id that never existed, an event that is not a decision)
+         *     is refused with one and the same 400 naming that field, as for `outcomes` on a preflight. A
+         *     second outcome for a decision that already has one is recorded beside it, not refused: the
+         *     SDKs and proxies send one per decision (their retries reuse the Idempotency-Key), and finding
+         *     an earlier outcome would mean reading the tenant's whole ledger.
          */
         post: operations["recordEvidence"];
         delete?: never;
