@@ -393,6 +393,85 @@ async def test_a_session_is_guarded_once(agent_client: Any, root: Path) -> None:
         guard_session(agent_client, object(), goal="g")  # type: ignore[type-var]
 
 
+@pytest.mark.skipif(
+    not MCP_2, reason="servers ask for input inside a tools/call from protocol 2026-07-28 (mcp 2)"
+)
+async def test_an_approved_call_the_server_asks_input_for_completes(
+    local_actpass: Any, agent_client: Any
+) -> None:
+    """An mcp 2 server may answer a tools/call with InputRequiredResult (here: an elicitation) and mcp's
+    Client calls again with the answer. That round continues the decided call: an approved call is not
+    held anew halfway. Only the state the server sent continues it, and only once."""
+    from mcp.server.lowlevel import Server
+
+    rounds: list[str | None] = []
+    confirm = types.ElicitRequest(
+        params=types.ElicitRequestFormParams(  # type: ignore[attr-defined,unused-ignore]
+            message="Overwrite?",
+            requestedSchema={"type": "object", "properties": {"ok": {"type": "boolean"}}},
+        )
+    )
+    path = {"type": "object", "properties": {"path": {"type": "string"}}}
+    tools = [types.Tool(name=name, inputSchema=path) for name in ("write_file", "read_text_file")]
+
+    async def on_list_tools(context: Any, params: Any) -> types.ListToolsResult:
+        return types.ListToolsResult(tools=tools)
+
+    async def on_call_tool(context: Any, params: Any) -> Any:
+        rounds.append(params.request_state)
+        if params.input_responses is None:
+            return types.InputRequiredResult(input_requests={"confirm": confirm}, request_state="asked-once")  # type: ignore[attr-defined,unused-ignore]
+        answer = params.input_responses["confirm"]
+        return types.CallToolResult(
+            content=[types.TextContent(type="text", text=f"written: {answer.action}")]
+        )
+
+    async def elicit(context: Any, params: Any) -> Any:
+        return types.ElicitResult(action="accept", content={"ok": True})
+
+    server = Server("asks", on_list_tools=on_list_tools, on_call_tool=on_call_tool)  # type: ignore[call-arg,unused-ignore]
+    async with mcp.Client(server, elicitation_callback=elicit) as client:  # type: ignore[attr-defined,unused-ignore]
+        session = guarded(agent_client, client.session)
+        held = await client.call_tool("write_file", {"path": "r.txt"})
+        [pending] = local_actpass.pending()
+        assert text_of(held).startswith("BLOCKED fs.write_needs_approval: ") and rounds == []
+        local_actpass.approve(pending["id"])
+
+        done = await client.call_tool("write_file", {"path": "r.txt"})
+        assert text_of(done) == "written: accept"
+        assert rounds == [None, "asked-once"]  # asked, answered, written: decided once, released once
+        assert local_actpass.client.approvals.get(pending["id"])["status"] == "used"
+        assert local_actpass.pending() == []
+
+        again = await session.call_tool(  # the server's state, sent once more: a new call, decided
+            "write_file", {"path": "r.txt"}, request_state="asked-once", allow_input_required=True
+        )
+
+        # By hand, on a tool the policy allows: a round carrying state the server did not send is decided
+        # like any new call, and the server's own state still continues the call afterwards.
+        read = {"path": "r.txt"}
+        first = await session.call_tool("read_text_file", read, allow_input_required=True)
+        assert isinstance(first, types.InputRequiredResult)  # type: ignore[attr-defined,unused-ignore]
+        answers = {"confirm": types.ElicitResult(action="decline")}
+        decided = len(local_actpass.events("decision"))
+        await session.call_tool(
+            "read_text_file", read, input_responses=answers, request_state="forged", allow_input_required=True
+        )
+        assert len(local_actpass.events("decision")) == decided + 1
+        decided += 1
+        continued = await session.call_tool(
+            "read_text_file",
+            read,
+            input_responses=answers,
+            request_state="asked-once",
+            allow_input_required=True,
+        )
+        assert len(local_actpass.events("decision")) == decided  # continued, not decided again
+    assert text_of(again).startswith("BLOCKED fs.write_needs_approval: ")
+    assert text_of(continued) == "written: decline"
+    assert rounds == [None, "asked-once", None, "forged", "asked-once"]
+
+
 # -- a framework loading MCP tools from the guarded session -------------------------------------------------
 
 

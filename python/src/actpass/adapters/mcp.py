@@ -25,6 +25,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Callable, Literal, TypeVar
 
+from .._canonical import CanonicalJsonError, canonicalize
 from .._client import AsyncActPassClient
 from .._exceptions import MisconfiguredError
 from .._guard import GuardResult, WaitForApproval
@@ -59,6 +60,10 @@ _MAX_PAGES = 100  # a server paging tools/list forever is not followed further
 _MCP_2 = "input_schema" in types.Tool.model_fields
 _INPUT_SCHEMA = "input_schema" if _MCP_2 else "inputSchema"
 _NEXT_CURSOR = "next_cursor" if _MCP_2 else "nextCursor"
+# mcp 2 (protocol 2026-07-28): a server may answer a tools/call with InputRequiredResult, asking the client
+# for input (an elicitation, say); the client calls again with the answers and the echoed request_state.
+_INPUT_REQUIRED: Any = getattr(types, "InputRequiredResult", None)
+_MAX_WAITING_FOR_INPUT = 256  # calls a server asked input for and that were not continued: the oldest go
 _UNLISTED = object()
 # Set while a decided call is being sent: which guard let which tool through. Every other tools/call
 # request the session would send (send_request, session.experimental.call_tool_as_task) is refused.
@@ -82,6 +87,13 @@ def _printable(text: str) -> str:
     return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
 
 
+def _waiting_key(name: str, tool_input: Mapping[str, Any]) -> tuple[str, str] | None:
+    try:
+        return name, canonicalize(dict(tool_input))
+    except CanonicalJsonError:  # arguments with no canonical JSON form: every round is decided
+        return None
+
+
 class _GuardedCalls:
     """The replacement ``call_tool`` (and the ``list_tools`` that keeps its input schemas) of one session."""
 
@@ -95,6 +107,8 @@ class _GuardedCalls:
         self._list_tools = session.list_tools
         self._send_request = session.send_request
         self._schemas: dict[str, Any] = {}
+        # Decided calls the server answered with InputRequiredResult: (tool, arguments) -> its request_state.
+        self._waiting_for_input: dict[tuple[str, str], str | None] = {}
 
     async def list_tools(self, *args: Any, **kwargs: Any) -> types.ListToolsResult:
         listed = await self._list_tools(*args, **kwargs)
@@ -125,17 +139,22 @@ class _GuardedCalls:
         if refused is not None:
             return refused
         tool_input: dict[str, Any] = dict(arguments or {})
+        waiting = _waiting_key(name, tool_input)
+
+        def call() -> Any:
+            return self._call_tool(name, arguments, *rest, **more)
+
+        if self._continues(waiting, more):
+            # The next round of a call already decided (and, if held, approved and released): the server
+            # asked for input before answering it. Deciding it again would hold an approved call anew.
+            return await self._send(name, waiting, call)  # type: ignore[no-any-return]
         options = GuardOptions(tool=resolve_tool_name(self._name_option, name), **self._guard_options)
         params, key = prepared(self._client, options, tool_input, McpToolCall(name, tool_input))
 
         sent: list[types.CallToolResult] = []
 
         async def send() -> dict[str, Any]:
-            let_through = _LET_THROUGH.set((id(self), name))
-            try:
-                sent.append(await self._call_tool(name, arguments, *rest, **more))
-            finally:
-                _LET_THROUGH.reset(let_through)
+            sent.append(await self._send(name, waiting, call))
             # What guard() digests into the outcome evidence: the result's JSON form, as the server sent it.
             return sent[0].model_dump(mode="json", by_alias=True, exclude_none=True)
 
@@ -146,6 +165,33 @@ class _GuardedCalls:
                 raise outcome["error"]
             return sent[0]
         return _error_result(blocked_text(blocked_or_raise(options, outcome)))
+
+    def _continues(self, waiting: tuple[str, str] | None, more: Mapping[str, Any]) -> bool:
+        """Whether this call answers the server's request for input on a call this guard let through: the
+        same tool and arguments, carrying input responses or state, and the very request_state the server
+        sent (the model chooses tools and arguments only; the answers come from the host's MCP client).
+        Each request for input lets one more round through."""
+        if waiting is None or waiting not in self._waiting_for_input:
+            return False
+        if more.get("input_responses") is None and more.get("request_state") is None:
+            return False  # a new call of the same tool with the same arguments: decided as any other
+        if more.get("request_state") != self._waiting_for_input[waiting]:
+            return False
+        del self._waiting_for_input[waiting]
+        return True
+
+    async def _send(self, name: str, waiting: tuple[str, str] | None, call: Callable[[], Any]) -> Any:
+        let_through = _LET_THROUGH.set((id(self), name))
+        try:
+            result = await call()
+        finally:
+            _LET_THROUGH.reset(let_through)
+        if waiting is not None and _INPUT_REQUIRED is not None and isinstance(result, _INPUT_REQUIRED):
+            self._waiting_for_input.pop(waiting, None)
+            self._waiting_for_input[waiting] = result.request_state
+            while len(self._waiting_for_input) > _MAX_WAITING_FOR_INPUT:
+                del self._waiting_for_input[next(iter(self._waiting_for_input))]
+        return result
 
     async def send_request(self, request: Any, *args: Any, **kwargs: Any) -> Any:
         call = getattr(request, "root", request)
