@@ -365,7 +365,8 @@ async def test_a_tool_name_that_is_no_actpass_name_is_a_configuration_error(
 
 
 async def test_tool_calls_that_bypass_call_tool_are_not_sent(agent_client: Any, root: Path) -> None:
-    call = types.CallToolRequest(params=types.CallToolRequestParams(name="create_directory", arguments={}))
+    mkdir = {"name": "create_directory", "arguments": {"path": str(root / "c")}}
+    call = types.CallToolRequest(params=types.CallToolRequestParams(**mkdir))
     # mcp 1 sends a ClientRequest (a root model around the request); mcp 2 the request itself.
     request = call if MCP_2 else types.ClientRequest(call)  # type: ignore[operator,unused-ignore]
     async with filesystem(root) as session:
@@ -378,6 +379,10 @@ async def test_tool_calls_that_bypass_call_tool_are_not_sent(agent_client: Any, 
                 await session.experimental.call_tool_as_task("create_directory", {"path": str(root / "a")})
         with pytest.raises(actpass.MisconfiguredError, match="without a decision"):
             await session.send_request(request, types.CallToolResult)
+        if MCP_2:  # mcp 2 sends any request model: one that is no CallToolRequest but names tools/call
+            bare = types.Request[dict[str, Any], str](method="tools/call", params=mkdir)
+            with pytest.raises(actpass.MisconfiguredError, match="without a decision"):
+                await session.send_request(bare, types.CallToolResult)
         assert (await session.send_ping()) is not None  # other requests go as before
         made = await session.call_tool("create_directory", {"path": str(root / "b")})
     assert not is_error(made)

@@ -94,6 +94,15 @@ def _waiting_key(name: str, tool_input: Mapping[str, Any]) -> tuple[str, str] | 
         return None
 
 
+def _tool_call_name(request: Any) -> str | None:
+    """The tool a request calls, when it is a tools/call ("" when it names none)."""
+    if getattr(request, "method", None) != "tools/call":
+        return None
+    params = getattr(request, "params", None)
+    name = params.get("name") if isinstance(params, Mapping) else getattr(params, "name", None)
+    return name if isinstance(name, str) else ""
+
+
 class _GuardedCalls:
     """The replacement ``call_tool`` (and the ``list_tools`` that keeps its input schemas) of one session."""
 
@@ -195,9 +204,11 @@ class _GuardedCalls:
 
     async def send_request(self, request: Any, *args: Any, **kwargs: Any) -> Any:
         call = getattr(request, "root", request)
-        if isinstance(call, types.CallToolRequest) and _LET_THROUGH.get() != (id(self), call.params.name):
+        # By method, not type: mcp 2 sends any request model, so a tools/call need not be a CallToolRequest.
+        name = _tool_call_name(call)
+        if name is not None and _LET_THROUGH.get() != (id(self), name):
             raise MisconfiguredError(
-                f"a tools/call request for {call.params.name[:120]!r} was about to leave this guarded "
+                f"a tools/call request for {name[:120]!r} was about to leave this guarded "
                 "session without a decision (send_request, or session.experimental.call_tool_as_task in "
                 "mcp 1): it was not sent; call tools through session.call_tool, which ActPass decides first"
             )
