@@ -6,8 +6,9 @@ The very :class:`mcp.ClientSession` you connected comes back (``isinstance`` hol
 ``read_resource``, notifications and every other method work as before) with ``call_tool`` decided by
 ActPass before the ``tools/call`` request leaves. Hand it to anything that loads MCP tools from a session
 — langchain-mcp-adapters' ``load_mcp_tools(session)``, for one — and every call the agent makes through
-it is decided first. Any other ``tools/call`` request the session would send (``send_request``,
-``session.experimental.call_tool_as_task``) raises :class:`~actpass.MisconfiguredError` unsent.
+it is decided first. Any other ``tools/call`` request the session would send (``send_request``; in mcp 1
+``session.experimental.call_tool_as_task``) raises :class:`~actpass.MisconfiguredError` unsent. Works with
+mcp 1 and mcp 2 (whose ``mcp.Client`` calls tools through ``client.session``: guard that).
 
 Before a decision is asked, the call must name a tool the server lists and its arguments must not plainly
 break that tool's ``inputSchema``; otherwise the call is answered with an error result and nothing is
@@ -15,7 +16,9 @@ decided, recorded or sent. A blocked call never reaches the server either: it co
 ``CallToolResult(isError=True)`` whose text is ``BLOCKED <reason_code>: <summary>`` (the client skips
 output-schema validation on error results, so tools with an ``outputSchema`` accept it too). MCP has no
 pause-and-resume of its own: a held call's result names the approval request, and the retry of the same
-call after a person approved carries it, so the gateway releases that request exactly once.
+call after a person approved carries it, so the gateway releases that request exactly once. When an mcp 2
+server asks for input mid-call (``InputRequiredResult``), the client's next round with the server's
+``request_state`` continues the decided call rather than being decided again.
 """
 
 from __future__ import annotations
