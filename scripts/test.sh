@@ -72,8 +72,8 @@ step "typescript tests (vitest)" timeout -k 30 2400 pnpm -r --no-bail --workspac
 # The AI SDK adapter again at ai 7, which runs only on Node 22 (fetched from the npm registry and cached).
 step "AI SDK adapter on ai 7 (Node 22)" timeout -k 30 600 bash packages/sdk/scripts/test-ai-next.sh
 step "python tests (pytest)" timeout -k 30 1500 bash -c "cd python && .venv/bin/pytest -q -p no:cacheprovider --junitxml='$results_dir/pytest.xml'"
-# The OpenAI Agents SDK and Google ADK adapters again at those frameworks' current releases, in a venv
-# of their own (their current releases cannot share one venv with every other framework's).
+# The OpenAI Agents SDK, Google ADK and MCP client adapters again at those frameworks' current releases,
+# in a venv of their own (their current releases cannot share one venv with every other framework's).
 step "python adapters at current releases" timeout -k 30 600 bash python/scripts/test_frameworks_next.sh --junitxml="$results_dir/pytest-frameworks-next.xml"
 # README → quickstart in projects outside the repository, from the packed files (scripts/pack.sh).
 step "quickstarts in scratch projects" timeout -k 30 900 pnpm --filter @actpass/example-docs-check run test:scratch

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates python/constraints-next.txt: resolves the OpenAI Agents SDK and Google ADK extras from
+# Regenerates python/constraints-next.txt: resolves the OpenAI Agents SDK, Google ADK and MCP extras from
 # scratch (their newest releases the extras admit) plus the test tools, in a throwaway venv, and writes
 # every installed version, exactly. test_frameworks_next.sh installs with these constraints, so a fresh
 # venv resolves in one pass instead of backtracking. After locking a newer release series, raise

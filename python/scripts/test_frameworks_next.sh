@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the OpenAI Agents SDK and Google ADK adapters' tests at the frameworks' current releases, in a venv
-# of their own (python/.venv-next; see next_venv.sh for why). Creates the venv when missing and reinstalls
+# Runs the OpenAI Agents SDK, Google ADK and MCP client adapters' tests at the frameworks' current
+# releases, in a venv of their own (python/.venv-next; see next_venv.sh for why). Creates the venv when missing and reinstalls
 # only when python/pyproject.toml, python/constraints-next.txt or next_venv.sh changed, like
 # scripts/setup.sh does for python/.venv. Extra arguments go to pytest.
 set -euo pipefail
