@@ -74,6 +74,8 @@ def test_a_bad_record_refuses_the_whole_batch_naming_it() -> None:
         ([_outcome(mine, credential={"name": "k", "value": "sk_live_NEVER"})], "body.outcomes[0]"),
         ([{"tool": "x"}], "body.outcomes[0].decision_event_id"),
         ([_outcome("../../etc/passwd")], "body.outcomes[0].decision_event_id"),
+        # The SDKs' spelling beside it may not point somewhere else (a reader could follow either).
+        ([_outcome(mine, evidence_event_id=theirs)], "body.outcomes[0].evidence_event_id"),
         ([_outcome(mine)] * 17, "body.outcomes"),
         ("not a list", "body.outcomes"),
     ]

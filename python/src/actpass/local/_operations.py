@@ -36,6 +36,9 @@ GATEWAY_NAMESPACES: Final = (
     "action",
 )
 OUTCOME_TYPE: Final = "action.outcome"
+# Where an outcome names its decision, in the order read; and an event id's shape (the contract's EventId).
+OUTCOME_DECISION_FIELDS: Final = ("decision_event_id", "evidence_event_id")
+OUTCOME_EVENT_ID: Final = re.compile(r"ev_[A-Za-z0-9_-]{1,64}")
 VAULT_NAME: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}\Z")
 _TOOL_NOT_A_NAME: Final = 'must be dot-separated segments of letters, digits, "_" and "-"'
 
@@ -54,15 +57,21 @@ def op_preflight(
 def checked_outcomes(gateway: LocalGateway, principal: Principal, outcomes: Any) -> list[dict[str, Any]]:
     """Outcome records of earlier actions, each bound to a decision made for this key in this tenant.
 
-    The same checks as ``op_record_evidence`` (no ``written_by`` of its own), and each names, at most
-    once, a ``decision`` event the calling key was given; one bad record refuses the whole request.
+    The checks ``op_record_evidence`` makes for an outcome (no ``written_by`` of its own, and a
+    ``decision`` event the calling key was given: ``bound_decision_id``), and that no two records of the
+    request name the same decision; one bad record refuses the whole request.
     """
     seen: set[str] = set()
     for i, data in enumerate(outcomes or []):
         at = f"body.outcomes[{i}]"
         if "written_by" in data:
             raise invalid(f"{at}.written_by", "is recorded by the gateway from the API key", "remove it")
-        event_id = data["decision_event_id"]
+        try:
+            check_append(OUTCOME_TYPE, data)
+        except LedgerInputError as error:
+            # What the ledger itself would refuse is refused before anything is appended.
+            raise invalid(at, str(error), "leave it out") from error
+        event_id = bound_decision_id(gateway, principal, data, at)
         if event_id in seen:
             raise invalid(
                 f"{at}.decision_event_id",
@@ -70,26 +79,52 @@ def checked_outcomes(gateway: LocalGateway, principal: Principal, outcomes: Any)
                 "send one outcome per decision",
             )
         seen.add(event_id)
-        try:
-            check_append(OUTCOME_TYPE, data)
-        except LedgerInputError as error:
-            # What the ledger itself would refuse is refused before anything is appended.
-            raise invalid(at, str(error), "leave it out") from error
-        decision = gateway.ledger.find(principal.tenant_id, event_id)
-        writer = decision["data"].get("written_by") if decision is not None else None
-        if (
-            decision is None
-            or decision["type"] != "decision"
-            or not isinstance(writer, dict)
-            or writer.get("key_id") != principal.key_id
-        ):
-            # One answer for "no such decision" and "someone else's": which ids exist is not told.
-            raise invalid(
-                f"{at}.decision_event_id",
-                "names no decision made for this key",
-                "send the evidence_event_id of a decision this key was given",
-            )
     return list(outcomes or [])
+
+
+def bound_decision_id(gateway: LocalGateway, principal: Principal, data: dict[str, Any], at: str) -> str:
+    """The decision an ``action.outcome`` record names, checked to be one made for the calling key.
+
+    An outcome names it in ``decision_event_id`` (the proxies, and records carried on a preflight) or
+    ``evidence_event_id`` (the SDKs' guard); both only if equal. Another key's or tenant's decision, an
+    id that never existed and an event that is not a decision get one answer. A second outcome for a
+    decision from a later request is not refused (the served gateway documents why).
+    """
+    named = [field for field in OUTCOME_DECISION_FIELDS if field in data]
+    if not named:
+        raise invalid(
+            f"{at}.decision_event_id",
+            "is required: an outcome names the decision it is the outcome of",
+            "add the evidence_event_id of the decision this key was given",
+        )
+    field = named[0]
+    event_id = data[field]
+    # Both spellings only as the very same id (a reader may follow either).
+    if len(named) > 1 and not (
+        isinstance(data["evidence_event_id"], str) and data["evidence_event_id"] == event_id
+    ):
+        raise invalid(
+            f"{at}.evidence_event_id",
+            "names another decision than decision_event_id",
+            "name one decision, or leave evidence_event_id out",
+        )
+    # Only a string of an event id's shape is looked up (what else could it name?).
+    shaped = isinstance(event_id, str) and OUTCOME_EVENT_ID.fullmatch(event_id) is not None
+    decision = gateway.ledger.find(principal.tenant_id, event_id) if shaped else None
+    writer = decision["data"].get("written_by") if decision is not None else None
+    if (
+        decision is None
+        or decision["type"] != "decision"
+        or not isinstance(writer, dict)
+        or writer.get("key_id") != principal.key_id
+    ):
+        # One answer for "no such decision" and "someone else's": which ids exist is not told.
+        raise invalid(
+            f"{at}.{field}",
+            "names no decision made for this key",
+            "send the evidence_event_id of a decision this key was given",
+        )
+    return str(event_id)
 
 
 def op_issue_passport(gateway: LocalGateway, principal: Principal, body: Any) -> tuple[int, Any]:
@@ -214,6 +249,9 @@ def op_record_evidence(gateway: LocalGateway, principal: Principal, body: Any) -
                 f'"{event_type}" is in the gateway\'s "{namespace}" namespace',
                 'use a type of your own, e.g. "app.refund_sent"',
             )
+    else:
+        # An outcome is bound to a decision made for this key, as one carried on a preflight is.
+        bound_decision_id(gateway, principal, data, "body.data")
     return 201, gateway.ledger.append(principal.tenant_id, event_type, data, principal.writer)
 
 
