@@ -92,6 +92,7 @@ def test_no_decision_two_decisions_and_hostile_or_non_string_ids_are_refused_une
     cases: list[tuple[dict[str, Any], str]] = [
         ({"tool": "stripe.refund.create"}, "body.data.decision_event_id"),
         ({"decision_event_id": mine, "evidence_event_id": other}, "body.data.evidence_event_id"),
+        ({"decision_event_id": None, "evidence_event_id": None}, "body.data.evidence_event_id"),
         (_outcome("decision_event_id", None), "body.data.decision_event_id"),
         (_outcome("evidence_event_id", 42), "body.data.evidence_event_id"),
         (_outcome("decision_event_id", [mine]), "body.data.decision_event_id"),

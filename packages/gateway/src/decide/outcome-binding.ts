@@ -45,7 +45,9 @@ export async function boundDecisionId(
     );
   }
   const id = data[field];
-  if (named.length > 1 && data.evidence_event_id !== id) {
+  const other = data.evidence_event_id;
+  // Both spellings only as the very same id (a reader may follow either).
+  if (named.length > 1 && (typeof other !== 'string' || other !== id)) {
     refuse(
       `${at}.evidence_event_id`,
       'names another decision than decision_event_id',

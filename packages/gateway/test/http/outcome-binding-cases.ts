@@ -145,6 +145,7 @@ export function outcomeBindingCases(open: () => Promise<Opened>): void {
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ tool: 'stripe.refund.create', outcome: 'ok' }, 'body.data.decision_event_id'],
       [{ decision_event_id: mine, evidence_event_id: theirs }, 'body.data.evidence_event_id'],
+      [{ decision_event_id: null, evidence_event_id: null }, 'body.data.evidence_event_id'],
       [outcome('decision_event_id', null), 'body.data.decision_event_id'],
       [outcome('evidence_event_id', 42), 'body.data.evidence_event_id'],
       [outcome('decision_event_id', [mine]), 'body.data.decision_event_id'],
