@@ -1,6 +1,7 @@
-"""Which release of a framework an adapter's tests must find installed. The OpenAI Agents SDK, Google ADK
-and MCP client adapters are tested twice: at the dev pins in python/.venv and at the current releases in python/.venv-next
-(scripts/test_frameworks_next.sh), so each run asserts it holds the release it is meant to test."""
+"""Which release of a framework an adapter's tests must find installed. The OpenAI Agents SDK, Google
+ADK and MCP client adapters are tested twice: at the dev pins in python/.venv and at the current releases
+in python/.venv-next (scripts/test_frameworks_next.sh), so each run asserts it holds the release it is
+meant to test."""
 
 from __future__ import annotations
 
