@@ -187,16 +187,19 @@ describe('a 400 to a preflight carrying outcomes (served gateway on loopback)', 
       },
     });
     expect(upstream.seen.map((seen) => JSON.parse(seen.body).amount)).toEqual([100, 200]);
-    // The refused batch goes by the evidence call, one record each, as the proxy documents (the evidence
-    // call records an outcome without looking its decision up); then the new call's own outcome.
+    // The refused batch goes by the evidence call, one record each, as the proxy documents; the evidence
+    // call binds an outcome to its decision too, so this gateway, which never made that decision, refuses
+    // it there as well and the proxy logs it as lost (once). Then the new call's own outcome, recorded.
     await proxy.handler.settled();
     const evidence = relay.passed.filter((p) => p.path === '/api/v1/evidence');
     expect(evidence.map((p) => [p.outcomes, p.status])).toEqual([
-      [[first.eventId], 201],
+      [[first.eventId], 400],
       [[next.eventId], 201],
     ]);
-    expect(await outcomesIn(second.gateway)).toEqual([first.eventId, next.eventId]);
-    expect(logs.join('\n')).not.toMatch(/could not record/);
+    expect(await outcomesIn(second.gateway)).toEqual([next.eventId]);
+    const lost = logs.filter((line) => line.includes('could not record'));
+    expect(lost).toHaveLength(1);
+    expect(lost[0]).toContain(first.eventId as string);
   }, 30_000);
 
   it('names another field: asked once, the call fails closed with the gateway’s reason', async () => {
