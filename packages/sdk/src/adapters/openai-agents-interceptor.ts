@@ -146,8 +146,16 @@ export function agentInterceptor(actpass: ActPass, options: AgentsInterceptOptio
     };
     if (tool.outputSchema !== undefined) guarded.errorFunction = blockedAwareErrorFunction(tool, options);
     if (options.approvals === 'durable') {
+      // needsApproval must judge the arguments the model wrote, as the guardrail will. The SDK hands it
+      // the output of the tool's own parser when it knows one for `invoke` (a zod tool's parse drops
+      // unknown keys): ActPass would decide a cleaned-up call that the guardrail then refuses as invalid,
+      // leaving a decision and an approval request behind. Through this wrapper the SDK knows no parser,
+      // so needsApproval receives the model's arguments as written; the tool still parses them itself.
+      guarded.invoke = (runContext, input, details) => tool.invoke(runContext, input, details);
       const own = tool.needsApproval;
       guarded.needsApproval = async (runContext, input, callId) => {
+        // Arguments the guardrail will refuse are never decided: "no approval needed", so the call reaches
+        // the guardrail, which answers the model the invalid-input text.
         const invalid = typeof input !== 'object' || input === null || schemaProblem(tool.parameters, input);
         if (callId === undefined || invalid) {
           return own(runContext, input, callId);

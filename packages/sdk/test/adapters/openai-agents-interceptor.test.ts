@@ -158,7 +158,7 @@ describe('guardAgent: one tool input guardrail per agent', () => {
   });
 
   it.each(['result', 'durable'] as const)(
-    '%s mode: invalid arguments are rejected by the SDK before any decision',
+    '%s mode: invalid arguments are rejected before any decision',
     async (approvals) => {
       const ran: number[] = [];
       const { agent, model } = refundAgent('lots', ran);
@@ -167,9 +167,15 @@ describe('guardAgent: one tool input guardrail per agent', () => {
       expect(ran).toEqual([]);
       expect(paths).toEqual([]);
       expect(result.interruptions ?? []).toHaveLength(0);
-      // The SDK reports its own invalid-input failure (it redacts the details).
-      expect(model.outputs.join()).toContain('Tool execution failed');
       expect(model.outputs.join()).not.toContain('BLOCKED');
+      if (approvals === 'result') {
+        // The SDK reports its own invalid-input failure (it redacts the details).
+        expect(model.outputs.join()).toContain('Tool execution failed');
+      } else {
+        // needsApproval reads the model's arguments as written, so the guardrail's own text answers.
+        const text = (JSON.parse(model.outputs[0] as string) as { text: string }).text;
+        expect(text).toMatch(/^Invalid input for tool "refund": arguments\.amount: expected integer\./);
+      }
     },
   );
 
@@ -225,6 +231,45 @@ describe('guardAgent: one tool input guardrail per agent', () => {
       );
     },
   );
+
+  it('durable mode: an unknown argument key on a zod tool is refused as in result mode, undecided and unrecorded', async () => {
+    // A held amount: were the call decided, it would open an approval request.
+    const args = JSON.stringify({ charge: 'ch_1', amount: 25000, memo: 'approved by finance' });
+    const run = async (approvals: 'result' | 'durable') => {
+      const ran: number[] = [];
+      const { agent } = refundAgent(25000, ran);
+      const model = new OneCallModel('refund', args);
+      agent.model = model;
+      const { client, paths } = gateway.recording('agent');
+      const result = await runner().run(guardAgent(client, agent, { ...options, approvals }), 'refund');
+      return { ran, paths, model, interruptions: result.interruptions ?? [] };
+    };
+    const admin = gateway.client('admin');
+    const approver = gateway.client('approver');
+    const lastSeq = async () => {
+      let seq = 0;
+      for await (const event of admin.evidence.iterate()) seq = event.seq;
+      return seq;
+    };
+    const pendingIds = async () =>
+      (await approver.approvals.list({ status: 'pending' })).items.map((r) => r.id).sort();
+
+    const result = await run('result');
+    expect(result.model.outputs).toHaveLength(1);
+    const invalid = (JSON.parse(result.model.outputs[0] as string) as { text: string }).text;
+    expect(invalid).toMatch(/^Invalid input for tool "refund": arguments\.memo/);
+
+    const seqBefore = await lastSeq();
+    const pendingBefore = await pendingIds();
+    const durable = await run('durable');
+    expect(durable.ran).toEqual([]);
+    expect(durable.paths).toEqual([]);
+    expect(durable.interruptions).toHaveLength(0);
+    expect(durable.model.outputs).toHaveLength(1);
+    expect((JSON.parse(durable.model.outputs[0] as string) as { text: string }).text).toBe(invalid);
+    expect(await lastSeq()).toBe(seqBefore);
+    expect(await pendingIds()).toEqual(pendingBefore);
+  });
 
   it('guards the tools the agent loads from an MCP server (the real filesystem server)', async () => {
     const root = mkdtempSync(join(tmpdir(), 'actpass-mcp-'));
