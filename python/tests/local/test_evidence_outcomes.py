@@ -116,3 +116,20 @@ def test_a_second_outcome_for_a_decision_from_a_later_request_is_recorded() -> N
     assert _record(gateway, key, _outcome("decision_event_id", mine))[0] == 201
     assert _record(gateway, key, _outcome("decision_event_id", mine))[0] == 201
     assert [e["data"]["decision_event_id"] for e in _outcomes(gateway)] == [mine, mine]
+
+
+def test_the_sdks_guard_records_its_outcome_through_the_local_gateway() -> None:
+    gateway = LocalGateway("refunds")
+    client = gateway.client("agent")
+    ran: list[int] = []
+    result = client.guard(
+        goal="refund order 1042",
+        tool="stripe.refund.create",
+        args={"amount": 1200, "currency": "usd"},
+        execute_fn=lambda: ran.append(1) or "refunded",
+        await_outcome=True,
+    )
+    assert ran == [1] and result["executed"]
+    recorded = _outcomes(gateway)
+    assert [e["data"]["evidence_event_id"] for e in recorded] == [result["decision"]["evidence_event_id"]]
+    assert recorded[0]["data"]["outcome"] == "ok"

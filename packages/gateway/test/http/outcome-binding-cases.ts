@@ -5,6 +5,7 @@
  * one and the same answer. Shared by the memory/file run (test/http) and the PostgreSQL run
  * (test/postgres), so every store answers the same.
  */
+import { ActPass } from '@actpass/sdk';
 import { afterEach, expect, it } from 'vitest';
 import { createGateway, type GatewayStores } from '../../src/index.js';
 import { type Caller, caller } from './helpers.js';
@@ -67,7 +68,7 @@ export function outcomeBindingCases(open: () => Promise<Opened>): void {
       });
       return page.body.events as Array<{ data: Record<string, unknown> }>;
     };
-    return { call, decide, record, outcomes };
+    return { call, decide, record, outcomes, url: running.url };
   }
 
   const outcome = (field: string, id: unknown) => ({
@@ -162,6 +163,32 @@ export function outcomeBindingCases(open: () => Promise<Opened>): void {
       for (const id of hostile) expect(JSON.stringify(answer.body)).not.toContain(id.slice(0, 20));
     }
     expect(await outcomes()).toEqual([]);
+  });
+
+  it('records the outcome the SDK’s guard() sends (naming its decision in evidence_event_id)', async () => {
+    const { outcomes, url } = await serve();
+    const warnings: string[] = [];
+    const client = new ActPass({
+      apiKey: BINDING_KEYS.agent,
+      baseUrl: url,
+      logger: { warn: (message: string) => warnings.push(message) },
+    });
+    const guarded = await client.guard({
+      goal: 'resolve_refund_request',
+      tool: 'stripe.refund.create',
+      args: { amount: 1200 },
+      execute: async () => 'refunded',
+      awaitOutcome: true,
+    });
+    expect(guarded.executed).toBe(true);
+    expect(guarded.decision.source).toBe('gateway');
+    const recorded = await outcomes();
+    expect(recorded.map((event) => event.data.evidence_event_id)).toEqual([
+      (guarded.decision as { evidence_event_id: string }).evidence_event_id,
+    ]);
+    expect(recorded[0]?.data).toMatchObject({ outcome: 'ok', written_by: { roles: ['agent'] } });
+    expect(warnings).toEqual([]);
+    await client.close();
   });
 
   it('records a second outcome for the same decision from a later request (documented, not refused)', async () => {
