@@ -232,44 +232,61 @@ describe('guardAgent: one tool input guardrail per agent', () => {
     },
   );
 
-  it('durable mode: an unknown argument key on a zod tool is refused as in result mode, undecided and unrecorded', async () => {
-    // A held amount: were the call decided, it would open an approval request.
-    const args = JSON.stringify({ charge: 'ch_1', amount: 25000, memo: 'approved by finance' });
-    const run = async (approvals: 'result' | 'durable') => {
-      const ran: number[] = [];
-      const { agent } = refundAgent(25000, ran);
-      const model = new OneCallModel('refund', args);
-      agent.model = model;
-      const { client, paths } = gateway.recording('agent');
-      const result = await runner().run(guardAgent(client, agent, { ...options, approvals }), 'refund');
-      return { ran, paths, model, interruptions: result.interruptions ?? [] };
-    };
-    const admin = gateway.client('admin');
-    const approver = gateway.client('approver');
-    const lastSeq = async () => {
-      let seq = 0;
-      for await (const event of admin.evidence.iterate()) seq = event.seq;
-      return seq;
-    };
-    const pendingIds = async () =>
-      (await approver.approvals.list({ status: 'pending' })).items.map((r) => r.id).sort();
-
-    const result = await run('result');
-    expect(result.model.outputs).toHaveLength(1);
-    const invalid = (JSON.parse(result.model.outputs[0] as string) as { text: string }).text;
-    expect(invalid).toMatch(/^Invalid input for tool "refund": arguments\.memo/);
-
-    const seqBefore = await lastSeq();
-    const pendingBefore = await pendingIds();
-    const durable = await run('durable');
-    expect(durable.ran).toEqual([]);
-    expect(durable.paths).toEqual([]);
-    expect(durable.interruptions).toHaveLength(0);
-    expect(durable.model.outputs).toHaveLength(1);
-    expect((JSON.parse(durable.model.outputs[0] as string) as { text: string }).text).toBe(invalid);
-    expect(await lastSeq()).toBe(seqBefore);
-    expect(await pendingIds()).toEqual(pendingBefore);
+  it('durable mode: a valid call is decided once, in needsApproval, and the tool runs with its parsed input', async () => {
+    const ran: number[] = [];
+    const { agent, model } = refundAgent(4900, ran);
+    const { client, paths } = gateway.recording('agent');
+    await runner().run(guardAgent(client, agent, { ...options, approvals: 'durable' }), 'refund');
+    expect(ran).toEqual([4900]);
+    expect(paths).toEqual(['/api/v1/actions/preflight']);
+    expect(model.outputs.join()).toContain('refunded 4900');
   });
+
+  it.each([
+    ['an allowed', 4900],
+    ['a held', 25000],
+  ])(
+    'durable mode: %s call with an unknown argument key on a zod tool is refused as in result mode, undecided and unrecorded',
+    async (_kind, amount) => {
+      // The SDK's parse of a zod tool drops the unknown key; the guardrail reads the arguments as written.
+      const args = JSON.stringify({ charge: 'ch_1', amount, memo: 'approved by finance' });
+      const run = async (approvals: 'result' | 'durable') => {
+        const ran: number[] = [];
+        const { agent } = refundAgent(amount, ran);
+        const model = new OneCallModel('refund', args);
+        agent.model = model;
+        const { client, paths } = gateway.recording('agent');
+        const result = await runner().run(guardAgent(client, agent, { ...options, approvals }), 'refund');
+        return { ran, paths, model, interruptions: result.interruptions ?? [] };
+      };
+      const admin = gateway.client('admin');
+      const approver = gateway.client('approver');
+      const lastSeq = async () => {
+        let seq = 0;
+        for await (const event of admin.evidence.iterate({ limit: 1000 })) seq = event.seq;
+        return seq;
+      };
+      const pendingIds = async () =>
+        (await approver.approvals.list({ status: 'pending' })).items.map((r) => r.id).sort();
+
+      const result = await run('result');
+      expect(result.paths).toEqual([]);
+      expect(result.model.outputs).toHaveLength(1);
+      const invalid = (JSON.parse(result.model.outputs[0] as string) as { text: string }).text;
+      expect(invalid).toMatch(/^Invalid input for tool "refund": arguments\.memo/);
+
+      const seqBefore = await lastSeq();
+      const pendingBefore = await pendingIds();
+      const durable = await run('durable');
+      expect(durable.ran).toEqual([]);
+      expect(durable.paths).toEqual([]);
+      expect(durable.interruptions).toHaveLength(0);
+      expect(durable.model.outputs).toHaveLength(1);
+      expect((JSON.parse(durable.model.outputs[0] as string) as { text: string }).text).toBe(invalid);
+      expect(await lastSeq()).toBe(seqBefore);
+      expect(await pendingIds()).toEqual(pendingBefore);
+    },
+  );
 
   it('guards the tools the agent loads from an MCP server (the real filesystem server)', async () => {
     const root = mkdtempSync(join(tmpdir(), 'actpass-mcp-'));
