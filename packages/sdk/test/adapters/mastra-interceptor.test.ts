@@ -21,6 +21,7 @@ import {
   mastraInterceptor,
 } from '../../src/adapters/mastra.js';
 import { ActPass, MisconfiguredError } from '../../src/index.js';
+import { approveTheNextRequest } from '../helpers/approve-next.js';
 import { type LiveGateway, startGateway } from '../helpers/live-gateway.js';
 
 let gateway: LiveGateway;
@@ -164,22 +165,11 @@ describe('mastraInterceptor: every tool of the agent decided first', () => {
   });
 
   it('simple mode: with waitForApproval the call waits for the approver, then runs once', async () => {
-    const approver = gateway.client('approver');
-    const known = new Set((await approver.approvals.list({ status: 'pending' })).items.map((r) => r.id));
-    const approving = (async () => {
-      for (let i = 0; i < 200; i++) {
-        const fresh = (await approver.approvals.list({ status: 'pending' })).items.find(
-          (r) => !known.has(r.id),
-        );
-        if (fresh) return approver.approvals.approve(fresh.id);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      throw new Error('no new approval request appeared');
-    })();
+    const approving = await approveTheNextRequest(gateway.client('approver'));
     const { ran, seen } = await runOnce(gateway.client('agent'), 25000, {
       waitForApproval: { timeoutMs: 20_000, pollIntervalMs: 50 },
     });
-    await approving;
+    await approving.approved;
     expect(ran).toEqual([25000]);
     expect(seen.join()).toContain('refunded 25000');
   }, 30_000);

@@ -23,6 +23,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { agentInterceptor, guardAgent } from '../../src/adapters/openai-agents.js';
 import { ActPass } from '../../src/index.js';
+import { approveTheNextRequest } from '../helpers/approve-next.js';
 import { type LiveGateway, startGateway } from '../helpers/live-gateway.js';
 
 let gateway: LiveGateway;
@@ -121,23 +122,12 @@ describe('guardAgent: one tool input guardrail per agent', () => {
   });
 
   it('simple mode: with waitForApproval the guardrail waits for the approver, then the tool runs', async () => {
-    const approver = gateway.client('approver');
-    const known = new Set((await approver.approvals.list({ status: 'pending' })).items.map((r) => r.id));
-    const approving = (async () => {
-      for (let i = 0; i < 200; i++) {
-        const fresh = (await approver.approvals.list({ status: 'pending' })).items.find(
-          (r) => !known.has(r.id),
-        );
-        if (fresh) return approver.approvals.approve(fresh.id);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      throw new Error('no new approval request appeared');
-    })();
+    const approving = await approveTheNextRequest(gateway.client('approver'));
     const ran: number[] = [];
     const { agent, model } = refundAgent(25000, ran);
     const waiting = { ...options, waitForApproval: { timeoutMs: 20_000, pollIntervalMs: 50 } };
     await runner().run(guardAgent(gateway.client('agent'), agent, waiting), 'refund');
-    await approving;
+    await approving.approved;
     expect(ran).toEqual([25000]);
     expect(model.outputs.join()).toContain('refunded 25000');
   }, 30_000);
