@@ -347,7 +347,7 @@ async def test_a_hostile_argument_key_is_escaped(local_actpass: Any, agent_clien
         refused = await session.call_tool("lookup", {"id": "1", "x\nERROR <b>": 1})
         unlisted = await session.call_tool("nowhere", {})
     assert is_error(refused)
-    assert "arguments.x\\nERROR <b>: not an allowed property" in text_of(refused)
+    assert "arguments.x\\u000aERROR <b>: not an allowed property" in text_of(refused)
     assert "\n" not in text_of(refused)
     assert text_of(unlisted).startswith("Unknown tool 'nowhere'")  # both pages read, and not listed
     assert len(local_actpass.events()) == before

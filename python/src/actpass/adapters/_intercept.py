@@ -17,6 +17,7 @@ from typing import Any, Callable, Literal
 from .._exceptions import MisconfiguredError
 from .._guard import WaitForApproval
 from ._core import GuardOptions, PerCall, ToolNameOption, blocked_text, prepared, remember_approval, tool_name
+from ._printable import printable
 
 _RAN = object()
 _MAX_HELD = 1000
@@ -278,8 +279,17 @@ def schema_problem(schema: Any, value: Any, path: str = "arguments", depth: int 
     return None
 
 
+# Longest tool name and schema problem shown (the problem names the model's own argument names).
+_MAX_SHOWN_TOOL = 120
+_MAX_SHOWN_PROBLEM = 300
+
+
 def invalid_text(tool: str, problem: str) -> str:
+    """What the model reads when its arguments break the tool's schema: one bounded line naming the fix.
+    The tool name is quoted with ``repr`` (which escapes every unprintable character) and cut; the problem
+    quotes the model's argument names, so it is escaped and cut like every agent-supplied text."""
+    shown_tool = repr(tool) if len(tool) <= _MAX_SHOWN_TOOL else repr(tool[:_MAX_SHOWN_TOOL]) + "…"
     return (
-        f"Invalid input for tool {tool!r}: {problem}. The tool did not run; call it again with arguments "
-        "that match its schema."
+        f"Invalid input for tool {shown_tool}: {printable(problem, _MAX_SHOWN_PROBLEM)}. The tool did not "
+        "run; call it again with arguments that match its schema."
     )

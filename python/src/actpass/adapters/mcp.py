@@ -85,11 +85,6 @@ def _error_result(text: str) -> types.CallToolResult:
     return types.CallToolResult(isError=True, content=[types.TextContent(type="text", text=text)])
 
 
-def _printable(text: str) -> str:
-    """Argument keys may come from the model: control characters are escaped, never passed on raw."""
-    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
-
-
 def _waiting_key(name: str, tool_input: Mapping[str, Any]) -> tuple[str, str] | None:
     try:
         return name, canonicalize(dict(tool_input))
@@ -230,7 +225,7 @@ class _GuardedCalls:
         if arguments is not None and not isinstance(arguments, Mapping):
             return _error_result(invalid_text(str(name), "arguments: expected object"))
         problem = schema_problem(schema, dict(arguments or {}))
-        return _error_result(invalid_text(str(name), _printable(problem))) if problem else None
+        return _error_result(invalid_text(str(name), problem)) if problem else None
 
     async def _guard(self, params: dict[str, Any], send: Callable[[], Any]) -> GuardResult[Any]:
         if isinstance(self._client, AsyncActPassClient):
