@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 import { createGateway, type Gateway } from '@actpass/gateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hookCursor, hookGemini } from '../../src/cli/hook-agents.js';
+import { agentPayloads } from './agent-payloads.js';
 
 const AGENT = 'ak_agent_hooks_0123456789';
 const pkg = resolve(__dirname, '../..');
@@ -58,48 +59,7 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-let counter = 0;
-const fresh = (prefix: string) => `${prefix}-${++counter}`;
-
-const cursorShell = (command: string, conversation = fresh('conv')) =>
-  JSON.stringify({
-    conversation_id: conversation,
-    generation_id: 'gen-1',
-    hook_event_name: 'beforeShellExecution',
-    workspace_roots: [workspace],
-    command,
-    cwd: workspace,
-  });
-const cursorRead = (file_path: string, conversation: string) =>
-  JSON.stringify({
-    conversation_id: conversation,
-    generation_id: 'gen-2',
-    hook_event_name: 'beforeReadFile',
-    workspace_roots: [workspace],
-    file_path,
-    content: 'SECRET=never-forwarded',
-  });
-const cursorMcp = (tool_name: string, tool_input: unknown, conversation = fresh('conv')) =>
-  JSON.stringify({
-    conversation_id: conversation,
-    hook_event_name: 'beforeMCPExecution',
-    workspace_roots: [workspace],
-    tool_name,
-    tool_input,
-    command: 'npx @modelcontextprotocol/server-filesystem',
-  });
-const gemini = (tool_name: string, tool_input: unknown, session = fresh('gem'), extra: object = {}) =>
-  JSON.stringify({
-    session_id: session,
-    cwd: workspace,
-    hook_event_name: 'BeforeTool',
-    timestamp: '2026-12-06T07:00:00Z',
-    tool_name,
-    tool_input,
-    ...extra,
-  });
-const geminiShell = (command: string, session?: string) =>
-  gemini('run_shell_command', { command, description: 'run' }, session);
+const { fresh, cursorShell, cursorRead, cursorMcp, gemini, geminiShell } = agentPayloads(workspace);
 
 type Answer = Record<string, unknown>;
 
